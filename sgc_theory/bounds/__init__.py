@@ -1,0 +1,6 @@
+"""Closed-form loads and lower bounds (one function per result)."""
+
+from .loads import *  # noqa: F401,F403
+from .loads import __all__ as _loads_all
+
+__all__ = list(_loads_all)

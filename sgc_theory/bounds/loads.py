@@ -1,0 +1,109 @@
+"""Closed-form loads and delays of the schemes (SPEC section 6), sympy in, sympy out.
+
+Every formula appears once, here; the schemes' ``load`` and ``T`` properties call these functions.
+Integer arguments give exact :class:`sympy.Rational` values; symbols give expressions, so a
+notebook can take limits (e.g. M-SGC's load as ``lam`` grows) or ratios to GC.
+
+References
+----------
+.. [TLDK17] R. Tandon, Q. Lei, A. G. Dimakis, N. Karampatziakis, "Gradient Coding: Avoiding
+   Stragglers in Distributed Learning", ICML 2017.
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = [
+    "gc_load", "gc_delay", "srsgc_s", "srsgc_load", "srsgc_delay",
+    "msgc_load", "msgc_delay", "msgc_x", "msgc_mu", "nocoding_load",
+]
+
+
+def _sym(*values):
+    return [sp.sympify(v) for v in values]
+
+
+def nocoding_load(n):
+    """Uncoded, straggler-free load ``1/n``."""
+    (n,) = _sym(n)
+    return 1 / n
+
+
+def gc_load(n, s):
+    """Load of an (n, s) gradient code, ``(s + 1)/n`` [TLDK17]_.
+
+    >>> gc_load(256, 15)
+    1/16
+    """
+    n, s = _sym(n, s)
+    return (s + 1) / n
+
+
+def gc_delay():
+    """Delay of classical GC: every job is decoded in its own round (``T = 0``)."""
+    return sp.Integer(0)
+
+
+def srsgc_s(B, W, lam):
+    """Straggler tolerance ``s = ceil(B lam / (W - 1 + B))`` of SR-SGC's underlying GC [KEK23]_."""
+    B, W, lam = _sym(B, W, lam)
+    return sp.ceiling(B * lam / (W - 1 + B))
+
+
+def srsgc_load(n, B, W, lam):
+    """SR-SGC load ``(ceil(B lam / (W - 1 + B)) + 1)/n`` [KEK23]_.
+
+    >>> srsgc_load(256, 2, 3, 23)
+    13/256
+    """
+    (n,) = _sym(n)
+    return (srsgc_s(B, W, lam) + 1) / n
+
+
+def srsgc_delay(B):
+    """SR-SGC delay ``T = B``."""
+    (B,) = _sym(B)
+    return B
+
+
+def msgc_delay(B, W):
+    """M-SGC delay ``T = W - 2 + B``."""
+    B, W = _sym(B, W)
+    return W - 2 + B
+
+
+def msgc_x(B, W, lam, n=None):
+    """Fraction ``x`` of each job's data that M-SGC keeps uncoded (D1).
+
+    ``x = (lam + 1)(W - 1) / (B + (lam + 1)(W - 1))``, and ``x = 1`` when ``lam = n``.
+    """
+    B, W, lam = _sym(B, W, lam)
+    if n is not None and lam == sp.sympify(n):
+        return sp.Integer(1)
+    return (lam + 1) * (W - 1) / (B + (lam + 1) * (W - 1))
+
+
+def msgc_mu(n, B, W, lam):
+    """Size of one M-SGC chunk or coded task, in units of one job's data.
+
+    ``mu = (lam + 1) / (n (B + (lam + 1)(W - 1)))``; for ``lam = n`` (no D2), ``1/(n (W - 1))``.
+    """
+    n, B, W, lam = _sym(n, B, W, lam)
+    if lam == n:
+        return 1 / (n * (W - 1))
+    return (lam + 1) / (n * (B + (lam + 1) * (W - 1)))
+
+
+def msgc_load(n, B, W, lam):
+    """M-SGC load ``(lam + 1)(W - 1 + B) / (n (B + (W - 1)(lam + 1)))`` [KEK23]_.
+
+    For ``lam = n`` there is no coded part and the load is ``(W - 1 + B)/(n (W - 1))``.
+
+    >>> msgc_load(256, 1, 2, 27)
+    7/928
+    """
+    n, B, W, lam = _sym(n, B, W, lam)
+    return (W - 1 + B) * msgc_mu(n, B, W, lam)

@@ -1,0 +1,136 @@
+"""The three straggler models of SPEC section 2: per-round, bursty and arbitrary.
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023 (bursty and arbitrary straggler models).
+"""
+
+from __future__ import annotations
+
+from ..errors import SGCError, check_int
+from .base import StragglerModel
+
+__all__ = ["PerRound", "Bursty", "Arbitrary", "parse_model"]
+
+
+class PerRound(StragglerModel):
+    """At most ``s`` stragglers in every round (``W = 1``); the model classical GC tolerates.
+
+    >>> PerRound(4, s=1).count(3)
+    125
+    """
+
+    kind = "per-round"
+
+    def __init__(self, n: int, s: int):
+        n = check_int("n", n, minimum=1)
+        self.s = check_int("s", s, minimum=0, maximum=n)
+        super().__init__(n, 1, self.s)
+
+    def _row_ok_by_definition(self, rounds):
+        return True
+
+    @property
+    def spec(self) -> str:
+        return f"per-round:s={self.s}"
+
+    def _params(self):
+        return f"s={self.s}"
+
+
+class Bursty(StragglerModel):
+    """Bursty stragglers ``(B, W, lam)``.
+
+    In every window of ``W`` rounds at most ``lam`` distinct workers straggle, and each worker's
+    straggling rounds in the window lie within ``B`` consecutive rounds (gaps allowed).
+
+    >>> Bursty(2, B=1, W=2, lam=1).count(2)
+    7
+    """
+
+    kind = "bursty"
+
+    def __init__(self, n: int, B: int, W: int, lam: int):
+        n = check_int("n", n, minimum=1)
+        self.B = check_int("B", B, minimum=1)
+        W = check_int("W", W, minimum=1)
+        if self.B > W:
+            raise SGCError(f"bursty model needs 1 <= B <= W (got B={self.B}, W={W})")
+        super().__init__(n, W, lam)
+
+    def _row_ok_by_definition(self, rounds):
+        return not rounds or max(rounds) - min(rounds) + 1 <= self.B
+
+    @property
+    def spec(self) -> str:
+        return f"bursty:B={self.B},W={self.W},lam={self.lam}"
+
+    def _params(self):
+        return f"B={self.B}, W={self.W}, lam={self.lam}"
+
+
+class Arbitrary(StragglerModel):
+    """Arbitrary stragglers ``(N, W, lam)``.
+
+    In every window of ``W`` rounds at most ``lam`` distinct workers straggle, each in at most
+    ``N`` rounds of the window.
+    """
+
+    kind = "arbitrary"
+
+    def __init__(self, n: int, N: int, W: int, lam: int):
+        n = check_int("n", n, minimum=1)
+        self.N = check_int("N", N, minimum=1)
+        W = check_int("W", W, minimum=1)
+        if self.N > W:
+            raise SGCError(f"arbitrary model needs 1 <= N <= W (got N={self.N}, W={W})")
+        super().__init__(n, W, lam)
+
+    def _row_ok_by_definition(self, rounds):
+        return len(rounds) <= self.N
+
+    @property
+    def spec(self) -> str:
+        return f"arbitrary:N={self.N},W={self.W},lam={self.lam}"
+
+    def _params(self):
+        return f"N={self.N}, W={self.W}, lam={self.lam}"
+
+
+_KINDS = {
+    "per-round": (PerRound, ("s",)),
+    "bursty": (Bursty, ("B", "W", "lam")),
+    "arbitrary": (Arbitrary, ("N", "W", "lam")),
+}
+
+
+def parse_model(spec: str, n: int) -> StragglerModel:
+    """Build a model from a CLI string such as ``"bursty:B=2,W=3,lam=2"``.
+
+    >>> parse_model("per-round:s=2", 5)
+    PerRound(n=5, s=2)
+    """
+    if not isinstance(spec, str) or ":" not in spec:
+        raise SGCError(
+            f"model must look like 'per-round:s=2', 'bursty:B=2,W=3,lam=2' or "
+            f"'arbitrary:N=2,W=3,lam=2' (got {spec!r})")
+    kind, _, rest = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind not in _KINDS:
+        raise SGCError(f"unknown model {kind!r}: choose one of {', '.join(_KINDS)}")
+    cls, names = _KINDS[kind]
+    params = {}
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or key not in names:
+            raise SGCError(f"model {kind} takes parameters {', '.join(names)} (got {item!r})")
+        try:
+            params[key] = int(value)
+        except ValueError:
+            raise SGCError(f"model parameter {key} must be an integer (got {value!r})") from None
+    missing = [k for k in names if k not in params]
+    if missing:
+        raise SGCError(f"model {kind} is missing parameter(s) {', '.join(missing)}")
+    return cls(n, **params)
