@@ -1,0 +1,207 @@
+"""Constructions of exact (n, s) gradient codes.
+
+References
+----------
+R. Tandon, Q. Lei, A. G. Dimakis, N. Karampatziakis, "Gradient Coding: Avoiding Stragglers in
+Distributed Learning", ICML 2017 (fractional and cyclic repetition schemes).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from fractions import Fraction
+
+import flint
+
+from ..errors import SGCError, check_int, require
+from .base import GradientCode
+
+#: integers of the random matrix H are drawn from [-H_RANGE, H_RANGE]
+H_RANGE = 20
+
+
+def _check_ns(n, s):
+    n = check_int("n", n, minimum=1)
+    s = check_int("s", s, minimum=0)
+    require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
+    return n, s
+
+
+def identity_code(n: int) -> GradientCode:
+    """The uncoded scheme: worker ``i`` computes partition ``i`` (s = 0)."""
+    n, _ = _check_ns(n, 0)
+    rows = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    return GradientCode(rows, 0, name="identity")
+
+
+def fractional_repetition(n: int, s: int) -> GradientCode:
+    """Fractional repetition code (Tandon et al.), requires ``(s + 1) | n``.
+
+    Workers form ``n / (s + 1)`` groups of ``s + 1``; group ``g`` holds partitions
+    ``g (s+1) .. g (s+1) + s`` and every member sends their sum. Any ``n - s`` workers contain
+    one member of each group. Load ``(s + 1) / n`` (optimal).
+
+    Examples
+    --------
+    >>> code = fractional_repetition(6, 2)
+    >>> code.load, code.verify().ok
+    (Fraction(1, 2), True)
+    >>> [int(x) for x in code.E[4]]
+    [0, 0, 0, 1, 1, 1]
+    """
+    n, s = _check_ns(n, s)
+    require(n % (s + 1) == 0,
+            f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
+    g = s + 1
+    rows = [[Fraction(int(j // g == i // g)) for j in range(n)] for i in range(n)]
+    return GradientCode(rows, s, name="frc")
+
+
+def _cyclic_candidate(n: int, s: int, rng: random.Random):
+    """One draw of the cyclic repetition matrix, or None if some sub-system is singular."""
+    H = [[rng.randint(-H_RANGE, H_RANGE) for _ in range(n - 1)] for _ in range(s)]
+    for row in H:
+        row.append(-sum(row))  # rows sum to zero: 1 is in the null space of H
+    rows = []
+    for i in range(n):
+        rest = [(i + k) % n for k in range(1, s + 1)]
+        A = flint.fmpq_mat([[H[r][c] for c in rest] for r in range(s)])
+        b = flint.fmpq_mat([[-H[r][i]] for r in range(s)])
+        try:
+            x = A.solve(b)
+        except ZeroDivisionError:
+            return None
+        row = [Fraction(0)] * n
+        row[i] = Fraction(1)
+        for k, c in enumerate(rest):
+            q = x[k, 0]
+            row[c] = Fraction(int(q.p), int(q.q))
+        rows.append(row)
+    return rows
+
+
+def cyclic_repetition(n: int, s: int, seed=None, max_attempts: int = 50) -> GradientCode:
+    """Cyclic repetition code (Tandon et al.), any ``0 <= s < n``, load ``(s + 1) / n``.
+
+    Row ``i`` is supported on ``{i, ..., i + s} mod n`` with ``E[i, i] = 1``; its other ``s``
+    entries solve ``H[:, rest] x = -H[:, i]`` for a random integer ``s x n`` matrix ``H`` whose
+    rows sum to zero. Every row lies in ``null(H)``, which contains the all-ones vector; for a
+    generic ``H`` any ``n - s`` rows span it. Genericity is *checked*: each draw is certified
+    with :meth:`GradientCode.verify` (exact) and ``H`` is redrawn on failure.
+
+    Parameters
+    ----------
+    n, s : int
+    seed : int, optional
+        Seed of the random draws (same seed, same code).
+    max_attempts : int
+        Number of draws of ``H`` before giving up with :class:`SGCError`.
+
+    Examples
+    --------
+    >>> code = cyclic_repetition(5, 2, seed=0)
+    >>> code.load, sorted(code.support[4]), code.verify().ok
+    (Fraction(3, 5), [0, 1, 4], True)
+    """
+    n, s = _check_ns(n, s)
+    max_attempts = check_int("max_attempts", max_attempts, minimum=1)
+    if s == 0:
+        code = identity_code(n)
+        code.name = "cyclic"
+        return code
+    rng = random.Random(seed)
+    for _ in range(max_attempts):
+        rows = _cyclic_candidate(n, s, rng)
+        if rows is None:
+            continue
+        code = GradientCode(rows, s, name="cyclic")
+        if code.verify().ok:
+            return code
+    raise SGCError(
+        f"cyclic repetition: no certified code found in max_attempts={max_attempts} draws "
+        f"(n={n}, s={s}, seed={seed!r})"
+    )
+
+
+def from_matrix(E, s) -> GradientCode:
+    """A gradient code from a user matrix of exact rationals (not verified; call ``verify``).
+
+    Examples
+    --------
+    >>> from_matrix([[1, 1], [1, 1]], 1).verify().ok
+    True
+    """
+    return GradientCode(E, s, name="matrix")
+
+
+def from_csv(path, s) -> GradientCode:
+    """Read ``E`` from a CSV file of rationals (``1``, ``-3/2``, ``0``, ``0.25``).
+
+    The matrix must be square. Blank lines are ignored. Any problem (unreadable file, ragged
+    rows, non-rational entries, non-square shape) raises :class:`SGCError` naming the file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "E.csv")
+    >>> _ = open(p, "w").write("1,1\\n1,1\\n")
+    >>> from_csv(p, 1).verify().ok
+    True
+    """
+    try:
+        with open(path, newline="") as fh:
+            lines = list(csv.reader(fh))
+    except OSError as exc:
+        raise SGCError(f"matrix file {path}: cannot read ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SGCError(f"matrix file {path}: not a readable CSV ({exc})") from None
+    rows = [row for row in lines if any(cell.strip() for cell in row)]
+    require(rows, f"matrix file {path}: no rows found")
+    width = len(rows[0])
+    parsed = []
+    for i, row in enumerate(rows):
+        require(len(row) == width,
+                f"matrix file {path}: ragged rows (row {i} has {len(row)} entries, "
+                f"row 0 has {width})")
+        out = []
+        for j, cell in enumerate(row):
+            try:
+                out.append(Fraction(cell.strip()))
+            except (ValueError, ZeroDivisionError):
+                raise SGCError(
+                    f"matrix file {path}: row {i}, column {j}: {cell.strip()!r} is not a "
+                    "rational number"
+                ) from None
+        parsed.append(out)
+    require(len(parsed) == width,
+            f"matrix file {path}: matrix is {len(parsed)} x {width}, must be square n x n")
+    s = check_int("s", s, minimum=0)
+    require(s < width, f"s must satisfy 0 <= s < n (got s={s}, n={width})")
+    code = GradientCode(parsed, s, name=str(path))
+    return code
+
+
+CONSTRUCTIONS = ("cyclic", "frc")
+
+
+def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> GradientCode:
+    """Build a certified (n, s) gradient code by construction name.
+
+    Parameters
+    ----------
+    construction : {"cyclic", "frc"}
+        Cyclic repetition (any ``s < n``) or fractional repetition (``(s + 1) | n``).
+
+    Examples
+    --------
+    >>> make_code(4, 1, "frc").load
+    Fraction(1, 2)
+    """
+    if construction == "cyclic":
+        return cyclic_repetition(n, s, seed=seed)
+    if construction == "frc":
+        return fractional_repetition(n, s)
+    raise SGCError(
+        f"construction must be one of {', '.join(CONSTRUCTIONS)} (got {construction!r})"
+    )
