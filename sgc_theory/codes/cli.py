@@ -48,7 +48,9 @@ def _cmd_verify(args) -> int:
     else:
         construction = args.construction or "cyclic"
         code = make_code(args.n, args.s, construction, seed=args.seed)
-        label = construction + (f" seed={args.seed}" if args.seed is not None else "")
+        label = construction
+        if construction == "cyclic" and args.seed is not None:
+            label += f" seed={args.seed}"
     result = code.verify()
     head = f"{label} (n={code.n}, s={code.s}, load={code.load})"
     if result.ok:
