@@ -370,10 +370,31 @@ def _sym_transitions(row_table, W, lam, counts):
 
 
 def _completions_counter(model):
-    @lru_cache(maxsize=None)
+    """``completions(counts, left)``: admitted continuations of ``left`` rounds from ``counts``.
+
+    Memoised and evaluated with an explicit stack (not recursion), so that long horizons do not
+    hit Python's recursion limit.
+    """
+    memo: dict = {}
+
     def completions(counts, left):
-        if left == 0:
-            return 1
-        return sum(m * completions(nxt, left - 1) for nxt, m in model.sym_transitions(counts))
+        stack = [(counts, left)]
+        while stack:
+            c, l = stack[-1]
+            if (c, l) in memo:
+                stack.pop()
+                continue
+            if l == 0:
+                memo[(c, l)] = 1
+                stack.pop()
+                continue
+            trans = model.sym_transitions(c)
+            missing = [(nxt, l - 1) for nxt, _ in trans if (nxt, l - 1) not in memo]
+            if missing:
+                stack.extend(missing)
+                continue
+            memo[(c, l)] = sum(m * memo[(nxt, l - 1)] for nxt, m in trans)
+            stack.pop()
+        return memo[(counts, left)]
 
     return completions
