@@ -29,7 +29,7 @@ def spec_string(case):
 
 cases = pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 
-HSET = settings(max_examples=60, deadline=None,
+HSET = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -11,7 +11,7 @@ from sgc_theory.models import Arbitrary, Bursty, PerRound
 
 from model_oracles import all_patterns, key
 
-HSET = settings(max_examples=150, deadline=None,
+HSET = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
