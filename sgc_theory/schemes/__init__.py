@@ -1,0 +1,28 @@
+"""Sequential schemes (SPEC section 4): GC, SR-SGC, M-SGC as exact state machines."""
+
+from ..errors import SGCError
+from .base import Run, Scheme, Task
+from .gc import GC
+from .m_sgc import MSGC
+from .sr_sgc import SRSGC
+
+__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "make_scheme", "SCHEMES"]
+
+SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC}
+
+
+def make_scheme(name: str, n: int, **params) -> Scheme:
+    """Build a scheme by name: ``gc`` (s), ``srsgc`` (B, W, lam), ``msgc`` (B, W, lam).
+
+    >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
+    1
+    """
+    key = str(name).lower().replace("-", "")
+    if key not in SCHEMES:
+        raise SGCError(f"scheme must be one of {', '.join(SCHEMES)} (got {name!r})")
+    needed = ("s",) if key == "gc" else ("B", "W", "lam")
+    missing = [p for p in needed if params.get(p) is None]
+    if missing:
+        raise SGCError(f"scheme {key} needs parameter(s) {', '.join('--' + p for p in missing)}")
+    extra = {k: v for k, v in params.items() if k not in needed and v is not None}
+    return SCHEMES[key](n, **{p: params[p] for p in needed}, **extra)

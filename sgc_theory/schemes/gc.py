@@ -1,0 +1,76 @@
+"""Classical gradient coding as a sequential scheme (SPEC 4.1, T = 0).
+
+References
+----------
+.. [TLDK17] R. Tandon, Q. Lei, A. G. Dimakis, N. Karampatziakis, "Gradient Coding", ICML 2017.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..bounds import gc_delay, gc_load
+from ..errors import SGCError, check_int
+from ..models import PerRound
+from ._common import check_construction, gradient_code
+from .base import Scheme, Task
+
+
+class GC(Scheme):
+    """Round ``r``: every worker computes its (n, s)-GC task for job ``r`` (``T = 0``).
+
+    >>> GC(4, 1).load, GC(4, 1).T
+    (1/2, 0)
+    """
+
+    name = "gc"
+
+    def __init__(self, n: int, s: int, construction: str = "auto", seed=0):
+        self.n = check_int("n", n, minimum=1)
+        self.s = check_int("s", s, minimum=0)
+        if self.s >= self.n:
+            raise SGCError(f"GC needs 0 <= s < n (got s={self.s}, n={self.n})")
+        self.construction = check_construction(construction)
+        self.seed = seed
+        self.T = int(gc_delay())
+        self.partition_sizes = (Fraction(1, self.n),) * self.n
+
+    def _params(self):
+        return f"n={self.n}, s={self.s}"
+
+    @property
+    def load(self):
+        return gc_load(self.n, self.s)
+
+    @property
+    def design_model(self):
+        return PerRound(self.n, self.s)
+
+    @property
+    def code(self):
+        """The exact (n, s)-GC used in every round."""
+        return gradient_code(self.n, self.s, self.construction, self.seed)
+
+    def initial_state(self):
+        return ()
+
+    def tasks(self, state):
+        E = self.code.E
+        return tuple((Task(0, E[i], f"GC row {i}"),) for i in range(self.n))
+
+    def next_state(self, state, tasks, mask):
+        return ()
+
+    def decode_rounds(self, pattern, jobs=None):
+        """Token rule: job ``r`` is decoded in round ``r`` iff at most ``s`` workers straggle."""
+        P = np.asarray(pattern, dtype=bool)
+        R = P.shape[1]
+        jobs = R if jobs is None else jobs
+        return [t if t < R and P[:, t].sum() <= self.s else None for t in range(jobs)]
+
+    def symmetric_view(self):
+        from .symmetric import GCView
+
+        return GCView(self)

@@ -1,0 +1,183 @@
+"""M-SGC: multiplexed gradient coding and repetition (SPEC 4.3, T = W - 2 + B).
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023, Section 4 (M-SGC).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+
+from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
+from ..errors import SGCError, check_int
+from ..models import Bursty
+from ._common import check_construction, gradient_code
+from .base import Scheme, Task
+
+
+def _frac(x) -> Fraction:
+    return Fraction(int(x.p), int(x.q))
+
+
+class MSGC(Scheme):
+    """Multiplexed SGC with parameters ``(n, B, W, lam)``, ``1 <= B <= W - 1``, ``0 <= lam <= n``.
+
+    Each job's data: D1 (uncoded, ``n (W - 1)`` chunks, chunk ``(i, j)`` owned by worker ``i``)
+    and D2 (``B`` groups of ``n`` partitions, each coded with an (n, lam)-GC). Slot ``m`` of
+    round ``r`` serves job ``r - m``: D1 slots ``m <= W - 2`` compute chunk ``(i, m)``; D2 slot
+    ``m = W - 1 + g`` computes coded task ``(i, g)`` if all of worker ``i``'s chunks arrived,
+    else re-computes its lowest missing chunk.
+
+    >>> sch = MSGC(256, B=1, W=2, lam=27)
+    >>> sch.T, sch.load
+    (1, 7/928)
+    """
+
+    name = "msgc"
+
+    def __init__(self, n: int, B: int, W: int, lam: int, construction: str = "auto", seed=0):
+        self.n = check_int("n", n, minimum=1)
+        self.B = check_int("B", B, minimum=1)
+        self.W = check_int("W", W, minimum=2)
+        self.lam = check_int("lam", lam, minimum=0)
+        if self.B > self.W - 1:
+            raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
+        if self.lam > self.n:
+            raise SGCError(f"M-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        self.construction = check_construction(construction)
+        self.seed = seed
+        self.T = int(msgc_delay(self.B, self.W))
+        self.coded = self.lam < self.n
+        self.mu = _frac(msgc_mu(self.n, self.B, self.W, self.lam))
+        self.x = _frac(msgc_x(self.B, self.W, self.lam, self.n))
+        d1 = (self.mu,) * (self.n * (self.W - 1))
+        d2 = ((1 - self.x) / (self.B * self.n),) * (self.B * self.n) if self.coded else ()
+        self.partition_sizes = d1 + d2
+        self._full = (1 << (self.W - 1)) - 1
+
+    def _params(self):
+        return f"n={self.n}, B={self.B}, W={self.W}, lam={self.lam}"
+
+    @property
+    def load(self):
+        return msgc_load(self.n, self.B, self.W, self.lam)
+
+    @property
+    def design_model(self):
+        return Bursty(self.n, self.B, self.W, self.lam)
+
+    @property
+    def code(self):
+        """The exact (n, lam)-GC applied to each D2 group (``None`` when ``lam = n``)."""
+        return gradient_code(self.n, self.lam, self.construction, self.seed) if self.coded else None
+
+    # ----- partitions and tasks -----------------------------------------------------------
+    def d1_index(self, i: int, j: int) -> int:
+        return i * (self.W - 1) + j
+
+    def d2_index(self, g: int, p: int) -> int:
+        return self.n * (self.W - 1) + g * self.n + p
+
+    @lru_cache(maxsize=None)
+    def _chunk(self, age, i, j):
+        v = [Fraction(0)] * self.num_partitions
+        v[self.d1_index(i, j)] = Fraction(1)
+        return Task(age, tuple(v), f"D1({i},{j})", ("D1", j))
+
+    @lru_cache(maxsize=None)
+    def _coded(self, age, i, g):
+        v = [Fraction(0)] * self.num_partitions
+        for p, c in enumerate(self.code.E[i]):
+            v[self.d2_index(g, p)] = c
+        return Task(age, tuple(v), f"D2 group {g} row {i}", ("D2", g))
+
+    # state: for ages a = 1..T (index a-1): per worker (D1 chunks received, D2 groups received)
+    def initial_state(self):
+        clean = ((self._full, (1 << self.B) - 1),) * self.n
+        return (clean,) * self.T
+
+    def worker_tasks(self, i: int, state) -> tuple:
+        """Worker ``i``'s tasks in the coming round (ages ``0..T``), in slot order."""
+        out = [self._chunk(0, i, 0)]
+        for m in range(1, self.T + 1):
+            d1, _ = state[m - 1][i]
+            if m <= self.W - 2:
+                out.append(self._chunk(m, i, m))
+            elif d1 != self._full:
+                out.append(self._chunk(m, i, _lowest_zero(d1)))
+            elif self.coded:
+                out.append(self._coded(m, i, m - (self.W - 1)))
+        return tuple(out)
+
+    def tasks(self, state):
+        return tuple(self.worker_tasks(i, state) for i in range(self.n))
+
+    def next_state(self, state, tasks, mask):
+        ages = [list(state[a - 1]) for a in range(1, self.T)] if self.T > 1 else []
+        new0 = [(0, 0)] * self.n
+        for i, ts in enumerate(tasks):
+            if mask >> i & 1:
+                continue
+            for t in ts:
+                if t.age == self.T:
+                    continue  # the job leaves the state after its deadline round
+                row = new0 if t.age == 0 else ages[t.age - 1]
+                row[i] = _mark(row[i], t.tag)
+        return (tuple(new0),) + tuple(tuple(a) for a in ages)
+
+    def decode_rounds(self, pattern, jobs=None):
+        """Token rule: all D1 chunks received, and ``n - lam`` coded tasks of every D2 group."""
+        P = np.asarray(pattern, dtype=bool)
+        R = P.shape[1]
+        jobs = R if jobs is None else jobs
+        out = [None] * jobs
+        state = self.initial_state()
+        for r in range(R):
+            tasks = self.tasks(state)
+            mask = 0
+            for i in np.flatnonzero(P[:, r]):
+                mask |= 1 << int(i)
+            # per-worker status of the job reaching age T this round (after this round)
+            for t in range(max(0, r - self.T), min(jobs, r + 1)):
+                if out[t] is not None:
+                    continue
+                a = r - t
+                d1s, d2s = [], []
+                for i in range(self.n):
+                    d1, d2 = state[a - 1][i] if a >= 1 else (0, 0)
+                    if not mask >> i & 1:
+                        for tk in tasks[i]:
+                            if tk.age == a:
+                                d1, d2 = _mark((d1, d2), tk.tag)
+                    d1s.append(d1)
+                    d2s.append(d2)
+                if all(d == self._full for d in d1s) and (not self.coded or all(
+                        sum(d2 >> g & 1 for d2 in d2s) >= self.n - self.lam
+                        for g in range(self.B))):
+                    out[t] = r
+            state = self.next_state(state, tasks, mask)
+        return out
+
+    def symmetric_view(self):
+        from .symmetric import MSGCView
+
+        return MSGCView(self)
+
+
+def _lowest_zero(x: int) -> int:
+    j = 0
+    while x >> j & 1:
+        j += 1
+    return j
+
+
+def _mark(status, tag):
+    """Record a received task in a worker's ``(D1 mask, D2 mask)`` status of one job."""
+    d1, d2 = status
+    kind, k = tag
+    return (d1 | 1 << k, d2) if kind == "D1" else (d1, d2 | 1 << k)

@@ -1,0 +1,141 @@
+"""SR-SGC: gradient coding with selective re-attempts (SPEC 4.2, T = B).
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023, Section 3 (SR-SGC).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..bounds import srsgc_delay, srsgc_load, srsgc_s
+from ..errors import SGCError, check_int
+from ..models import Bursty
+from ._common import bits, check_construction, gradient_code
+from .base import Scheme, Task
+
+RULES = ("stragglers-first", "lowest-index")
+
+
+class SRSGC(Scheme):
+    """Selective-reattempt SGC with parameters ``(n, B, W, lam)``.
+
+    ``s = ceil(B lam / (W - 1 + B))``; in round ``r`` each worker computes its (n, s)-GC task for
+    job ``r``, except that when more than ``s`` workers (the set ``M_t``) failed to return job
+    ``t = r - B`` in round ``t``, ``|M_t| - s`` of them compute their job-``t`` task instead.
+
+    Parameters
+    ----------
+    rule : {"stragglers-first", "lowest-index"}
+        Which workers of ``M_t`` re-attempt: those that straggled in round ``t`` first, then
+        the lowest indices (default); or simply the lowest indices.
+
+    >>> sch = SRSGC(256, B=2, W=3, lam=23)
+    >>> sch.s, sch.T, sch.load
+    (12, 2, 13/256)
+    """
+
+    name = "srsgc"
+
+    def __init__(self, n: int, B: int, W: int, lam: int, rule: str = "stragglers-first",
+                 construction: str = "auto", seed=0):
+        self.n = check_int("n", n, minimum=1)
+        self.B = check_int("B", B, minimum=1)
+        self.W = check_int("W", W, minimum=1)
+        self.lam = check_int("lam", lam, minimum=0)
+        if self.W < self.B + 1:
+            raise SGCError(f"SR-SGC needs W >= B + 1 (got B={self.B}, W={self.W})")
+        if self.lam > self.n:
+            raise SGCError(f"SR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        if rule not in RULES:
+            raise SGCError(f"rule must be one of {', '.join(RULES)} (got {rule!r})")
+        self.rule = rule
+        self.s = int(srsgc_s(self.B, self.W, self.lam))
+        if self.s >= self.n:
+            raise SGCError(f"SR-SGC needs s = ceil(B lam / (W - 1 + B)) < n "
+                           f"(got s={self.s}, n={self.n})")
+        self.construction = check_construction(construction)
+        self.seed = seed
+        self.T = int(srsgc_delay(self.B))
+        self.partition_sizes = (Fraction(1, self.n),) * self.n
+
+    def _params(self):
+        return f"n={self.n}, B={self.B}, W={self.W}, lam={self.lam}"
+
+    @property
+    def load(self):
+        return srsgc_load(self.n, self.B, self.W, self.lam)
+
+    @property
+    def design_model(self):
+        return Bursty(self.n, self.B, self.W, self.lam)
+
+    @property
+    def code(self):
+        return gradient_code(self.n, self.s, self.construction, self.seed)
+
+    # state: for ages a = 1..B (index a-1): (M mask, straggler mask) of job r - a
+    def initial_state(self):
+        return ((0, 0),) * self.B
+
+    def reattempters(self, state) -> int:
+        """Bitmask of the workers that re-attempt job ``r - B`` in the coming round."""
+        M, S = state[self.B - 1]
+        k = M.bit_count() - self.s
+        if k <= 0:
+            return 0
+        members = list(bits(M))
+        if self.rule == "stragglers-first":
+            members.sort(key=lambda i: (not S >> i & 1, i))
+        out = 0
+        for i in members[:k]:
+            out |= 1 << i
+        return out
+
+    def tasks(self, state):
+        E = self.code.E
+        redo = self.reattempters(state)
+        return tuple(
+            (Task(self.B, E[i], f"GC row {i} (re-attempt)"),) if redo >> i & 1
+            else (Task(0, E[i], f"GC row {i}"),)
+            for i in range(self.n))
+
+    def next_state(self, state, tasks, mask):
+        busy = 0
+        for i, ts in enumerate(tasks):
+            if ts[0].age == self.B:
+                busy |= 1 << i
+        return ((mask | busy, mask),) + tuple(state[:-1])
+
+    def decode_rounds(self, pattern, jobs=None):
+        """Token rule: job ``t`` is decoded once ``n - s`` distinct workers returned its task."""
+        P = np.asarray(pattern, dtype=bool)
+        R = P.shape[1]
+        jobs = R if jobs is None else jobs
+        got = [0] * jobs
+        out = [None] * jobs
+        state = self.initial_state()
+        for r in range(R):
+            tasks = self.tasks(state)
+            mask = 0
+            for i in np.flatnonzero(P[:, r]):
+                mask |= 1 << int(i)
+            for i, ts in enumerate(tasks):
+                if not mask >> i & 1:
+                    t = r - ts[0].age
+                    if 0 <= t < jobs:
+                        got[t] += 1
+            for t in (r, r - self.B):
+                if 0 <= t < jobs and out[t] is None and got[t] >= self.n - self.s:
+                    out[t] = r
+            state = self.next_state(state, tasks, mask)
+        return out
+
+    def symmetric_view(self):
+        from .symmetric import SRSGCView
+
+        return SRSGCView(self)

@@ -1,0 +1,174 @@
+"""Worker-symmetric views of the built-in schemes, for the all-horizon verifier at large ``n``.
+
+A view describes a scheme by what ONE worker needs to remember (its *local state*) and a
+token-level decodability rule on counts ("at least ``n - s`` results of the job"), which is
+valid because the underlying (n, s)-GCs are certified exactly (``sgc_theory.codes``). Tests
+compare every view against the exact algebraic verifier on small cases.
+
+A view implements:
+
+* ``initial_local()`` -- the local state of every worker before round 0;
+* ``plans(groups)`` -- given the multiset of worker kinds ``((h, local), count)`` (``h`` = the
+  worker's straggling history, bit 0 = last round), the possible splits of each kind into actions
+  for the coming round: an iterable of lists ``(kind, action, count)``. Several plans mean the
+  scheme's choice is left open (the verifier then proves every choice);
+* ``step(local, action, straggled)`` -- ``(new_local, token)``; the token is what the deadline
+  rule needs to know of this worker;
+* ``fails(tokens)`` -- given ``{token: count}`` for the round, the age of a job that misses its
+  deadline, or ``None``.
+"""
+
+from __future__ import annotations
+
+
+def _splits(total, caps):
+    """All ways to write ``total`` as a sum of ``x_k`` with ``0 <= x_k <= caps[k]``."""
+    if not caps:
+        if total == 0:
+            yield ()
+        return
+    first, rest = caps[0], caps[1:]
+    room = sum(rest)
+    for x in range(max(0, total - room), min(first, total) + 1):
+        for tail in _splits(total - x, rest):
+            yield (x,) + tail
+
+
+class GCView:
+    """GC: no memory; job ``r`` fails iff more than ``s`` workers straggle in round ``r``."""
+
+    def __init__(self, scheme):
+        self.scheme = scheme
+        self.s = scheme.s
+
+    def initial_local(self):
+        return ()
+
+    def plans(self, groups):
+        yield [(kind, None, c) for kind, c in groups]
+
+    def step(self, local, action, straggled):
+        return (), straggled
+
+    def fails(self, tokens):
+        return 0 if tokens.get(True, 0) > self.s else None
+
+
+class SRSGCView:
+    """SR-SGC: a worker remembers, for jobs of ages ``1..B``, whether its result of that job was
+    missing in the job's round (it is in ``M_t``) and whether it straggled then.
+
+    The re-attempting workers are chosen by the scheme's priority (stragglers of round ``t``
+    first); among workers of equal priority the view leaves the choice open, so a proof covers
+    every tie-break, the lowest-index rule included.
+    """
+
+    def __init__(self, scheme):
+        self.scheme = scheme
+        self.B = scheme.B
+        self.s = scheme.s
+
+    def initial_local(self):
+        return ((False, False),) * self.B
+
+    def plans(self, groups):
+        groups = list(groups)
+        last = self.B - 1
+        in_m = [(k, c) for k, c in groups if k[1][last][0]]
+        plan = [(k, "fresh", c) for k, c in groups if not k[1][last][0]]
+        need = sum(c for _, c in in_m) - self.s
+        if need <= 0:
+            yield plan + [(k, "fresh", c) for k, c in in_m]
+            return
+        if self.scheme.rule == "stragglers-first":
+            tiers = [[(k, c) for k, c in in_m if k[1][last][1]],
+                     [(k, c) for k, c in in_m if not k[1][last][1]]]
+        else:
+            tiers = [in_m]
+        open_tier = []
+        for tier in tiers:  # whole tiers re-attempt until one is split
+            size = sum(c for _, c in tier)
+            if open_tier or need == 0:
+                plan += [(k, "fresh", c) for k, c in tier]
+            elif need >= size:
+                plan += [(k, "redo", c) for k, c in tier]
+                need -= size
+            else:
+                open_tier = tier
+        if not open_tier:
+            yield plan
+            return
+        for split in _splits(need, [c for _, c in open_tier]):
+            out = list(plan)
+            for (k, c), x in zip(open_tier, split):
+                if x:
+                    out.append((k, "redo", x))
+                if c - x:
+                    out.append((k, "fresh", c - x))
+            yield out
+
+    def step(self, local, action, straggled):
+        missing_t = local[self.B - 1][0]
+        new = ((straggled or action == "redo", straggled),) + local[:-1]
+        return new, (missing_t, action, straggled)
+
+    def fails(self, tokens):
+        m = sum(c for (miss, _, _), c in tokens.items() if miss)
+        if m <= self.s:
+            return None
+        ok = sum(c for (_, a, st), c in tokens.items() if a == "redo" and not st)
+        return self.B if ok < m - self.s else None
+
+
+class MSGCView:
+    """M-SGC: a worker remembers, for jobs of ages ``1..T``, which of its D1 chunks and which D2
+    groups' coded tasks the master received. Its actions follow from that memory."""
+
+    def __init__(self, scheme):
+        self.scheme = scheme
+        self.T = scheme.T
+        self.W = scheme.W
+        self.B = scheme.B
+        self.full = (1 << (self.W - 1)) - 1
+        self.need = scheme.n - scheme.lam
+
+    def initial_local(self):
+        return ((self.full, (1 << self.B) - 1),) * self.T
+
+    def plans(self, groups):
+        yield [(kind, None, c) for kind, c in groups]
+
+    def _work(self, m, status):
+        """What the worker computes in slot ``m`` for the job of that age: a (kind, index) tag."""
+        if m <= self.W - 2:
+            return ("D1", m)
+        d1, _ = status
+        if d1 != self.full:
+            j = 0
+            while d1 >> j & 1:
+                j += 1
+            return ("D1", j)
+        return ("D2", m - (self.W - 1)) if self.scheme.coded else None
+
+    def step(self, local, action, straggled):
+        statuses = [(0, 0)] + list(local)  # index = age
+        if not straggled:
+            for m in range(self.T + 1):
+                tag = self._work(m, statuses[m])
+                if tag is not None:
+                    d1, d2 = statuses[m]
+                    statuses[m] = (d1 | 1 << tag[1], d2) if tag[0] == "D1" else (d1, d2 | 1 << tag[1])
+        return tuple(statuses[:self.T]), statuses[self.T]
+
+    def fails(self, tokens):
+        if any(d1 != self.full for (d1, _), c in tokens.items() if c):
+            return self.T
+        if self.scheme.coded:
+            for g in range(self.B):
+                if sum(c for (_, d2), c in tokens.items() if d2 >> g & 1) < self.need:
+                    return self.T
+        return None
+
+
+__all__ = ["GCView", "SRSGCView", "MSGCView"]
+

@@ -1,0 +1,137 @@
+"""Verification of sequential schemes against straggler models (SPEC section 5).
+
+One interface, pluggable methods::
+
+    verify(scheme)                          # all horizons, default method, design model
+    verify(scheme, model, rounds=7)         # every admitted pattern of 7 rounds, exact
+    verify(scheme, model, all_horizons=True, method="automaton" | "symmetric")
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..errors import SGCError, check_int
+from . import exact
+from .result import VerificationResult
+from .symmetric import SymmetricExplorer
+
+__all__ = ["verify", "VerificationResult", "replay"]
+
+METHODS = ("auto", "exhaustive", "automaton", "symmetric")
+
+#: above this many workers the exact methods are not attempted by ``method="auto"``
+EXACT_MAX_N = 6
+
+
+def replay(scheme, pattern, exact_algebra=None):
+    """Re-run a counterexample; returns the first job that misses its deadline (or ``None``).
+
+    Exact algebra is used when ``n`` is small (or when asked), the scheme's token rule otherwise.
+    """
+    P = np.asarray(pattern, dtype=bool)
+    R = P.shape[1]
+    if exact_algebra is None:
+        exact_algebra = scheme.n <= 12
+    rounds = scheme.run(P).decoded_round if exact_algebra else scheme.decode_rounds(P, R)
+    for t, d in enumerate(rounds):
+        if t + scheme.T < R and (d is None or d > t + scheme.T):
+            return t
+    return None
+
+
+def _progress(enabled, desc):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(desc=desc, unit=" states", leave=False)
+
+
+def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto",
+           progress=False, graph=False, max_states=None) -> VerificationResult:
+    """Prove ``scheme`` against every straggler pattern ``model`` admits, or find a failure.
+
+    Parameters
+    ----------
+    scheme : a :class:`~sgc_theory.schemes.Scheme`
+    model : a straggler model; default ``scheme.design_model``.
+    rounds : int, optional
+        Finite horizon: every admitted pattern of this many rounds (exact algebra, depth-first
+        with shared work). Each job with ``t + T < rounds`` must be decoded by ``t + T``.
+    all_horizons : bool
+        Every pattern of every length, by exploring the finite reachable state space.
+    method : {"auto", "exhaustive", "automaton", "symmetric"}
+        ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
+        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``).
+    progress : bool
+        Show a tqdm progress bar.
+    graph : bool
+        All horizons: also return the reachable state graph as a networkx DiGraph
+        (``result.graph``; edges labelled with straggler counts, a ``"FAIL"`` node for a failing
+        transition).
+
+    Examples
+    --------
+    >>> from sgc_theory import MSGC
+    >>> verify(MSGC(4, B=1, W=2, lam=1), all_horizons=True).ok
+    True
+    """
+    if method not in METHODS:
+        raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+    model = scheme.design_model if model is None else model
+    if model.n != scheme.n:
+        raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
+    if (rounds is None) == (not all_horizons):
+        raise SGCError("give exactly one of rounds=R or all_horizons=True")
+    if rounds is not None:
+        rounds = check_int("rounds", rounds, minimum=0)
+        if method not in ("auto", "exhaustive"):
+            raise SGCError(f"a finite horizon uses method='exhaustive' (got {method!r})")
+        method = "exhaustive"
+    elif method == "auto":
+        view_ok = scheme.symmetric_view() is not None
+        method = "symmetric" if view_ok and scheme.n > EXACT_MAX_N else "automaton"
+    elif method == "exhaustive":
+        raise SGCError("method='exhaustive' needs rounds=R")
+
+    t0 = time.perf_counter()
+    bar = _progress(progress, f"verify {scheme.name}")
+    res = VerificationResult(ok=True, method=method, scheme=scheme, model=model)
+    try:
+        if method == "exhaustive":
+            ok, patterns, cex, job, st, _ = exact.exhaustive(scheme, model, rounds, bar)
+            res.ok, res.patterns, res.counterexample, res.failed_job = ok, patterns, cex, job
+            res.max_load = st.max_load
+        elif method == "automaton":
+            ok, states, cex, job, st, G = exact.automaton(scheme, model, max_states, bar, graph)
+            res.ok, res.states, res.counterexample, res.failed_job = ok, states, cex, job
+            res.max_load, res.graph = st.max_load, G
+        else:
+            view = scheme.symmetric_view()
+            if view is None:
+                raise SGCError(f"{scheme!r} has no worker-symmetric view; use method='automaton'")
+            ex = SymmetricExplorer(view, model, scheme.n)
+            ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph)
+            res.ok, res.states, res.graph = ok, states, G
+            res.notes.append("decodability by token counts; valid because the underlying GCs "
+                             "are certified exactly (sgc_theory.codes)")
+            if not ok:
+                masks = ex.concretize(steps)
+                res.counterexample = exact._pattern(scheme.n, masks)
+                res.failed_job = len(masks) - 1 - failed_age
+    finally:
+        if bar is not None:
+            bar.close()
+    if not res.ok:
+        missed = replay(scheme, res.counterexample)
+        res.confirmed = missed is not None
+        if missed is not None and method != "symmetric":
+            # the exact methods must reproduce themselves exactly
+            assert missed == res.failed_job, (missed, res.failed_job)
+        if missed is not None:
+            res.failed_job = missed
+    res.seconds = time.perf_counter() - t0
+    return res

@@ -1,0 +1,215 @@
+"""Exact verification of a scheme under a straggler model (SPEC section 5).
+
+Both methods run the scheme's own state machine and decide decodability on the real coefficient
+vectors: for each job still in play the master's received row space is kept as a canonical
+:class:`~sgc_theory.linalg.Span` (incremental rank update), and a job is decodable once the
+all-ones vector lies in it.
+
+* :func:`exhaustive` -- every admitted pattern of ``R`` rounds, depth-first. A node of the search
+  is (model automaton state, scheme state, received spans of the pending jobs), with jobs named by
+  age; two prefixes reaching the same node have the same futures, so each node is expanded once
+  and its pattern count is reused (the work shared across common prefixes extends to common
+  states).
+* :func:`automaton` -- every pattern of every length: breadth-first search of the finite set of
+  reachable nodes; the first failing transition found gives a shortest counterexample.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from fractions import Fraction
+
+import numpy as np
+
+from ..linalg import Span
+
+DONE = -1  # a job already decodable (its span is no longer needed)
+ABSENT = -2  # a job before round 0, which does not exist
+
+
+class _Stepper:
+    """One round of (model, scheme, received spans), with caches for the exact algebra.
+
+    Spans and coefficient vectors are interned as small integers so that search nodes hash fast:
+    a node is ``(model state, scheme state, span ids of the jobs of ages 1..T)``.
+    """
+
+    def __init__(self, scheme, model):
+        self.scheme = scheme
+        self.model = model
+        self.T = scheme.T
+        self.dim = scheme.num_partitions
+        self.ones = scheme.ones
+        self.spans = [Span(self.dim)]  # id -> Span; id 0 is the empty span
+        self._span_id = {self.spans[0]: 0}
+        self._vec_id: dict = {}
+        self._by_obj: dict = {}
+        self._keep: list = []
+        self._cost: list = []
+        self._add: dict = {}
+        self._tasks: dict = {}
+        self.max_load = Fraction(0)
+
+    def tasks(self, sstate):
+        """``(tasks, per-worker tuple of (age, vector id))`` of a scheme state (cached)."""
+        hit = self._tasks.get(sstate)
+        if hit is None:
+            ts = self.scheme.tasks(sstate)
+            ids = tuple(tuple((t.age, self._vid(t)) for t in w) for w in ts)
+            load = max((sum((self._cost[v] for _, v in w), Fraction(0)) for w in ids),
+                       default=Fraction(0))
+            self.max_load = max(self.max_load, load)
+            hit = (ts, ids)
+            self._tasks[sstate] = hit
+        return hit
+
+    def _vid(self, task):
+        """Integer id of a task's coefficient vector (by object identity first, then value)."""
+        vid = self._by_obj.get(id(task.coeffs))
+        if vid is None:
+            vid = self._vec_id.get(task.coeffs)
+            if vid is None:
+                vid = len(self._vec_id)
+                self._vec_id[task.coeffs] = vid
+                self._cost.append(self.scheme.task_cost(task))
+            self._by_obj[id(task.coeffs)] = vid
+            self._keep.append(task.coeffs)  # keep the object alive so its id stays unique
+        return vid
+
+    def _add_vec(self, sid, vid, vec):
+        key = (sid, vid)
+        out = self._add.get(key)
+        if out is None:
+            span = self.spans[sid].add(vec)
+            if span.contains(self.ones):
+                out = DONE
+            else:
+                out = self._span_id.get(span)
+                if out is None:
+                    out = len(self.spans)
+                    self.spans.append(span)
+                    self._span_id[span] = out
+            self._add[key] = out
+        return out
+
+    def initial(self):
+        return (self.model.initial_state(), self.scheme.initial_state(), (ABSENT,) * self.T)
+
+    def step(self, node, mask, check=True):
+        """Next node after a round with straggler set ``mask``; ``(node, failed_age)``."""
+        mstate, sstate, spans = node
+        tasks, ids = self.tasks(sstate)
+        cur = [0] + list(spans)
+        for i, w in enumerate(ids):
+            if mask >> i & 1:
+                continue
+            for k, (age, vid) in enumerate(w):
+                sid = cur[age]
+                if sid >= 0:
+                    cur[age] = self._add_vec(sid, vid, tasks[i][k].coeffs)
+        failed = self.T if check and cur[self.T] >= 0 else None
+        nxt = (self.model.advance(mstate, mask), self.scheme.next_state(sstate, tasks, mask),
+               tuple(cur[:self.T]))
+        return nxt, failed
+
+
+def _pattern(n, masks):
+    P = np.zeros((n, len(masks)), dtype=bool)
+    for r, m in enumerate(masks):
+        for i in range(n):
+            if m >> i & 1:
+                P[i, r] = True
+    return P
+
+
+def exhaustive(scheme, model, rounds, progress=None):
+    """Exact check of every admitted pattern of ``rounds`` rounds.
+
+    Returns ``(ok, patterns_checked, counterexample, failed_job, stepper, nodes)``.
+    """
+    st = _Stepper(scheme, model)
+    memo: dict = {}
+    path: list[int] = []
+    failure = []
+
+    def count(node, left):
+        """Patterns below ``node`` with ``left`` rounds to go (all pass), or None on failure."""
+        if left == 0:
+            return 1
+        key = (node, left)
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+        total = 0
+        for mask in st.model.next_sets(node[0]):
+            nxt, failed = st.step(node, mask)
+            path.append(mask)
+            if failed is not None:
+                failure.append((list(path), len(path) - 1 - failed))
+                return None
+            sub = count(nxt, left - 1)
+            if sub is None:
+                return None
+            path.pop()
+            total += sub
+            if progress is not None and left == rounds:
+                progress.update(1)
+        memo[key] = total
+        return total
+
+    root = st.initial()
+    if progress is not None:
+        progress.total = len(model.next_sets(root[0]))
+    res = count(root, rounds)
+    if res is None:
+        masks, job = failure[0]
+        return False, None, _pattern(scheme.n, masks), job, st, len(memo)
+    return True, res, None, None, st, len(memo)
+
+
+def automaton(scheme, model, max_states=None, progress=None, graph=False):
+    """Breadth-first search of all reachable nodes; shortest counterexample on failure.
+
+    Returns ``(ok, states, counterexample, failed_job, stepper, digraph_or_None)``.
+    """
+    import networkx as nx
+
+    st = _Stepper(scheme, model)
+    root = st.initial()
+    parent = {root: None}
+    index = {root: 0}
+    queue = deque([root])
+    G = nx.DiGraph() if graph else None
+    if G is not None:
+        G.add_node(0, start=True)
+    while queue:
+        node = queue.popleft()
+        for mask in model.next_sets(node[0]):
+            nxt, failed = st.step(node, mask)
+            if failed is not None:
+                masks = [mask]
+                cur = node
+                while parent[cur] is not None:
+                    prev, m = parent[cur]
+                    masks.append(m)
+                    cur = prev
+                masks.reverse()
+                if G is not None:
+                    G.add_edge(index[node], "FAIL", stragglers=bin(mask).count("1"), mask=mask,
+                               failing=True)
+                return False, len(parent), _pattern(scheme.n, masks), len(masks) - 1 - failed, st, G
+            if nxt not in parent:
+                parent[nxt] = (node, mask)
+                index[nxt] = len(index)
+                queue.append(nxt)
+                if progress is not None:
+                    progress.update(1)
+                if max_states is not None and len(parent) > max_states:
+                    raise RuntimeError(f"more than {max_states} states")
+            if G is not None:
+                u, v = index[node], index[nxt]
+                if G.has_edge(u, v):
+                    G[u][v]["masks"].append(mask)
+                else:
+                    G.add_edge(u, v, masks=[mask], stragglers=bin(mask).count("1"), failing=False)
+    return True, len(parent), None, None, st, G

@@ -1,0 +1,94 @@
+"""The result object of :func:`sgc_theory.verify.verify`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class VerificationResult:
+    """Outcome of a verification.
+
+    Attributes
+    ----------
+    ok : bool
+        True iff no admitted pattern (of the horizon, or of any length) makes a job miss its
+        deadline.
+    method : str
+        ``"exhaustive"`` (exact, finite horizon), ``"automaton"`` (exact, all horizons) or
+        ``"symmetric"`` (all horizons on counts of worker kinds, token-level decodability).
+    patterns : int or None
+        Admitted patterns covered (finite horizon); equals ``model.count(rounds)`` when ok.
+    states : int or None
+        Reachable states explored (all horizons).
+    counterexample : bool array (n, R) or None
+        A failing pattern; for all-horizon methods a shortest one.
+    failed_job : int or None
+        The job (index in the counterexample) that misses its deadline.
+    confirmed : bool or None
+        Whether replaying the counterexample through the scheme's exact run reproduces the miss.
+    max_load : Fraction or None
+        The largest per-worker load seen in any explored state (exact), to compare with the
+        scheme's claimed ``load``.
+    """
+
+    ok: bool
+    method: str
+    scheme: object
+    model: object
+    patterns: int | None = None
+    states: int | None = None
+    counterexample: np.ndarray | None = None
+    failed_job: int | None = None
+    confirmed: bool | None = None
+    max_load: object = None
+    seconds: float = 0.0
+    graph: object = None
+    notes: list = field(default_factory=list)
+
+    def counterexample_rounds(self):
+        """The counterexample as ``[[workers straggling in round 0], [round 1], ...]``."""
+        if self.counterexample is None:
+            return None
+        P = self.counterexample
+        return [[int(i) for i in np.flatnonzero(P[:, r])] for r in range(P.shape[1])]
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": bool(self.ok),
+            "method": self.method,
+            "patterns": self.patterns,
+            "states": self.states,
+            "counterexample": self.counterexample_rounds(),
+            "failed_job": self.failed_job,
+        }
+
+    def summary(self) -> str:
+        head = (f"{self.scheme!r} under {self.model!r}: "
+                f"{'PROVED' if self.ok else 'FAILS'} ({self.method}")
+        if self.patterns is not None:
+            head += f", {self.patterns} patterns"
+        if self.states is not None:
+            head += f", {self.states} states"
+        head += f", {self.seconds:.2f} s)"
+        lines = [head]
+        if self.max_load is not None:
+            lines.append(f"  measured load {self.max_load} (claimed {self.scheme.load})")
+        if not self.ok:
+            lines.append(f"  job {self.failed_job} misses its deadline under the pattern "
+                         f"{self.counterexample_rounds()}"
+                         + ("" if self.confirmed is None else
+                            f" (exact replay {'confirms' if self.confirmed else 'does NOT confirm'})"))
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    __str__ = summary
+
+    def _repr_html_(self) -> str:
+        import html
+
+        color = "#2e7d32" if self.ok else "#c62828"
+        body = html.escape(self.summary()).replace("\n", "<br>")
+        return f'<div style="border-left:4px solid {color};padding-left:8px;font-family:monospace">{body}</div>'

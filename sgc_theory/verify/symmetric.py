@@ -1,0 +1,148 @@
+"""All-horizon verification on counts of worker kinds (SPEC section 5, large ``n``).
+
+When a scheme treats workers alike (it has a ``symmetric_view()``, see
+:mod:`sgc_theory.schemes.symmetric`), a state is the multiset of worker *kinds*
+``(h, local)`` -- ``h`` the worker's straggling history in the model's memory (``W - 1`` rounds,
+bit 0 = last round), ``local`` what the scheme remembers of it -- written canonically as a sorted
+tuple of ``(kind, count)``. A transition only needs how many workers of each (kind, action) group
+straggle, subject to the model's per-worker rule ``row_ok`` and its budget ``lam`` of distinct
+workers per window. The state space is explored breadth-first, so a failure comes with a shortest
+counterexample, which is then turned into a concrete pattern and replayed through the scheme.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+def _canon(counter: dict) -> tuple:
+    return tuple(sorted((k, c) for k, c in counter.items() if c))
+
+
+class SymmetricExplorer:
+    def __init__(self, view, model, n):
+        self.view = view
+        self.model = model
+        self.n = n
+        self.W = model.W
+        self.lam = model.lam
+        self.rows = model._row_table
+        self.hmask = (1 << (self.W - 1)) - 1
+        self.full = (1 << self.W) - 1
+        self._step = {}
+
+    def step_local(self, local, action, straggled):
+        key = (local, action, straggled)
+        out = self._step.get(key)
+        if out is None:
+            out = self.view.step(local, action, straggled)
+            self._step[key] = out
+        return out
+
+    def initial(self):
+        return (((0, self.view.initial_local()), self.n),)
+
+    def transitions(self, state):
+        """Yield ``(plan, stragglers_per_group, next_state, failed_age)``."""
+        rows, full, hmask = self.rows, self.full, self.hmask
+        for plan in self.view.plans(state):
+            plan = [g for g in plan if g[2]]
+            active = sum(c for (h, _), _, c in plan if (h << 1) & full)
+            budget = self.lam - active
+            if budget < 0:
+                continue
+            caps, costs = [], []
+            for (h, _), _, c in plan:
+                if not rows[(h << 1) & full]:
+                    return  # cannot happen for window models
+                can = rows[((h << 1) | 1) & full]
+                caps.append(c if can else 0)
+                costs.append(0 if (h << 1) & full else 1)
+            ng = len(plan)
+            js = [0] * ng
+
+            def rec(g, budget):
+                if g == ng:
+                    yield tuple(js)
+                    return
+                top = caps[g] if costs[g] == 0 else min(caps[g], budget)
+                for j in range(top + 1):
+                    js[g] = j
+                    yield from rec(g + 1, budget - j * costs[g])
+                js[g] = 0
+
+            for choice in rec(0, budget):
+                tokens: dict = {}
+                nxt: dict = {}
+                for ((h, local), action, c), j in zip(plan, choice):
+                    for b, cnt in ((True, j), (False, c - j)):
+                        if not cnt:
+                            continue
+                        new_local, tok = self.step_local(local, action, b)
+                        tokens[tok] = tokens.get(tok, 0) + cnt
+                        key = (((h << 1) | b) & hmask, new_local)
+                        nxt[key] = nxt.get(key, 0) + cnt
+                yield plan, choice, _canon(nxt), self.view.fails(tokens)
+
+    def explore(self, max_states=None, progress=None, graph=False):
+        import networkx as nx
+
+        root = self.initial()
+        parent = {root: None}
+        index = {root: 0}
+        queue = deque([root])
+        G = nx.DiGraph() if graph else None
+        if G is not None:
+            G.add_node(0, start=True)
+        while queue:
+            state = queue.popleft()
+            for plan, choice, nxt, failed in self.transitions(state):
+                if failed is not None:
+                    steps = [(plan, choice)]
+                    cur = state
+                    while parent[cur] is not None:
+                        prev, step = parent[cur]
+                        steps.append(step)
+                        cur = prev
+                    steps.reverse()
+                    if G is not None:
+                        G.add_edge(index[state], "FAIL", stragglers=sum(choice), failing=True)
+                    return False, len(parent), steps, failed, G
+                if nxt not in parent:
+                    parent[nxt] = (state, (plan, choice))
+                    index[nxt] = len(index)
+                    queue.append(nxt)
+                    if progress is not None:
+                        progress.update(1)
+                    if max_states is not None and len(parent) > max_states:
+                        raise RuntimeError(f"more than {max_states} states")
+                if G is not None:
+                    u, v = index[state], index[nxt]
+                    label = sum(choice)
+                    if G.has_edge(u, v):
+                        G[u][v]["straggler_counts"].add(label)
+                    else:
+                        G.add_edge(u, v, straggler_counts={label}, stragglers=label, failing=False)
+        return True, len(parent), None, None, G
+
+    def concretize(self, steps):
+        """Turn abstract steps into bitmasks: place each group on concrete workers."""
+        kinds = [(0, self.view.initial_local())] * self.n
+        masks = []
+        for plan, choice in steps:
+            free = {}
+            for i, k in enumerate(kinds):
+                free.setdefault(k, []).append(i)
+            mask = 0
+            new_kinds = list(kinds)
+            for ((h, local), action, c), j in zip(plan, choice):
+                members = [free[(h, local)].pop(0) for _ in range(c)]
+                for pos, i in enumerate(members):
+                    b = pos < j
+                    if b:
+                        mask |= 1 << i
+                    new_local, _ = self.step_local(local, action, b)
+                    new_kinds[i] = (((h << 1) | b) & self.hmask, new_local)
+            kinds = new_kinds
+            masks.append(mask)
+        return masks
