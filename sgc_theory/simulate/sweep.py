@@ -587,22 +587,21 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
             out.append(_chunk_job(prep, args_of(task)))
         return out
     try:
-        from dask.distributed import Client, as_completed
+        from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover
         raise SGCError(f"scheduler: dask.distributed is not installed ({exc})") from None
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout="3s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise SGCError(f"scheduler: cannot reach the Dask scheduler at {scheduler!r} "
                        f"({type(exc).__name__}: {exc})") from None
     try:
         prep_f = client.scatter(prep, broadcast=True)
         futures = [client.submit(_chunk_job, prep_f, args_of(t), pure=False) for t in tasks]
-        index = {f.key: i for i, f in enumerate(futures)}
-        out = [None] * len(tasks)
+        out = []
         with tqdm(total=len(tasks), desc="sweep", unit="chunk", disable=not progress) as bar:
-            for fut in as_completed(futures):
-                out[index[fut.key]] = fut.result()
+            for fut in futures:
+                out.append(fut.result())
                 bar.update(1)
         return out
     finally:
