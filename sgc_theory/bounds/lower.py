@@ -1,0 +1,224 @@
+"""Lower bounds on the load of any sequential scheme (SPEC section 6).
+
+Two bounds, one function each:
+
+* the **counting bound** for bursty models, ``(W - 1 + B) / (n (W - 1 + B) - lam B)``: the
+  periodic pattern in which ``lam`` fixed workers straggle ``B`` rounds out of every
+  ``W - 1 + B`` is admitted, and every job's whole data set must be processed by non-stragglers;
+* the **density bound** ``1 / (n - rho)`` for any window model, where ``rho`` is the largest
+  long-run average number of stragglers per round the model admits.  Over many rounds the
+  non-stragglers process at most ``(n - rho) L`` per round on average and must process one job
+  per round, hence ``L >= 1/(n - rho)``.
+
+``rho`` is computed two independent ways (tests check that they agree):
+
+* :func:`max_straggler_density` with ``method="karp"`` (default): the maximum mean cycle of the
+  model's *symmetric automaton* (states = counts of workers per ``(W-1)``-round history, edge
+  weight = number of stragglers in the transition), by Karp's algorithm, exact;
+* ``method="ilp"``: an integer program over periodic patterns (binary ``x[i, r]`` over a period
+  ``p``, every window constraint applied cyclically), maximizing ``sum x / p`` for each period in
+  ``periods`` (default ``1 .. 2W``; for bursty models the extremal period is ``W - 1 + B <= 2W - 1``)
+  and taking the best.  It gives an admitted density, hence a lower estimate of ``rho`` that is
+  exact once the optimal cycle length is in the range.
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023.
+.. [Karp78] R. M. Karp, "A characterization of the minimum cycle mean in a digraph",
+   Discrete Mathematics 23 (1978) 309-311.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from ..errors import SGCError
+
+__all__ = ["counting_bound", "max_straggler_density", "density_bound", "model_counting_bound"]
+
+
+def counting_bound(n, B, W, lam):
+    """Counting lower bound ``(W - 1 + B) / (n (W - 1 + B) - lam B)`` for bursty(B, W, lam).
+
+    Sympy in, sympy out (symbols allowed).
+
+    >>> counting_bound(4, 2, 3, 2)
+    1/3
+    >>> counting_bound(256, 1, 2, 27)
+    2/485
+    """
+    n, B, W, lam = (sp.sympify(v) for v in (n, B, W, lam))
+    return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
+
+
+def model_counting_bound(model):
+    """The counting bound of a model, or ``None`` when it is not bursty.
+
+    A per-round(s) model is bursty(1, 1, s) (SPEC section 2) and gets ``1/(n - s)``.
+    """
+    kind = getattr(model, "kind", None)
+    if kind == "bursty":
+        return counting_bound(model.n, model.B, model.W, model.lam)
+    if kind == "per-round":
+        return counting_bound(model.n, 1, 1, model.s)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# maximum straggler density
+
+
+def max_straggler_density(model, method: str = "karp", periods=None, solver=None) -> Fraction:
+    """Largest long-run average number of stragglers per round that ``model`` admits.
+
+    Parameters
+    ----------
+    model : StragglerModel
+    method : {"karp", "ilp"}
+        ``"karp"``: exact maximum mean cycle of the symmetric automaton (any ``n``).
+        ``"ilp"``: best periodic pattern by PuLP/CBC over ``periods`` (small ``n`` only).
+    periods : iterable of int, optional
+        Periods tried by the ILP (default ``range(1, 2 * W + 1)``).
+
+    Returns
+    -------
+    fractions.Fraction
+
+    >>> from sgc_theory.models import Bursty
+    >>> max_straggler_density(Bursty(4, B=2, W=3, lam=2))
+    Fraction(1, 1)
+    """
+    if method == "karp":
+        return _density_karp(model)
+    if method == "ilp":
+        return _density_ilp(model, periods, solver)
+    raise SGCError(f"method must be 'karp' or 'ilp' (got {method!r})")
+
+
+def density_bound(model):
+    """Density lower bound ``1 / (n - rho)`` (a ``sympy.Rational``) on the load of any scheme.
+
+    Returns ``sympy.oo`` when the model lets every worker straggle forever (``rho = n``).
+
+    >>> from sgc_theory.models import Bursty
+    >>> density_bound(Bursty(4, B=2, W=3, lam=2))
+    1/3
+    """
+    rho = max_straggler_density(model)
+    if rho >= model.n:
+        return sp.oo
+    return sp.Rational(1) / (sp.Integer(model.n) - sp.Rational(rho.numerator, rho.denominator))
+
+
+def _stragglers_of(state) -> int:
+    """Stragglers of the round that led to a symmetric state: workers whose newest history bit
+    (bit 0) is set.  Accepts the sparse ``((history, count), ...)`` form and the dense
+    ``counts[history]`` form."""
+    if state and isinstance(state[0], tuple):
+        return sum(c for h, c in state if h & 1)
+    return sum(c for h, c in enumerate(state) if h & 1)
+
+
+def _symmetric_graph(model):
+    """Reachable states of the symmetric automaton and its edges ``(u, v, weight)``."""
+    start = model.sym_initial()
+    index = {start: 0}
+    order = [start]
+    edges = []
+    k = 0
+    while k < len(order):
+        st = order[k]
+        for nxt, _mult in model.sym_transitions(st):
+            if nxt not in index:
+                index[nxt] = len(order)
+                order.append(nxt)
+            # stragglers of this round = workers whose newest history bit is 1
+            w = _stragglers_of(nxt)
+            edges.append((k, index[nxt], w))
+        k += 1
+    return order, edges
+
+
+def _density_karp(model) -> Fraction:
+    if model.W == 1:  # one-round windows: up to lam stragglers every round, if a row may be 1
+        return Fraction(model.lam if model.row_ok(1) else 0)
+    states, edges = _symmetric_graph(model)
+    V = len(states)
+    e = np.array(edges, dtype=np.int64)
+    order = np.argsort(e[:, 1], kind="stable")
+    src, dst, w = e[order, 0], e[order, 1], e[order, 2]
+    uniq, starts = np.unique(dst, return_index=True)
+    NEG = np.iinfo(np.int64).min // 4
+    # D[k, v] = max weight of a walk of exactly k edges from the start state to v
+    D = np.full((V + 1, V), NEG, dtype=np.int64)
+    D[0, 0] = 0
+    for k in range(V):
+        cand = D[k, src] + w
+        cand[D[k, src] <= NEG // 2] = NEG
+        row = np.full(V, NEG, dtype=np.int64)
+        row[uniq] = np.maximum.reduceat(cand, starts)
+        D[k + 1] = row
+    # Karp: rho = max over v with D[V, v] finite of min over k with D[k, v] finite of
+    #        (D[V, v] - D[k, v]) / (V - k)
+    best = None
+    for v in range(V):
+        if D[V, v] <= NEG // 2:
+            continue
+        ks = np.flatnonzero(D[:V, v] > NEG // 2)
+        vals = (D[V, v] - D[ks, v]) / (V - ks)  # floats only locate the minimum ...
+        j = int(np.argmin(vals))
+        cands = ks[np.abs(vals - vals[j]) <= 1e-9 * max(1.0, abs(vals[j]))]
+        # ... the value itself is exact (ties checked in exact arithmetic)
+        m = min(Fraction(int(D[V, v] - D[k, v]), int(V - k)) for k in cands)
+        if best is None or m > best:
+            best = m
+    return best if best is not None else Fraction(0)
+
+
+def _minimal_bad_rows(model):
+    """Rows (W-bit, bit 0 = newest) violating row_ok whose every one-bit removal is ok."""
+    W = model.W
+    bad = []
+    for row in range(1 << W):
+        if model.row_ok(row):
+            continue
+        if all(model.row_ok(row & ~(1 << k)) for k in range(W) if row >> k & 1):
+            bad.append(row)
+    return bad
+
+
+def _density_ilp(model, periods, solver) -> Fraction:
+    import pulp
+
+    from ..design.solvers import get_solver
+
+    n, W, lam = model.n, model.W, model.lam
+    periods = list(periods) if periods is not None else list(range(1, 2 * W + 1))
+    bad_rows = _minimal_bad_rows(model)
+    best = Fraction(0)
+    for p in periods:
+        prob = pulp.LpProblem(f"density_p{p}", pulp.LpMaximize)
+        x = {(i, r): pulp.LpVariable(f"x_{i}_{r}", cat=pulp.LpBinary)
+             for i in range(n) for r in range(p)}
+        prob += pulp.lpSum(x.values())
+        for a in range(p):  # window of rounds a .. a + W - 1 (cyclic)
+            rounds = [(a + W - 1 - k) % p for k in range(W)]  # index k = bit k (0 = newest)
+            z = {i: pulp.LpVariable(f"z_{i}_{a}", cat=pulp.LpBinary) for i in range(n)}
+            for i in range(n):
+                for r in set(rounds):
+                    prob += z[i] >= x[i, r]
+                for row in bad_rows:
+                    bits = [k for k in range(W) if row >> k & 1]
+                    prob += pulp.lpSum(x[i, rounds[k]] for k in bits) <= len(bits) - 1
+            prob += pulp.lpSum(z.values()) <= lam
+        prob.solve(get_solver(solver or "cbc"))
+        if pulp.LpStatus[prob.status] != "Optimal":
+            raise SGCError(f"density ILP for period {p} ended with status "
+                           f"{pulp.LpStatus[prob.status]}")
+        total = round(pulp.value(prob.objective))
+        best = max(best, Fraction(total, p))
+    return best
