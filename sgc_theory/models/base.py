@@ -78,6 +78,27 @@ def _bits(mask: int) -> Iterator[int]:
         i += 1
 
 
+class _RowTable:
+    """``table[row]`` = does a ``W``-bit window row satisfy the model's per-worker rule.
+
+    Filled lazily from the definition (``2^W`` rows would be slow to build for large ``W``).
+    """
+
+    __slots__ = ("_model", "_cache")
+
+    def __init__(self, model):
+        self._model = model
+        self._cache = {}
+
+    def __getitem__(self, row: int) -> bool:
+        out = self._cache.get(row)
+        if out is None:
+            W = self._model.W
+            out = self._model._row_ok_by_definition([W - 1 - k for k in range(W) if row >> k & 1])
+            self._cache[row] = out
+        return out
+
+
 class StragglerModel:
     """Base class of straggler models (window constraints + automaton).
 
@@ -102,10 +123,7 @@ class StragglerModel:
         self.W = check_int("W", W, minimum=1)
         self.lam = check_int("lam", lam, minimum=0, maximum=self.n)
         # row table: row bit k = straggles k rounds before the newest round of the window
-        self._row_table = tuple(
-            self._row_ok_by_definition([self.W - 1 - k for k in range(self.W) if row >> k & 1])
-            for row in range(1 << self.W)
-        )
+        self._row_table = _RowTable(self)
         self._hist_mask = (1 << (self.W - 1)) - 1
 
     # ----- definition ---------------------------------------------------------------------
@@ -238,17 +256,37 @@ class StragglerModel:
         weights = 1 << np.arange(self.n, dtype=object)
         return [int(sum(int(w) for w, b in zip(weights, S[:, r]) if b)) for r in range(S.shape[1])]
 
+    # ----- count-level over-approximation --------------------------------------------------
+    def counts_feasible(self, counts) -> bool:
+        """Necessary condition on the straggler COUNTS of one window (oldest first, ``<= W``).
+
+        Every admitted pattern's per-round counts pass it (so a proof over all count sequences
+        that pass is a proof for the model); the converse need not hold. The base rule: in a
+        window, rounds whose stragglers must be distinct workers add up to at most ``lam``.
+        Models refine it through :meth:`_disjoint_rounds` (which sets of rounds in a window
+        cannot share a straggler).
+        """
+        counts = list(counts)
+        if any(c > self.lam for c in counts):
+            return False
+        return self._max_disjoint_sum(counts) <= self.lam
+
+    def _max_disjoint_sum(self, counts) -> int:
+        return max(counts, default=0)
+
     # ----- symmetric automaton (counts of worker histories) ------------------------------
-    def sym_initial(self) -> tuple[int, ...]:
-        """Counts of workers per ``(W-1)``-round history (index = history bits); all clean."""
-        counts = [0] * (1 << (self.W - 1))
-        counts[0] = self.n
-        return tuple(counts)
+    def sym_initial(self) -> tuple:
+        """Symmetric start state: ``((history, count), ...)`` sorted, only nonzero counts.
 
-    def sym_transitions(self, counts) -> list[tuple[tuple[int, ...], int]]:
-        """Transitions of the symmetric automaton from ``counts``.
+        ``history`` is a worker's last ``W - 1`` rounds as bits (bit 0 = last round); before
+        round 0 every worker is clean: ``((0, n),)``.
+        """
+        return ((0, self.n),)
 
-        Returns ``(new_counts, multiplicity)`` pairs, merged over equal ``new_counts``; the
+    def sym_transitions(self, counts) -> list:
+        """Transitions of the symmetric automaton from a state of :meth:`sym_initial`'s form.
+
+        Returns ``(new_state, multiplicity)`` pairs, merged over equal ``new_state``; the
         multiplicity is the number of straggler sets leading there.
         """
         return _sym_transitions(self._row_table, self.W, self.lam, tuple(counts))
@@ -301,8 +339,8 @@ class StragglerModel:
                 acc += w
                 if pick < acc:
                     break
-            # choice[h] workers of class h straggle, chosen uniformly
-            for h, j in enumerate(choice):
+            # choice[k] workers of the k-th history class straggle, chosen uniformly
+            for (h, _), j in zip(counts, choice):
                 if j:
                     members = np.flatnonzero(hist == h)
                     P[rng.choice(members, size=j, replace=False), r] = True
@@ -319,15 +357,18 @@ def _bigrand(rng, total: int) -> int:
     return x % total
 
 
-def _sym_choices(row_table, W, lam, counts):
-    """All ``(choice, new_counts, multiplicity)``: ``choice[h]`` stragglers among class ``h``."""
-    counts = tuple(counts)
-    nh = len(counts)
+def _sym_choices(row_table, W, lam, state):
+    """All ``(choice, new_state, multiplicity)`` from a sparse symmetric state.
+
+    ``choice[k]`` = how many workers of the ``k``-th class of ``state`` straggle next.
+    """
     hist_mask = (1 << (W - 1)) - 1
     full = (1 << W) - 1
-    # fixed activity of non-stragglers
-    base_active = sum(c for h, c in enumerate(counts) if h != 0 and ((h << 1) & full))
-    for h, c in enumerate(counts):
+    classes = [h for h, _ in state]
+    counts = [c for _, c in state]
+    nh = len(classes)
+    base_active = sum(c for h, c in state if (h << 1) & full)
+    for h, c in state:
         if c and not row_table[(h << 1) & full]:
             return []
     budget = lam - base_active
@@ -335,27 +376,31 @@ def _sym_choices(row_table, W, lam, counts):
         return []
     results = []
     choice = [0] * nh
+    tops = []
+    costs = []
+    for h, c in state:
+        newly = not ((h << 1) & full)  # a straggler of this class is newly active in the window
+        tops.append(c if row_table[((h << 1) | 1) & full] else 0)
+        costs.append(1 if newly else 0)
 
-    def rec(h, budget, mult):
-        if h == nh:
-            new = [0] * nh
-            for g, c in enumerate(counts):
-                j = choice[g]
-                new[((g << 1) | 1) & hist_mask] += j
-                new[(g << 1) & hist_mask] += c - j
-            results.append((tuple(choice), tuple(new), mult))
+    def rec(k, budget, mult):
+        if k == nh:
+            new: dict = {}
+            for g in range(nh):
+                h, c, j = classes[g], counts[g], choice[g]
+                if j:
+                    key = ((h << 1) | 1) & hist_mask
+                    new[key] = new.get(key, 0) + j
+                if c - j:
+                    key = (h << 1) & hist_mask
+                    new[key] = new.get(key, 0) + c - j
+            results.append((tuple(choice), tuple(sorted(new.items())), mult))
             return
-        c = counts[h]
-        top = 0
-        if c and row_table[((h << 1) | 1) & full]:
-            # a straggler from class h is newly active only when its old row was empty in window
-            newly = not ((h << 1) & full)
-            top = min(c, budget) if newly else c
+        top = tops[k] if not costs[k] else min(tops[k], budget)
         for j in range(top + 1):
-            choice[h] = j
-            cost = j if not ((h << 1) & full) else 0
-            rec(h + 1, budget - cost, mult * comb(c, j))
-        choice[h] = 0
+            choice[k] = j
+            rec(k + 1, budget - j * costs[k], mult * comb(counts[k], j))
+        choice[k] = 0
 
     rec(0, budget, 1)
     return results

@@ -62,6 +62,15 @@ class Bursty(StragglerModel):
     def _row_ok_by_definition(self, rounds):
         return not rounds or max(rounds) - min(rounds) + 1 <= self.B
 
+    def _max_disjoint_sum(self, counts) -> int:
+        # a worker cannot straggle in two rounds of a window that are >= B apart: the largest
+        # total over rounds pairwise >= B apart (a path DP) counts distinct workers
+        best = []
+        for k, c in enumerate(counts):
+            prev = best[k - self.B] if k >= self.B else 0
+            best.append(max(best[k - 1] if k else 0, prev + c))
+        return best[-1] if best else 0
+
     @property
     def spec(self) -> str:
         return f"bursty:B={self.B},W={self.W},lam={self.lam}"
@@ -89,6 +98,10 @@ class Arbitrary(StragglerModel):
 
     def _row_ok_by_definition(self, rounds):
         return len(rounds) <= self.N
+
+    def _max_disjoint_sum(self, counts) -> int:
+        # each worker straggles at most N times in a window: distinct >= ceil(total / N)
+        return -(-sum(counts) // self.N)
 
     @property
     def spec(self) -> str:

@@ -24,5 +24,11 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
     missing = [p for p in needed if params.get(p) is None]
     if missing:
         raise SGCError(f"scheme {key} needs parameter(s) {', '.join('--' + p for p in missing)}")
-    extra = {k: v for k, v in params.items() if k not in needed and v is not None}
+    options = {"gc": ("construction", "seed"), "srsgc": ("construction", "seed", "rule"),
+               "msgc": ("construction", "seed")}[key]
+    unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
+    if unknown:
+        raise SGCError(f"scheme {key} does not take parameter(s) {', '.join(sorted(unknown))} "
+                       f"(it takes {', '.join(needed + options)})")
+    extra = {k: v for k, v in params.items() if k in options and v is not None}
     return SCHEMES[key](n, **{p: params[p] for p in needed}, **extra)

@@ -24,7 +24,20 @@ from ..errors import NotDecodableError, SGCError, check_int
 from ..linalg import Span, combination
 from ..models.base import as_pattern
 
-__all__ = ["Task", "Scheme", "Run", "masks_of"]
+__all__ = ["Task", "Work", "Scheme", "Run", "masks_of"]
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a worker is scheduled to do, without coefficients: job age and the scheme's tag.
+
+    A scheme's control logic (who computes what, and the state update) only needs this; the
+    exact coefficient vector is attached when a :class:`Task` is built from it. Token-level
+    decoders therefore run at ``n = 256`` without building any exact code.
+    """
+
+    age: int
+    tag: tuple
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import SGCError, check_int
 from ..models import Bursty
 from ._common import check_construction, gradient_code
-from .base import Scheme, Task
+from .base import Scheme, Task, Work
 
 
 def _frac(x) -> Fraction:
@@ -101,18 +101,26 @@ class MSGC(Scheme):
         clean = ((self._full, (1 << self.B) - 1),) * self.n
         return (clean,) * self.T
 
-    def worker_tasks(self, i: int, state) -> tuple:
-        """Worker ``i``'s tasks in the coming round (ages ``0..T``), in slot order."""
-        out = [self._chunk(0, i, 0)]
+    def worker_plan(self, i: int, state) -> tuple:
+        """Worker ``i``'s :class:`Work` in the coming round (ages ``0..T``), in slot order."""
+        out = [Work(0, ("D1", 0))]
         for m in range(1, self.T + 1):
             d1, _ = state[m - 1][i]
             if m <= self.W - 2:
-                out.append(self._chunk(m, i, m))
+                out.append(Work(m, ("D1", m)))
             elif d1 != self._full:
-                out.append(self._chunk(m, i, _lowest_zero(d1)))
+                out.append(Work(m, ("D1", _lowest_zero(d1))))
             elif self.coded:
-                out.append(self._coded(m, i, m - (self.W - 1)))
+                out.append(Work(m, ("D2", m - (self.W - 1))))
         return tuple(out)
+
+    def plan(self, state):
+        return tuple(self.worker_plan(i, state) for i in range(self.n))
+
+    def worker_tasks(self, i: int, state) -> tuple:
+        """Worker ``i``'s exact tasks in the coming round, in slot order."""
+        return tuple(self._chunk(w.age, i, w.tag[1]) if w.tag[0] == "D1"
+                     else self._coded(w.age, i, w.tag[1]) for w in self.worker_plan(i, state))
 
     def tasks(self, state):
         return tuple(self.worker_tasks(i, state) for i in range(self.n))
@@ -138,7 +146,7 @@ class MSGC(Scheme):
         out = [None] * jobs
         state = self.initial_state()
         for r in range(R):
-            tasks = self.tasks(state)
+            tasks = self.plan(state)
             mask = 0
             for i in np.flatnonzero(P[:, r]):
                 mask |= 1 << int(i)

@@ -16,7 +16,7 @@ from ..bounds import srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int
 from ..models import Bursty
 from ._common import bits, check_construction, gradient_code
-from .base import Scheme, Task
+from .base import Scheme, Task, Work
 
 RULES = ("stragglers-first", "lowest-index")
 
@@ -96,13 +96,17 @@ class SRSGC(Scheme):
             out |= 1 << i
         return out
 
+    def plan(self, state):
+        """Per worker, its one :class:`Work` of the coming round (no coefficients)."""
+        redo = self.reattempters(state)
+        return tuple((Work(self.B if redo >> i & 1 else 0, ("GC", i)),) for i in range(self.n))
+
     def tasks(self, state):
         E = self.code.E
-        redo = self.reattempters(state)
         return tuple(
-            (Task(self.B, E[i], f"GC row {i} (re-attempt)"),) if redo >> i & 1
-            else (Task(0, E[i], f"GC row {i}"),)
-            for i in range(self.n))
+            tuple(Task(w.age, E[i], f"GC row {i}" + (" (re-attempt)" if w.age else ""), w.tag)
+                  for w in ws)
+            for i, ws in enumerate(self.plan(state)))
 
     def next_state(self, state, tasks, mask):
         busy = 0
@@ -120,7 +124,7 @@ class SRSGC(Scheme):
         out = [None] * jobs
         state = self.initial_state()
         for r in range(R):
-            tasks = self.tasks(state)
+            tasks = self.plan(state)
             mask = 0
             for i in np.flatnonzero(P[:, r]):
                 mask |= 1 << int(i)

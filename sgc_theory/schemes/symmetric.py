@@ -107,6 +107,45 @@ class SRSGCView:
                     out.append((k, "fresh", c - x))
             yield out
 
+    def count_proof(self, model, n):
+        """A fast sufficient proof on straggler COUNTS only, or ``None`` when it does not apply.
+
+        Lemma: if the model forbids a worker to straggle in two rounds ``B`` apart (bursty with
+        ``W >= B + 1``), a worker that straggled in round ``t`` cannot straggle when it
+        re-attempts in round ``t + B``. With the stragglers-first rule the re-attempters of job
+        ``t`` are such workers whenever ``|M_t| - s <= |S_t|``, i.e. whenever at most ``s``
+        workers were busy re-attempting in round ``t``; then every re-attempt arrives and job
+        ``t`` has ``n - s`` results. The counts obey ``|M_t| = |S_t| + busy_t`` and
+        ``busy_{t+B} = max(0, |M_t| - s)``, and the straggler counts of every window pass
+        ``model.counts_feasible`` (a necessary condition). Breadth-first search over these count
+        states (an over-approximation of the model) proves the scheme if ``busy <= s`` in every
+        reachable one. Returns ``(True, states)``, or ``None`` if the lemma does not apply or a
+        count state violates the invariant (then the full explorer decides).
+        """
+        from collections import deque
+
+        B, s, W = self.B, self.s, model.W
+        if self.scheme.rule != "stragglers-first" or W < B + 1 or model.row_ok(1 | 1 << B):
+            return None
+        start = ((0,) * (W - 1), ((0, 0),) * B)
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            window, ages = queue.popleft()
+            S_t, busy_t = ages[B - 1]
+            busy = max(0, S_t + busy_t - s)
+            if busy > s:
+                return None
+            for c in range(0, min(model.lam, n - busy) + 1):
+                win = window + (c,)
+                if not model.counts_feasible(win):
+                    continue
+                nxt = (win[1:], ((c, busy),) + ages[:-1])
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return True, len(seen)
+
     def step(self, local, action, straggled):
         missing_t = local[self.B - 1][0]
         new = ((straggled or action == "redo", straggled),) + local[:-1]

@@ -131,6 +131,7 @@ def exhaustive(scheme, model, rounds, progress=None):
     memo: dict = {}
     path: list[int] = []
     failure = []
+    checked = [0]  # patterns fully checked before the first failure
 
     def count(node, left):
         """Patterns below ``node`` with ``left`` rounds to go (all pass), or None on failure."""
@@ -146,9 +147,11 @@ def exhaustive(scheme, model, rounds, progress=None):
             path.append(mask)
             if failed is not None:
                 failure.append((list(path), len(path) - 1 - failed))
+                checked[0] += total + 1  # the failing pattern itself was checked too
                 return None
             sub = count(nxt, left - 1)
             if sub is None:
+                checked[0] += total
                 return None
             path.pop()
             total += sub
@@ -163,7 +166,7 @@ def exhaustive(scheme, model, rounds, progress=None):
     res = count(root, rounds)
     if res is None:
         masks, job = failure[0]
-        return False, None, _pattern(scheme.n, masks), job, st, len(memo)
+        return False, checked[0], _pattern(scheme.n, masks), job, st, len(memo)
     return True, res, None, None, st, len(memo)
 
 

@@ -66,8 +66,9 @@ class VerificationResult:
         }
 
     def summary(self) -> str:
-        head = (f"{self.scheme!r} under {self.model!r}: "
-                f"{'PROVED' if self.ok else 'FAILS'} ({self.method}")
+        verdict = "PROVED" if self.ok else ("FAILS" if self.confirmed is not False
+                                            else "NOT PROVED")
+        head = f"{self.scheme!r} under {self.model!r}: {verdict} ({self.method}"
         if self.patterns is not None:
             head += f", {self.patterns} patterns"
         if self.states is not None:

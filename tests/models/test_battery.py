@@ -170,7 +170,7 @@ def test_next_sets_is_allows_filter(case):
                 frontier.append(nxt)
     assert sum(mult for _, mult in m.sym_transitions(m.sym_initial())) == \
         len(m.next_sets(m.initial_state()))
-    assert sum(m.sym_initial()) == m.n
+    assert sum(c for _, c in m.sym_initial()) == m.n
 
 
 @cases

@@ -235,9 +235,6 @@ def test_make_scheme_builds_and_rejects():
         make_scheme("srsgc", 4, B=3, W=3, lam=1)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: make_scheme forwards unknown parameters to the "
-                   "constructor, which raises TypeError instead of SGCError (errors.py: every "
-                   "user input error is an SGCError)")
 def test_make_scheme_unknown_parameter_is_sgcerror():
     with pytest.raises(SGCError):
         make_scheme("gc", 4, s=1, B=2)

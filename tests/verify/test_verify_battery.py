@@ -172,10 +172,6 @@ def test_symmetric_counterexamples_replay_with_cyclic_code(pair):
     _check_counterexample(build(spec, "cyclic"), model, s)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with the default fractional-repetition code the "
-                   "symmetric method decides by token counts (n - s results), which FRC does not "
-                   "need; it reports a 'counterexample' under which the scheme decodes every job "
-                   "(confirmed=False)")
 def test_symmetric_counterexample_replays_with_default_code():
     sch = SRSGC(4, B=1, W=3, lam=3)
     model = Bursty(4, B=1, W=3, lam=4)
