@@ -149,48 +149,6 @@ def _make(scheme: str, n: int, params: dict):
     return make_scheme(scheme, n=n, **params)
 
 
-class _NoCoefficients:
-    """Stands in for a scheme's certified GC when only token-level decoding is needed."""
-
-    def __init__(self, n):
-        self.E = ((),) * n
-
-
-_TOKEN_CLASSES: dict = {}
-
-
-def token_scheme(sch):
-    """The same scheme with task coefficients left out (token-level ``decode_rounds`` only).
-
-    The schemes' ``decode_rounds`` is a token rule (it counts which tasks arrived), but building
-    the tasks asks for the exact, certified (n, s)-GC (SR-SGC) or exact coefficient vectors
-    (M-SGC), which is out of reach at ``n = 256`` inside a simulation. This view keeps the
-    scheme's own state machine and decoder and drops the coefficients; ``tests/simulate``
-    checks that it decodes exactly like the full scheme on small ``n``.
-    """
-    from ..schemes import MSGC, SRSGC
-    from ..schemes.base import Task
-
-    base = type(sch)
-    if base not in (SRSGC, MSGC):
-        return sch
-    cls = _TOKEN_CLASSES.get(base)
-    if cls is None:
-        ns = {"code": property(lambda self: _NoCoefficients(self.n)),
-              "__doc__": f"Token-level view of {base.__name__}."}
-        if base is MSGC:
-            def _chunk(self, age, i, j):
-                return Task(age, (), f"D1({i},{j})", ("D1", j))
-
-            def _coded(self, age, i, g):
-                return Task(age, (), f"D2 group {g} row {i}", ("D2", g))
-
-            ns["_chunk"], ns["_coded"] = _chunk, _coded
-        cls = type(f"Token{base.__name__}", (base,), ns)
-        _TOKEN_CLASSES[base] = cls
-    return cls(sch.n, sch.B, sch.W, sch.lam)
-
-
 def guaranteed(scheme: str, params: dict) -> bool:
     """Is ``scheme`` proven to decode every pattern of its design model (SPEC section 4)?
 
@@ -216,8 +174,9 @@ def decode_failure(scheme: str, params: dict, dec, T: int):
 
 
 def decode_rounds(sch, pattern, jobs):
-    """``sch.decode_rounds(pattern, jobs)`` through the token-level view."""
-    return list(token_scheme(sch).decode_rounds(pattern, jobs))
+    """``sch.decode_rounds(pattern, jobs)``: the scheme's token-level decoder, which runs on its
+    coefficient-free plan (no exact code is built, so it is fast at ``n = 256``)."""
+    return list(sch.decode_rounds(pattern, jobs))
 
 
 def _mask(bools: np.ndarray) -> int:
