@@ -55,6 +55,19 @@ class VerificationResult:
         P = self.counterexample
         return [[int(i) for i in np.flatnonzero(P[:, r])] for r in range(P.shape[1])]
 
+    def recurrent_states(self) -> set:
+        """States of the reachable graph visited infinitely often by some pattern: those on a
+        cycle (non-trivial strongly connected components or self-loops). Needs ``graph=True``."""
+        import networkx as nx
+
+        if self.graph is None:
+            raise ValueError("run verify(..., graph=True) to get the state graph")
+        out = set()
+        for comp in nx.strongly_connected_components(self.graph):
+            if len(comp) > 1 or any(self.graph.has_edge(v, v) for v in comp):
+                out |= comp
+        return out
+
     def to_dict(self) -> dict:
         return {
             "ok": bool(self.ok),
