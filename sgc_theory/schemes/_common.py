@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import SGCError
+from ..models.base import _bits as bits  # noqa: F401  (set bits of a mask, ascending)
 
 
 @lru_cache(maxsize=64)
@@ -25,10 +26,14 @@ def check_construction(construction: str) -> str:
     return construction
 
 
-def bits(mask: int):
-    i = 0
-    while mask:
-        if mask & 1:
-            yield i
-        mask >>= 1
-        i += 1
+class BurstyDesigned:
+    """Mixin of the schemes designed for a bursty ``(B, W, lam)`` model (SR-SGC, M-SGC)."""
+
+    def _params(self):
+        return f"n={self.n}, B={self.B}, W={self.W}, lam={self.lam}"
+
+    @property
+    def design_model(self):
+        from ..models import Bursty
+
+        return Bursty(self.n, self.B, self.W, self.lam)

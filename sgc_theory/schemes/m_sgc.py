@@ -15,8 +15,7 @@ import numpy as np
 
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import SGCError, check_int
-from ..models import Bursty
-from ._common import check_construction, gradient_code
+from ._common import BurstyDesigned, check_construction, gradient_code
 from .base import Scheme, Task, Work
 
 
@@ -24,7 +23,7 @@ def _frac(x) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
 
-class MSGC(Scheme):
+class MSGC(BurstyDesigned, Scheme):
     """Multiplexed SGC with parameters ``(n, B, W, lam)``, ``1 <= B <= W - 1``, ``0 <= lam <= n``.
 
     Each job's data: D1 (uncoded, ``n (W - 1)`` chunks, chunk ``(i, j)`` owned by worker ``i``)
@@ -60,16 +59,9 @@ class MSGC(Scheme):
         self.partition_sizes = d1 + d2
         self._full = (1 << (self.W - 1)) - 1
 
-    def _params(self):
-        return f"n={self.n}, B={self.B}, W={self.W}, lam={self.lam}"
-
     @property
     def load(self):
         return msgc_load(self.n, self.B, self.W, self.lam)
-
-    @property
-    def design_model(self):
-        return Bursty(self.n, self.B, self.W, self.lam)
 
     @property
     def code(self):

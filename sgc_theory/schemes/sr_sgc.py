@@ -14,14 +14,13 @@ import numpy as np
 
 from ..bounds import srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int
-from ..models import Bursty
-from ._common import bits, check_construction, gradient_code
+from ._common import BurstyDesigned, bits, check_construction, gradient_code
 from .base import Scheme, Task, Work
 
 RULES = ("stragglers-first", "lowest-index")
 
 
-class SRSGC(Scheme):
+class SRSGC(BurstyDesigned, Scheme):
     """Selective-reattempt SGC with parameters ``(n, B, W, lam)``.
 
     ``s = ceil(B lam / (W - 1 + B))``; in round ``r`` each worker computes its (n, s)-GC task for
@@ -63,16 +62,9 @@ class SRSGC(Scheme):
         self.T = int(srsgc_delay(self.B))
         self.partition_sizes = (Fraction(1, self.n),) * self.n
 
-    def _params(self):
-        return f"n={self.n}, B={self.B}, W={self.W}, lam={self.lam}"
-
     @property
     def load(self):
         return srsgc_load(self.n, self.B, self.W, self.lam)
-
-    @property
-    def design_model(self):
-        return Bursty(self.n, self.B, self.W, self.lam)
 
     @property
     def code(self):

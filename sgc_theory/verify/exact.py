@@ -113,6 +113,16 @@ class _Stepper:
         return nxt, failed
 
 
+def path_to(parent: dict, node) -> list:
+    """Edge labels from the root to ``node`` in a BFS tree ``{node: (parent, label) | None}``."""
+    labels = []
+    while parent[node] is not None:
+        node, label = parent[node]
+        labels.append(label)
+    labels.reverse()
+    return labels
+
+
 def _pattern(n, masks):
     P = np.zeros((n, len(masks)), dtype=bool)
     for r, m in enumerate(masks):
@@ -190,13 +200,7 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False):
         for mask in model.next_sets(node[0]):
             nxt, failed = st.step(node, mask)
             if failed is not None:
-                masks = [mask]
-                cur = node
-                while parent[cur] is not None:
-                    prev, m = parent[cur]
-                    masks.append(m)
-                    cur = prev
-                masks.reverse()
+                masks = path_to(parent, node) + [mask]
                 if G is not None:
                     G.add_edge(index[node], "FAIL", stragglers=bin(mask).count("1"), mask=mask,
                                failing=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from .exact import path_to
+
 
 def _canon(counter: dict) -> tuple:
     return tuple(sorted((k, c) for k, c in counter.items() if c))
@@ -98,13 +100,7 @@ class SymmetricExplorer:
             state = queue.popleft()
             for plan, choice, nxt, failed in self.transitions(state):
                 if failed is not None:
-                    steps = [(plan, choice)]
-                    cur = state
-                    while parent[cur] is not None:
-                        prev, step = parent[cur]
-                        steps.append(step)
-                        cur = prev
-                    steps.reverse()
+                    steps = path_to(parent, state) + [(plan, choice)]
                     if G is not None:
                         G.add_edge(index[state], "FAIL", stragglers=sum(choice), failing=True)
                     return False, len(parent), steps, failed, G
