@@ -1,0 +1,53 @@
+"""Shared helpers of the paper figure scripts (not a figure itself).
+
+Every ``fig_<name>.py`` exposes ``data()`` (the numbers behind the figure) and ``main(out_dir)``
+(writes ``fig_<name>.png`` and ``fig_<name>.pdf``, returns the written paths), and runs as
+``python paper_figures/fig_<name>.py --out DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+#: trace used by the single-trace figures (256 workers, 30 rounds, probe load 0, Canada)
+TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
+#: straggler slack of the paper's runs: straggler iff time > (1 + MU) x fastest
+MU = 1.0
+#: paper configurations at n = 256 (SPEC section 4.4)
+PAPER = {"gc": {"s": 15}, "srsgc": {"B": 2, "W": 3, "lam": 23}, "msgc": {"B": 1, "W": 2, "lam": 27}}
+LABELS = {"nocoding": "no coding", "gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC"}
+COLORS = {"nocoding": "tab:gray", "gc": "tab:blue", "srsgc": "tab:orange", "msgc": "tab:green",
+          "bound": "black", "lp": "tab:red"}
+
+plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "font.size": 9,
+                     "axes.grid": True, "grid.alpha": 0.3, "pdf.fonttype": 42})
+
+
+def save(fig, out_dir, name: str) -> list[str]:
+    """Write ``name.png`` and ``name.pdf`` into ``out_dir`` (created), close ``fig``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    fig.tight_layout()
+    for ext in ("png", "pdf"):
+        path = out / f"{name}.{ext}"
+        fig.savefig(path, metadata={"CreationDate": None} if ext == "pdf" else None)
+        files.append(os.fspath(path))
+    plt.close(fig)
+    return files
+
+
+def cli(main, doc: str) -> None:
+    """``python fig_x.py --out DIR``: run ``main`` and print the written files."""
+    p = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
+    p.add_argument("--out", default=".", help="output folder (default: current folder)")
+    args = p.parse_args()
+    for f in main(args.out):
+        print(f)

@@ -1,0 +1,85 @@
+"""``sgc figures --out DIR [--json]``: run every ``paper_figures/fig_*.py``.
+
+The figure scripts live next to the package in the source tree (``<repo>/paper_figures``), not
+inside it, so this command works from a source checkout or an editable install. Each script
+exposes ``main(out_dir)`` returning the files it wrote (PNG and PDF).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from .errors import SGCError
+
+
+def figures_dir() -> Path:
+    """``<repository>/paper_figures``, located from the package's parent folder."""
+    here = Path(__file__).resolve().parent.parent / "paper_figures"
+    if not here.is_dir():
+        raise SGCError(f"paper_figures folder not found at {here}: `sgc figures` needs a source "
+                       "checkout of sgc_theory (install it with `pip install -e .`)")
+    return here
+
+
+def figure_scripts(only=None) -> list[Path]:
+    """The ``fig_*.py`` scripts, sorted; ``only`` keeps those whose name contains a given word."""
+    scripts = sorted(figures_dir().glob("fig_*.py"))
+    if only:
+        scripts = [p for p in scripts if any(word in p.stem for word in only)]
+        if not scripts:
+            raise SGCError(f"--only {' '.join(only)}: no figure script matches "
+                           f"(available: {', '.join(p.stem for p in sorted(figures_dir().glob('fig_*.py')))})")
+    if not scripts:
+        raise SGCError(f"no fig_*.py scripts in {figures_dir()}")
+    return scripts
+
+
+def load_script(path: Path):
+    """Import a figure script as a module (its folder is put on ``sys.path`` for ``_common``)."""
+    folder = str(path.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(f"sgc_paper_figures.{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_figures(out_dir, only=None, progress: bool = False) -> list[str]:
+    """Run the figure scripts, returning every file they wrote."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tqdm import tqdm
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SGCError(f"--out {out_dir}: cannot create the folder ({exc})") from None
+    files: list[str] = []
+    scripts = figure_scripts(only)
+    for path in tqdm(scripts, desc="figures", unit="fig", disable=not progress):
+        module = load_script(path)
+        files.extend(os.fspath(f) for f in module.main(out))
+    return files
+
+
+def register(sub) -> None:
+    p = sub.add_parser("figures", help="write every paper figure (PNG and PDF) into a folder")
+    p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument("--only", nargs="+", default=None, metavar="WORD",
+                   help="only the figures whose script name contains one of these words")
+    p.add_argument("--json", action="store_true", help='print {"files": [...]}')
+    p.set_defaults(func=_figures)
+
+
+def _figures(args) -> int:
+    from .cli import emit
+
+    files = run_figures(args.out, only=args.only, progress=not args.json)
+    emit(args, {"files": files}, "\n".join(files))
+    return 0

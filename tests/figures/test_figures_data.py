@@ -1,0 +1,140 @@
+"""The numbers behind each paper figure, checked against the package and against the definitions."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+from figures_helpers import FIG_DIR, fig
+
+from sgc_theory.bounds import counting_bound, gc_load, msgc_load, srsgc_load
+from sgc_theory.models import extract_pattern
+from sgc_theory.simulate import list_traces, load_trace
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_every_script_has_caption_data_main():
+    scripts = sorted(FIG_DIR.glob("fig_*.py"))
+    assert len(scripts) >= 8
+    for path in scripts:
+        mod = fig(path.stem[4:])
+        assert mod.__doc__ and len(mod.__doc__.split()) > 15, path.name
+        assert callable(mod.data) and callable(mod.main)
+
+
+def test_load_vs_lam_closed_forms_and_bound():
+    d = fig("load_vs_lam").data()
+    n, B, W, lam = d["n"], d["B"], d["W"], d["lam"]
+    for j in (0, 10, 26, 100, len(lam) - 1):
+        l = int(lam[j])
+        assert d["gc"][j] == pytest.approx((l + 1) / n)
+        s = -(-B * l // (W - 1 + B))
+        assert d["srsgc"][j] == pytest.approx((s + 1) / n)
+        assert d["msgc"][j] == pytest.approx((l + 1) * (W - 1 + B) / (n * (B + (W - 1) * (l + 1))))
+        assert d["bound"][j] == pytest.approx((W - 1 + B) / (n * (W - 1 + B) - l * B))
+    for k in ("gc", "srsgc", "msgc"):
+        assert (d["bound"] <= d[k] + 1e-15).all(), k
+    # M-SGC never worse than SR-SGC, SR-SGC never worse than GC on this curve
+    assert (d["msgc"] <= d["srsgc"] + 1e-15).all() and (d["srsgc"] <= d["gc"] + 1e-15).all()
+
+
+def test_load_vs_window_burst():
+    d = fig("load_vs_window_burst").data()
+    n, lam = d["n"], d["lam"]
+    for key, x in (("vs_W", "W"), ("vs_B", "B")):
+        c = d[key]
+        for j, v in enumerate(c[x]):
+            B, W = (c["B"], int(v)) if x == "W" else (int(v), c["W"])
+            assert c["msgc"][j] == pytest.approx(float(msgc_load(n, B, W, lam)))
+            assert c["srsgc"][j] == pytest.approx(float(srsgc_load(n, B, W, lam)))
+            assert c["gc"][j] == pytest.approx(float(gc_load(n, lam)))
+            assert c["bound"][j] == pytest.approx(float(counting_bound(n, B, W, lam)))
+            for k in ("gc", "srsgc", "msgc"):
+                assert c["bound"][j] <= c[k][j] + 1e-15
+    assert np.all(np.diff(d["vs_W"]["msgc"]) <= 1e-15)  # longer windows never cost more
+    assert np.all(np.diff(d["vs_B"]["msgc"]) >= -1e-15)  # longer bursts never cost less
+
+
+def test_lp_vs_msgc():
+    d = fig("lp_vs_msgc").data()
+    rows = d["rows"]
+    assert rows
+    for r in rows:
+        assert isinstance(r["lp"], Fraction) and r["lp_exact"]
+        # LP optimum is achievable by a scheme of delay T, so bound <= LP <= M-SGC
+        assert r["bound"] <= r["lp"] <= r["msgc"], r
+        assert r["msgc"] == Fraction(str(msgc_load(r["n"], r["B"], r["W"], r["lam"])))
+    # the figure's message: M-SGC is strictly suboptimal somewhere and optimal somewhere
+    assert any(r["lp"] < r["msgc"] for r in rows)
+    assert any(r["lp"] == r["msgc"] for r in rows)
+    one = next(r for r in rows if (r["B"], r["W"], r["lam"]) == (1, 2, 1))
+    assert one["lp"] == Fraction(7, 24)
+
+
+def test_heatmap_is_extract_pattern():
+    mod = fig("straggler_heatmap")
+    d = mod.data()
+    tr = load_trace(mod.TRACE)
+    P = extract_pattern(tr.delays, 1.0)
+    assert d["pattern"].dtype == bool
+    np.testing.assert_array_equal(d["pattern"], P)
+    assert d["pattern"].shape == (256, 30)
+    assert sorted(d["order"]) == list(range(256))
+    np.testing.assert_array_equal(d["per_round"], P.sum(axis=0))
+    # by definition: straggler iff slower than (1 + mu) x fastest
+    i, r = np.argwhere(P)[0]
+    assert tr.delays[i, r] > 2 * tr.delays[:, r].min()
+
+
+def test_burst_lengths_sum_to_straggling_cells():
+    mod = fig("burst_hist")
+    assert list(mod.run_lengths(np.array([[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 1, 1]],
+                                         dtype=bool))) == [2, 1, 1, 2]
+    d = mod.data()
+    assert set(d["per_trace"]) == set(list_traces())
+    for name, lengths in d["per_trace"].items():
+        assert lengths.sum() == d["cells"][name]
+        assert d["cells"][name] == extract_pattern(load_trace(name).delays, 1.0).sum()
+    assert d["lengths"].sum() == sum(d["cells"].values())
+    assert (d["counts"] * np.arange(len(d["counts"]))).sum() == d["lengths"].sum()
+    assert d["counts"][0] == 0
+
+
+def test_completion_cdf_monotone_ends_at_one():
+    d = fig("completion_cdf").data()
+    assert len(d["curves"]) == 5
+    loads = [c["probe_load"] for c in d["curves"]]
+    assert loads == sorted(loads)
+    for c in d["curves"]:
+        assert np.all(np.diff(c["x"]) >= 0) and np.all(np.diff(c["F"]) > 0)
+        assert c["F"][-1] == 1.0 and c["F"][0] > 0
+        assert c["x"].size == load_trace(c["trace"]).delays.size
+
+
+def test_runtime_scatter_contains_best():
+    d = fig("runtime_vs_load").data()
+    for pol, per in d["best"].items():
+        for s, b in per.items():
+            assert b is not None, (pol, s)
+            pt = d["points"][pol][s]
+            assert pt["runtime"].min() == pytest.approx(b["runtime"])
+            hit = np.isclose(pt["runtime"], b["runtime"]) & np.isclose(pt["load"], b["load"])
+            assert hit.any(), (pol, s)
+    # the minimal-wait policy never loses to the paper's, scheme by scheme
+    for s in d["best"]["paper"]:
+        assert d["best"]["minimal"][s]["runtime"] <= d["best"]["paper"][s]["runtime"] + 1e-9
+
+
+def test_jobs_vs_time_curves():
+    mod = fig("jobs_vs_time")
+    d = mod.data()
+    J = d["jobs"]
+    for pol, per in d["curves"].items():
+        for s, c in per.items():
+            assert list(c["jobs"]) == list(range(1, J + 1))
+            assert np.all(np.diff(c["t"]) >= 0)
+            assert c["t"][-1] == pytest.approx(c["runtime"])  # last job ends the run
+    nc = d["curves"]["paper"]["nocoding"]
+    assert nc["load"] == pytest.approx(1 / 256)
+    assert d["curves"]["paper"]["msgc"]["load"] == pytest.approx(float(sp.Rational(7, 928)))
