@@ -45,8 +45,8 @@ class Bursty(StragglerModel):
     In every window of ``W`` rounds at most ``lam`` distinct workers straggle, and each worker's
     straggling rounds in the window lie within ``B`` consecutive rounds (gaps allowed).
 
-    >>> Bursty(2, B=1, W=2, lam=1).count(2)
-    7
+    >>> Bursty(2, B=1, W=2, lam=1).count(2)   # {}{}, {}{0}, {}{1}, {0}{}, {1}{}
+    5
     """
 
     kind = "bursty"
