@@ -163,6 +163,16 @@ class StragglerModel:
                     return False
         return True
 
+    def first_violation(self, pattern):
+        """The first round ``r`` such that ``pattern[:, :r+1]`` is not admitted (``None`` if the
+        whole pattern is admitted), found by running the automaton."""
+        state = self.initial_state()
+        for r, mask in enumerate(self.pattern_masks(pattern)):
+            if not self.allows(state, mask):
+                return r
+            state = self.advance(state, mask)
+        return None
+
     def row_ok(self, row: int) -> bool:
         """Per-worker condition on a ``W``-bit window row (bit 0 = newest round)."""
         return self._row_table[row]

@@ -113,6 +113,13 @@ class _Stepper:
         return nxt, failed
 
 
+def _label(node) -> str:
+    """Readable description of an exact search node: model masks, scheme state, job spans."""
+    mstate, sstate, spans = node
+    jobs = ",".join("-" if s == ABSENT else "done" if s == DONE else f"span{s}" for s in spans)
+    return f"stragglers {[bin(m)[2:] for m in mstate]} | scheme {sstate} | jobs {jobs}"
+
+
 def path_to(parent: dict, node) -> list:
     """Edge labels from the root to ``node`` in a BFS tree ``{node: (parent, label) | None}``."""
     labels = []
@@ -194,7 +201,7 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False):
     queue = deque([root])
     G = nx.DiGraph() if graph else None
     if G is not None:
-        G.add_node(0, start=True)
+        G.add_node(0, start=True, label=_label(root))
     while queue:
         node = queue.popleft()
         for mask in model.next_sets(node[0]):
@@ -208,6 +215,8 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False):
             if nxt not in parent:
                 parent[nxt] = (node, mask)
                 index[nxt] = len(index)
+                if G is not None:
+                    G.add_node(index[nxt], label=_label(nxt))
                 queue.append(nxt)
                 if progress is not None:
                     progress.update(1)

@@ -17,6 +17,11 @@ from collections import deque
 from .exact import path_to
 
 
+def _label(state) -> str:
+    """Readable description of a symmetric state: ``count x (history bits, local state)``."""
+    return "; ".join(f"{c} x (h={h:b}, {local})" for (h, local), c in state)
+
+
 def _canon(counter: dict) -> tuple:
     return tuple(sorted((k, c) for k, c in counter.items() if c))
 
@@ -95,7 +100,7 @@ class SymmetricExplorer:
         queue = deque([root])
         G = nx.DiGraph() if graph else None
         if G is not None:
-            G.add_node(0, start=True)
+            G.add_node(0, start=True, label=_label(root))
         while queue:
             state = queue.popleft()
             for plan, choice, nxt, failed in self.transitions(state):
@@ -107,6 +112,8 @@ class SymmetricExplorer:
                 if nxt not in parent:
                     parent[nxt] = (state, (plan, choice))
                     index[nxt] = len(index)
+                    if G is not None:
+                        G.add_node(index[nxt], label=_label(nxt))
                     queue.append(nxt)
                     if progress is not None:
                         progress.update(1)
