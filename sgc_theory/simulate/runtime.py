@@ -87,6 +87,13 @@ class SimResult:
     partial_waits: int = 0
     thresholds: list = field(default_factory=list)
 
+    def job_times(self) -> list[float]:
+        """Wall-clock time at which each job is decoded (end of its decode round); with no
+        coding, job ``t`` completes at the end of round ``t``."""
+        ends = np.cumsum(self.round_times)
+        dec = self.decode_rounds if self.decode_rounds is not None else range(self.rounds)
+        return [float(ends[d]) for d in dec]
+
     def to_json(self) -> dict:
         """The CLI's JSON payload."""
         return {"runtime": float(self.runtime), "round_times": [float(x) for x in self.round_times],

@@ -159,3 +159,22 @@ def test_bad_arguments():
         simulate(D1, "nocoding", jobs=0, mu=1)
     with pytest.raises(SGCError, match="non-positive"):
         simulate(D1, "nocoding", jobs=2, mu=1, slope=10.0, probe_load=1.0)
+
+
+def test_job_times_end_at_runtime_and_respect_deadlines():
+    """Job completion times are cumulative round ends: non-decreasing for in-order decoding,
+    the last one equals the runtime, and job t completes no later than the end of round t + T."""
+    import numpy as np
+
+    from sgc_theory.simulate import simulate
+
+    name = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
+    for scheme, params in [("nocoding", {}), ("gc", {"s": 15}),
+                           ("msgc", {"B": 1, "W": 2, "lam": 27})]:
+        r = simulate(name, scheme, jobs=8, mu=1.0, **params)
+        times = r.job_times()
+        ends = np.cumsum(r.round_times)
+        assert len(times) == 8
+        assert max(times) == pytest.approx(r.runtime)
+        for t, x in enumerate(times):
+            assert x <= ends[min(t + r.T, len(ends) - 1)] + 1e-12
