@@ -123,7 +123,11 @@ def _stragglers_of(state) -> int:
     return sum(c for h, c in enumerate(state) if h & 1)
 
 
-def _symmetric_graph(model):
+#: Karp's table has (V + 1) x V entries: beyond this many symmetric states we refuse
+KARP_MAX_STATES = 4000
+
+
+def _symmetric_graph(model, max_states=KARP_MAX_STATES):
     """Reachable states of the symmetric automaton and its edges ``(u, v, weight)``."""
     start = model.sym_initial()
     index = {start: 0}
@@ -131,6 +135,10 @@ def _symmetric_graph(model):
     edges = []
     k = 0
     while k < len(order):
+        if len(order) > max_states:
+            raise SGCError(f"{model.spec} with n={model.n} has more than {max_states} symmetric "
+                           "automaton states: the exact density (Karp) is out of reach; try a "
+                           "smaller n or W")
         st = order[k]
         for nxt, _mult in model.sym_transitions(st):
             if nxt not in index:
