@@ -639,20 +639,8 @@ def _certify_lp(lp, load):
         sw = sum(w)
         if sw > 1:
             w = [x / sw for x in w]
-        col = {}
-        for ui, (coefs, _) in zip(u, lp.equalities):
-            if ui:
-                for v, c in coefs.items():
-                    col[v] = col.get(v, 0) + ui * c
-        for wi, coefs in zip(w, lp.loads):
-            if wi:
-                for v, c in coefs.items():
-                    if v is not Lvar:
-                        col[v] = col.get(v, 0) - wi * c
-        dual_ok = all(x <= 0 for x in col.values())
-        lower = sum(ui * rhs for ui, (_, rhs) in zip(u, lp.equalities))
-        if not dual_ok:  # solvers may report duals with the opposite sign convention
-            u = [-x for x in u]
+        def dual_check(u):
+            """Is (u, w) exactly dual feasible (A^T u <= C^T w columnwise)? and its value."""
             col = {}
             for ui, (coefs, _) in zip(u, lp.equalities):
                 if ui:
@@ -663,8 +651,12 @@ def _certify_lp(lp, load):
                     for v, c in coefs.items():
                         if v is not Lvar:
                             col[v] = col.get(v, 0) - wi * c
-            dual_ok = all(x <= 0 for x in col.values())
-            lower = sum(ui * rhs for ui, (_, rhs) in zip(u, lp.equalities))
+            return (all(x <= 0 for x in col.values()),
+                    sum(ui * rhs for ui, (_, rhs) in zip(u, lp.equalities)))
+
+        dual_ok, lower = dual_check(u)
+        if not dual_ok:  # solvers may report duals with the opposite sign convention
+            dual_ok, lower = dual_check([-x for x in u])
         dual = dual_ok and lower == cand
         if primal and dual:
             return cand, True, "exact primal and dual certificates"

@@ -16,7 +16,7 @@ import numpy as np
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned, check_construction, gradient_code
-from .base import Scheme, Task, Work
+from .base import Scheme, Task, Work, masks_of
 
 
 def _frac(x) -> Fraction:
@@ -137,11 +137,8 @@ class MSGC(BurstyDesigned, Scheme):
         jobs = R if jobs is None else jobs
         out = [None] * jobs
         state = self.initial_state()
-        for r in range(R):
+        for r, mask in enumerate(masks_of(P, self.n)):
             tasks = self.plan(state)
-            mask = 0
-            for i in np.flatnonzero(P[:, r]):
-                mask |= 1 << int(i)
             # per-worker status of the job reaching age T this round (after this round)
             for t in range(max(0, r - self.T), min(jobs, r + 1)):
                 if out[t] is not None:

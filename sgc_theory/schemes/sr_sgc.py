@@ -15,7 +15,7 @@ import numpy as np
 from ..bounds import srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned, bits, check_construction, gradient_code
-from .base import Scheme, Task, Work
+from .base import Scheme, Task, Work, masks_of
 
 RULES = ("stragglers-first", "lowest-index")
 
@@ -115,11 +115,8 @@ class SRSGC(BurstyDesigned, Scheme):
         got = [0] * jobs
         out = [None] * jobs
         state = self.initial_state()
-        for r in range(R):
+        for r, mask in enumerate(masks_of(P, self.n)):
             tasks = self.plan(state)
-            mask = 0
-            for i in np.flatnonzero(P[:, r]):
-                mask |= 1 << int(i)
             for i, ts in enumerate(tasks):
                 if not mask >> i & 1:
                     t = r - ts[0].age

@@ -16,12 +16,12 @@ all-ones vector lies in it.
 
 from __future__ import annotations
 
-from collections import deque
 from fractions import Fraction
 
 import numpy as np
 
 from ..linalg import Span
+from .search import bfs
 
 DONE = -1  # a job already decodable (its span is no longer needed)
 ABSENT = -2  # a job before round 0, which does not exist
@@ -120,16 +120,6 @@ def _label(node) -> str:
     return f"stragglers {[bin(m)[2:] for m in mstate]} | scheme {sstate} | jobs {jobs}"
 
 
-def path_to(parent: dict, node) -> list:
-    """Edge labels from the root to ``node`` in a BFS tree ``{node: (parent, label) | None}``."""
-    labels = []
-    while parent[node] is not None:
-        node, label = parent[node]
-        labels.append(label)
-    labels.reverse()
-    return labels
-
-
 def _pattern(n, masks):
     P = np.zeros((n, len(masks)), dtype=bool)
     for r, m in enumerate(masks):
@@ -192,40 +182,15 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False):
 
     Returns ``(ok, states, counterexample, failed_job, stepper, digraph_or_None)``.
     """
-    import networkx as nx
-
     st = _Stepper(scheme, model)
-    root = st.initial()
-    parent = {root: None}
-    index = {root: 0}
-    queue = deque([root])
-    G = nx.DiGraph() if graph else None
-    if G is not None:
-        G.add_node(0, start=True, label=_label(root))
-    while queue:
-        node = queue.popleft()
+
+    def successors(node):
         for mask in model.next_sets(node[0]):
             nxt, failed = st.step(node, mask)
-            if failed is not None:
-                masks = path_to(parent, node) + [mask]
-                if G is not None:
-                    G.add_edge(index[node], "FAIL", stragglers=bin(mask).count("1"), mask=mask,
-                               failing=True)
-                return False, len(parent), _pattern(scheme.n, masks), len(masks) - 1 - failed, st, G
-            if nxt not in parent:
-                parent[nxt] = (node, mask)
-                index[nxt] = len(index)
-                if G is not None:
-                    G.add_node(index[nxt], label=_label(nxt))
-                queue.append(nxt)
-                if progress is not None:
-                    progress.update(1)
-                if max_states is not None and len(parent) > max_states:
-                    raise RuntimeError(f"more than {max_states} states")
-            if G is not None:
-                u, v = index[node], index[nxt]
-                if G.has_edge(u, v):
-                    G[u][v]["masks"].append(mask)
-                else:
-                    G.add_edge(u, v, masks=[mask], stragglers=bin(mask).count("1"), failing=False)
-    return True, len(parent), None, None, st, G
+            yield mask, nxt, failed, mask.bit_count()
+
+    ok, states, masks, failed, G = bfs(st.initial(), successors, _label, progress, graph,
+                                       max_states)
+    if ok:
+        return True, states, None, None, st, G
+    return False, states, _pattern(scheme.n, masks), len(masks) - 1 - failed, st, G

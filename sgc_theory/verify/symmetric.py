@@ -12,9 +12,7 @@ counterexample, which is then turned into a concrete pattern and replayed throug
 
 from __future__ import annotations
 
-from collections import deque
-
-from .exact import path_to
+from .search import bfs
 
 
 def _label(state) -> str:
@@ -92,41 +90,13 @@ class SymmetricExplorer:
                 yield plan, choice, _canon(nxt), self.view.fails(tokens)
 
     def explore(self, max_states=None, progress=None, graph=False):
-        import networkx as nx
+        """Breadth-first search; ``(ok, states, steps, failed_age, digraph)``."""
 
-        root = self.initial()
-        parent = {root: None}
-        index = {root: 0}
-        queue = deque([root])
-        G = nx.DiGraph() if graph else None
-        if G is not None:
-            G.add_node(0, start=True, label=_label(root))
-        while queue:
-            state = queue.popleft()
+        def successors(state):
             for plan, choice, nxt, failed in self.transitions(state):
-                if failed is not None:
-                    steps = path_to(parent, state) + [(plan, choice)]
-                    if G is not None:
-                        G.add_edge(index[state], "FAIL", stragglers=sum(choice), failing=True)
-                    return False, len(parent), steps, failed, G
-                if nxt not in parent:
-                    parent[nxt] = (state, (plan, choice))
-                    index[nxt] = len(index)
-                    if G is not None:
-                        G.add_node(index[nxt], label=_label(nxt))
-                    queue.append(nxt)
-                    if progress is not None:
-                        progress.update(1)
-                    if max_states is not None and len(parent) > max_states:
-                        raise RuntimeError(f"more than {max_states} states")
-                if G is not None:
-                    u, v = index[state], index[nxt]
-                    label = sum(choice)
-                    if G.has_edge(u, v):
-                        G[u][v]["straggler_counts"].add(label)
-                    else:
-                        G.add_edge(u, v, straggler_counts={label}, stragglers=label, failing=False)
-        return True, len(parent), None, None, G
+                yield (plan, choice), nxt, failed, sum(choice)
+
+        return bfs(self.initial(), successors, _label, progress, graph, max_states)
 
     def concretize(self, steps):
         """Turn abstract steps into bitmasks: place each group on concrete workers."""
