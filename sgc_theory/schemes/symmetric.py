@@ -128,6 +128,7 @@ class SRSGCView:
         if self.scheme.rule != "stragglers-first" or W < B + 1 or model.row_ok(1 | 1 << B):
             return None
         start = ((0,) * (W - 1), ((0, 0),) * B)
+        feasible: dict = {}
         seen = {start}
         queue = deque([start])
         while queue:
@@ -138,8 +139,11 @@ class SRSGCView:
                 return None
             for c in range(0, min(model.lam, n - busy) + 1):
                 win = window + (c,)
-                if not model.counts_feasible(win):
-                    continue
+                ok = feasible.get(win)
+                if ok is None:
+                    ok = feasible[win] = model.counts_feasible(win)
+                if not ok:
+                    break  # feasibility only shrinks as the newest count grows
                 nxt = (win[1:], ((c, busy),) + ages[:-1])
                 if nxt not in seen:
                     seen.add(nxt)
