@@ -124,8 +124,9 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                 ex = SymmetricExplorer(view, model, scheme.n)
                 ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph)
                 res.ok, res.states, res.graph = ok, states, G
-            res.notes.append("decodability by token counts; valid because the underlying GCs "
-                             "are certified exactly (sgc_theory.codes)")
+            res.notes.append("decodability by token counts (any n - s results of an (n, s)-GC "
+                             "decode): the verdict holds for every certified code "
+                             "(sgc_theory.codes certifies them exactly)")
             if not res.ok:
                 masks = ex.concretize(steps)
                 res.counterexample = exact._pattern(scheme.n, masks)
