@@ -5,8 +5,10 @@ from .base import Run, Scheme, Task
 from .gc import GC
 from .m_sgc import MSGC
 from .sr_sgc import SRSGC
+from .tabular import TabularScheme
 
-__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "make_scheme", "SCHEMES"]
+__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "TabularScheme", "make_scheme",
+           "SCHEMES"]
 
 SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC}
 

@@ -8,7 +8,7 @@
 
 from .runtime import DEFAULT_SLOPE, POLICIES, SCHEMES, SimResult, simulate
 from .sweep import SweepResult, sweep, sweep_choices
-from .traces import Trace, list_traces, load_trace
+from .traces import Trace, list_traces, load_trace, trace_index
 
-__all__ = ["Trace", "list_traces", "load_trace", "SimResult", "simulate", "SweepResult", "sweep",
+__all__ = ["Trace", "list_traces", "load_trace", "trace_index", "SimResult", "simulate", "SweepResult", "sweep",
            "sweep_choices", "DEFAULT_SLOPE", "POLICIES", "SCHEMES"]
