@@ -34,6 +34,9 @@ def main() -> int:
     timed("all horizons SR-SGC n=256 (2,3,23) [target < 60 s]",
           lambda: (lambda r: (r.ok, r.states))(verify(SRSGC(256, 2, 3, 23), all_horizons=True)),
           results)
+    timed("all horizons SR-SGC n=256 (2,5,23) (W > B + 1)",
+          lambda: (lambda r: (r.ok, r.states))(verify(SRSGC(256, 2, 5, 23), all_horizons=True)),
+          results)
     timed("exhaustive M-SGC n=5 (2,3,3), 7 rounds [target < 30 s]",
           lambda: (lambda r: (r.ok, r.patterns))(verify(MSGC(5, 2, 3, 3), rounds=7)), results)
     timed("all horizons M-SGC n=5 (2,3,3), exact automaton",

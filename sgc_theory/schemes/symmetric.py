@@ -110,44 +110,62 @@ class SRSGCView:
     def count_proof(self, model, n):
         """A fast sufficient proof on straggler COUNTS only, or ``None`` when it does not apply.
 
-        Lemma: if the model forbids a worker to straggle in two rounds ``B`` apart (bursty with
-        ``W >= B + 1``), a worker that straggled in round ``t`` cannot straggle when it
-        re-attempts in round ``t + B``. With the stragglers-first rule the re-attempters of job
-        ``t`` are such workers whenever ``|M_t| - s <= |S_t|``, i.e. whenever at most ``s``
-        workers were busy re-attempting in round ``t``; then every re-attempt arrives and job
-        ``t`` has ``n - s`` results. The counts obey ``|M_t| = |S_t| + busy_t`` and
-        ``busy_{t+B} = max(0, |M_t| - s)``, and the straggler counts of every window pass
-        ``model.counts_feasible`` (a necessary condition). Breadth-first search over these count
-        states (an over-approximation of the model) proves the scheme if ``busy <= s`` in every
-        reachable one. Returns ``(True, states)``, or ``None`` if the lemma does not apply or a
-        count state violates the invariant (then the full explorer decides).
+        Lemma: under a bursty model with ``W >= B + 1`` a worker that straggled in round ``r'``
+        cannot straggle in round ``r`` when ``B <= r - r' <= W - 1`` (both rounds lie in one
+        window and span more than ``B`` rounds). With the stragglers-first rule the
+        re-attempters of job ``t`` (in round ``t + B``) are taken from ``M_t`` = the stragglers
+        of round ``t`` (they straggled ``B`` rounds before: *depth* 0), then the workers that
+        were busy re-attempting in round ``t``; a busy worker of depth ``d`` re-attempting again
+        has depth ``d + 1``: it straggled ``(d + 2) B`` rounds before. A re-attempter of depth
+        ``d`` is therefore safe when ``(d + 1) B <= W - 1``. If every re-attempter is safe, every
+        re-attempt arrives and job ``t`` has ``n - s`` results.
+
+        The search runs on counts: the straggler counts of the last ``W - 1`` rounds (every window
+        must pass ``model.counts_feasible``, a necessary condition, so this over-approximates the
+        model), and per pending job ``(|S_t|, busy_t by depth)``, with ``|M_t| = |S_t| + busy_t``
+        and ``|M_t| - s`` re-attempters. The choice among busy workers of different depths is
+        left open (every split is explored). Returns ``(True, states)``, or ``None`` if the lemma
+        does not apply or some reachable count state would need an unsafe re-attempter (then the
+        full explorer decides).
         """
         from collections import deque
 
         B, s, W = self.B, self.s, model.W
         if self.scheme.rule != "stragglers-first" or W < B + 1 or model.row_ok(1 | 1 << B):
             return None
-        start = ((0,) * (W - 1), ((0, 0),) * B)
+        depths = (W - 1) // B  # depths 0 .. depths-1 are safe
+        zero = (0,) * depths
+        start = ((0,) * (W - 1), ((0, zero),) * B)
         feasible: dict = {}
         seen = {start}
         queue = deque([start])
         while queue:
             window, ages = queue.popleft()
             S_t, busy_t = ages[B - 1]
-            busy = max(0, S_t + busy_t - s)
-            if busy > s:
-                return None
-            for c in range(0, min(model.lam, n - busy) + 1):
-                win = window + (c,)
-                ok = feasible.get(win)
-                if ok is None:
-                    ok = feasible[win] = model.counts_feasible(win)
-                if not ok:
-                    break  # feasibility only shrinks as the newest count grows
-                nxt = (win[1:], ((c, busy),) + ages[:-1])
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
+            need = S_t + sum(busy_t) - s
+            options = []
+            if need <= 0:
+                options.append(zero)
+            else:
+                first = min(need, S_t)
+                rest = need - first
+                for split in _splits(rest, list(busy_t)):
+                    if split and split[-1]:
+                        return None  # a re-attempter too deep to be safe
+                    options.append((first,) + split[:-1])
+            for busy in options:
+                total = sum(busy)
+                for c in range(0, min(model.lam, n - total) + 1):
+                    win = window + (c,)
+                    ok = feasible.get(win)
+                    if ok is None:
+                        ok = feasible[win] = model.counts_feasible(win)
+                    if not ok:
+                        break  # feasibility only shrinks as the newest count grows
+                    nxt = (win[1:], ((c, busy),) + ages[:-1])
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        queue.append(nxt)
         return True, len(seen)
 
     def step(self, local, action, straggled):

@@ -10,7 +10,7 @@ from sgc_theory.verify import verify
 CASES = []
 for n in (3, 4, 5):
     for B in (1, 2):
-        for W in range(B + 1, 5):
+        for W in range(B + 1, 6):
             for lam in range(1, n + 1):
                 CASES.append((n, B, W, lam))
 
@@ -27,8 +27,11 @@ def test_count_proof_implies_exact_proof(n, B, W, lam):
             assert verify(sch, model, all_horizons=True, method="automaton").ok
 
 
-def test_count_proof_applies_to_the_paper_configuration():
-    sch = SRSGC(256, 2, 3, 23)
+@pytest.mark.parametrize("B,W,lam", [(2, 3, 23), (1, 3, 23), (2, 5, 5), (1, 4, 12)])
+def test_count_proof_covers_n256_designs(B, W, lam):
+    """The paper's configuration and designs with W > B + 1, where re-attempters may be workers
+    that were busy (their chain started with a straggle (d + 1) B rounds earlier)."""
+    sch = SRSGC(256, B, W, lam)
     proved, states = sch.symmetric_view().count_proof(sch.design_model, 256)
     assert proved and states > 0
 
