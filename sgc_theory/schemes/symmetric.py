@@ -1,9 +1,10 @@
 """Worker-symmetric views of the built-in schemes, for the all-horizon verifier at large ``n``.
 
 A view describes a scheme by what ONE worker needs to remember (its *local state*) and a
-token-level decodability rule on counts ("at least ``n - s`` results of the job"), which is
-valid because the underlying (n, s)-GCs are certified exactly (``sgc_theory.codes``). Tests
-compare every view against the exact algebraic verifier on small cases.
+token-level decodability rule on counts ("at least ``n - s`` results of the job"), which holds
+for every certified (n, s)-GC (``sgc_theory.codes`` certifies them exactly). It is sufficient,
+not necessary (fractional repetition can decode from fewer results), so counterexamples are
+replayed exactly. Tests compare every view against the exact algebraic verifier on small cases.
 
 A view implements:
 
