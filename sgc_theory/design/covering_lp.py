@@ -72,6 +72,7 @@ from fractions import Fraction
 import pulp
 
 from ..errors import SGCError, check_int
+from ..models.base import _bits
 from .solvers import default_solver, get_solver
 
 __all__ = ["CoveringLP", "DesignResult", "build_covering_lp", "build_finite_horizon_lp",
@@ -82,29 +83,23 @@ __all__ = ["CoveringLP", "DesignResult", "build_covering_lp", "build_finite_hori
 # histories and orbits
 
 
+def _transpose_bits(rows, width):
+    """Transpose a bit matrix given as ints: bit ``j`` of ``rows[k]`` -> bit ``k`` of ``out[j]``."""
+    out = [0] * width
+    for k, row in enumerate(rows):
+        for j in _bits(row):
+            out[j] |= 1 << k
+    return out
+
+
 def _columns(h, n):
     """Per-worker column bits of a history (bit k = round k of h, k = 0 oldest)."""
-    cols = [0] * n
-    for k, m in enumerate(h):
-        i = 0
-        while m:
-            if m & 1:
-                cols[i] |= 1 << k
-            m >>= 1
-            i += 1
-    return cols
+    return _transpose_bits(h, n)
 
 
 def _from_columns(cols, length):
-    masks = [0] * length
-    for i, c in enumerate(cols):
-        k = 0
-        while c:
-            if c & 1:
-                masks[k] |= 1 << i
-            c >>= 1
-            k += 1
-    return tuple(masks)
+    """The history (round masks) whose per-worker columns are ``cols``."""
+    return tuple(_transpose_bits(cols, length))
 
 
 def _canonical_history(h, n):
