@@ -458,7 +458,7 @@ M-SGC, and the exact all-horizon verifier accepts it:
 lp = build_covering_lp(4, model, T=1, partitions=32)
 res = solve(lp)
 print(lp.num_variables, "variables,", lp.num_constraints, "constraints; ILP load", res.load_fraction)
-sch = TabularScheme(lp)
+sch = TabularScheme(lp.scheme_table())
 proof = verify(sch, model, all_horizons=True)
 print(proof.summary())
 assert proof.ok and res.load_fraction < msgc_load(4, 1, 2, 2)

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import SGCError, check_int
+
 __all__ = [
     "gc_load", "gc_delay", "srsgc_s", "srsgc_load", "srsgc_delay",
-    "msgc_load", "msgc_delay", "msgc_x", "msgc_mu", "nocoding_load",
+    "msgc_load", "msgc_delay", "msgc_x", "msgc_mu", "nocoding_load", "scheme_load",
 ]
 
 
@@ -107,3 +109,33 @@ def msgc_load(n, B, W, lam):
     """
     n, B, W, lam = _sym(n, B, W, lam)
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
+
+
+def scheme_load(scheme: str, n, s=None, B=None, W=None, lam=None):
+    """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals).
+
+    >>> scheme_load("msgc", 256, B=1, W=2, lam=27)
+    (7/928, 1)
+    """
+    key = str(scheme).lower().replace("-", "")
+    n = check_int("--n", n, minimum=1)
+    if key == "gc":
+        s = check_int("--s", s)
+        if not 0 <= s < n:
+            raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
+        return gc_load(n, s), gc_delay()
+    if key not in ("srsgc", "msgc"):
+        raise SGCError(f"--scheme must be one of gc, srsgc, msgc (got {scheme!r})")
+    B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
+    if not 0 <= lam <= n:
+        raise SGCError(f"{'SR-SGC' if key == 'srsgc' else 'M-SGC'} needs 0 <= lam <= n "
+                       f"(got lam={lam}, n={n})")
+    if key == "srsgc":
+        if B < 1:
+            raise SGCError(f"SR-SGC needs B >= 1 (got B={B})")
+        if W < B + 1:
+            raise SGCError(f"SR-SGC needs W >= B + 1 (got B={B}, W={W})")
+        return srsgc_load(n, B, W, lam), srsgc_delay(B)
+    if not 1 <= B <= W - 1:
+        raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
+    return msgc_load(n, B, W, lam), msgc_delay(B, W)

@@ -202,7 +202,7 @@ def _minimal_bad_rows(model):
 def _density_ilp(model, periods, solver) -> Fraction:
     import pulp
 
-    from ..design.solvers import get_solver
+    from ..lp.solvers import get_solver
 
     n, W, lam = model.n, model.W, model.lam
     periods = list(periods) if periods is not None else list(range(1, 2 * W + 1))

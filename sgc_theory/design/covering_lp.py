@@ -73,10 +73,10 @@ import pulp
 
 from ..errors import SGCError, check_int
 from ..models.base import _bits
-from .solvers import default_solver, get_solver
+from ..lp.solvers import default_solver, get_solver
 
-__all__ = ["CoveringLP", "DesignResult", "build_covering_lp", "build_finite_horizon_lp",
-           "solve", "design"]
+__all__ = ["CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
+           "build_finite_horizon_lp", "solve", "design", "design_tabular"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -273,7 +273,12 @@ class PartitionTable:
     """
 
     def __init__(self, lp: CoveringLP):
+        if lp.kind != "stationary" or not lp.partitions:
+            raise SGCError("a partition table needs a stationary covering ILP (partitions=K)")
+        if lp.problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            raise SGCError("a partition table needs a solved covering ILP (an integer solution)")
         self.lp = lp
+        self.model = lp.model
         self.n, self.P, self.T, self.K = lp.n, lp.P, lp.T, lp.partitions
         self._cache = {}
         self._masks = list(range(1 << self.n))
@@ -663,3 +668,26 @@ def design(n, model, T, P=None, partitions=None, solver=None, symmetric=True, ti
     """Build and solve in one call; returns a :class:`DesignResult`."""
     return solve(build_covering_lp(n, model, T, P=P, partitions=partitions, symmetric=symmetric),
                  solver=solver, time_limit=time_limit)
+
+
+def design_tabular(n, model, T, partitions, P=None, solver=None, symmetric=True,
+                   time_limit=None):
+    """Solve the covering ILP with ``partitions`` per job and return its explicit scheme.
+
+    The returned :class:`~sgc_theory.schemes.TabularScheme` carries the solver outcome as
+    ``.result`` (a :class:`DesignResult`).
+
+    >>> from sgc_theory.models import Bursty
+    >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
+    >>> sch.T, sch.num_partitions
+    (1, 2)
+    """
+    from ..schemes.tabular import TabularScheme
+
+    lp = build_covering_lp(n, model, T, P=P, partitions=partitions, symmetric=symmetric)
+    res = solve(lp, solver=solver, time_limit=time_limit)
+    if res.status not in ("optimal", "feasible"):
+        raise SGCError(f"covering ILP ended with status {res.status!r}")
+    sch = TabularScheme(lp.scheme_table())
+    sch.result = res
+    return sch

@@ -1,10 +1,10 @@
 """Tabular schemes: the explicit scheme of an optimal covering ILP (SPEC section 6).
 
-The covering ILP with ``K`` partitions per job (:func:`sgc_theory.design.build_covering_lp` with
-``partitions=K``) gives, for every age ``d`` and admitted history ``h`` of the ``P + d`` rounds
+The covering ILP with ``K`` partitions per job (built and solved in :mod:`sgc_theory.design`)
+gives, for every age ``d`` and admitted history ``h`` of the ``P + d`` rounds
 before round ``t + d``, how many of job ``t``'s still-uncovered partitions each worker set ``A``
-computes.  :class:`~sgc_theory.design.PartitionTable` turns that into *which* partitions, and
-:class:`TabularScheme` runs the table as a state machine: every task is one uncoded partition of
+computes. The design package turns that into *which* partitions (a table), and
+:class:`TabularScheme` runs any such table as a state machine: every task is one uncoded partition of
 one job (its coefficient vector is a unit vector), so job ``t`` is decodable exactly when each of
 its ``K`` partitions was returned by some non-straggler.
 
@@ -31,58 +31,54 @@ __all__ = ["TabularScheme"]
 
 
 class TabularScheme(Scheme):
-    """A scheme given by a solved covering ILP (a table from histories to assignments).
+    """A scheme given by a table from histories to uncoded partition assignments.
 
     Parameters
     ----------
-    lp : sgc_theory.design.CoveringLP
-        A *solved* stationary covering ILP (``partitions=K``).
+    table
+        Any object with attributes ``n``, ``T``, ``P``, ``K`` (partitions per job), ``model``
+        (the straggler model the table was designed for) and a method ``assign(h)`` returning
+        ``{worker set bitmask: tuple of partitions}`` for a history ``h`` of ``P + d`` rounds
+        (the job's age is ``d``). :meth:`sgc_theory.design.CoveringLP.scheme_table` builds one
+        from a solved covering ILP, and :func:`sgc_theory.design.design_tabular` does the whole
+        design in one call.
 
-    Use :meth:`design` to build, solve and wrap in one call.
-
-    >>> from sgc_theory.models import Bursty
-    >>> sch = TabularScheme.design(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
-    >>> sch.T, sch.num_partitions
-    (1, 2)
+    >>> class Repeat:  # both workers compute the job's single partition in its own round
+    ...     n, T, P, K = 2, 0, 0, 1
+    ...     from sgc_theory.models import PerRound
+    ...     model = PerRound(2, s=1)
+    ...     def assign(self, h):
+    ...         return {0b11: (0,)}
+    >>> sch = TabularScheme(Repeat())
+    >>> sch.T, str(sch.load)
+    (0, '1')
     """
 
     name = "tabular"
 
-    def __init__(self, lp):
-        from ..design.covering_lp import PartitionTable
-
-        if lp.kind != "stationary" or not lp.partitions:
-            raise SGCError("TabularScheme needs a stationary covering ILP (partitions=K)")
-        import pulp
-
-        if lp.problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            raise SGCError("TabularScheme needs a solved covering ILP (an integer solution)")
-        self.lp = lp
-        self.table = PartitionTable(lp)
-        self.n = lp.n
-        self.T = lp.T
-        self.P = lp.P
-        self.K = lp.partitions
-        self.model = lp.model
+    def __init__(self, table):
+        for attr in ("n", "T", "P", "K", "model", "assign"):
+            if not hasattr(table, attr):
+                raise SGCError(f"table must have attribute {attr!r} (n, T, P, K, model, assign)")
+        self.table = table
+        self.n = table.n
+        self.T = table.T
+        self.P = table.P
+        self.K = table.K
+        self.model = table.model
         self.partition_sizes = (Fraction(1, self.K),) * self.K
         self._units = [tuple(Fraction(int(p == q)) for q in range(self.K))
                        for p in range(self.K)]
         self._tasks = {}
         self._load = None
 
-    @classmethod
-    def design(cls, n, model, T, partitions, P=None, solver=None, symmetric=True,
-               time_limit=None):
-        """Solve the covering ILP with ``partitions`` per job and wrap its table."""
-        from ..design.covering_lp import build_covering_lp, solve
-
-        lp = build_covering_lp(n, model, T, P=P, partitions=partitions, symmetric=symmetric)
-        res = solve(lp, solver=solver, time_limit=time_limit)
-        if res.status not in ("optimal", "feasible"):
-            raise SGCError(f"covering ILP ended with status {res.status!r}")
-        sch = cls(lp)
-        sch.result = res
-        return sch
+    def _histories(self):
+        """Every admitted history of ``P + T`` rounds (clean before), as tuples of masks."""
+        m = self.model
+        layer = [(m.initial_state(), ())]
+        for _ in range(self.P + self.T):
+            layer = [(m.advance(st, S), h + (S,)) for st, h in layer for S in m.next_sets(st)]
+        return [h for _, h in layer]
 
     # ----- Scheme interface ---------------------------------------------------------------
     @property
@@ -91,9 +87,8 @@ class TabularScheme(Scheme):
         if self._load is None:
             K = self.K
             worst = 0
-            space = self.lp.space
-            for g in space.reps(self.P + self.T):
-                for ts in self.tasks(tuple(g)):
+            for g in self._histories():
+                for ts in self.tasks(g):
                     worst = max(worst, len(ts))
             self._load = sp.Rational(worst, K)
         return self._load

@@ -7,6 +7,7 @@ import pytest
 
 from sgc_theory.design import build_covering_lp, solve
 from sgc_theory.models import Bursty
+from sgc_theory.design import design_tabular
 from sgc_theory.schemes.tabular import TabularScheme
 from sgc_theory.verify import verify
 
@@ -16,7 +17,7 @@ from sgc_theory.verify import verify
                                          (3, Bursty(3, B=2, W=3, lam=1), 2, 4),
                                          (4, Bursty(4, B=1, W=2, lam=1), 1, 4)], ids=repr)
 def test_tabular_scheme_verifies_all_horizons(n, model, T, K):
-    sch = TabularScheme.design(n, model, T, partitions=K)
+    sch = design_tabular(n, model, T, partitions=K)
     lp_opt = solve(build_covering_lp(n, model, T)).load_fraction
     ilp = sch.result.load_fraction
     assert ilp >= lp_opt                      # integrality can only raise the optimum
@@ -27,7 +28,7 @@ def test_tabular_scheme_verifies_all_horizons(n, model, T, K):
 
 def test_ilp_reaches_lp_optimum_with_enough_partitions():
     m = Bursty(4, B=2, W=3, lam=2)
-    sch = TabularScheme.design(4, m, 3, partitions=12)
+    sch = design_tabular(4, m, 3, partitions=12)
     assert sch.result.load_fraction == Fraction(1, 3)
     assert verify(sch, m, all_horizons=True).ok
 
@@ -44,7 +45,7 @@ def test_table_decodes_every_job_on_random_patterns():
     """Independent of the verifier: run the table's partition sets by hand (a partition counts
     when a non-straggler of its set computed it) on sampled admitted patterns."""
     m = Bursty(4, B=2, W=3, lam=2)
-    sch = TabularScheme.design(4, m, 2, partitions=6)
+    sch = design_tabular(4, m, 2, partitions=6)
     tab, P, T, K = sch.table, sch.P, sch.T, sch.K
     rng = np.random.default_rng(1)
     for _ in range(20):
@@ -67,4 +68,6 @@ def test_tabular_rejects_lp_without_partitions():
     lp = build_covering_lp(3, Bursty(3, B=1, W=2, lam=1), 1)
     solve(lp)
     with pytest.raises(SGCError, match="partitions"):
+        lp.scheme_table()
+    with pytest.raises(SGCError, match="attribute"):
         TabularScheme(lp)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sgc_theory.figures_cli import load_script
+from sgc_theory.figures import load_script
 
 FIG_DIR = Path(__file__).resolve().parents[2] / "paper_figures"
 

@@ -8,7 +8,7 @@ from figures_helpers import fig
 
 from sgc_theory.cli import main as sgc_main
 from sgc_theory.errors import SGCError
-from sgc_theory.figures_cli import figure_scripts
+from sgc_theory.figures import figure_scripts
 
 
 def _nonempty(paths):
@@ -41,8 +41,8 @@ def test_cli_unknown_figure(tmp_path, capsys):
 
 
 def test_missing_folder_is_a_clear_error(monkeypatch, tmp_path):
-    import sgc_theory.figures_cli as fc
+    import sgc_theory.figures as fc
 
-    monkeypatch.setattr(fc, "__file__", str(tmp_path / "pkg" / "figures_cli.py"))
+    monkeypatch.setattr(fc, "__file__", str(tmp_path / "pkg" / "figures.py"))
     with pytest.raises(SGCError, match="paper_figures folder not found"):
         fc.figures_dir()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import check_int
-from .window import parse_model
+from ..models import parse_model
 
 
 def register(sub) -> None:
@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def _count(args) -> int:
-    from ..cli import emit
+    from ._common import emit
 
     model = parse_model(args.model, check_int("--n", args.n, minimum=1))
     rounds = check_int("--rounds", args.rounds, minimum=0)
@@ -36,7 +36,7 @@ def _count(args) -> int:
 
 
 def _sample(args) -> int:
-    from ..cli import emit
+    from ._common import emit
 
     model = parse_model(args.model, check_int("--n", args.n, minimum=1))
     P = model.sample(check_int("--rounds", args.rounds, minimum=0), rng=args.seed)

@@ -69,9 +69,9 @@ def register(sub) -> None:
 
 
 def _verify(args) -> int:
-    from ..cli import emit
+    from ._common import emit
     from ..models import parse_model
-    from . import verify
+    from ..verify import verify
 
     scheme = scheme_from_args(args)
     model = parse_model(args.model, scheme.n) if args.model else None
@@ -83,7 +83,7 @@ def _verify(args) -> int:
 
 
 def _show(args) -> int:
-    from ..cli import emit
+    from ._common import emit
 
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)

@@ -8,9 +8,6 @@ from ..errors import SGCError, check_int
 
 #: all-horizon verification of a designed table is attempted up to this many automaton states
 VERIFY_MAX_STATES = 200_000
-#: the finite-horizon LP lower bound is computed when the model admits at most this many
-#: patterns over the horizon
-FINITE_HORIZON_MAX_PATTERNS = 5_000
 
 
 def register(sub) -> None:
@@ -37,34 +34,10 @@ def _fs(f) -> str | None:
     return f"{f.numerator}/{f.denominator}"
 
 
-def lower_bound(model, T, finite_horizon: bool = True, solver=None):
-    """``max(counting bound, density bound, finite-horizon LP when cheap)`` as a Fraction,
-    with the name of the bound that attains it."""
-    import sympy as sp
-
-    from ..bounds.lower import density_bound, model_counting_bound
-    from .covering_lp import build_finite_horizon_lp, solve
-
-    cands = []
-    cb = model_counting_bound(model)
-    if cb is not None:
-        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
-    db = density_bound(model)
-    if db != sp.oo:
-        cands.append((Fraction(int(db.p), int(db.q)), "density"))
-    if finite_horizon:
-        rounds = T + 3
-        if model.count(rounds - 1) <= FINITE_HORIZON_MAX_PATTERNS:
-            res = solve(build_finite_horizon_lp(model.n, model, T, rounds), solver=solver)
-            if res.status == "optimal" and res.exact:
-                cands.append((res.load_fraction, f"finite-horizon LP ({rounds} rounds)"))
-    return max(cands) if cands else (Fraction(0), "trivial")
-
-
 def _design(args) -> int:
-    from ..cli import emit
+    from ._common import emit
     from ..models import parse_model
-    from .covering_lp import build_covering_lp, solve
+    from ..design import build_covering_lp, lower_bound, solve
 
     n = check_int("--n", args.n, minimum=1)
     model = parse_model(args.model, n)
@@ -109,7 +82,7 @@ def _verify_table(lp, model):
     from ..schemes.tabular import TabularScheme
     from ..verify import verify
 
-    sch = TabularScheme(lp)
+    sch = TabularScheme(lp.scheme_table())
     try:
         res = verify(sch, model, all_horizons=True, max_states=VERIFY_MAX_STATES)
         return bool(res.ok), f"all horizons, {res.states} states"

@@ -1,7 +1,7 @@
 """The ``sgc`` command line.
 
-Each area of the package contributes its sub-commands through a ``register(subparsers)``
-function in its own ``cli`` module, so that the areas stay independent. Every user error is an
+This package is the only place that knows argparse: one module per command group, each with a
+``register(subparsers)`` function; the library modules below it know nothing of the command line. Every user error is an
 :class:`~sgc_theory.errors.SGCError`: it is printed as one line on stderr and the exit code is 2.
 """
 
@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 
-from .errors import SGCError
+from ..errors import SGCError
+from ._common import emit  # noqa: F401  (re-exported for the command modules)
 
-#: modules that contribute sub-commands (each has ``register(subparsers)``)
-_AREAS = [
-    "sgc_theory.cli_demo",
-    "sgc_theory.models.cli",
-    "sgc_theory.codes.cli",
-    "sgc_theory.verify.cli",
-    "sgc_theory.bounds.cli",
-    "sgc_theory.design.cli",
-    "sgc_theory.simulate.cli",
-    "sgc_theory.figures_cli",
-]
+#: modules of this package that contribute sub-commands (each has ``register(subparsers)``)
+_AREAS = ["demo", "patterns", "gc", "verify", "loads", "design", "simulate", "figures"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,26 +23,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"sgc: error: {message}\n")
 
 
-def emit(args, payload: dict, text: str) -> None:
-    """Print ``payload`` as JSON when ``--json`` was given, else ``text``."""
-    if getattr(args, "json", False):
-        print(json.dumps(payload))
-    else:
-        print(text)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sgc", description="Sequential gradient coding toolkit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.required = True
     for name in _AREAS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # an area not built yet
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 

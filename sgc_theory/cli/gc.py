@@ -13,7 +13,7 @@ of ``s`` stragglers, 1 when it does not, 2 on misuse.
 from __future__ import annotations
 
 from ..errors import SGCError
-from .constructions import CONSTRUCTIONS, from_csv, make_code
+from ..codes.constructions import CONSTRUCTIONS, from_csv, make_code
 
 
 def register(subparsers) -> None:
@@ -35,7 +35,7 @@ def register(subparsers) -> None:
 
 
 def _cmd_verify(args) -> int:
-    from ..cli import emit
+    from ._common import emit
 
     if (args.matrix is None) == (args.n is None):
         raise SGCError("gc verify needs exactly one of --matrix FILE or --n N (got "

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import SGCError
-
 __all__ = ["register"]
 
 
@@ -54,8 +52,8 @@ def register(subparsers) -> None:
 
 
 def _simulate(args) -> int:
-    from ..cli import emit
-    from .runtime import simulate
+    from ._common import emit
+    from ..simulate.runtime import simulate
 
     res = simulate(args.trace, args.scheme, jobs=args.jobs, mu=args.mu, policy=args.policy,
                    slope=args.slope, probe_load=args.probe_load, s=args.s, B=args.B, W=args.W,
@@ -68,8 +66,8 @@ def _simulate(args) -> int:
 
 
 def _sweep(args) -> int:
-    from ..cli import emit
-    from .sweep import sweep
+    from ._common import emit
+    from ..simulate.sweep import sweep
 
     progress = (not args.json) and sys.stderr.isatty()
     res = sweep(args.trace, jobs=args.jobs, max_delay=args.max_delay, mu=args.mu,
@@ -94,6 +92,3 @@ def _sweep(args) -> int:
     emit(args, {"best": best, "evaluated": res.evaluated}, "\n".join(lines))
     return 0
 
-
-if False:  # pragma: no cover - keeps SGCError referenced for readers
-    SGCError

@@ -13,12 +13,12 @@ def register(sub) -> None:
 
 def tour() -> list[tuple[str, object, str]]:
     """Run the tour; returns ``(key, value, description)`` rows."""
-    from .bounds import counting_bound, msgc_load
-    from .codes import make_code
-    from .models import Bursty
-    from .schemes import GC, MSGC, SRSGC
-    from .simulate import simulate
-    from .verify import verify
+    from ..bounds import counting_bound, msgc_load
+    from ..codes import make_code
+    from ..models import Bursty
+    from ..schemes import GC, MSGC, SRSGC
+    from ..simulate import simulate
+    from ..verify import verify
 
     rows = []
     model = Bursty(256, B=1, W=2, lam=27)
@@ -52,7 +52,7 @@ def tour() -> list[tuple[str, object, str]]:
 
 
 def _demo(args) -> int:
-    from .cli import emit
+    from ._common import emit
 
     t0 = time.perf_counter()
     rows = tour()

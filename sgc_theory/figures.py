@@ -1,4 +1,4 @@
-"""``sgc figures --out DIR [--json]``: run every ``paper_figures/fig_*.py``.
+"""Run the paper figure scripts (``paper_figures/fig_*.py``); ``sgc figures`` calls this.
 
 The figure scripts live next to the package in the source tree (``<repo>/paper_figures``), not
 inside it, so this command works from a source checkout or an editable install. Each script
@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from .errors import SGCError
+
+__all__ = ["figures_dir", "figure_scripts", "load_script", "run_figures"]
 
 
 def figures_dir() -> Path:
@@ -66,20 +68,3 @@ def run_figures(out_dir, only=None, progress: bool = False) -> list[str]:
         module = load_script(path)
         files.extend(os.fspath(f) for f in module.main(out))
     return files
-
-
-def register(sub) -> None:
-    p = sub.add_parser("figures", help="write every paper figure (PNG and PDF) into a folder")
-    p.add_argument("--out", required=True, help="output folder (created if missing)")
-    p.add_argument("--only", nargs="+", default=None, metavar="WORD",
-                   help="only the figures whose script name contains one of these words")
-    p.add_argument("--json", action="store_true", help='print {"files": [...]}')
-    p.set_defaults(func=_figures)
-
-
-def _figures(args) -> int:
-    from .cli import emit
-
-    files = run_figures(args.out, only=args.only, progress=not args.json)
-    emit(args, {"files": files}, "\n".join(files))
-    return 0

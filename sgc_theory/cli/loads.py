@@ -33,42 +33,16 @@ def _need(args, names, scheme):
         raise SGCError(f"--scheme {scheme} needs {', '.join(missing)}")
 
 
-def scheme_load(scheme: str, n, s=None, B=None, W=None, lam=None):
-    """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals)."""
-    from . import gc_delay, gc_load, msgc_delay, msgc_load, srsgc_delay, srsgc_load
-
-    key = str(scheme).lower().replace("-", "")
-    n = check_int("--n", n, minimum=1)
-    if key == "gc":
-        s = check_int("--s", s)
-        if not 0 <= s < n:
-            raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
-        return gc_load(n, s), gc_delay()
-    if key not in ("srsgc", "msgc"):
-        raise SGCError(f"--scheme must be one of gc, srsgc, msgc (got {scheme!r})")
-    B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
-    if not 0 <= lam <= n:
-        raise SGCError(f"{'SR-SGC' if key == 'srsgc' else 'M-SGC'} needs 0 <= lam <= n "
-                       f"(got lam={lam}, n={n})")
-    if key == "srsgc":
-        if B < 1:
-            raise SGCError(f"SR-SGC needs B >= 1 (got B={B})")
-        if W < B + 1:
-            raise SGCError(f"SR-SGC needs W >= B + 1 (got B={B}, W={W})")
-        return srsgc_load(n, B, W, lam), srsgc_delay(B)
-    if not 1 <= B <= W - 1:
-        raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
-    return msgc_load(n, B, W, lam), msgc_delay(B, W)
-
-
 def _load(args) -> int:
-    from ..cli import emit
+    from ._common import emit
 
     key = str(args.scheme).lower().replace("-", "")
     if key == "gc":
         _need(args, ["s"], "gc")
     elif key in ("srsgc", "msgc"):
         _need(args, ["B", "W", "lam"], key)
+    from ..bounds import scheme_load
+
     load, T = scheme_load(key, args.n, args.s, args.B, args.W, args.lam)
     name = {"gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC"}[key]
     params = f"s={args.s}" if key == "gc" else f"B={args.B}, W={args.W}, lam={args.lam}"
@@ -80,9 +54,9 @@ def _load(args) -> int:
 def _bound(args) -> int:
     import sympy as sp
 
-    from ..cli import emit
+    from ._common import emit
     from ..models import parse_model
-    from .lower import density_bound, max_straggler_density, model_counting_bound
+    from ..bounds.lower import density_bound, max_straggler_density, model_counting_bound
 
     model = parse_model(args.model, check_int("--n", args.n, minimum=1))
     cb = model_counting_bound(model)

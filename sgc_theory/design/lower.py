@@ -1,0 +1,36 @@
+"""The best lower bound the toolkit can certify on the load of every scheme of delay ``T``."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .covering_lp import build_finite_horizon_lp, solve
+
+__all__ = ["lower_bound"]
+
+#: the finite-horizon LP lower bound is computed when the model admits at most this many
+#: patterns over the horizon
+FINITE_HORIZON_MAX_PATTERNS = 5_000
+
+
+def lower_bound(model, T, finite_horizon: bool = True, solver=None):
+    """``max(counting bound, density bound, finite-horizon LP when cheap)`` as a Fraction,
+    with the name of the bound that attains it."""
+    import sympy as sp
+
+    from ..bounds.lower import density_bound, model_counting_bound
+
+    cands = []
+    cb = model_counting_bound(model)
+    if cb is not None:
+        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
+    db = density_bound(model)
+    if db != sp.oo:
+        cands.append((Fraction(int(db.p), int(db.q)), "density"))
+    if finite_horizon:
+        rounds = T + 3
+        if model.count(rounds - 1) <= FINITE_HORIZON_MAX_PATTERNS:
+            res = solve(build_finite_horizon_lp(model.n, model, T, rounds), solver=solver)
+            if res.status == "optimal" and res.exact:
+                cands.append((res.load_fraction, f"finite-horizon LP ({rounds} rounds)"))
+    return max(cands) if cands else (Fraction(0), "trivial")
