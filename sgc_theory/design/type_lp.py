@@ -1,0 +1,691 @@
+"""The covering LP by worker types: the optimal load for a delay ``T`` at any ``n``.
+
+Setting
+-------
+Computation load depends only on which worker computes which data: a piece of job data is
+recovered iff some non-straggler computed it.  So the least load of any scheme with delay ``T``
+whose decisions about job ``t`` in round ``t + d`` use the straggler sets of rounds
+``t - P .. t + d - 1`` (its *history*, ``P + d`` rounds) is the value of a covering game: in
+each round, the master spreads each active job's still-uncovered data over worker sets, then the
+model's adversary picks the stragglers; data given to a set that straggles entirely stays
+uncovered, and nothing may be left uncovered after round ``t + T``.
+
+Worker types
+------------
+A worker's row of a history is its *type*; a history up to worker permutations is its *orbit*
+(how many workers have each type, :class:`~sgc_theory.design.types.TypeSpace`), and a worker
+set up to the permutations that fix the history is a vector ``a`` (how many members of each
+type).  The game is invariant under worker permutations, so averaging any optimal scheme over
+them gives an optimal scheme that spreads the data given to a set orbit uniformly over its
+sets.  One variable per (age ``d``, history orbit ``H``, set orbit ``a``) then suffices:
+
+* ``z[d, H, a] >= 0``: the mass of job data (in units of one job) given at age ``d`` after
+  history orbit ``H`` to the sets of orbit ``a``, spread uniformly over them;
+* **start**: ``sum_a z[0, H, a] = 1`` for every orbit ``H`` of ``P`` rounds;
+* **flow**: when ``s_j`` of the ``c_j`` workers of type ``j`` straggle, the part of a set orbit
+  ``a`` that is left uncovered is ``U(a, s) = prod_j C(s_j, a_j) / C(c_j, a_j)``, so for the child
+  orbit ``H'`` of ``H`` by ``s``: ``sum_a z[d + 1, H', a] = sum_a U(a, s) z[d, H, a]``;
+* **deadline**: at age ``T`` only *safe* set orbits (no admitted next straggler vector ``s``
+  has ``s >= a``) carry data;
+* **load**: a worker of type ``j`` carries ``v[d, H, j] = sum_a z[d, H, a] a_j / c_j`` of the job;
+  for every orbit ``G`` of ``P + T`` rounds and every type of ``G``,
+  ``sum_d v[d, suffix_{P+d}(G), type's suffix] <= L``; minimise ``L``.
+
+Everything is an integer or a ratio of binomials: the LP is exact for every ``n``, and its size
+grows with the number of orbits, not with ``2^n``.  It equals the set-enumeration LP of
+:mod:`sgc_theory.design.covering_lp` (tests compare them exactly on every small case).
+
+Which set orbits are needed
+---------------------------
+At age ``T`` only the *minimal* safe orbits (a superset costs more load and covers no better).
+Before the deadline, a type ``j`` never needs more than ``m_j + 1`` members, where ``m_j`` is the
+most stragglers of that type any next round can have (beyond that the set is never entirely
+straggling and costs more).  Within these boxes the solver starts from sets of at most two
+workers (or ``max_replication``) and adds the set orbits the dual prices favour (column
+generation), until none has a negative reduced cost.
+
+Certificates
+------------
+The float optimum of HiGHS is turned into an exact bracket ``lower <= L* <= upper``:
+
+* **upper**: the rounded primal is repaired in exact rationals, age by age (each orbit's
+  incoming uncovered mass is redistributed over its set orbits in the solver's proportions), so
+  it is an exactly feasible scheme; ``upper`` is its exact largest load;
+* **lower**: weak duality.  For any weights ``w >= 0`` on the load rows with ``sum w <= 1`` (the
+  solver's duals, rounded), the prices ``pi[d, H, j] = (sum of w over the rows that contain
+  v[d, H, j]) / c_j`` and, backwards from age ``T``, ``u[d, H] = min_a (sum_j a_j pi_j +
+  sum_children U(a, s) u[d + 1, H'])`` are dual feasible, so ``sum_H u[0, H] <= L*``.  The
+  minimum runs over **every** set orbit in the boxes above (any size), in exact arithmetic
+  (a float screen with a proven error margin picks the candidates): this is what certifies that
+  larger worker sets cannot help.  With ``max_replication=r`` the same computation restricted
+  to sets of at most ``r`` workers brackets the restricted optimum.
+
+When ``lower == upper`` the optimum is exact.
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023 (the bursty model and M-SGC).
+.. [Chv83] V. Chvatal, *Linear Programming*, Freeman, 1983 (weak duality, column generation).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from ..errors import SGCError, check_int
+from ..lp.highs import HighsLP, check_time_limit
+from .types import TypeSpace
+
+__all__ = ["TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp"]
+
+#: refuse to price a node whose box of set orbits has more points than this
+MAX_BOX = 3_000_000
+
+
+def _ratio(s: int, c: int, a: int) -> Fraction:
+    """``C(s, a) / C(c, a)``: the chance that ``a`` random members of ``c`` lie among ``s``."""
+    if a > s:
+        return Fraction(0)
+    return Fraction(comb(s, a), comb(c, a))
+
+
+def _box(limits, total=None) -> np.ndarray:
+    """All integer vectors ``0 <= a_j <= limits[j]`` (with ``sum a <= total``), one per row."""
+    pts = np.zeros((1, 0), dtype=np.int64)
+    for lim in limits:
+        k = pts.shape[0]
+        reps = np.repeat(pts, lim + 1, axis=0)
+        col = np.tile(np.arange(lim + 1, dtype=np.int64), k)[:, None]
+        pts = np.hstack([reps, col])
+        if total is not None:
+            pts = pts[pts.sum(axis=1) <= total]
+        if pts.shape[0] > MAX_BOX:
+            raise SGCError(f"more than {MAX_BOX} worker-set orbits to price at one history; "
+                           "use max_replication to bound the set size")
+    return pts
+
+
+@dataclass
+class _Node:
+    d: int
+    h: int                 # index of the orbit in TypeSpace.levels[P + d]
+    orbit: tuple
+    counts: tuple
+    row: int               # its start/flow row
+    def_rows: tuple        # one per type
+    children: list         # [(child node id, s), ...] (empty at age T)
+    caps: tuple            # largest admitted next stragglers per type
+    costly: tuple          # a straggler of this type is new in the window
+    budget: int            # remaining distinct stragglers allowed in the window
+    limits: tuple = ()     # box of useful set orbits (before the deadline)
+
+
+@dataclass
+class TypeLPResult:
+    """Outcome of :func:`solve_type_lp`.
+
+    ``upper`` and ``lower`` are exact (Fractions): an exactly feasible scheme has load
+    ``upper`` and no scheme of the LP's class does better than ``lower``; ``exact`` when they
+    are equal.  ``lower_any_size`` is the lower bound over worker sets of any size (equal to
+    ``lower`` unless ``max_replication`` was given).
+    """
+
+    status: str
+    load: float
+    upper: Fraction | None
+    lower: Fraction | None
+    lower_any_size: Fraction | None
+    exact: bool
+    certificate: str
+    variables: int
+    constraints: int
+    rounds_of_generation: int
+    seconds: float
+    lp: "TypeLP" = field(repr=False, default=None)
+
+    @property
+    def load_fraction(self) -> Fraction | None:
+        return self.upper
+
+    def as_dict(self) -> dict:
+        f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
+        return {"load": self.load, "load_fraction": f(self.upper), "lp_lower": f(self.lower),
+                "lp_lower_any_set_size": f(self.lower_any_size), "status": self.status,
+                "exact": self.exact, "certificate": self.certificate,
+                "variables": self.variables, "constraints": self.constraints}
+
+
+class TypeLP:
+    """The covering LP by worker types (see the module docstring).  Build with
+    :func:`build_type_lp`, solve with :func:`solve_type_lp`.
+
+    Attributes
+    ----------
+    model, T, P, max_replication
+    space : TypeSpace
+    nodes : list of _Node          one per (age, history orbit)
+    columns : list                 ``(node id, a)`` of every ``z`` column added so far
+    """
+
+    def __init__(self, model, T, P=None, max_replication=None, max_orbits=500_000):
+        from ..models.window import Arbitrary, Bursty, PerRound
+
+        if not isinstance(model, (Bursty, Arbitrary, PerRound)):
+            raise SGCError(f"model must be a window straggler model (got {model!r})")
+        self.model = model
+        self.n = model.n
+        self.T = check_int("T", T, minimum=0)
+        self.P = model.W - 1 if P is None else check_int("P", P, minimum=0)
+        self.max_replication = (None if max_replication is None
+                                else check_int("max_replication", max_replication, minimum=1))
+        self.space = TypeSpace(model, max_orbits=max_orbits)
+        self._build()
+
+    # ----- structure ------------------------------------------------------------------------
+    def _build(self):
+        sp, P, T = self.space, self.P, self.T
+        self.nodes: list[_Node] = []
+        self.node_id: list[dict] = []
+        row = 0
+        self.eq_rows = 0
+        for d in range(T + 1):
+            ids = {}
+            for h, orbit in enumerate(sp.orbits(P + d)):
+                ids[h] = len(self.nodes)
+                self.nodes.append(_Node(d, h, orbit, tuple(c for _, c in orbit), row, (), [],
+                                        (), (), 0))
+                row += 1
+            self.node_id.append(ids)
+        for node in self.nodes:
+            node.def_rows = tuple(range(row, row + len(node.orbit)))
+            row += len(node.orbit)
+        self.eq_rows = row
+        # children, caps and boxes
+        for node in self.nodes:
+            length = P + node.d
+            caps, costly, active = [], [], 0
+            for typ, c in node.orbit:
+                can, act = sp._info(typ, length)
+                caps.append(c if can else 0)
+                costly.append(not act)
+                active += c if act else 0
+            node.caps, node.costly = tuple(caps), tuple(costly)
+            node.budget = self.model.lam - active
+            m = [min(cp, node.budget) if cs else cp for cp, cs in zip(caps, costly)]
+            node.limits = tuple(min(c, mj + 1) for c, mj in zip(node.counts, m))
+            if node.d < T:
+                nid = self.node_id[node.d + 1]
+                node.children = [(nid[j], s) for j, s in sp.children(length, node.h)]
+        # load rows: every orbit G of P + T rounds, every type of G
+        self.load_rows: list[tuple] = []   # (node id of G at age T, type position)
+        self.v_rows: dict = {}             # (node id, type position) -> [load row, ...]
+        for h, g in enumerate(sp.orbits(P + T)):
+            maps = []
+            for d in range(T + 1):
+                suf, pos = sp.suffix(g, T - d)
+                maps.append((self.node_id[d][sp.index[P + d][suf]], pos))
+            for j in range(len(g)):
+                r = row
+                row += 1
+                self.load_rows.append((self.node_id[T][h], j))
+                for nid, pos in maps:
+                    self.v_rows.setdefault((nid, pos[j]), []).append(r)
+        self.num_rows = row
+        self.columns: list[tuple] = []
+        self._col_index: dict = {}
+        self.solution: dict = {}   # (node id, a) -> float mass, after solving
+        self.loads: dict = {}      # (node id, type position) -> float load per worker
+
+    def type_label(self, typ: int, length: int) -> str:
+        """A worker type as a string of its rounds, oldest first (``1`` = straggled)."""
+        return "".join("1" if typ >> k & 1 else "0" for k in range(length)) or "-"
+
+    def describe(self, nid: int) -> str:
+        """Readable node: age and how many workers have each type."""
+        node = self.nodes[nid]
+        L = self.P + node.d
+        return f"age {node.d}: " + ", ".join(f"{c} x {self.type_label(t, L)}"
+                                            for t, c in node.orbit)
+
+    def support(self, tol: float = 1e-12) -> list:
+        """The solved ``z``: rows ``(node id, description, {type: members}, mass)``."""
+        out = []
+        for (nid, a), val in sorted(self.solution.items()):
+            if val > tol:
+                node = self.nodes[nid]
+                L = self.P + node.d
+                members = {self.type_label(t, L): x for (t, _), x in zip(node.orbit, a) if x}
+                out.append((nid, self.describe(nid), members, val))
+        return out
+
+    # ----- set orbits ------------------------------------------------------------------------
+    def is_safe(self, node: _Node, a) -> bool:
+        """No admitted next straggler vector covers ``a`` (so the set surely answers)."""
+        if any(x > cp for x, cp in zip(a, node.caps)):
+            return True
+        return sum(x for x, cs in zip(a, node.costly) if cs) > node.budget
+
+    def minimal_safe(self, node: _Node, total=None) -> list:
+        """The minimal safe set orbits of a node (optionally of at most ``total`` workers)."""
+        m = len(node.orbit)
+        out = []
+        for j in range(m):
+            if node.caps[j] < node.counts[j]:
+                a = [0] * m
+                a[j] = node.caps[j] + 1
+                if total is None or a[j] <= total:
+                    out.append(tuple(a))
+        need = node.budget + 1
+        costly = [j for j in range(m) if node.costly[j]]
+        if total is not None and need > total:
+            return out
+        # sums of exactly `need` over costly types within caps (each a_j <= caps[j] <= c_j)
+        partial = [((), 0)]
+        for j in costly:
+            partial = [(pre + (x,), tot + x) for pre, tot in partial
+                       for x in range(min(node.caps[j], need - tot) + 1)]
+        for pre, tot in partial:
+            if tot == need:
+                a = [0] * m
+                for j, x in zip(costly, pre):
+                    a[j] = x
+                out.append(tuple(a))
+        return out
+
+    def coefficient(self, node: _Node, a, s) -> Fraction:
+        """``U(a, s)``: the part of set orbit ``a`` left uncovered when ``s`` straggle."""
+        out = Fraction(1)
+        for c, x, sj in zip(node.counts, a, s):
+            if x:
+                out *= _ratio(sj, c, x)
+                if not out:
+                    break
+        return out
+
+    def column_entries(self, nid: int, a) -> list:
+        node = self.nodes[nid]
+        ent = [(node.row, 1.0)]
+        for cid, s in node.children:
+            u = self.coefficient(node, a, s)
+            if u:
+                ent.append((self.nodes[cid].row, -float(u)))
+        for r, x in zip(node.def_rows, a):
+            if x:
+                ent.append((r, -float(x)))
+        return ent
+
+    def initial_columns(self, r0: int) -> list:
+        cols = []
+        R = r0 if self.max_replication is None else min(r0, self.max_replication)
+        for nid, node in enumerate(self.nodes):
+            if node.d == self.T:
+                safe = self.minimal_safe(node, self.max_replication)
+                small = [a for a in safe if sum(a) <= R]
+                if not small and safe:
+                    k = min(sum(a) for a in safe)
+                    small = [a for a in safe if sum(a) == k]
+                cols.extend((nid, a) for a in small)
+            else:
+                for a in _box(node.limits, R):
+                    cols.append((nid, tuple(int(x) for x in a)))
+        return cols
+
+    @property
+    def num_variables(self) -> int:
+        return len(self.columns) + len(self.v_rows) + 1
+
+    @property
+    def num_constraints(self) -> int:
+        return self.num_rows
+
+    def to_pulp(self):
+        """The current LP (with the columns generated so far) as a ``pulp.LpProblem``."""
+        import pulp
+
+        prob = pulp.LpProblem("covering_by_types", pulp.LpMinimize)
+        L = pulp.LpVariable("L", lowBound=0)
+        prob += L
+        rows: dict = {}
+        for k, (nid, a) in enumerate(self.columns):
+            var = pulp.LpVariable(f"z{k}", lowBound=0)
+            for r, v in self.column_entries(nid, a):
+                rows.setdefault(r, []).append((var, v))
+        for k, ((nid, j), lrows) in enumerate(self.v_rows.items()):
+            var = pulp.LpVariable(f"v{k}", lowBound=0)
+            rows.setdefault(self.nodes[nid].def_rows[j], []).append(
+                (var, float(self.nodes[nid].counts[j])))
+            for r in lrows:
+                rows.setdefault(r, []).append((var, 1.0))
+        for r in range(self.num_rows):
+            expr = pulp.LpAffineExpression(rows.get(r, []))
+            if r < self.eq_rows:
+                rhs = 1 if r < len(self.node_id[0]) else 0
+                prob += pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{r}", rhs)
+            else:
+                prob += pulp.LpConstraint(expr - L, pulp.LpConstraintLE, f"r{r}", 0)
+        return prob
+
+
+def build_type_lp(model, T, P=None, max_replication=None, max_orbits=500_000) -> TypeLP:
+    """Build the covering LP by worker types for ``model`` and delay ``T``.
+
+    Parameters
+    ----------
+    model : StragglerModel
+        A window model (bursty, arbitrary, per-round) on any number of workers.
+    T : int
+        Delay.
+    P : int, optional
+        Rounds before a job's release that its decisions may use (default ``W - 1``).  A smaller
+        ``P`` gives the best load of schemes that remember less (the value of memory).
+    max_replication : int, optional
+        Only worker sets of at most this many workers.
+    max_orbits : int
+        Refuse histories with more orbits than this per length (an estimate of the LP size).
+
+    Examples
+    --------
+    >>> from sgc_theory.models import Bursty
+    >>> res = solve_type_lp(build_type_lp(Bursty(4, B=1, W=2, lam=1), T=1))
+    >>> res.upper, res.exact
+    (Fraction(1, 3), True)
+    """
+    return TypeLP(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
+
+
+# ----------------------------------------------------------------------------------------------
+# pricing
+
+
+class _Pricer:
+    """Evaluates ``f(a) = sum_j a_j pi_j + sum_children U(a, s) u_child`` on a box of set orbits
+    of one node, in floats (vectorised) and exactly."""
+
+    def __init__(self, lp: TypeLP, node: _Node, total=None):
+        self.lp, self.node = lp, node
+        if node.d == lp.T:
+            safe = lp.minimal_safe(node, total)
+            self.points = np.array(safe, dtype=np.int64).reshape(len(safe), len(node.orbit))
+        else:
+            self.points = _box(node.limits, total)
+        self._tables = None
+
+    def _child_tables(self):
+        if self._tables is None:
+            node = self.node
+            tabs = []
+            for cid, s in node.children:
+                per = []
+                for c, sj, lim in zip(node.counts, s, node.limits):
+                    per.append(np.array([comb(sj, x) / comb(c, x) for x in range(lim + 1)]))
+                tabs.append((cid, per))
+            self._tables = tabs
+        return self._tables
+
+    def floats(self, pi, u) -> np.ndarray:
+        """``f`` on every box point, in floats (``pi``: per type; ``u``: per node id)."""
+        pts = self.points
+        out = pts @ np.asarray(pi, dtype=float)
+        if self.node.d < self.lp.T:
+            for cid, per in self._child_tables():
+                uc = u[cid]
+                if uc == 0:
+                    continue
+                prod = np.full(pts.shape[0], float(uc))
+                for j, tab in enumerate(per):
+                    prod *= tab[pts[:, j]]
+                out += prod
+        return out
+
+    def exact(self, a, pi, u) -> Fraction:
+        node = self.node
+        val = sum((x * p for x, p in zip(a, pi) if x), Fraction(0))
+        if node.d < self.lp.T:
+            for cid, s in node.children:
+                uc = u[cid]
+                if uc:
+                    val += self.lp.coefficient(node, a, s) * uc
+        return val
+
+
+# ----------------------------------------------------------------------------------------------
+# solving
+
+
+def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: bool = True,
+                  progress: bool = False, max_rounds: int = 50, initial_size: int = 2
+                  ) -> TypeLPResult:
+    """Solve a :class:`TypeLP` by column generation and certify the optimum exactly.
+
+    ``solver`` is ``"highs"`` (HiGHS through highspy, the default and the fast route) or
+    ``"cbc"`` (PuLP's CBC on the exported problem; small instances).
+    """
+    time_limit = check_time_limit(time_limit)
+    solver = str(solver).lower()
+    if solver not in ("highs", "cbc"):
+        raise SGCError(f"solver must be 'highs' or 'cbc' (got {solver!r})")
+    t0 = time.perf_counter()
+    deadline = None if time_limit is None else t0 + time_limit
+    row_lo = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.eq_rows - len(lp.node_id[0])) \
+        + [-math.inf] * (lp.num_rows - lp.eq_rows)
+    row_up = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.num_rows - len(lp.node_id[0]))
+    hl = HighsLP(row_lo, row_up, time_limit)
+    # fixed columns: v (per node and type) then L
+    v_keys = list(lp.v_rows)
+    hl.add_columns([0.0] * len(v_keys),
+                   [[(lp.nodes[nid].def_rows[j], float(lp.nodes[nid].counts[j]))]
+                    + [(r, 1.0) for r in lp.v_rows[(nid, j)]] for nid, j in v_keys])
+    hl.add_columns([1.0], [[(r, -1.0) for r in range(lp.eq_rows, lp.num_rows)]])
+    fixed = len(v_keys) + 1
+
+    def add(cols):
+        cols = [c for c in cols if c not in lp._col_index]
+        for c in cols:
+            lp._col_index[c] = len(lp.columns)
+            lp.columns.append(c)
+        hl.add_columns([0.0] * len(cols), [lp.column_entries(nid, a) for nid, a in cols])
+        return len(cols)
+
+    add(lp.initial_columns(initial_size))
+    pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
+    rounds = 0
+    status = "not solved"
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="column generation", unit=" rounds", leave=False)
+    try:
+        while True:
+            if deadline is not None:
+                hl.h.setOptionValue("time_limit", max(1e-3, deadline - time.perf_counter()))
+            if solver == "highs":
+                hl.solve()
+            else:
+                _solve_cbc(lp, hl, deadline)
+            status = hl.status
+            rounds += 1
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(columns=len(lp.columns), load=f"{hl.objective:.6g}")
+            if status != "optimal" or rounds >= max_rounds:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                status = "time limit"
+                break
+            u, pis = _duals(lp, hl)
+            new = []
+            for nid, node in enumerate(lp.nodes):
+                pr = pricers[nid]
+                if pr.points.shape[0] == 0:
+                    continue
+                f = pr.floats(pis[nid], u)
+                rc = f - u[nid]
+                tol = 1e-9 * max(1.0, abs(u[nid]))
+                bad = np.flatnonzero(rc < -tol)
+                if bad.size:
+                    best = bad[np.argsort(rc[bad])[:4]]
+                    for k in best:
+                        a = tuple(int(x) for x in pr.points[k])
+                        if (nid, a) not in lp._col_index:
+                            new.append((nid, a))
+            if not new:
+                break
+            add(new)
+    finally:
+        if bar is not None:
+            bar.close()
+    load = hl.objective if status == "optimal" else math.nan
+    if hl.x.size == fixed + len(lp.columns):
+        lp.solution = {c: float(v) for c, v in zip(lp.columns, hl.x[fixed:]) if v > 1e-15}
+        lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[:len(v_keys)])}
+    upper = lower = lower_any = None
+    cert = "not certified"
+    if certify and hl.x.size == fixed + len(lp.columns) and status in ("optimal", "time limit"):
+        w = -hl.row_dual[lp.eq_rows:]
+        lower = _exact_dual(lp, w, lp.max_replication)
+        for D in (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12):  # small denominators first: the vertex
+            cand = _exact_primal(lp, hl.x[fixed:], D)
+            if cand is not None and (upper is None or cand < upper):
+                upper = cand
+            if upper is not None and upper == lower:
+                break
+        lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
+        if upper is not None and lower is not None:
+            cert = ("exact primal and dual certificates agree" if upper == lower else
+                    f"exact bracket: a feasible scheme of load {float(upper):.12g} and a dual "
+                    f"bound {float(lower):.12g}")
+    exact = upper is not None and upper == lower
+    if status == "optimal" and not exact and upper is not None and lower is not None:
+        status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
+    if status == "time limit":
+        status = "stopped early (time limit)"
+        load = float(upper) if upper is not None else math.nan
+    return TypeLPResult(status=status, load=float(load) if not math.isnan(load) else load,
+                        upper=upper, lower=lower, lower_any_size=lower_any, exact=exact,
+                        certificate=cert, variables=lp.num_variables,
+                        constraints=lp.num_constraints, rounds_of_generation=rounds,
+                        seconds=time.perf_counter() - t0, lp=lp)
+
+
+def _solve_cbc(lp, hl, deadline):  # pragma: no cover - exercised on small cases in tests
+    import pulp
+
+    from ..lp.solvers import get_solver
+
+    prob = lp.to_pulp()
+    tl = None if deadline is None else max(1, int(deadline - time.perf_counter()))
+    prob.solve(get_solver("cbc", tl))
+    names = {v.name: v.varValue or 0.0 for v in prob.variables()}
+    nv = len(lp.v_rows)
+    x = [names.get(f"v{k}", 0.0) for k in range(nv)] + [names.get("L", 0.0)] \
+        + [names.get(f"z{k}", 0.0) for k in range(len(lp.columns))]
+    hl.x = np.array(x)
+    cons = prob.constraints
+    hl.row_dual = np.array([cons[f"r{r}"].pi or 0.0 if f"r{r}" in cons else 0.0
+                            for r in range(lp.num_rows)])
+    hl.objective = pulp.value(prob.objective)
+    hl.status = "optimal" if prob.status == pulp.LpStatusOptimal else \
+        pulp.LpStatus[prob.status].lower()
+
+
+def _duals(lp, hl):
+    """Node duals ``u`` (per node id) and type prices ``pi`` (per node, per type) in floats."""
+    y = hl.row_dual
+    u = np.array([y[node.row] for node in lp.nodes])
+    pis = [np.array([y[r] for r in node.def_rows]) for node in lp.nodes]
+    return u, pis
+
+
+# ----------------------------------------------------------------------------------------------
+# exact certificates
+
+
+def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None:
+    """Repair the solver's ``z`` into an exactly feasible solution; its exact largest load."""
+    by_node: dict = {}
+    for k, (nid, a) in enumerate(lp.columns):
+        by_node.setdefault(nid, []).append((a, max(0.0, float(x[k]))))
+    inflow = {nid: Fraction(1) for nid in lp.node_id[0].values()}
+    z: dict = {}
+    for nid, node in enumerate(lp.nodes):  # nodes are stored age by age
+        m = inflow.get(nid, Fraction(0))
+        cols = by_node.get(nid, [])
+        if m:
+            q = [(a, Fraction(v).limit_denominator(denominator)) for a, v in cols]
+            tot = sum(v for _, v in q)
+            if tot == 0:
+                if not cols:
+                    return None
+                a0 = max(cols, key=lambda t: t[1])[0]
+                q, tot = [(a0, Fraction(1))], Fraction(1)
+            vals = [(a, m * v / tot) for a, v in q if v]
+        else:
+            vals = []
+        z[nid] = vals
+        for cid, s in node.children:
+            add = sum((lp.coefficient(node, a, s) * v for a, v in vals), Fraction(0))
+            if add:
+                inflow[cid] = inflow.get(cid, Fraction(0)) + add
+    # deadline: every column at age T is safe by construction; loads
+    v: dict = {}
+    for nid, vals in z.items():
+        node = lp.nodes[nid]
+        for j, c in enumerate(node.counts):
+            tot = sum((val * a[j] for a, val in vals if a[j]), Fraction(0))
+            if tot:
+                v[(nid, j)] = tot / c
+    worst = Fraction(0)
+    rows: dict = {}
+    for (nid, j), lrows in lp.v_rows.items():
+        val = v.get((nid, j))
+        if val:
+            for r in lrows:
+                rows[r] = rows.get(r, Fraction(0)) + val
+    if rows:
+        worst = max(rows.values())
+    return worst
+
+
+def _exact_dual(lp: TypeLP, w, total) -> Fraction | None:
+    """Weak-duality lower bound from load-row weights ``w`` (see the module docstring)."""
+    w = np.clip(np.nan_to_num(np.asarray(w, dtype=float)), 0.0, None)
+    if w.sum() <= 0:
+        return Fraction(0)
+    wq = [Fraction(x).limit_denominator(10 ** 12) if x > 0 else Fraction(0) for x in w]
+    sw = sum(wq)
+    if sw > 1:
+        wq = [x / sw for x in wq]
+    base = lp.eq_rows
+    pi_exact: list = []
+    for nid, node in enumerate(lp.nodes):
+        pis = []
+        for j, c in enumerate(node.counts):
+            rows = lp.v_rows.get((nid, j), ())
+            pis.append(sum((wq[r - base] for r in rows), Fraction(0)) / c)
+        pi_exact.append(pis)
+    u: dict = {}
+    uf = np.zeros(len(lp.nodes))
+    for nid in range(len(lp.nodes) - 1, -1, -1):  # children come after their parents
+        node = lp.nodes[nid]
+        pr = _Pricer(lp, node, total)
+        if pr.points.shape[0] == 0:
+            return None  # no admissible set at all: the LP is infeasible
+        pif = [float(p) for p in pi_exact[nid]]
+        f = pr.floats(pif, uf)
+        fmin = float(f.min())
+        cand = np.flatnonzero(f <= fmin * (1 + 1e-9) + 1e-300)
+        best = min(pr.exact(tuple(int(x) for x in pr.points[k]), pi_exact[nid], u)
+                   for k in cand)
+        # every other point has float value > fmin (1 + 1e-9); all terms are >= 0, so its exact
+        # value exceeds fmin (1 + 1e-9)(1 - 1e-12) > best: `best` is the exact minimum.
+        u[nid] = best
+        uf[nid] = float(best)
+    return sum((u[nid] for nid in lp.node_id[0].values()), Fraction(0))
