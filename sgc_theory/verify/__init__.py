@@ -146,7 +146,7 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                 # the exact methods must reproduce themselves exactly
                 assert missed == res.failed_job, (missed, res.failed_job)
             res.failed_job, res.confirmed = missed, True
-            res.confirmation = f"{route} of the verifier's counterexample"
+            res.confirmation = f"{route}, on the verifier's own counterexample"
         elif method == "symmetric" and scheme.n <= EXACT_MAX_N:
             # the token rule is only sufficient (e.g. fractional repetition decodes from fewer
             # than n - s results): let the exact algebra decide
@@ -166,7 +166,7 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                    f"seed {info['seed']}")
             if P is not None:
                 res.counterexample, res.failed_job, res.confirmed = P, job, True
-                res.confirmation = f"{route} of a counterexample found by searching on ({how})"
+                res.confirmation = f"{route}, on a pattern found by searching on ({how})"
                 if P.shape[1] == info["shortest"]:
                     res.notes.append("the confirmed counterexample is a shortest one: an exact "
                                      "failure is a count-level failure, and none is shorter")

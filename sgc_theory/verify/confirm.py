@@ -70,9 +70,8 @@ def exact_first_missed(scheme, pattern):
     P = np.asarray(pattern, dtype=bool)
     R, T = P.shape[1], scheme.T
     if scheme.n <= RUN_MAX_N:
-        return scheme.run(P).first_missed(), "exact replay (scheme.run, rational spans)"
-    route = ("exact replay (rank over Q of each job's received coefficient vectors, "
-             "python-flint)")
+        return scheme.run(P).first_missed(), "exact run (scheme.run, rational spans)"
+    route = "exact ranks over Q of each job's received vectors (python-flint)"
     jobs = range(max(0, R - T))
     received = {t: [] for t in jobs}
     for r, _, tasks, mask in scheme.states(P):
