@@ -5,6 +5,12 @@ One interface, pluggable methods::
     verify(scheme)                          # all horizons, default method, design model
     verify(scheme, model, rounds=7)         # every admitted pattern of 7 rounds, exact
     verify(scheme, model, all_horizons=True, method="automaton" | "symmetric")
+
+A failing verdict's counterexample is ``confirmed`` only when the scheme's exact code misses a
+deadline on it (exact algebra, :mod:`sgc_theory.verify.confirm`); the symmetric method decides on
+result counts, so when the exact code survives its counterexample the search goes on for one it
+does not survive (``result.confirmation`` says how it was found), and the verdict is "not proved"
+if there is none. ``result.code`` names the gradient code the verdict rests on and why it decodes.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from functools import lru_cache
 
 import flint
 import numpy as np
@@ -33,8 +34,11 @@ from ..codes.certify import integer_rows
 #: below this many workers a counterexample is replayed with ``scheme.run``
 RUN_MAX_N = 12
 
-#: default budget of exact replays when searching for a confirmed counterexample
+#: default budget of exact replays when searching for a confirmed counterexample (n <= 32)
 SEARCH_TRIES = 400
+
+#: the same for larger n, where one exact replay costs up to a second
+SEARCH_TRIES_LARGE_N = 40
 
 #: placements tried per count-level failing transition (the first is the lowest-index one)
 PER_FAILURE = 4
@@ -49,14 +53,19 @@ def _pattern(n, masks):
     return P
 
 
+@lru_cache(maxsize=4096)
+def _integer_row(vec: tuple) -> tuple:
+    return tuple(integer_rows([vec])[0])
+
+
 def spans_ones(vectors, dim: int) -> bool:
     """Exact: is the all-ones vector in the rational row space of ``vectors``?
 
     >>> spans_ones([(1, 1, 0), (0, 0, 2)], 3), spans_ones([(1, 1, 0)], 3)
     (True, False)
     """
-    rows = integer_rows(list(dict.fromkeys(tuple(v) for v in vectors)))
-    rows = [r for r in rows if any(r)]
+    rows = [_integer_row(tuple(v)) for v in dict.fromkeys(tuple(v) for v in vectors)]
+    rows = [list(r) for r in rows if any(r)]
     if not rows:
         return False
     M = flint.fmpz_mat(rows)
@@ -116,14 +125,15 @@ def failing_paths(explorer, max_states=None):
 
 def search(scheme, model, explorer, tries=None, seed=0, max_states=None):
     """Search for a counterexample the exact code fails on (at most ``tries`` exact replays,
-    default :data:`SEARCH_TRIES`).
+    default :data:`SEARCH_TRIES`, or :data:`SEARCH_TRIES_LARGE_N` above ``n = 32``).
 
     Returns ``(pattern, job, route, info)`` or ``(None, None, None, info)``; ``info`` has
     ``tries`` (exact replays made), ``failures`` (count-level failing transitions visited),
     ``shortest`` (length of the shortest count-level failure), ``exhausted`` (every count-level
     failing transition was tried), ``seed``.
     """
-    tries = SEARCH_TRIES if tries is None else tries
+    if tries is None:
+        tries = SEARCH_TRIES if scheme.n <= 32 else SEARCH_TRIES_LARGE_N
     rng = random.Random(seed)
     info = {"tries": 0, "failures": 0, "shortest": None, "exhausted": False, "seed": seed}
     for steps in failing_paths(explorer, max_states):
