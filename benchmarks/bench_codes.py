@@ -22,7 +22,12 @@ import math
 import random
 import time
 
-from sgc_theory.codes import GradientCode, cyclic_repetition, fractional_repetition, reed_solomon
+from sgc_theory.codes import (
+    GradientCode,
+    cyclic_repetition,
+    fractional_repetition,
+    reed_solomon,
+)
 
 
 def _bench(code_factory, label, sample=2000):
@@ -97,7 +102,7 @@ def main(argv=None):
     t = _bench(lambda: cyclic_repetition(24, 6, seed=2), "cyclic n=24 s=6 (seed2)")
     print()
     for s in (12, 30):
-        _bench_structural(lambda: reed_solomon(256, s), f"rs n=256 s={s}")
+        _bench_structural(lambda s=s: reed_solomon(256, s), f"rs n=256 s={s}")
     _bench_structural(lambda: fractional_repetition(256, 15), "frc n=256 s=15")
     print(f"\ntarget: certify n=24, s=6 (C(24,6)={math.comb(24, 6)}) in < 5 s: "
           f"{'met' if t < 5 else 'MISSED'} ({t:.3f} s)")

@@ -80,7 +80,7 @@ from fractions import Fraction
 from ..errors import SGCError, check_int, require
 from .base import GradientCode, Guarantee
 
-__all__ = ["ReedSolomonCode", "reed_solomon", "RS_LEMMA"]
+__all__ = ["RS_LEMMA", "ReedSolomonCode", "reed_solomon"]
 
 #: the statement :attr:`ReedSolomonCode.structure` carries
 RS_LEMMA = ("E[i, j] = 1/prod_{k in H_j, k != i}(x_i - x_k) on the cyclic supports H_j; for every "

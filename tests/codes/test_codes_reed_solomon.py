@@ -12,16 +12,21 @@ from fractions import Fraction
 
 import flint
 import pytest
+from codes_oracle import sympy_decodable
 
 from sgc_theory.cli import main
 from sgc_theory.codes import (
-    CONSTRUCTIONS, GradientCode, Guarantee, ReedSolomonCode, code_guarantee,
-    fractional_repetition, make_code, reed_solomon,
+    CONSTRUCTIONS,
+    GradientCode,
+    Guarantee,
+    ReedSolomonCode,
+    code_guarantee,
+    fractional_repetition,
+    make_code,
+    reed_solomon,
 )
 from sgc_theory.codes.reed_solomon import RS_LEMMA
 from sgc_theory.errors import SGCError
-
-from codes_oracle import sympy_decodable
 
 SMALL = [(n, s) for n in range(1, 13) for s in range(n)]
 

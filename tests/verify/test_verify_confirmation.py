@@ -17,7 +17,7 @@ from sgc_theory.schemes import GC, MSGC, SRSGC
 from sgc_theory.schemes._common import gradient_code
 from sgc_theory.verify import confirm, replay, verify
 
-ISSUE_SCHEME = dict(n=15, B=1, W=3, lam=6)  # s = 2, (s + 1) | 15: fractional repetition
+ISSUE_SCHEME = {"n": 15, "B": 1, "W": 3, "lam": 6}  # s = 2, (s + 1) | 15: fractional repetition
 ISSUE_MODEL = Bursty(15, 1, 3, 7)
 COUNT_LEVEL = [[0, 1, 2, 3, 4], [5, 6], [], [0]]  # the symmetric search's own counterexample
 
