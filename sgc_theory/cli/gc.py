@@ -2,12 +2,16 @@
 
 ::
 
-    sgc gc verify --n N --s S --construction {frc,cyclic} [--seed K] [--json]
+    sgc gc verify --n N --s S --construction {cyclic,frc,rs} [--seed K] [--spot-checks K] [--json]
     sgc gc verify --matrix FILE.csv --s S [--json]
 
-JSON output: ``{"ok": bool, "sets_checked": int, "failures": int,
-"example_failure": [straggling workers] | null}``. Exit code 0 when the code tolerates every set
-of ``s`` stragglers, 1 when it does not, 2 on misuse.
+Codes with a structural proof (``rs``, ``frc``) are answered from the proof plus an exact spot
+check of ``--spot-checks`` random straggler sets (seed ``--seed``); the others by checking all
+``C(n, s)`` sets exactly. JSON output: ``{"ok": bool, "sets_checked": int, "failures": int,
+"example_failure": [straggling workers] | null, "basis": "structural" | "exhaustive",
+"sets_total": int, "sampled": bool, "seed": int | null, "guarantee": {"kind", "statement",
+"reference"}}``. Exit code 0 when the code tolerates every set of ``s`` stragglers, 1 when it
+does not, 2 on misuse.
 """
 
 from __future__ import annotations
@@ -28,7 +32,11 @@ def register(subparsers) -> None:
     v.add_argument("--s", type=int, required=True, help="number of stragglers to tolerate")
     v.add_argument("--construction", choices=CONSTRUCTIONS, default=None,
                    help="code construction (default: cyclic)")
-    v.add_argument("--seed", type=int, default=None, help="seed of the cyclic construction")
+    v.add_argument("--seed", type=int, default=None,
+                   help="seed of the cyclic construction, or of the spot check of a structural "
+                        "code (rs, frc; default 0)")
+    v.add_argument("--spot-checks", type=int, default=None,
+                   help="structural codes: random straggler sets checked exactly (default 64)")
     v.add_argument("--matrix", default=None, help="CSV file with the n x n encoding matrix")
     v.add_argument("--json", action="store_true", help="print JSON")
     v.set_defaults(func=_cmd_verify)
@@ -43,19 +51,34 @@ def _cmd_verify(args) -> int:
     if args.matrix is not None:
         if args.construction is not None or args.seed is not None:
             raise SGCError("gc verify: --construction/--seed apply to --n, not to --matrix")
+        if args.spot_checks is not None:
+            raise SGCError("gc verify: --spot-checks applies to codes with a structural proof "
+                           "(--construction rs or frc), not to --matrix")
         code = from_csv(args.matrix, args.s)
         label = f"matrix {args.matrix}"
     else:
         construction = args.construction or "cyclic"
-        code = make_code(args.n, args.s, construction, seed=args.seed)
+        structural = construction in ("rs", "frc")
+        if args.spot_checks is not None and not structural:
+            raise SGCError(f"gc verify: --spot-checks applies to codes with a structural proof "
+                           f"(--construction rs or frc), not to {construction}")
+        code = make_code(args.n, args.s, construction,
+                         seed=None if structural else args.seed)
         label = construction
         if construction == "cyclic" and args.seed is not None:
             label += f" seed={args.seed}"
-    result = code.verify()
+    if code.structure is not None:
+        seed = 0 if args.seed is None else args.seed
+        result = code.verify(spot_checks=args.spot_checks, seed=seed)
+    else:
+        result = code.verify()
     head = f"{label} (n={code.n}, s={code.s}, load={code.load})"
     if result.ok:
-        text = (f"OK: {head} tolerates all {result.sets_checked} straggler sets of size "
-                f"{code.s}")
+        text = (f"OK: {head} tolerates all {result.sets_total} straggler sets of size "
+                f"{code.s}: {result.describe()}")
+    elif result.basis == "structural":
+        text = (f"FAILED: {head}: {result.describe()}, e.g. stragglers "
+                f"{result.example_failure}")
     else:
         text = (f"FAILED: {head}: {result.failures} of {result.sets_checked} straggler sets "
                 f"of size {code.s} are not decodable, e.g. stragglers {result.example_failure}")

@@ -8,8 +8,10 @@ Examples
 (True, Fraction(1, 2))
 """
 
-from .base import ConditionReport, GradientCode, VerifyResult
+from .base import ConditionReport, GradientCode, Guarantee, VerifyResult
 from .constructions import (
+    CONSTRUCTIONS,
+    code_guarantee,
     cyclic_repetition,
     fractional_repetition,
     from_csv,
@@ -17,11 +19,17 @@ from .constructions import (
     identity_code,
     make_code,
 )
+from .reed_solomon import ReedSolomonCode, reed_solomon
 
 __all__ = [
     "GradientCode",
     "VerifyResult",
     "ConditionReport",
+    "Guarantee",
+    "CONSTRUCTIONS",
+    "code_guarantee",
+    "reed_solomon",
+    "ReedSolomonCode",
     "fractional_repetition",
     "cyclic_repetition",
     "identity_code",

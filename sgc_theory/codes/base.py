@@ -2,8 +2,17 @@
 
 ``n`` workers, ``k = n`` partitions. Worker ``i`` sends ``f_i = sum_p E[i, p] g_p``. The code
 tolerates ``s`` stragglers iff for every set ``F`` of ``n - s`` workers there is a decoding
-vector ``a`` with ``a^T E_F = 1^T`` (SPEC section 3). All arithmetic is exact: entries are
+vector ``a`` with ``a^T E_F = 1^T``. All arithmetic is exact: entries are
 :class:`fractions.Fraction`, mirrored in a ``flint.fmpq_mat``.
+
+Every code says why it is decodable (:attr:`GradientCode.guarantee`, a :class:`Guarantee`):
+
+* ``structural`` -- a proof from the construction covers every straggler set (fractional
+  repetition, :mod:`sgc_theory.codes.reed_solomon`); :meth:`GradientCode.verify` then adds an exact
+  spot check of random straggler sets instead of enumerating all ``C(n, s)`` of them;
+* ``certified`` -- every straggler set was checked exactly (:mod:`sgc_theory.codes.certify`);
+* ``fails`` -- the exact check found a straggler set the code does not tolerate;
+* ``unchecked`` -- nothing has been checked yet (call :meth:`GradientCode.verify`).
 
 References
 ----------
@@ -15,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import flint
@@ -26,25 +35,79 @@ from .certify import Certifier, integer_rows
 
 
 @dataclass(frozen=True)
+class Guarantee:
+    """Why a gradient code tolerates its stragglers (machine-readable).
+
+    Attributes
+    ----------
+    kind : {"structural", "certified", "fails", "unchecked"}
+        ``structural``: a proof from the construction covers every straggler set;
+        ``certified``: all ``C(n, s)`` straggler sets were checked exactly; ``fails``: an exact
+        check found a set that does not decode; ``unchecked``: nothing was checked.
+    statement : str
+        The lemma (structural), or what was checked.
+    reference : str
+        Where the proof is written down (a module or a paper), or ``""``.
+
+    Examples
+    --------
+    >>> g = Guarantee("certified", "all 15 straggler sets checked exactly")
+    >>> str(g)
+    'certified: all 15 straggler sets checked exactly'
+    """
+
+    kind: str
+    statement: str
+    reference: str = ""
+
+    KINDS = ("structural", "certified", "fails", "unchecked")
+
+    def __post_init__(self):
+        require(self.kind in self.KINDS,
+                f"guarantee kind must be one of {', '.join(self.KINDS)} (got {self.kind!r})")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.statement}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "statement": self.statement, "reference": self.reference}
+
+
+@dataclass(frozen=True)
 class VerifyResult:
-    """Outcome of checking every set of exactly ``s`` stragglers.
+    """Outcome of checking the straggler sets of size ``s``.
 
     Attributes
     ----------
     ok : bool
-        True iff every straggler set of size ``s`` is decodable.
+        True iff every straggler set of size ``s`` is decodable (by the proof named in
+        ``basis``, or by checking each of them).
     sets_checked : int
-        ``C(n, s)``.
+        Straggler sets decided by an exact computation in this call: ``C(n, s)`` when
+        ``basis == "exhaustive"``; the spot-checked sets when ``basis == "structural"``.
     failures : int
-        Number of straggler sets that are not decodable.
+        Number of checked straggler sets that are not decodable.
     example_failure : list of int or None
         The lexicographically first failing straggler set (sorted workers), or None.
     failing_sets : tuple of tuple of int
-        All failing straggler sets, lexicographic order.
+        All failing straggler sets found, lexicographic order.
     certified_modular : int
         Sets decided by the modular certificate (see :mod:`sgc_theory.codes.certify`).
     exact_checks : int
         Sets decided by exact integer ranks.
+    basis : {"exhaustive", "structural"}
+        ``exhaustive``: every one of the ``C(n, s)`` sets was checked exactly. ``structural``:
+        the verdict is the code's structural proof (``guarantee``), and ``sets_checked`` sets
+        (all of them when ``sampled`` is False) were spot-checked exactly: the structural
+        decoding vector ``a`` vanishes on the stragglers and ``a^T E = 1^T`` in exact arithmetic.
+    sets_total : int
+        ``C(n, s)``.
+    sampled : bool
+        Whether the checked sets are a random sample (structural basis only).
+    seed : int or None
+        Seed of that sample.
+    guarantee : Guarantee or None
+        The code's guarantee after this check.
     """
 
     ok: bool
@@ -54,15 +117,38 @@ class VerifyResult:
     failing_sets: tuple = field(default=(), repr=False)
     certified_modular: int = 0
     exact_checks: int = 0
+    basis: str = "exhaustive"
+    sets_total: int = 0
+    sampled: bool = False
+    seed: int | None = None
+    guarantee: Guarantee | None = None
 
     def to_dict(self) -> dict:
-        """The JSON contract: ``ok, sets_checked, failures, example_failure``."""
+        """The JSON contract: ``ok, sets_checked, failures, example_failure`` and how the
+        verdict was reached (``basis, sets_total, sampled, seed, guarantee``)."""
         return {
             "ok": self.ok,
             "sets_checked": self.sets_checked,
             "failures": self.failures,
             "example_failure": self.example_failure,
+            "basis": self.basis,
+            "sets_total": self.sets_total,
+            "sampled": self.sampled,
+            "seed": self.seed,
+            "guarantee": None if self.guarantee is None else self.guarantee.to_dict(),
         }
+
+    def describe(self) -> str:
+        """One sentence: what the verdict rests on."""
+        if self.basis == "structural":
+            how = (f"random sample of {self.sets_checked} of the {self.sets_total} sets "
+                   f"(seed {self.seed})" if self.sampled
+                   else f"all {self.sets_checked} sets")
+            why = self.guarantee.reference or self.guarantee.statement
+            return (f"structural proof ({why}); exact spot check of {how}: "
+                    + ("the structural decoding vectors pass" if self.ok else
+                       f"{self.failures} FAIL, contradicting the proof"))
+        return f"exact check of all {self.sets_total} straggler sets"
 
 
 @dataclass(frozen=True)
@@ -134,6 +220,9 @@ class GradientCode:
         ``max_i |support(E[i])| / n``; optimal codes have ``(s + 1) / n``.
     support : list of frozenset
         ``support[i]`` = partitions worker ``i`` touches.
+    guarantee : Guarantee
+        Why the code tolerates ``s`` stragglers (structural proof, exact certificate, a found
+        failure, or unchecked).
 
     Examples
     --------
@@ -148,8 +237,15 @@ class GradientCode:
 
     To implement a construction, you need to: build the rows as Fractions, call
     ``GradientCode(rows, s, name=...)`` and let :meth:`verify` certify it (constructions
-    that rely on genericity must redraw until ``verify().ok``).
+    that rely on genericity must redraw until ``verify().ok``). A construction whose
+    decodability is a theorem subclasses ``GradientCode``, sets :attr:`structure` to a
+    ``Guarantee("structural", lemma, reference)`` and implements :meth:`structural_vector`
+    (the decoding vector the proof gives); :meth:`verify` then checks the proof on random sets
+    instead of enumerating all of them.
     """
+
+    #: a ``Guarantee("structural", ...)`` for constructions whose decodability is proved
+    structure: Guarantee | None = None
 
     def __init__(self, E, s, name: str | None = None):
         rows = self._rows_of(E)
@@ -165,17 +261,100 @@ class GradientCode:
         require(self.s < n, f"s must satisfy 0 <= s < n (got s={self.s}, n={n})")
         self.name = name or "custom"
         self.E = tuple(
-            tuple(_to_fraction(x, f"E[{i}][{j}]") for j, x in enumerate(row))
+            tuple(x if type(x) is Fraction else _to_fraction(x, f"E[{i}][{j}]")
+                  for j, x in enumerate(row))
             for i, row in enumerate(rows)
-        )
-        self.E_flint = flint.fmpq_mat(
-            [[flint.fmpq(x.numerator, x.denominator) for x in row] for row in self.E]
         )
         self.support = [frozenset(j for j, x in enumerate(row) if x != 0) for row in self.E]
         self.load = Fraction(max(len(sp) for sp in self.support), n)
+        self._E_flint = None
         self._certifier = None
         self._verify_cache = {}
         self._decode_cache = {}
+
+    @property
+    def E_flint(self) -> flint.fmpq_mat:
+        """``E`` as a ``flint.fmpq_mat`` (built on first use)."""
+        if self._E_flint is None:
+            E = flint.fmpq_mat(self.n, self.n)
+            for i, sp in enumerate(self.support):
+                for j in sp:
+                    x = self.E[i][j]
+                    E[i, j] = flint.fmpq(x.numerator, x.denominator)
+            self._E_flint = E
+        return self._E_flint
+
+    @property
+    def guarantee(self) -> Guarantee:
+        """Why this code tolerates ``s`` stragglers: the structural proof if the construction
+        has one, else what the exhaustive :meth:`verify` found (``unchecked`` before it ran).
+
+        Examples
+        --------
+        >>> code = GradientCode([[1, 1], [1, 1]], 1)
+        >>> code.guarantee.kind
+        'unchecked'
+        >>> _ = code.verify(); str(code.guarantee)
+        'certified: all C(2, 1) = 2 straggler sets checked exactly'
+        """
+        if self.structure is not None:
+            return self.structure
+        for method in ("exhaustive", "exact"):
+            r = self._verify_cache.get(method)
+            if r is not None:
+                if r.ok:
+                    return Guarantee("certified", f"all C({self.n}, {self.s}) = {r.sets_total} "
+                                     "straggler sets checked exactly",
+                                     "sgc_theory.codes.certify")
+                return Guarantee("fails", f"{r.failures} of the {r.sets_total} straggler sets "
+                                 f"do not decode, e.g. stragglers {r.example_failure}",
+                                 "sgc_theory.codes.certify")
+        return Guarantee("unchecked", "no straggler set has been checked (call verify())")
+
+    def structural_vector(self, stragglers) -> list | None:
+        """The decoding vector the structural proof gives for exactly ``s`` sorted stragglers
+        (``None`` for codes without a structural proof)."""
+        return None
+
+    def _columns(self):
+        """``cols[j]`` = the workers ``i`` with ``E[i, j] != 0`` (cached)."""
+        cols = getattr(self, "_cols", None)
+        if cols is None:
+            cols = [[] for _ in range(self.n)]
+            for i, sp in enumerate(self.support):
+                for j in sp:
+                    cols[j].append(i)
+            self._cols = cols
+        return cols
+
+    def check_vector(self, a, stragglers=()) -> bool:
+        """Exact check that ``a`` vanishes on ``stragglers`` and ``a^T E = 1^T`` (sparse).
+
+        Examples
+        --------
+        >>> code = GradientCode([[1, 1, 0], [0, 1, 1], [1, 0, 1]], 0)
+        >>> from fractions import Fraction as Fr
+        >>> code.check_vector([Fr(1, 2)] * 3), code.check_vector([1, 0, 0])
+        (True, False)
+        """
+        if len(a) != self.n or any(a[i] != 0 for i in stragglers):
+            return False
+        entries = getattr(self, "_col_entries", None)
+        if entries is None:  # per column, (worker, E[i, j]) as flint rationals
+            entries = self._col_entries = [
+                [(i, flint.fmpq(self.E[i][j].numerator, self.E[i][j].denominator)) for i in col]
+                for j, col in enumerate(self._columns())]
+        aq = [flint.fmpq(_to_fraction(x, "a").numerator, _to_fraction(x, "a").denominator)
+              if x else None for x in a]
+        zero = flint.fmpq(0)
+        for col in entries:
+            total = zero
+            for i, e in col:
+                if aq[i] is not None:
+                    total += aq[i] * e
+            if total != 1:
+                return False
+        return True
 
     @staticmethod
     def _rows_of(E):
@@ -266,6 +445,17 @@ class GradientCode:
         if F in self._decode_cache:
             return list(self._decode_cache[F])
         n, m = self.n, len(F)
+        if self.structure is not None and m >= n - self.s:
+            # pad the stragglers to exactly s with the highest-indexed survivors
+            out = sorted(set(range(n)) - set(F))
+            extra = self.s - len(out)
+            if extra > 0:
+                out = sorted(out + list(F[-extra:]))
+            a = self.structural_vector(tuple(out))
+            if a is not None:
+                assert self.check_vector(a, out), "structural decoding vector fails"
+                self._decode_cache[F] = tuple(a)
+                return list(a)
         fail = NotDecodableError(
             f"workers {list(F)} cannot decode: the all-ones vector is not in the span of "
             "their rows"
@@ -287,23 +477,35 @@ class GradientCode:
                 raise fail
             q = R[r, m]
             a[F[lead]] = Fraction(int(q.p), int(q.q))
-        for j in range(n):  # exact self-check of a^T E = 1
-            assert sum(a[i] * self.E[i][j] for i in F) == 1
+        assert self.check_vector(a)  # exact self-check of a^T E = 1
         self._decode_cache[F] = tuple(a)
         return a
 
     # -- certification ---------------------------------------------------------------------
-    def verify(self, method: str = "auto") -> VerifyResult:
-        """Certify, exactly, every set of exactly ``s`` stragglers.
+    #: structural codes: random straggler sets spot-checked by :meth:`verify` by default
+    SPOT_CHECKS = 64
+
+    def verify(self, method: str = "auto", spot_checks: int | None = None,
+               seed: int = 0) -> VerifyResult:
+        """Decide, exactly, whether every set of exactly ``s`` stragglers decodes.
 
         Sets with fewer stragglers need no check: if ``F`` decodes, so does every superset.
 
         Parameters
         ----------
-        method : {"auto", "exact"}
-            ``"auto"`` uses the modular certificate with exact fallback
-            (see :mod:`sgc_theory.codes.certify`); ``"exact"`` uses exact integer ranks for
-            every set. Both are exact; they differ only in speed.
+        method : {"auto", "structural", "exhaustive", "exact"}
+            ``"structural"`` (codes with a structural proof only) answers from the proof and
+            spot-checks ``spot_checks`` random straggler sets exactly (all of them when there
+            are no more than that): the decoding vector the proof gives must vanish on the
+            stragglers and satisfy ``a^T E = 1^T`` in exact arithmetic. ``"exhaustive"`` checks
+            all ``C(n, s)`` sets with the modular certificate and exact fallback (see
+            :mod:`sgc_theory.codes.certify`); ``"exact"`` checks all of them with exact integer
+            ranks. ``"auto"`` is ``"structural"`` when the code has a structural proof, else
+            ``"exhaustive"``. All are exact; only the structural one rests on a proof.
+        spot_checks : int, optional
+            Size of the random sample of the structural check (default :attr:`SPOT_CHECKS`).
+        seed : int
+            Seed of that sample.
 
         Returns
         -------
@@ -311,15 +513,34 @@ class GradientCode:
 
         Examples
         --------
-        >>> from sgc_theory.codes import cyclic_repetition
+        >>> from sgc_theory.codes import cyclic_repetition, reed_solomon
         >>> r = cyclic_repetition(6, 2, seed=1).verify()
-        >>> r.ok, r.sets_checked, r.failures, r.example_failure
-        (True, 15, 0, None)
+        >>> r.ok, r.sets_checked, r.failures, r.example_failure, r.basis
+        (True, 15, 0, None, 'exhaustive')
+        >>> r = reed_solomon(256, 12).verify(spot_checks=8, seed=1)
+        >>> r.ok, r.basis, r.sets_checked, r.sampled, r.guarantee.kind
+        (True, 'structural', 8, True, 'structural')
         """
-        require(method in ("auto", "exact"), f"method must be 'auto' or 'exact' (got {method!r})")
+        methods = ("auto", "structural", "exhaustive", "exact")
+        require(method in methods,
+                f"method must be one of {', '.join(methods)} (got {method!r})")
+        if method == "auto":
+            method = "structural" if self.structure is not None else "exhaustive"
+        if method == "structural":
+            require(self.structure is not None,
+                    f"method='structural' needs a code with a structural proof ({self.name!r} "
+                    "has none; use 'exhaustive')")
+            k = self.SPOT_CHECKS if spot_checks is None else spot_checks
+            k = check_int("spot_checks", k, minimum=1)
+            seed = check_int("seed", seed, minimum=0)
+            key = ("structural", k, seed)
+            if key not in self._verify_cache:
+                self._verify_cache[key] = self._spot_check(k, seed)
+            return self._verify_cache[key]
         if method not in self._verify_cache:
-            failing, total, cert, exact = self.certifier.failing_sets(self.s, method)
-            self._verify_cache[method] = VerifyResult(
+            failing, total, cert, exact = self.certifier.failing_sets(
+                self.s, "auto" if method == "exhaustive" else "exact")
+            result = VerifyResult(
                 ok=not failing,
                 sets_checked=total,
                 failures=len(failing),
@@ -327,8 +548,53 @@ class GradientCode:
                 failing_sets=tuple(failing),
                 certified_modular=cert,
                 exact_checks=exact,
+                basis="exhaustive",
+                sets_total=total,
             )
+            self._verify_cache[method] = result
+            self._verify_cache[method] = replace(result, guarantee=self.guarantee)
         return self._verify_cache[method]
+
+    def random_straggler_sets(self, k: int, seed: int = 0) -> list:
+        """``k`` distinct straggler sets of size ``s`` drawn uniformly (sorted tuples), or all
+        ``C(n, s)`` of them (lexicographic) when there are at most ``k``.
+
+        Examples
+        --------
+        >>> GradientCode([[1, 1], [1, 1]], 1).random_straggler_sets(5)
+        [(0,), (1,)]
+        """
+        n, s = self.n, self.s
+        total = math.comb(n, s)
+        if total <= k:
+            return list(itertools.combinations(range(n), s))
+        rng = np.random.default_rng(seed)
+        seen, out = set(), []
+        while len(out) < k:
+            S = tuple(sorted(int(x) for x in rng.choice(n, size=s, replace=False)))
+            if S not in seen:
+                seen.add(S)
+                out.append(S)
+        return out
+
+    def _spot_check(self, k: int, seed: int) -> VerifyResult:
+        total = math.comb(self.n, self.s)
+        sets = self.random_straggler_sets(k, seed)
+        failing = sorted(S for S in sets
+                         if not self.check_vector(self.structural_vector(S), S))
+        return VerifyResult(
+            ok=not failing,
+            sets_checked=len(sets),
+            failures=len(failing),
+            example_failure=list(failing[0]) if failing else None,
+            failing_sets=tuple(failing),
+            exact_checks=len(sets),
+            basis="structural",
+            sets_total=total,
+            sampled=len(sets) < total,
+            seed=seed if len(sets) < total else None,
+            guarantee=self.structure,
+        )
 
     def condition_report(self, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
         """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``.

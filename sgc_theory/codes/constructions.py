@@ -1,5 +1,15 @@
 """Constructions of exact (n, s) gradient codes.
 
+=============  ======================  ========================================================
+name           needs                   why it decodes (``code.guarantee``)
+=============  ======================  ========================================================
+``"rs"``       any ``0 <= s < n``      structural proof (:mod:`sgc_theory.codes.reed_solomon`)
+``"frc"``      ``(s + 1) | n``         structural proof (one survivor per group, pigeonhole)
+``"cyclic"``   any ``0 <= s < n``      random draw, certified by enumerating all ``C(n, s)``
+=============  ======================  ========================================================
+
+All three have the optimal load ``(s + 1) / n``.
+
 References
 ----------
 R. Tandon, Q. Lei, A. G. Dimakis, N. Karampatziakis, "Gradient Coding: Avoiding Stragglers in
@@ -9,13 +19,15 @@ Distributed Learning", ICML 2017 (fractional and cyclic repetition schemes).
 from __future__ import annotations
 
 import csv
+import math
 import random
 from fractions import Fraction
 
 import flint
 
 from ..errors import SGCError, check_int, require
-from .base import GradientCode
+from .base import GradientCode, Guarantee
+from .reed_solomon import RS_LEMMA, reed_solomon
 
 #: integers of the random matrix H are drawn from [-H_RANGE, H_RANGE]
 H_RANGE = 20
@@ -28,11 +40,58 @@ def _check_ns(n, s):
     return n, s
 
 
+IDENTITY = Guarantee("structural", "s = 0: the identity code (worker i computes partition i; "
+                     "all n results sum to the gradient)")
+
+
+class IdentityCode(GradientCode):
+    """The uncoded scheme (``s = 0``); build it with :func:`identity_code`."""
+
+    structure = IDENTITY
+
+    def structural_vector(self, stragglers) -> list:
+        require(not stragglers, "the identity code tolerates no stragglers")
+        return [Fraction(1)] * self.n
+
+
 def identity_code(n: int) -> GradientCode:
-    """The uncoded scheme: worker ``i`` computes partition ``i`` (s = 0)."""
+    """The uncoded scheme: worker ``i`` computes partition ``i`` (s = 0).
+
+    Examples
+    --------
+    >>> identity_code(3).verify().ok, identity_code(3).guarantee.kind
+    (True, 'structural')
+    """
     n, _ = _check_ns(n, 0)
     rows = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    return GradientCode(rows, 0, name="identity")
+    return IdentityCode(rows, 0, name="identity")
+
+
+FRC_LEMMA = ("workers form n/(s+1) groups of s+1 that all send the sum of their group's s+1 "
+             "partitions; s stragglers cannot silence a whole group, and one survivor per group "
+             "decodes (a = indicator of the first survivor of each group); a set of workers "
+             "decodes iff it meets every group")
+
+
+class FractionalRepetitionCode(GradientCode):
+    """The fractional repetition code; build it with :func:`fractional_repetition`."""
+
+    structure = Guarantee("structural", FRC_LEMMA, "Tandon et al., ICML 2017 (Sec. 3)")
+
+    def structural_vector(self, stragglers) -> list:
+        """Indicator of the first non-straggler of each group (at most ``s`` stragglers).
+
+        Examples
+        --------
+        >>> [int(x) for x in fractional_repetition(6, 2).structural_vector((0, 4))]
+        [0, 1, 0, 1, 0, 0]
+        """
+        g, out = self.s + 1, set(stragglers)
+        require(len(out) <= self.s, f"give at most s={self.s} stragglers (got {len(out)})")
+        a = [Fraction(0)] * self.n
+        for start in range(0, self.n, g):
+            a[next(i for i in range(start, start + g) if i not in out)] = Fraction(1)
+        return a
 
 
 def fractional_repetition(n: int, s: int) -> GradientCode:
@@ -40,7 +99,8 @@ def fractional_repetition(n: int, s: int) -> GradientCode:
 
     Workers form ``n / (s + 1)`` groups of ``s + 1``; group ``g`` holds partitions
     ``g (s+1) .. g (s+1) + s`` and every member sends their sum. Any ``n - s`` workers contain
-    one member of each group. Load ``(s + 1) / n`` (optimal).
+    one member of each group. Load ``(s + 1) / n`` (optimal). Its guarantee is structural
+    (that pigeonhole argument); note that fewer than ``n - s`` workers may decode too.
 
     Examples
     --------
@@ -55,7 +115,7 @@ def fractional_repetition(n: int, s: int) -> GradientCode:
             f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
     g = s + 1
     rows = [[Fraction(int(j // g == i // g)) for j in range(n)] for i in range(n)]
-    return GradientCode(rows, s, name="frc")
+    return FractionalRepetitionCode(rows, s, name="frc")
 
 
 def _cyclic_candidate(n: int, s: int, rng: random.Random):
@@ -182,26 +242,77 @@ def from_csv(path, s) -> GradientCode:
     return code
 
 
-CONSTRUCTIONS = ("cyclic", "frc")
+CONSTRUCTIONS = ("cyclic", "frc", "rs")
+
+#: above this many straggler sets a cyclic draw is not certified in practice (see code_guarantee)
+ENUMERATION_REACH = 10**9
+
+
+def _check_construction_name(construction):
+    if construction not in CONSTRUCTIONS:
+        raise SGCError(
+            f"construction must be one of {', '.join(CONSTRUCTIONS)} (got {construction!r})"
+        )
 
 
 def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> GradientCode:
-    """Build a certified (n, s) gradient code by construction name.
+    """Build an (n, s) gradient code by construction name (proved or certified).
 
     Parameters
     ----------
-    construction : {"cyclic", "frc"}
-        Cyclic repetition (any ``s < n``) or fractional repetition (``(s + 1) | n``).
+    construction : {"cyclic", "frc", "rs"}
+        Cyclic repetition (any ``s < n``, certified by enumeration), fractional repetition
+        (``(s + 1) | n``, structural proof) or Reed-Solomon (any ``s < n``, structural proof).
+    seed : int, optional
+        Seed of the cyclic draw (ignored by the deterministic ``frc`` and ``rs``).
 
     Examples
     --------
     >>> make_code(4, 1, "frc").load
     Fraction(1, 2)
+    >>> make_code(256, 12, "rs").guarantee.kind
+    'structural'
     """
+    _check_construction_name(construction)
     if construction == "cyclic":
         return cyclic_repetition(n, s, seed=seed)
     if construction == "frc":
         return fractional_repetition(n, s)
-    raise SGCError(
-        f"construction must be one of {', '.join(CONSTRUCTIONS)} (got {construction!r})"
-    )
+    return reed_solomon(n, s)
+
+
+def code_guarantee(n: int, s: int, construction: str) -> Guarantee:
+    """What :func:`make_code` ``(n, s, construction)`` would rest on, without building it.
+
+    Lets a verifier name the code its verdict assumes at ``n = 256`` cheaply. ``s = 0`` is the
+    identity code (nothing to tolerate). A cyclic draw is certified by enumerating every
+    straggler set when it is built; beyond :data:`ENUMERATION_REACH` sets that cannot be done,
+    so the guarantee is ``unchecked``.
+
+    Examples
+    --------
+    >>> code_guarantee(256, 12, "rs").kind, code_guarantee(256, 15, "frc").kind
+    ('structural', 'structural')
+    >>> print(code_guarantee(256, 12, "cyclic"))  # doctest: +ELLIPSIS
+    unchecked: a cyclic repetition draw is certified only by enumerating all C(256, 12) = ...
+    """
+    n = check_int("n", n, minimum=1)
+    s = check_int("s", s, minimum=0)
+    require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
+    _check_construction_name(construction)
+    if s == 0:
+        return IDENTITY
+    if construction == "rs":
+        return Guarantee("structural", RS_LEMMA, "sgc_theory.codes.reed_solomon (Lemma 1)")
+    if construction == "frc":
+        require(n % (s + 1) == 0,
+                f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
+        return FractionalRepetitionCode.structure
+    total = math.comb(n, s)
+    if total <= ENUMERATION_REACH:
+        return Guarantee("certified", f"a cyclic repetition draw is certified by enumerating all "
+                         f"C({n}, {s}) = {total} straggler sets before it is used",
+                         "sgc_theory.codes.certify")
+    return Guarantee("unchecked", f"a cyclic repetition draw is certified only by enumerating all "
+                     f"C({n}, {s}) = {total:.3e} straggler sets, which is out of reach: nothing "
+                     "certifies it (use construction 'rs')")

@@ -8,21 +8,52 @@ from ..errors import SGCError
 from ..models.base import _bits as bits  # noqa: F401  (set bits of a mask, ascending)
 
 
+def resolve_construction(n: int, s: int, construction: str = "auto") -> str:
+    """The construction :func:`gradient_code` uses: ``identity`` for ``s = 0``; ``auto`` is
+    fractional repetition when (s+1) | n, else Reed-Solomon (both proved for every straggler set
+    by their structure, so no enumeration is needed at any n)."""
+    if s == 0:
+        return "identity"
+    if construction == "auto":
+        return "frc" if n % (s + 1) == 0 else "rs"
+    return construction
+
+
 @lru_cache(maxsize=64)
 def gradient_code(n: int, s: int, construction: str = "auto", seed=0):
-    """A certified exact (n, s)-GC (``auto``: fractional repetition when (s+1) | n, else cyclic)."""
+    """An exact (n, s)-GC, proved or certified (see :func:`resolve_construction`)."""
     from ..codes import identity_code, make_code
 
-    if s == 0:
+    name = resolve_construction(n, s, construction)
+    if name == "identity":
         return identity_code(n)
-    if construction == "auto":
-        construction = "frc" if n % (s + 1) == 0 else "cyclic"
-    return make_code(n, s, construction, seed=seed)
+    return make_code(n, s, name, seed=seed)
+
+
+#: constructions whose decodability is "at least n - s results", necessary and sufficient
+COUNT_RULE_EXACT = ("rs", "identity")
+
+
+def code_basis(n: int, s: int, construction: str = "auto") -> dict:
+    """What a scheme's (n, s)-GC is and why it decodes, without building it.
+
+    Returns ``{"n", "s", "construction", "guarantee": Guarantee, "count_rule": "exact" |
+    "sufficient"}``; ``count_rule`` says whether "any ``n - s`` results decode" is also
+    necessary for this code (Reed-Solomon, identity) or only sufficient (fractional repetition
+    decodes from one result per group; a cyclic draw may decode from fewer by accident).
+    """
+    from ..codes import code_guarantee
+
+    name = resolve_construction(n, s, construction)
+    guarantee = code_guarantee(n, s, "rs" if name == "identity" else name)
+    return {"n": n, "s": s, "construction": name, "guarantee": guarantee,
+            "count_rule": "exact" if name in COUNT_RULE_EXACT else "sufficient"}
 
 
 def check_construction(construction: str) -> str:
-    if construction not in ("auto", "cyclic", "frc"):
-        raise SGCError(f"construction must be 'auto', 'cyclic' or 'frc' (got {construction!r})")
+    if construction not in ("auto", "cyclic", "frc", "rs"):
+        raise SGCError("construction must be 'auto', 'cyclic', 'frc' or 'rs' "
+                       f"(got {construction!r})")
     return construction
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..bounds import gc_delay, gc_load
 from ..errors import SGCError, check_int
 from ..models import PerRound
-from ._common import check_construction, gradient_code
+from ._common import check_construction, code_basis, gradient_code
 from .base import Scheme, Task
 
 
@@ -52,6 +52,10 @@ class GC(Scheme):
     def code(self):
         """The exact (n, s)-GC used in every round."""
         return gradient_code(self.n, self.s, self.construction, self.seed)
+
+    def code_basis(self):
+        """The (n, s)-GC this scheme uses and why it decodes (not built; see ``_common``)."""
+        return code_basis(self.n, self.s, self.construction)
 
     def initial_state(self):
         return ()

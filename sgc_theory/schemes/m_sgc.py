@@ -15,7 +15,7 @@ import numpy as np
 
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import SGCError, check_int
-from ._common import BurstyDesigned, check_construction, gradient_code
+from ._common import BurstyDesigned, check_construction, code_basis, gradient_code
 from .base import Scheme, Task, Work, masks_of
 
 
@@ -67,6 +67,10 @@ class MSGC(BurstyDesigned, Scheme):
     def code(self):
         """The exact (n, lam)-GC applied to each D2 group (``None`` when ``lam = n``)."""
         return gradient_code(self.n, self.lam, self.construction, self.seed) if self.coded else None
+
+    def code_basis(self):
+        """The (n, lam)-GC of the D2 groups and why it decodes (``None`` when ``lam = n``)."""
+        return code_basis(self.n, self.lam, self.construction) if self.coded else None
 
     # ----- partitions and tasks -----------------------------------------------------------
     def d1_index(self, i: int, j: int) -> int:

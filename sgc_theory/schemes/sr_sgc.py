@@ -14,7 +14,7 @@ import numpy as np
 
 from ..bounds import srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int
-from ._common import BurstyDesigned, bits, check_construction, gradient_code
+from ._common import BurstyDesigned, bits, check_construction, code_basis, gradient_code
 from .base import Scheme, Task, Work, masks_of
 
 RULES = ("stragglers-first", "lowest-index")
@@ -69,6 +69,10 @@ class SRSGC(BurstyDesigned, Scheme):
     @property
     def code(self):
         return gradient_code(self.n, self.s, self.construction, self.seed)
+
+    def code_basis(self):
+        """The (n, s)-GC this scheme uses and why it decodes (not built; see ``_common``)."""
+        return code_basis(self.n, self.s, self.construction)
 
     # state: for ages a = 1..B (index a-1): (M mask, straggler mask) of job r - a
     def initial_state(self):

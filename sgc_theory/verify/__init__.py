@@ -5,6 +5,12 @@ One interface, pluggable methods::
     verify(scheme)                          # all horizons, default method, design model
     verify(scheme, model, rounds=7)         # every admitted pattern of 7 rounds, exact
     verify(scheme, model, all_horizons=True, method="automaton" | "symmetric")
+
+A failing verdict's counterexample is ``confirmed`` only when the scheme's exact code misses a
+deadline on it (exact algebra, :mod:`sgc_theory.verify.confirm`); the symmetric method decides on
+result counts, so when the exact code survives its counterexample the search goes on for one it
+does not survive (``result.confirmation`` says how it was found), and the verdict is "not proved"
+if there is none. ``result.code`` names the gradient code the verdict rests on and why it decodes.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import time
 import numpy as np
 
 from ..errors import SGCError, check_int
-from . import exact
+from . import confirm, exact
 from .result import VerificationResult
 from .symmetric import SymmetricExplorer
 
@@ -26,16 +32,19 @@ METHODS = ("auto", "exhaustive", "automaton", "symmetric")
 EXACT_MAX_N = 6
 
 
-def replay(scheme, pattern, exact_algebra=None):
+def replay(scheme, pattern, exact_algebra=True):
     """Re-run a counterexample; returns the first job that misses its deadline (or ``None``).
 
-    Exact algebra is used when ``n`` is small (or when asked), the scheme's token rule otherwise.
+    With ``exact_algebra`` (default) the exact code decides: ``scheme.run`` for small ``n``, an
+    exact rank test of each job's received coefficient vectors above (see
+    :mod:`sgc_theory.verify.confirm`). ``exact_algebra=False`` uses the scheme's token rule
+    (``decode_rounds``: result counts), which is only sufficient for decodability.
     """
     P = np.asarray(pattern, dtype=bool)
     R = P.shape[1]
-    if exact_algebra is None:
-        exact_algebra = scheme.n <= 12
-    rounds = scheme.run(P).decoded_round if exact_algebra else scheme.decode_rounds(P, R)
+    if exact_algebra:
+        return confirm.exact_first_missed(scheme, P)[0]
+    rounds = scheme.decode_rounds(P, R)
     for t, d in enumerate(rounds):
         if t + scheme.T < R and (d is None or d > t + scheme.T):
             return t
@@ -124,9 +133,8 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                 ex = SymmetricExplorer(view, model, scheme.n)
                 ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph)
                 res.ok, res.states, res.graph = ok, states, G
-            res.notes.append("decodability by token counts (any n - s results of an (n, s)-GC "
-                             "decode): the verdict holds for every certified code "
-                             "(sgc_theory.codes certifies them exactly)")
+            res.notes.append("decodability decided on result counts: any n - s results of the "
+                             "scheme's (n, s)-GC decode (see the code line for what that rests on)")
             if not res.ok:
                 masks = ex.concretize(steps)
                 res.counterexample = exact._pattern(scheme.n, masks)
@@ -134,10 +142,18 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
     finally:
         if bar is not None:
             bar.close()
+    basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
+    res.code = basis
     if not res.ok:
-        missed = replay(scheme, res.counterexample)
-        res.confirmed = missed is not None
-        if not res.confirmed and method == "symmetric" and scheme.n <= EXACT_MAX_N:
+        # confirmed only when the exact code fails (exact algebra, never result counts)
+        missed, route = confirm.exact_first_missed(scheme, res.counterexample)
+        if missed is not None:
+            if method != "symmetric":
+                # the exact methods must reproduce themselves exactly
+                assert missed == res.failed_job, (missed, res.failed_job)
+            res.failed_job, res.confirmed = missed, True
+            res.confirmation = f"{route}, on the verifier's own counterexample"
+        elif method == "symmetric" and scheme.n <= EXACT_MAX_N:
             # the token rule is only sufficient (e.g. fractional repetition decodes from fewer
             # than n - s results): let the exact algebra decide
             exact_res = verify(scheme, model, all_horizons=True, method="automaton",
@@ -145,10 +161,31 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
             exact_res.notes.append("the symmetric (token-level) search found a pattern the exact "
                                    "code survives; decided by the exact automaton instead")
             return exact_res
-        if missed is not None and method != "symmetric":
-            # the exact methods must reproduce themselves exactly
-            assert missed == res.failed_job, (missed, res.failed_job)
-        if missed is not None:
-            res.failed_job = missed
+        elif method == "symmetric":
+            res.notes.append(
+                f"the count-level counterexample {res.counterexample_rounds()} is decoded by the "
+                "exact code (" + (basis["construction"] if basis else "its code")
+                + " decodes from fewer than n - s results); searched on for one it fails on")
+            P, job, route, info = confirm.search(scheme, model, ex, max_states=max_states)
+            how = (f"{info['tries']} exact replays of {info['failures']} count-level failing "
+                   f"transitions in breadth-first order, lowest-index then random placements, "
+                   f"seed {info['seed']}")
+            if P is not None:
+                res.counterexample, res.failed_job, res.confirmed = P, job, True
+                res.confirmation = f"{route}, on a pattern found by searching on ({how})"
+                if P.shape[1] == info["shortest"]:
+                    res.notes.append("the confirmed counterexample is a shortest one: an exact "
+                                     "failure is a count-level failure, and none is shorter")
+            else:
+                res.counterexample = res.failed_job = None
+                res.confirmed = False
+                res.notes.append(
+                    "NOT confirmed: no pattern the exact code fails on was found ("
+                    + how + ("; every count-level failure was tried" if info["exhausted"]
+                             else "; budget reached") + "). The count-level verdict only says "
+                    "the proof by counts does not go through")
+        else:
+            res.confirmed = False
+            res.notes.append("the exact method's counterexample did not replay exactly (a bug)")
     res.seconds = time.perf_counter() - t0
     return res

@@ -28,7 +28,20 @@ class VerificationResult:
     failed_job : int or None
         The job (index in the counterexample) that misses its deadline.
     confirmed : bool or None
-        Whether replaying the counterexample through the scheme's exact run reproduces the miss.
+        True iff the exact code fails on ``counterexample`` (exact algebra on the received
+        coefficient vectors, never result counts). False when a count-level failure was found
+        but no pattern the exact code fails on (then ``counterexample`` is ``None``, ``ok`` is
+        False and means "not proved", and ``notes`` say what was searched).
+    confirmation : str or None
+        How the counterexample was confirmed: which exact route (``scheme.run``, or exact ranks
+        of the failing job's received vectors) on which pattern (the verifier's own, or one found
+        by searching on, with the number of replays and the seed).
+    code : dict or None
+        The one-shot gradient code the scheme uses: ``n, s, construction``, ``guarantee`` (a
+        :class:`~sgc_theory.codes.Guarantee`: structural proof, exhaustive certificate or
+        unchecked) and ``count_rule`` (``"exact"`` when "at least ``n - s`` results" is also
+        necessary for decoding, ``"sufficient"`` otherwise). The symmetric method's verdict rests
+        on it; the exact methods decide on its coefficient vectors.
     max_load : Fraction or None
         The largest per-worker load seen in any explored state (exact), to compare with the
         scheme's claimed ``load``.
@@ -43,6 +56,8 @@ class VerificationResult:
     counterexample: np.ndarray | None = None
     failed_job: int | None = None
     confirmed: bool | None = None
+    confirmation: str | None = None
+    code: dict | None = None
     max_load: object = None
     seconds: float = 0.0
     graph: object = None
@@ -68,7 +83,28 @@ class VerificationResult:
                 out |= comp
         return out
 
+    def rests_on(self) -> str | None:
+        """One sentence: the gradient code behind the verdict and why it decodes."""
+        c = self.code
+        if c is None:
+            return None
+        head = f"({c['n']}, {c['s']})-GC '{c['construction']}'"
+        g = c["guarantee"]
+        why = f"{g.kind}: {g.reference or g.statement}"
+        if self.method != "symmetric":
+            return f"{head} ({why}); decided on its exact coefficient vectors"
+        rule = ("fewer never decode, so counting is exact" if c["count_rule"] == "exact"
+                else "counting is sufficient, not necessary, for this code")
+        out = f"result counts assume any n - s results of the {head} decode -- {why}; {rule}"
+        if g.kind == "unchecked":
+            out += ". The verdict is CONDITIONAL on that code being valid"
+        return out
+
     def to_dict(self) -> dict:
+        code = None
+        if self.code is not None:
+            code = dict(self.code)
+            code["guarantee"] = self.code["guarantee"].to_dict()
         return {
             "ok": bool(self.ok),
             "method": self.method,
@@ -76,6 +112,10 @@ class VerificationResult:
             "states": self.states,
             "counterexample": self.counterexample_rounds(),
             "failed_job": self.failed_job,
+            "confirmed": self.confirmed,
+            "confirmation": self.confirmation,
+            "code": code,
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -90,11 +130,14 @@ class VerificationResult:
         lines = [head]
         if self.max_load is not None:
             lines.append(f"  measured load {self.max_load} (claimed {self.scheme.load})")
-        if not self.ok:
+        if not self.ok and self.counterexample is not None:
             lines.append(f"  job {self.failed_job} misses its deadline under the pattern "
                          f"{self.counterexample_rounds()}"
                          + ("" if self.confirmed is None else
-                            f" (exact replay {'confirms' if self.confirmed else 'does NOT confirm'})"))
+                            f" (confirmed: {self.confirmation})" if self.confirmed else
+                            " (NOT confirmed by the exact code)"))
+        if self.code is not None:
+            lines.append(f"  code: {self.rests_on()}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -98,14 +98,26 @@ class SymmetricExplorer:
 
         return bfs(self.initial(), successors, _label, progress, graph, max_states)
 
-    def concretize(self, steps):
-        """Turn abstract steps into bitmasks: place each group on concrete workers."""
+    def concretize(self, steps, rng=None):
+        """Turn abstract steps into bitmasks: place each group on concrete workers.
+
+        By default the members of a kind are taken in index order; with a ``random.Random``
+        ``rng`` each kind's workers are first rotated by a random offset or shuffled (half the
+        time each), so that repeated calls reach other placements.
+        """
         kinds = [(0, self.view.initial_local())] * self.n
         masks = []
         for plan, choice in steps:
             free = {}
             for i, k in enumerate(kinds):
                 free.setdefault(k, []).append(i)
+            if rng is not None:
+                for members in free.values():
+                    if rng.random() < 0.5:
+                        rng.shuffle(members)
+                    else:
+                        k = rng.randrange(len(members))
+                        members[:] = members[k:] + members[:k]
             mask = 0
             new_kinds = list(kinds)
             for ((h, local), action, c), j in zip(plan, choice):

@@ -16,8 +16,14 @@ def test_verify_json_shape(capsys, construction):
     rc, out, err = run(capsys, "gc", "verify", "--n", "6", "--s", "2",
                        "--construction", construction, "--seed", "1", "--json")
     assert rc == 0 and err == ""
-    assert json.loads(out) == {"ok": True, "sets_checked": 15, "failures": 0,
-                               "example_failure": None}
+    got = json.loads(out)
+    assert {k: got[k] for k in ("ok", "sets_checked", "failures", "example_failure",
+                                "sets_total")} == {"ok": True, "sets_checked": 15, "failures": 0,
+                                                   "example_failure": None, "sets_total": 15}
+    # frc has a structural proof: with 15 <= 64 sets the spot check covers all of them
+    assert got["basis"] == ("structural" if construction == "frc" else "exhaustive")
+    assert got["sampled"] is False and got["seed"] is None
+    assert got["guarantee"]["kind"] == ("structural" if construction == "frc" else "certified")
 
 
 def test_verify_text(capsys):
@@ -30,8 +36,10 @@ def test_verify_matrix_failure_exit_1(capsys, tmp_path):
     p.write_text("1,1,0,0\n1,1,1,1\n0,0,1,0\n0,0,2,0\n")
     rc, out, _ = run(capsys, "gc", "verify", "--matrix", str(p), "--s", "1", "--json")
     assert rc == 1
-    assert json.loads(out) == {"ok": False, "sets_checked": 4, "failures": 1,
-                               "example_failure": [1]}
+    got = json.loads(out)
+    assert {k: got[k] for k in ("ok", "sets_checked", "failures", "example_failure")} == {
+        "ok": False, "sets_checked": 4, "failures": 1, "example_failure": [1]}
+    assert got["basis"] == "exhaustive" and got["guarantee"]["kind"] == "fails"
     rc, out, _ = run(capsys, "gc", "verify", "--matrix", str(p), "--s", "1")
     assert rc == 1 and out.startswith("FAILED") and "[1]" in out
 
