@@ -273,8 +273,8 @@ class StragglerModel:
         Every admitted pattern's per-round counts pass it (so a proof over all count sequences
         that pass is a proof for the model); the converse need not hold. The base rule: in a
         window, rounds whose stragglers must be distinct workers add up to at most ``lam``.
-        Models refine it through :meth:`_disjoint_rounds` (which sets of rounds in a window
-        cannot share a straggler).
+        Models refine it through ``_max_disjoint_sum`` (the largest total over rounds of the
+        window that cannot share a straggler).
         """
         counts = list(counts)
         if any(c > self.lam for c in counts):

@@ -261,7 +261,7 @@ class Scheme:
         """Exact coefficients turning the received tasks of ``job`` into ``sum_p g_p(job)``.
 
         ``received`` is a sequence of coefficient vectors (or :class:`Task` objects, or the
-        ``(round, worker, Task)`` triples of :attr:`Run.received`).
+        ``(round, worker, Task)`` triples of ``Run.received``).
 
         Raises
         ------
