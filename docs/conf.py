@@ -142,6 +142,18 @@ def _cite(key: str) -> str:
     return f":ref:`[{key}] <bib-{key.lower()}>`"
 
 
+#: older docstrings point at sections of the working specification the toolkit was built from,
+#: which is not part of the repository: on this site they point at the user guide page instead
+_SPEC_REF = re.compile(r"SPEC (?:section |§)?(\d)(?:\.\d+)?")
+_SPEC_PAGES = {"1": "setting", "2": "models", "3": "codes", "4": "schemes", "5": "verification",
+               "6": "covering_lp", "7": "simulation"}
+
+
+def _spec_to_guide(line: str) -> str:
+    line = _SPEC_REF.sub(lambda m: f":doc:`user guide </guide/{_SPEC_PAGES[m.group(1)]}>`", line)
+    return line.replace("SPEC convention", "the convention of the user guide")
+
+
 def _docstring_citations(app, what, name, obj, options, lines) -> None:
     """Docstrings cite as numpydoc does (``.. [KEK23] ...`` under References, ``[KEK23]_`` in
     the text); several modules cite the same paper, and docutils citations are global, so here
@@ -160,7 +172,7 @@ def _docstring_citations(app, what, name, obj, options, lines) -> None:
             out.append(" " * (cont + 2) + line.strip())
             continue
         cont = None
-        out.append(_CITE_REF.sub(lambda k: _cite(k.group(1)), line))
+        out.append(_spec_to_guide(_CITE_REF.sub(lambda k: _cite(k.group(1)), line)))
     lines[:] = out
 
 

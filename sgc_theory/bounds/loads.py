@@ -1,4 +1,4 @@
-"""Closed-form loads and delays of the schemes (SPEC section 6), sympy in, sympy out.
+"""Closed-form loads and delays of the schemes (docs/guide/bounds.md), sympy in, sympy out.
 
 Every formula appears once, here; the schemes' ``load`` and ``T`` properties call these functions.
 Integer arguments give exact :class:`sympy.Rational` values; symbols give expressions, so a

@@ -1,4 +1,4 @@
-"""Lower bounds on the load of any sequential scheme (SPEC section 6).
+"""Lower bounds on the load of any sequential scheme (user guide: docs/guide/bounds.md).
 
 Two bounds, one function each:
 
@@ -58,7 +58,7 @@ def counting_bound(n, B, W, lam):
 def model_counting_bound(model):
     """The counting bound of a model, or ``None`` when it is not bursty.
 
-    A per-round(s) model is bursty(1, 1, s) (SPEC section 2) and gets ``1/(n - s)``.
+    A per-round(s) model is bursty(1, 1, s) and gets ``1/(n - s)``.
     """
     kind = getattr(model, "kind", None)
     if kind == "bursty":

@@ -1,4 +1,4 @@
-"""Straggler models as sliding-window constraints and finite automata (SPEC section 2).
+"""Straggler models as sliding-window constraints and finite automata (docs/guide/models.md).
 
 A *pattern* is a boolean array ``S`` of shape ``(n, R)``; ``S[i, r]`` is True when worker ``i``
 straggles in round ``r`` (True = lost, like galois erasure masks). Rounds before 0 are clean.

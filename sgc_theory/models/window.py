@@ -1,4 +1,4 @@
-"""The three straggler models of SPEC section 2: per-round, bursty and arbitrary.
+"""The three straggler models (docs/guide/models.md): per-round, bursty and arbitrary.
 
 References
 ----------

@@ -1,4 +1,4 @@
-"""Sequential gradient coding schemes as explicit, exact state machines (SPEC sections 1 and 4).
+"""Sequential gradient coding schemes as explicit, exact state machines (docs/guide/schemes.md).
 
 A scheme is a *stationary* state machine over rounds. Its state records what it needs of the
 past, with jobs named by their **age** (job ``r - a`` has age ``a`` in round ``r``), so the same

@@ -1,4 +1,4 @@
-"""M-SGC: multiplexed gradient coding and repetition (SPEC 4.3, T = W - 2 + B).
+"""M-SGC: multiplexed gradient coding and repetition (docs/guide/schemes.md, T = W - 2 + B).
 
 References
 ----------

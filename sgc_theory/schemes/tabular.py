@@ -1,4 +1,4 @@
-"""Tabular schemes: the explicit scheme of an optimal covering ILP (SPEC section 6).
+"""Tabular schemes: the explicit scheme of an optimal covering ILP (docs/guide/covering_lp.md).
 
 The covering ILP with ``K`` partitions per job (built and solved in :mod:`sgc_theory.design`)
 gives, for every age ``d`` and admitted history ``h`` of the ``P + d`` rounds
