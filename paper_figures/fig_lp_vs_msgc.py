@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +28,7 @@ def _frac(x) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rows(n=N):
     rows = []
     for B, W, lams in CASES:

@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import flint
 import numpy as np
 
 from ..errors import NotDecodableError, SGCError, check_int, require
 from .certify import Certifier, integer_rows
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class ConditionReport:
     sampled: bool
 
 
-def _to_fraction(x, where: str) -> Fraction:
+def _to_fraction(x: Any, where: str) -> Fraction:
     if isinstance(x, bool):
         raise SGCError(f"{where}: {x!r} is a bool, not a rational number")
     if isinstance(x, Fraction):
@@ -151,7 +157,7 @@ class GradientCode:
     that rely on genericity must redraw until ``verify().ok``).
     """
 
-    def __init__(self, E, s, name: str | None = None):
+    def __init__(self, E: Any, s: int, name: str | None = None) -> None:
         rows = self._rows_of(E)
         n = len(rows)
         require(n >= 1, "E must have at least one row (got an empty matrix)")
@@ -173,12 +179,12 @@ class GradientCode:
         )
         self.support = [frozenset(j for j, x in enumerate(row) if x != 0) for row in self.E]
         self.load = Fraction(max(len(sp) for sp in self.support), n)
-        self._certifier = None
-        self._verify_cache = {}
-        self._decode_cache = {}
+        self._certifier: Certifier | None = None
+        self._verify_cache: dict[str, VerifyResult] = {}
+        self._decode_cache: dict[tuple[int, ...], tuple[Fraction, ...]] = {}
 
     @staticmethod
-    def _rows_of(E):
+    def _rows_of(E: Any) -> list[list[Any]]:
         if isinstance(E, flint.fmpq_mat) or isinstance(E, flint.fmpz_mat):
             return [[E[i, j] for j in range(E.ncols())] for i in range(E.nrows())]
         if hasattr(E, "tolist") and not isinstance(E, (list, tuple)):
@@ -204,7 +210,7 @@ class GradientCode:
         """``rank_Q(E)``, exact."""
         return self.certifier.rank
 
-    def sympy_matrix(self):
+    def sympy_matrix(self) -> Any:
         """``E`` as a sympy Matrix of Rationals (for LaTeX rendering in notebooks).
 
         Examples
@@ -225,7 +231,7 @@ class GradientCode:
         return np.array([[float(x) for x in row] for row in self.E], dtype=float)
 
     # -- decoding --------------------------------------------------------------------------
-    def _workers(self, workers, what: str) -> tuple:
+    def _workers(self, workers: Iterable[int], what: str) -> tuple[int, ...]:
         try:
             ws = [check_int(what, w, minimum=0, maximum=self.n - 1) for w in workers]
         except TypeError:
@@ -233,7 +239,7 @@ class GradientCode:
         require(len(set(ws)) == len(ws), f"{what} must not repeat workers (got {sorted(ws)})")
         return tuple(sorted(ws))
 
-    def is_decodable(self, survivors) -> bool:
+    def is_decodable(self, survivors: Iterable[int]) -> bool:
         """Whether the workers in ``survivors`` can recover the full gradient (exact).
 
         Examples
@@ -246,7 +252,7 @@ class GradientCode:
         F = self._workers(survivors, "survivors")
         return self.certifier.decodable(list(F))
 
-    def decoding_vector(self, non_stragglers) -> list:
+    def decoding_vector(self, non_stragglers: Iterable[int]) -> list[Fraction]:
         """Exact decoding vector ``a`` (length n, zero outside ``non_stragglers``).
 
         ``sum_i a[i] * f_i`` equals the full gradient ``sum_p g_p``, i.e. ``a^T E = 1^T``.
@@ -375,7 +381,7 @@ class GradientCode:
         )
 
     # -- graph view ------------------------------------------------------------------------
-    def support_graph(self):
+    def support_graph(self) -> nx.Graph:
         """Bipartite networkx graph: workers ``('w', i)`` (bipartite=0) and partitions
         ``('p', j)`` (bipartite=1), an edge when ``E[i, j] != 0``.
 
@@ -408,7 +414,7 @@ class GradientCode:
         G = self.support_graph()
         return all(G.degree[("p", j)] >= self.s + 1 for j in range(self.n))
 
-    def draw(self, ax=None):
+    def draw(self, ax: Axes | None = None) -> Axes:
         """Draw the support graph (workers left, partitions right) with matplotlib."""
         import matplotlib.pyplot as plt
         import networkx as nx

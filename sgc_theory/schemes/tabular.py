@@ -104,7 +104,7 @@ class TabularScheme(Scheme):
         got = self._tasks.get(state)
         if got is not None:
             return got
-        per_worker = [[] for _ in range(self.n)]
+        per_worker: list[list[Task]] = [[] for _ in range(self.n)]
         for d in range(self.T + 1):
             h = state[self.T - d:]
             for A, parts in self.table.assign(h).items():
