@@ -117,7 +117,7 @@ def _gallery() -> None:
         doc = ast.get_docstring(ast.parse(script.read_text())) or ""
         caption = " ".join(doc.split())
         shutil.copyfile(png, out / png.name)
-        title = name.removeprefix("fig_").replace("_", " ")
+        title = name.removeprefix("fig_").replace("_", " ").capitalize()
         lines += [f"## {title}", "", f"```{{figure}} gallery/{png.name}", f":alt: {title}",
                   f":name: {name}", "", caption, "```", "",
                   f"Script: `paper_figures/{script.name}`.", ""]
