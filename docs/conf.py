@@ -121,6 +121,11 @@ def _gallery() -> None:
         lines += [f"## {title}", "", f"```{{figure}} gallery/{png.name}", f":alt: {title}",
                   f":name: {name}", "", caption, "```", "",
                   f"Script: `paper_figures/{script.name}`.", ""]
+    scripts = {p.stem for p in (ROOT / "paper_figures").glob("fig_*.py")}
+    orphans = sorted(p.name for p in (ROOT / "paper_figures" / "gallery").glob("*.png")
+                     if p.stem not in scripts)
+    if orphans:
+        raise RuntimeError(f"paper_figures/gallery has images without a script: {orphans}")
     text = "\n".join(lines)
     target = GENERATED / "gallery.md"
     if not target.is_file() or target.read_text() != text:
