@@ -2,7 +2,7 @@
 
 ``n`` workers, ``k = n`` partitions. Worker ``i`` sends ``f_i = sum_p E[i, p] g_p``. The code
 tolerates ``s`` stragglers iff for every set ``F`` of ``n - s`` workers there is a decoding
-vector ``a`` with ``a^T E_F = 1^T`` (SPEC section 3). All arithmetic is exact: entries are
+vector ``a`` with ``a^T E_F = 1^T`` (docs/guide/codes.md). All arithmetic is exact: entries are
 :class:`fractions.Fraction`, mirrored in a ``flint.fmpq_mat``.
 
 References
