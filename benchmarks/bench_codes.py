@@ -17,7 +17,6 @@ Prints, for several (n, s):
 from __future__ import annotations
 
 import argparse
-import itertools
 import math
 import random
 import time
@@ -96,9 +95,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     cases = [(12, 3), (16, 4), (20, 5), (24, 6)] + ([(28, 7)] if args.full else [])
     for n, s in cases:
-        _bench(lambda: cyclic_repetition(n, s, seed=1), f"cyclic n={n} s={s}")
+        _bench(lambda n=n, s=s: cyclic_repetition(n, s, seed=1), f"cyclic n={n} s={s}")
     for n, s in [(24, 5), (24, 7)]:
-        _bench(lambda: fractional_repetition(n, s), f"frc n={n} s={s}")
+        _bench(lambda n=n, s=s: fractional_repetition(n, s), f"frc n={n} s={s}")
     t = _bench(lambda: cyclic_repetition(24, 6, seed=2), "cyclic n=24 s=6 (seed2)")
     print()
     for s in (12, 30):

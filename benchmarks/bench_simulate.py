@@ -29,7 +29,7 @@ def main():
     sweep(tr, jobs=20, max_delay=10, mu=1.0, progress=False)
     print(f"sweep paper, first call (imports, lambdify): {time.perf_counter() - t0:.3f} s")
     for pol in ("paper", "minimal"):
-        dt, res = timed(lambda: sweep(tr, jobs=20, max_delay=10, mu=1.0, policy=pol,
+        dt, res = timed(lambda pol=pol: sweep(tr, jobs=20, max_delay=10, mu=1.0, policy=pol,
                                       progress=False))
         print(f"sweep {pol}: {dt:.3f} s for {res.evaluated} configurations")
         for sc, b in res.best[pol].items():
@@ -37,7 +37,8 @@ def main():
     for sc, kw in [("nocoding", {}), ("gc", {"s": 15}), ("srsgc", {"B": 2, "W": 3, "lam": 23}),
                    ("msgc", {"B": 1, "W": 2, "lam": 27})]:
         for pol in ("paper", "minimal"):
-            dt, r = timed(lambda: simulate(tr, sc, jobs=20, mu=1.0, policy=pol, **kw))
+            dt, r = timed(lambda sc=sc, pol=pol, kw=kw: simulate(tr, sc, jobs=20, mu=1.0,
+                                                                 policy=pol, **kw))
             print(f"simulate {sc:8s} {pol:7s}: {dt * 1e3:7.1f} ms  runtime {r.runtime:.3f} s, "
                   f"{r.rounds} rounds, {r.waits} waits")
 

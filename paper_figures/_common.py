@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 #: straggler slack of the paper's runs: straggler iff time > (1 + MU) x fastest
 MU = 1.0
-#: paper configurations at n = 256 (SPEC section 4.4)
+#: paper configurations at n = 256 (docs/guide/schemes.md)
 PAPER = {"gc": {"s": 15}, "srsgc": {"B": 2, "W": 3, "lam": 23}, "msgc": {"B": 1, "W": 2, "lam": 27}}
 LABELS = {"nocoding": "no coding", "gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC"}
 COLORS = {"nocoding": "tab:gray", "gc": "tab:blue", "srsgc": "tab:orange", "msgc": "tab:green",

@@ -1,4 +1,4 @@
-"""Optimal load for delay T = W - 2 + B (the covering LP of SPEC section 6, solved exactly and
+"""Optimal load for delay T = W - 2 + B (the covering LP of the user guide, solved exactly and
 certified) against M-SGC's load and the counting bound, n = 4 workers, bursty(B, W, lam). Where
 the LP value lies below M-SGC's load, a scheme with the same delay does strictly better than
 M-SGC; where they meet, M-SGC is optimal for its delay (always at lam >= n - 1 here). For
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +28,7 @@ def _frac(x) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rows(n=N):
     rows = []
     for B, W, lams in CASES:

@@ -8,7 +8,7 @@ model); right: the minimal-wait policy. Stars mark each scheme's fastest configu
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,7 +22,7 @@ SCHEMES = ("nocoding", "gc", "srsgc", "msgc")
 POLICIES = ("paper", "minimal")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sweep():
     return sweep(TRACE, jobs=JOBS, max_delay=MAX_DELAY, mu=MU, policy=POLICIES, progress=False)
 

@@ -5,6 +5,10 @@ whose message names the argument and the rule, e.g.
 ``"SR-SGC needs W >= B + 1 (got B=3, W=3)"``. The CLI prints that one line and exits 2.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 
 class SGCError(ValueError):
     """Bad input: the message names the argument and the rule it breaks."""
@@ -24,7 +28,8 @@ def require(cond: bool, message: str) -> None:
         raise SGCError(message)
 
 
-def check_int(name: str, value, minimum=None, maximum=None) -> int:
+def check_int(name: str, value: Any, minimum: int | None = None,
+              maximum: int | None = None) -> int:
     """Validate an integer argument, returning it as ``int``."""
     if isinstance(value, bool) or not isinstance(value, (int,)) and not (
         hasattr(value, "__index__")

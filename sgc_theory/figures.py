@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .errors import SGCError
 
@@ -39,12 +40,14 @@ def figure_scripts(only=None) -> list[Path]:
     return scripts
 
 
-def load_script(path: Path):
+def load_script(path: Path) -> ModuleType:
     """Import a figure script as a module (its folder is put on ``sys.path`` for ``_common``)."""
     folder = str(path.parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(f"sgc_paper_figures.{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise SGCError(f"{path}: not an importable Python file")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -10,11 +10,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Sequence
+from collections.abc import Iterable, Sequence
 
 import flint
 
 __all__ = ["Span", "combination", "in_span"]
+
+#: a vector of exact rationals (ints, Fractions, or anything ``Fraction()`` accepts)
+Vector = Sequence[int | Fraction]
 
 
 class Span:
@@ -27,17 +30,18 @@ class Span:
 
     __slots__ = ("dim", "rows", "pivots", "_hash")
 
-    def __init__(self, dim: int, rows=(), pivots=()):
+    def __init__(self, dim: int, rows: Iterable[tuple[Fraction, ...]] = (),
+                 pivots: Iterable[int] = ()) -> None:
         self.dim = dim
         self.rows = tuple(rows)
         self.pivots = tuple(pivots)
-        self._hash = None
+        self._hash: int | None = None
 
     @property
     def rank(self) -> int:
         return len(self.rows)
 
-    def _reduce(self, vec) -> list:
+    def _reduce(self, vec: Vector) -> list[Fraction]:
         v = [Fraction(x) for x in vec]
         if len(v) != self.dim:
             raise ValueError(f"vector of length {len(v)} in a span of dimension {self.dim}")
@@ -49,11 +53,11 @@ class Span:
                         v[j] -= c * row[j]
         return v
 
-    def contains(self, vec) -> bool:
+    def contains(self, vec: Vector) -> bool:
         """Is ``vec`` in the span? (exact)"""
         return not any(self._reduce(vec))
 
-    def add(self, vec) -> "Span":
+    def add(self, vec: Vector) -> Span:
         """The span of ``self`` and ``vec`` (``self`` if ``vec`` is already in it)."""
         v = self._reduce(vec)
         try:
@@ -61,26 +65,26 @@ class Span:
         except StopIteration:
             return self
         inv = 1 / v[p]
-        v = tuple(x * inv for x in v)
+        unit = tuple(x * inv for x in v)
         rows, pivots = [], []
         for row, q in zip(self.rows, self.pivots):
             c = row[p]
             if c:
-                row = tuple(a - c * b for a, b in zip(row, v))
+                row = tuple(a - c * b for a, b in zip(row, unit))
             rows.append(row)
             pivots.append(q)
         k = next((i for i, q in enumerate(pivots) if q > p), len(pivots))
-        rows.insert(k, v)
+        rows.insert(k, unit)
         pivots.insert(k, p)
         return Span(self.dim, rows, pivots)
 
-    def extend(self, vecs) -> "Span":
+    def extend(self, vecs: Iterable[Vector]) -> Span:
         s = self
         for v in vecs:
             s = s.add(v)
         return s
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Span) and self.rows == other.rows and self.dim == other.dim
 
     def __hash__(self) -> int:
@@ -92,7 +96,7 @@ class Span:
         return f"Span(dim={self.dim}, rank={self.rank})"
 
 
-def combination(rows: Sequence[Sequence], target: Sequence) -> list[Fraction] | None:
+def combination(rows: Sequence[Vector], target: Vector) -> list[Fraction] | None:
     """Exact ``a`` with ``sum_k a[k] rows[k] == target``, or ``None`` if there is none.
 
     >>> combination([(1, 1, 0), (0, 1, 1)], (1, 2, 1))
@@ -124,6 +128,6 @@ def combination(rows: Sequence[Sequence], target: Sequence) -> list[Fraction] | 
     return a
 
 
-def in_span(rows, target) -> bool:
+def in_span(rows: Sequence[Vector], target: Vector) -> bool:
     """Is ``target`` an exact rational combination of ``rows``?"""
     return combination(rows, target) is not None

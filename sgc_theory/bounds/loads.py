@@ -1,4 +1,4 @@
-"""Closed-form loads and delays of the schemes (SPEC section 6), sympy in, sympy out.
+"""Closed-form loads and delays of the schemes (docs/guide/bounds.md), sympy in, sympy out.
 
 Every formula appears once, here; the schemes' ``load`` and ``T`` properties call these functions.
 Integer arguments give exact :class:`sympy.Rational` values; symbols give expressions, so a
@@ -14,9 +14,14 @@ References
 
 from __future__ import annotations
 
+from typing import Union
+
 import sympy as sp
 
 from ..errors import SGCError, check_int
+
+#: an integer parameter, or a sympy expression (symbols give symbolic loads)
+Param = Union[int, "sp.Expr"]
 
 __all__ = [
     "gc_load", "gc_delay", "srsgc_s", "srsgc_load", "srsgc_delay",
@@ -24,17 +29,17 @@ __all__ = [
 ]
 
 
-def _sym(*values):
+def _sym(*values: Param) -> list[sp.Expr]:
     return [sp.sympify(v) for v in values]
 
 
-def nocoding_load(n):
+def nocoding_load(n: Param) -> sp.Expr:
     """Uncoded, straggler-free load ``1/n``."""
     (n,) = _sym(n)
     return 1 / n
 
 
-def gc_load(n, s):
+def gc_load(n: Param, s: Param) -> sp.Expr:
     """Load of an (n, s) gradient code, ``(s + 1)/n`` [TLDK17]_.
 
     >>> gc_load(256, 15)
@@ -44,18 +49,18 @@ def gc_load(n, s):
     return (s + 1) / n
 
 
-def gc_delay():
+def gc_delay() -> sp.Expr:
     """Delay of classical GC: every job is decoded in its own round (``T = 0``)."""
     return sp.Integer(0)
 
 
-def srsgc_s(B, W, lam):
+def srsgc_s(B: Param, W: Param, lam: Param) -> sp.Expr:
     """Straggler tolerance ``s = ceil(B lam / (W - 1 + B))`` of SR-SGC's underlying GC [KEK23]_."""
     B, W, lam = _sym(B, W, lam)
     return sp.ceiling(B * lam / (W - 1 + B))
 
 
-def srsgc_load(n, B, W, lam):
+def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """SR-SGC load ``(ceil(B lam / (W - 1 + B)) + 1)/n`` [KEK23]_.
 
     >>> srsgc_load(256, 2, 3, 23)
@@ -65,19 +70,19 @@ def srsgc_load(n, B, W, lam):
     return (srsgc_s(B, W, lam) + 1) / n
 
 
-def srsgc_delay(B):
+def srsgc_delay(B: Param) -> sp.Expr:
     """SR-SGC delay ``T = B``."""
     (B,) = _sym(B)
     return B
 
 
-def msgc_delay(B, W):
+def msgc_delay(B: Param, W: Param) -> sp.Expr:
     """M-SGC delay ``T = W - 2 + B``."""
     B, W = _sym(B, W)
     return W - 2 + B
 
 
-def msgc_x(B, W, lam, n=None):
+def msgc_x(B: Param, W: Param, lam: Param, n: Param | None = None) -> sp.Expr:
     """Fraction ``x`` of each job's data that M-SGC keeps uncoded (D1).
 
     ``x = (lam + 1)(W - 1) / (B + (lam + 1)(W - 1))``, and ``x = 1`` when ``lam = n``.
@@ -88,7 +93,7 @@ def msgc_x(B, W, lam, n=None):
     return (lam + 1) * (W - 1) / (B + (lam + 1) * (W - 1))
 
 
-def msgc_mu(n, B, W, lam):
+def msgc_mu(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """Size of one M-SGC chunk or coded task, in units of one job's data.
 
     ``mu = (lam + 1) / (n (B + (lam + 1)(W - 1)))``; for ``lam = n`` (no D2), ``1/(n (W - 1))``.
@@ -99,7 +104,7 @@ def msgc_mu(n, B, W, lam):
     return (lam + 1) / (n * (B + (lam + 1) * (W - 1)))
 
 
-def msgc_load(n, B, W, lam):
+def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """M-SGC load ``(lam + 1)(W - 1 + B) / (n (B + (W - 1)(lam + 1)))`` [KEK23]_.
 
     For ``lam = n`` there is no coded part and the load is ``(W - 1 + B)/(n (W - 1))``.
@@ -111,7 +116,8 @@ def msgc_load(n, B, W, lam):
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 
-def scheme_load(scheme: str, n, s=None, B=None, W=None, lam=None):
+def scheme_load(scheme: str, n: int, s: int | None = None, B: int | None = None,
+                W: int | None = None, lam: int | None = None) -> tuple[sp.Expr, sp.Expr]:
     """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals).
 
     >>> scheme_load("msgc", 256, B=1, W=2, lam=27)

@@ -1,4 +1,4 @@
-"""Lower bounds on the load of any sequential scheme (SPEC section 6).
+"""Lower bounds on the load of any sequential scheme (user guide: docs/guide/bounds.md).
 
 Two bounds, one function each:
 
@@ -31,17 +31,23 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
 
 from ..errors import SGCError
+from .loads import Param
+
+if TYPE_CHECKING:
+    from ..models.base import StragglerModel, SymState
 
 __all__ = ["counting_bound", "max_straggler_density", "density_bound", "model_counting_bound"]
 
 
-def counting_bound(n, B, W, lam):
+def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """Counting lower bound ``(W - 1 + B) / (n (W - 1 + B) - lam B)`` for bursty(B, W, lam).
 
     Sympy in, sympy out (symbols allowed).
@@ -55,15 +61,16 @@ def counting_bound(n, B, W, lam):
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 
-def model_counting_bound(model):
+def model_counting_bound(model: StragglerModel) -> sp.Expr | None:
     """The counting bound of a model, or ``None`` when it is not bursty.
 
-    A per-round(s) model is bursty(1, 1, s) (SPEC section 2) and gets ``1/(n - s)``.
+    A per-round(s) model is bursty(1, 1, s) and gets ``1/(n - s)``.
     """
-    kind = getattr(model, "kind", None)
-    if kind == "bursty":
+    from ..models import Bursty, PerRound
+
+    if isinstance(model, Bursty):
         return counting_bound(model.n, model.B, model.W, model.lam)
-    if kind == "per-round":
+    if isinstance(model, PerRound):
         return counting_bound(model.n, 1, 1, model.s)
     return None
 
@@ -72,7 +79,9 @@ def model_counting_bound(model):
 # maximum straggler density
 
 
-def max_straggler_density(model, method: str = "karp", periods=None, solver=None) -> Fraction:
+def max_straggler_density(model: StragglerModel, method: str = "karp",
+                          periods: Iterable[int] | None = None,
+                          solver: str | None = None) -> Fraction:
     """Largest long-run average number of stragglers per round that ``model`` admits.
 
     Parameters
@@ -99,7 +108,7 @@ def max_straggler_density(model, method: str = "karp", periods=None, solver=None
     raise SGCError(f"method must be 'karp' or 'ilp' (got {method!r})")
 
 
-def density_bound(model):
+def density_bound(model: StragglerModel) -> sp.Expr:
     """Density lower bound ``1 / (n - rho)`` (a ``sympy.Rational``) on the load of any scheme.
 
     Returns ``sympy.oo`` when the model lets every worker straggle forever (``rho = n``).
@@ -114,7 +123,7 @@ def density_bound(model):
     return sp.Rational(1) / (sp.Integer(model.n) - sp.Rational(rho.numerator, rho.denominator))
 
 
-def _stragglers_of(state) -> int:
+def _stragglers_of(state: Sequence) -> int:
     """Stragglers of the round that led to a symmetric state: workers whose newest history bit
     (bit 0) is set.  Accepts the sparse ``((history, count), ...)`` form and the dense
     ``counts[history]`` form."""
@@ -127,7 +136,8 @@ def _stragglers_of(state) -> int:
 KARP_MAX_STATES = 4000
 
 
-def _symmetric_graph(model, max_states=KARP_MAX_STATES):
+def _symmetric_graph(model: StragglerModel, max_states: int = KARP_MAX_STATES
+                     ) -> tuple[list[SymState], list[tuple[int, int, int]]]:
     """Reachable states of the symmetric automaton and its edges ``(u, v, weight)``."""
     start = model.sym_initial()
     index = {start: 0}
@@ -151,7 +161,7 @@ def _symmetric_graph(model, max_states=KARP_MAX_STATES):
     return order, edges
 
 
-def _density_karp(model) -> Fraction:
+def _density_karp(model: StragglerModel) -> Fraction:
     if model.W == 1:  # one-round windows: up to lam stragglers every round, if a row may be 1
         return Fraction(model.lam if model.row_ok(1) else 0)
     states, edges = _symmetric_graph(model)
@@ -187,7 +197,7 @@ def _density_karp(model) -> Fraction:
     return best if best is not None else Fraction(0)
 
 
-def _minimal_bad_rows(model):
+def _minimal_bad_rows(model: StragglerModel) -> list[int]:
     """Rows (W-bit, bit 0 = newest) violating row_ok whose every one-bit removal is ok."""
     W = model.W
     bad = []
@@ -199,7 +209,8 @@ def _minimal_bad_rows(model):
     return bad
 
 
-def _density_ilp(model, periods, solver) -> Fraction:
+def _density_ilp(model: StragglerModel, periods: Iterable[int] | None,
+                 solver: str | None) -> Fraction:
     import pulp
 
     from ..lp.solvers import get_solver

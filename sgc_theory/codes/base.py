@@ -2,7 +2,7 @@
 
 ``n`` workers, ``k = n`` partitions. Worker ``i`` sends ``f_i = sum_p E[i, p] g_p``. The code
 tolerates ``s`` stragglers iff for every set ``F`` of ``n - s`` workers there is a decoding
-vector ``a`` with ``a^T E_F = 1^T``. All arithmetic is exact: entries are
+vector ``a`` with ``a^T E_F = 1^T`` (docs/guide/codes.md). All arithmetic is exact: entries are
 :class:`fractions.Fraction`, mirrored in a ``flint.fmpq_mat``.
 
 Every code says why it is decodable (:attr:`GradientCode.guarantee`, a :class:`Guarantee`):
@@ -24,14 +24,20 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import flint
 import numpy as np
 
 from ..errors import NotDecodableError, SGCError, check_int, require
 from .certify import Certifier, integer_rows
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class Guarantee:
 
     KINDS = ("structural", "certified", "fails", "unchecked")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require(self.kind in self.KINDS,
                 f"guarantee kind must be one of {', '.join(self.KINDS)} (got {self.kind!r})")
 
@@ -144,7 +150,8 @@ class VerifyResult:
             how = (f"random sample of {self.sets_checked} of the {self.sets_total} sets "
                    f"(seed {self.seed})" if self.sampled
                    else f"all {self.sets_checked} sets")
-            why = self.guarantee.reference or self.guarantee.statement
+            g = self.guarantee
+            why = (g.reference or g.statement) if g is not None else ""
             return (f"structural proof ({why}); exact spot check of {how}: "
                     + ("the structural decoding vectors pass" if self.ok else
                        f"{self.failures} FAIL, contradicting the proof"))
@@ -167,7 +174,7 @@ class ConditionReport:
     sampled: bool
 
 
-def _to_fraction(x, where: str) -> Fraction:
+def _to_fraction(x: Any, where: str) -> Fraction:
     if isinstance(x, bool):
         raise SGCError(f"{where}: {x!r} is a bool, not a rational number")
     if isinstance(x, Fraction):
@@ -247,7 +254,7 @@ class GradientCode:
     #: a ``Guarantee("structural", ...)`` for constructions whose decodability is proved
     structure: Guarantee | None = None
 
-    def __init__(self, E, s, name: str | None = None):
+    def __init__(self, E: Any, s: int, name: str | None = None) -> None:
         rows = self._rows_of(E)
         n = len(rows)
         require(n >= 1, "E must have at least one row (got an empty matrix)")
@@ -267,10 +274,10 @@ class GradientCode:
         )
         self.support = [frozenset(j for j, x in enumerate(row) if x != 0) for row in self.E]
         self.load = Fraction(max(len(sp) for sp in self.support), n)
-        self._E_flint = None
-        self._certifier = None
-        self._verify_cache = {}
-        self._decode_cache = {}
+        self._E_flint: flint.fmpq_mat | None = None
+        self._certifier: Certifier | None = None
+        self._verify_cache: dict[Any, VerifyResult] = {}
+        self._decode_cache: dict[tuple[int, ...], tuple[Fraction, ...]] = {}
 
     @property
     def E_flint(self) -> flint.fmpq_mat:
@@ -311,23 +318,23 @@ class GradientCode:
                                  "sgc_theory.codes.certify")
         return Guarantee("unchecked", "no straggler set has been checked (call verify())")
 
-    def structural_vector(self, stragglers) -> list | None:
+    def structural_vector(self, stragglers: Iterable[int]) -> list | None:
         """The decoding vector the structural proof gives for exactly ``s`` sorted stragglers
         (``None`` for codes without a structural proof)."""
         return None
 
-    def _columns(self):
+    def _columns(self) -> list[list[int]]:
         """``cols[j]`` = the workers ``i`` with ``E[i, j] != 0`` (cached)."""
-        cols = getattr(self, "_cols", None)
-        if cols is None:
-            cols = [[] for _ in range(self.n)]
+        cached: list[list[int]] | None = getattr(self, "_cols", None)
+        if cached is None:
+            cols: list[list[int]] = [[] for _ in range(self.n)]
             for i, sp in enumerate(self.support):
                 for j in sp:
                     cols[j].append(i)
-            self._cols = cols
-        return cols
+            self._cols = cached = cols
+        return cached
 
-    def check_vector(self, a, stragglers=()) -> bool:
+    def check_vector(self, a: Any, stragglers: Iterable[int] = ()) -> bool:
         """Exact check that ``a`` vanishes on ``stragglers`` and ``a^T E = 1^T`` (sparse).
 
         Examples
@@ -350,14 +357,15 @@ class GradientCode:
         for col in entries:
             total = zero
             for i, e in col:
-                if aq[i] is not None:
-                    total += aq[i] * e
+                ai = aq[i]
+                if ai is not None:
+                    total += ai * e
             if total != 1:
                 return False
         return True
 
     @staticmethod
-    def _rows_of(E):
+    def _rows_of(E: Any) -> list[list[Any]]:
         if isinstance(E, flint.fmpq_mat) or isinstance(E, flint.fmpz_mat):
             return [[E[i, j] for j in range(E.ncols())] for i in range(E.nrows())]
         if hasattr(E, "tolist") and not isinstance(E, (list, tuple)):
@@ -383,7 +391,7 @@ class GradientCode:
         """``rank_Q(E)``, exact."""
         return self.certifier.rank
 
-    def sympy_matrix(self):
+    def sympy_matrix(self) -> Any:
         """``E`` as a sympy Matrix of Rationals (for LaTeX rendering in notebooks).
 
         Examples
@@ -404,7 +412,7 @@ class GradientCode:
         return np.array([[float(x) for x in row] for row in self.E], dtype=float)
 
     # -- decoding --------------------------------------------------------------------------
-    def _workers(self, workers, what: str) -> tuple:
+    def _workers(self, workers: Iterable[int], what: str) -> tuple[int, ...]:
         try:
             ws = [check_int(what, w, minimum=0, maximum=self.n - 1) for w in workers]
         except TypeError:
@@ -412,7 +420,7 @@ class GradientCode:
         require(len(set(ws)) == len(ws), f"{what} must not repeat workers (got {sorted(ws)})")
         return tuple(sorted(ws))
 
-    def is_decodable(self, survivors) -> bool:
+    def is_decodable(self, survivors: Iterable[int]) -> bool:
         """Whether the workers in ``survivors`` can recover the full gradient (exact).
 
         Examples
@@ -425,7 +433,7 @@ class GradientCode:
         F = self._workers(survivors, "survivors")
         return self.certifier.decodable(list(F))
 
-    def decoding_vector(self, non_stragglers) -> list:
+    def decoding_vector(self, non_stragglers: Iterable[int]) -> list[Fraction]:
         """Exact decoding vector ``a`` (length n, zero outside ``non_stragglers``).
 
         ``sum_i a[i] * f_i`` equals the full gradient ``sum_p g_p``, i.e. ``a^T E = 1^T``.
@@ -569,7 +577,8 @@ class GradientCode:
         if total <= k:
             return list(itertools.combinations(range(n), s))
         rng = np.random.default_rng(seed)
-        seen, out = set(), []
+        seen: set[tuple[int, ...]] = set()
+        out: list[tuple[int, ...]] = []
         while len(out) < k:
             S = tuple(sorted(int(x) for x in rng.choice(n, size=s, replace=False)))
             if S not in seen:
@@ -641,7 +650,7 @@ class GradientCode:
         )
 
     # -- graph view ------------------------------------------------------------------------
-    def support_graph(self):
+    def support_graph(self) -> nx.Graph:
         """Bipartite networkx graph: workers ``('w', i)`` (bipartite=0) and partitions
         ``('p', j)`` (bipartite=1), an edge when ``E[i, j] != 0``.
 
@@ -674,7 +683,7 @@ class GradientCode:
         G = self.support_graph()
         return all(G.degree[("p", j)] >= self.s + 1 for j in range(self.n))
 
-    def draw(self, ax=None):
+    def draw(self, ax: Axes | None = None) -> Axes:
         """Draw the support graph (workers left, partitions right) with matplotlib."""
         import matplotlib.pyplot as plt
         import networkx as nx

@@ -122,7 +122,7 @@ class ReedSolomonCode(GradientCode):
         rows = [[Fraction(0)] * n for _ in range(n)]
         for j, H in enumerate(self.holders):
             for i in H:
-                d = 1
+                d = Fraction(1)
                 for k in H:
                     if k != i:
                         d *= xs[i] - xs[k]
@@ -139,7 +139,7 @@ class ReedSolomonCode(GradientCode):
         """
         S = tuple(stragglers)
         require(len(S) == self.s, f"give exactly s={self.s} stragglers (got {len(S)})")
-        xs = self.nodes
+        xs: list = list(self.nodes)
         if all(x.denominator == 1 for x in xs):  # integer nodes: integer products (fast)
             xs = [int(x) for x in xs]
         out = []

@@ -148,7 +148,7 @@ class TypeLPResult:
     constraints: int
     rounds_of_generation: int
     seconds: float
-    lp: "TypeLP" = field(repr=False, default=None)
+    lp: TypeLP = field(repr=False, default=None)
 
     @property
     def load_fraction(self) -> Fraction | None:

@@ -9,6 +9,7 @@ same problem can still be exported to PuLP (``to_pulp``) to solve it with CBC or
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class HighsLP:
     ('optimal', 0.5)
     """
 
-    def __init__(self, row_lower, row_upper, time_limit=None):
+    def __init__(self, row_lower: Any, row_upper: Any, time_limit: float | None = None) -> None:
         try:
             import highspy
         except ImportError:  # pragma: no cover - highspy is a dependency
@@ -57,14 +58,16 @@ class HighsLP:
         self.x = np.zeros(0)
         self.row_dual = np.zeros(self.num_rows)
 
-    def add_columns(self, costs, entries, upper=None) -> None:
+    def add_columns(self, costs: Any, entries: Any, upper: Any = None) -> None:
         """Add columns: ``entries[k]`` = list of ``(row, value)`` of column ``k``; bounds
         ``0 <= x <= upper`` (default unbounded)."""
         k = len(costs)
         if k == 0:
             return
         inf = self._hs.kHighsInf
-        starts, index, value = [], [], []
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
         for col in entries:
             starts.append(len(index))
             for r, v in col:
@@ -77,7 +80,7 @@ class HighsLP:
                        np.asarray(value, dtype=float))
         self.num_cols += k
 
-    def solve(self) -> "HighsLP":
+    def solve(self) -> HighsLP:
         """Run HiGHS; sets ``status`` (``optimal``, ``infeasible``, ``time limit``, ...),
         ``objective``, ``x`` (column values) and ``row_dual``."""
         self.h.run()
@@ -103,7 +106,7 @@ class HighsLP:
         return float(self.h.getRunTime())
 
 
-def check_time_limit(time_limit):
+def check_time_limit(time_limit: Any) -> float | None:
     """``None`` or a positive finite number of seconds."""
     if time_limit is None:
         return None

@@ -7,6 +7,8 @@ through its Python bindings ``highspy`` (``pulp.HiGHS``).  A missing or unusable
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import SolverUnavailableError
 
 __all__ = ["SOLVERS", "get_solver", "available_solvers", "default_solver"]
@@ -43,10 +45,10 @@ def _silence_highs_banner() -> None:
         os.close(saved)
 
 
-def _make(name: str, time_limit=None, msg: bool = False):
+def _make(name: str, time_limit: float | None = None, msg: bool = False) -> Any:
     import pulp
 
-    kw = {"msg": msg}
+    kw: dict[str, Any] = {"msg": msg}
     if time_limit is not None:
         kw["timeLimit"] = time_limit
     if name == "cbc":
@@ -71,7 +73,7 @@ def available_solvers() -> list[str]:
     return out
 
 
-def get_solver(name: str = "cbc", time_limit=None, msg: bool = False):
+def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = False) -> Any:
     """A PuLP solver object for ``name`` (``"cbc"`` or ``"highs"``).
 
     Raises

@@ -1,4 +1,4 @@
-"""Straggler models (SPEC section 2): membership, automaton, enumeration, exact counting, sampling."""
+"""Straggler models (docs/guide/models.md): membership, automaton, enumeration, exact counting, sampling."""
 
 from .base import StragglerModel, as_pattern, extract_pattern
 from .window import Arbitrary, Bursty, PerRound, parse_model

@@ -1,4 +1,4 @@
-"""Straggler models as sliding-window constraints and finite automata (SPEC section 2).
+"""Straggler models as sliding-window constraints and finite automata (docs/guide/models.md).
 
 A *pattern* is a boolean array ``S`` of shape ``(n, R)``; ``S[i, r]`` is True when worker ``i``
 straggles in round ``r`` (True = lost, like galois erasure masks). Rounds before 0 are clean.
@@ -24,16 +24,22 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import combinations
 from math import comb
-from typing import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import SGCError, check_int
 
 __all__ = ["StragglerModel", "extract_pattern", "as_pattern"]
 
+#: explicit automaton state: the straggler bitmasks of the last ``W - 1`` rounds, oldest first
+State = tuple[int, ...]
+#: symmetric automaton state: sorted ``((history, count), ...)`` with nonzero counts
+SymState = tuple[tuple[int, int], ...]
 
-def as_pattern(pattern, n: int | None = None, name: str = "pattern") -> np.ndarray:
+
+def as_pattern(pattern: ArrayLike, n: int | None = None, name: str = "pattern") -> np.ndarray:
     """Return ``pattern`` as a boolean ``(n, R)`` array, checking its shape."""
     arr = np.asarray(pattern)
     if arr.ndim == 1 and arr.size == 0 and n is not None:
@@ -49,7 +55,7 @@ def as_pattern(pattern, n: int | None = None, name: str = "pattern") -> np.ndarr
     return arr
 
 
-def extract_pattern(delays, mu: float) -> np.ndarray:
+def extract_pattern(delays: ArrayLike, mu: float) -> np.ndarray:
     """Straggler pattern of a delay matrix by the ``(1 + mu) x fastest`` rule.
 
     Worker ``i`` straggles in round ``r`` iff ``delays[i, r] > (1 + mu) * min_j delays[j, r]``.
@@ -86,9 +92,9 @@ class _RowTable:
 
     __slots__ = ("_model", "_cache")
 
-    def __init__(self, model):
+    def __init__(self, model: StragglerModel) -> None:
         self._model = model
-        self._cache = {}
+        self._cache: dict[int, bool] = {}
 
     def __getitem__(self, row: int) -> bool:
         out = self._cache.get(row)
@@ -118,7 +124,7 @@ class StragglerModel:
 
     kind = "abstract"
 
-    def __init__(self, n: int, W: int, lam: int):
+    def __init__(self, n: int, W: int, lam: int) -> None:
         self.n = check_int("n", n, minimum=1)
         self.W = check_int("W", W, minimum=1)
         self.lam = check_int("lam", lam, minimum=0, maximum=self.n)
@@ -140,13 +146,13 @@ class StragglerModel:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n={self.n}, {self._params()})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.n == self.n and other.spec == self.spec
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.n, self.spec))
 
-    def admits(self, pattern) -> bool:
+    def admits(self, pattern: ArrayLike) -> bool:
         """Is ``pattern`` (bool ``(n, R)``) admitted? Checked window by window, by definition."""
         S = as_pattern(pattern, self.n)
         R = S.shape[1]
@@ -163,7 +169,7 @@ class StragglerModel:
                     return False
         return True
 
-    def first_violation(self, pattern):
+    def first_violation(self, pattern: ArrayLike) -> int | None:
         """The first round ``r`` such that ``pattern[:, :r+1]`` is not admitted (``None`` if the
         whole pattern is admitted), found by running the automaton."""
         state = self.initial_state()
@@ -182,14 +188,14 @@ class StragglerModel:
         """Automaton start: the ``W - 1`` rounds before round 0, all clean (oldest first)."""
         return (0,) * (self.W - 1)
 
-    def _worker_hist(self, state, i) -> int:
+    def _worker_hist(self, state: State, i: int) -> int:
         h = 0
         for k, mask in enumerate(reversed(state)):  # k = 0: most recent round
             if mask >> i & 1:
                 h |= 1 << k
         return h
 
-    def allows(self, state, mask: int) -> bool:
+    def allows(self, state: State, mask: int) -> bool:
         """May the straggler set ``mask`` follow the rounds recorded in ``state``?"""
         union = mask
         for m in state:
@@ -202,13 +208,14 @@ class StragglerModel:
                 return False
         return True
 
-    def next_sets(self, state) -> list[int]:
+    def next_sets(self, state: State) -> list[int]:
         """All straggler sets (bitmasks) admitted after ``state``, in increasing order."""
         prev = 0
         for m in state:
             prev |= m
         table = self._row_table
-        free, costly = [], []
+        free: list[int] = []
+        costly: list[int] = []
         for i in range(self.n):
             h = self._worker_hist(state, i)
             if not table[h << 1]:  # cannot happen for window models; kept for safety
@@ -218,7 +225,7 @@ class StragglerModel:
         budget = self.lam - prev.bit_count()
         if budget < 0:
             return []
-        out = []
+        out: list[int] = []
         free_masks = [0]
         for i in free:
             free_masks += [f | (1 << i) for f in free_masks]
@@ -231,7 +238,7 @@ class StragglerModel:
         out.sort()
         return out
 
-    def advance(self, state, mask: int) -> tuple[int, ...]:
+    def advance(self, state: State, mask: int) -> State:
         """State after a round with straggler set ``mask``."""
         if self.W == 1:
             return ()
@@ -242,7 +249,7 @@ class StragglerModel:
         rounds = check_int("rounds", rounds, minimum=0)
         masks: list[int] = []
 
-        def rec(state, depth):
+        def rec(state: State, depth: int) -> Iterator[np.ndarray]:
             if depth == rounds:
                 yield self._masks_to_pattern(masks)
                 return
@@ -253,39 +260,39 @@ class StragglerModel:
 
         yield from rec(self.initial_state(), 0)
 
-    def _masks_to_pattern(self, masks) -> np.ndarray:
+    def _masks_to_pattern(self, masks: Sequence[int]) -> np.ndarray:
         P = np.zeros((self.n, len(masks)), dtype=bool)
         for r, m in enumerate(masks):
             for i in _bits(m):
                 P[i, r] = True
         return P
 
-    def pattern_masks(self, pattern) -> list[int]:
+    def pattern_masks(self, pattern: ArrayLike) -> list[int]:
         """The per-round straggler bitmasks of a pattern."""
         S = as_pattern(pattern, self.n)
         weights = 1 << np.arange(self.n, dtype=object)
         return [int(sum(int(w) for w, b in zip(weights, S[:, r]) if b)) for r in range(S.shape[1])]
 
     # ----- count-level over-approximation --------------------------------------------------
-    def counts_feasible(self, counts) -> bool:
+    def counts_feasible(self, counts: Iterable[int]) -> bool:
         """Necessary condition on the straggler COUNTS of one window (oldest first, ``<= W``).
 
         Every admitted pattern's per-round counts pass it (so a proof over all count sequences
         that pass is a proof for the model); the converse need not hold. The base rule: in a
         window, rounds whose stragglers must be distinct workers add up to at most ``lam``.
-        Models refine it through :meth:`_disjoint_rounds` (which sets of rounds in a window
-        cannot share a straggler).
+        Models refine it through ``_max_disjoint_sum`` (the largest total over rounds of the
+        window that cannot share a straggler).
         """
         counts = list(counts)
         if any(c > self.lam for c in counts):
             return False
         return self._max_disjoint_sum(counts) <= self.lam
 
-    def _max_disjoint_sum(self, counts) -> int:
+    def _max_disjoint_sum(self, counts: Sequence[int]) -> int:
         return max(counts, default=0)
 
     # ----- symmetric automaton (counts of worker histories) ------------------------------
-    def sym_initial(self) -> tuple:
+    def sym_initial(self) -> SymState:
         """Symmetric start state: ``((history, count), ...)`` sorted, only nonzero counts.
 
         ``history`` is a worker's last ``W - 1`` rounds as bits (bit 0 = last round); before
@@ -293,7 +300,7 @@ class StragglerModel:
         """
         return ((0, self.n),)
 
-    def sym_transitions(self, counts) -> list:
+    def sym_transitions(self, counts: SymState) -> list[tuple[SymState, int]]:
         """Transitions of the symmetric automaton from a state of :meth:`sym_initial`'s form.
 
         Returns ``(new_state, multiplicity)`` pairs, merged over equal ``new_state``; the
@@ -318,18 +325,18 @@ class StragglerModel:
                 dist = new
             return sum(dist.values())
         if method == "automaton":
-            dist = {self.initial_state(): 1}
+            states: dict[State, int] = {self.initial_state(): 1}
             for _ in range(rounds):
-                new = {}
-                for st, c in dist.items():
-                    for m in self.next_sets(st):
-                        nxt = self.advance(st, m)
-                        new[nxt] = new.get(nxt, 0) + c
-                dist = new
-            return sum(dist.values())
+                after: dict[State, int] = {}
+                for cur, c in states.items():
+                    for m in self.next_sets(cur):
+                        succ = self.advance(cur, m)
+                        after[succ] = after.get(succ, 0) + c
+                states = after
+            return sum(states.values())
         raise SGCError(f"method must be 'symmetric' or 'automaton' (got {method!r})")
 
-    def sample(self, rounds: int, rng=None) -> np.ndarray:
+    def sample(self, rounds: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         """A pattern drawn uniformly at random from the admitted patterns of ``rounds`` rounds."""
         rounds = check_int("rounds", rounds, minimum=0)
         rng = np.random.default_rng(rng)
@@ -345,7 +352,7 @@ class StragglerModel:
             total = sum(weights)
             pick = _bigrand(rng, total)
             acc = 0
-            for (choice, nxt, _), w in zip(options, weights):
+            for (choice, nxt, _), w in zip(options, weights):  # noqa: B007 (used after break)
                 acc += w
                 if pick < acc:
                     break
@@ -359,7 +366,7 @@ class StragglerModel:
         return P
 
 
-def _bigrand(rng, total: int) -> int:
+def _bigrand(rng: np.random.Generator, total: int) -> int:
     bits = total.bit_length() + 64
     x = 0
     for _ in range(0, bits, 62):
@@ -367,7 +374,8 @@ def _bigrand(rng, total: int) -> int:
     return x % total
 
 
-def _sym_choices(row_table, W, lam, state):
+def _sym_choices(row_table: _RowTable, W: int, lam: int, state: SymState
+                 ) -> list[tuple[tuple[int, ...], SymState, int]]:
     """All ``(choice, new_state, multiplicity)`` from a sparse symmetric state.
 
     ``choice[k]`` = how many workers of the ``k``-th class of ``state`` straggle next.
@@ -393,7 +401,7 @@ def _sym_choices(row_table, W, lam, state):
         tops.append(c if row_table[((h << 1) | 1) & full] else 0)
         costs.append(1 if newly else 0)
 
-    def rec(k, budget, mult):
+    def rec(k: int, budget: int, mult: int) -> None:
         if k == nh:
             new: dict = {}
             for g in range(nh):
@@ -417,14 +425,15 @@ def _sym_choices(row_table, W, lam, state):
 
 
 @lru_cache(maxsize=4096)
-def _sym_transitions(row_table, W, lam, counts):
+def _sym_transitions(row_table: _RowTable, W: int, lam: int, counts: SymState
+                     ) -> list[tuple[SymState, int]]:
     merged: dict = {}
     for _, new, mult in _sym_choices(row_table, W, lam, counts):
         merged[new] = merged.get(new, 0) + mult
     return list(merged.items())
 
 
-def _completions_counter(model):
+def _completions_counter(model: StragglerModel) -> Callable[[SymState, int], int]:
     """``completions(counts, left)``: admitted continuations of ``left`` rounds from ``counts``.
 
     Memoised and evaluated with an explicit stack (not recursion), so that long horizons do not
@@ -432,7 +441,7 @@ def _completions_counter(model):
     """
     memo: dict = {}
 
-    def completions(counts, left):
+    def completions(counts: SymState, left: int) -> int:
         stack = [(counts, left)]
         while stack:
             c, l = stack[-1]

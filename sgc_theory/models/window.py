@@ -1,4 +1,4 @@
-"""The three straggler models of SPEC section 2: per-round, bursty and arbitrary.
+"""The three straggler models (docs/guide/models.md): per-round, bursty and arbitrary.
 
 References
 ----------
@@ -9,6 +9,8 @@ References
 from __future__ import annotations
 
 from ..errors import SGCError, check_int
+from collections.abc import Sequence
+
 from .base import StragglerModel
 
 __all__ = ["PerRound", "Bursty", "Arbitrary", "parse_model"]
@@ -23,19 +25,19 @@ class PerRound(StragglerModel):
 
     kind = "per-round"
 
-    def __init__(self, n: int, s: int):
+    def __init__(self, n: int, s: int) -> None:
         n = check_int("n", n, minimum=1)
         self.s = check_int("s", s, minimum=0, maximum=n)
         super().__init__(n, 1, self.s)
 
-    def _row_ok_by_definition(self, rounds):
+    def _row_ok_by_definition(self, rounds: list[int]) -> bool:
         return True
 
     @property
     def spec(self) -> str:
         return f"per-round:s={self.s}"
 
-    def _params(self):
+    def _params(self) -> str:
         return f"s={self.s}"
 
 
@@ -51,7 +53,7 @@ class Bursty(StragglerModel):
 
     kind = "bursty"
 
-    def __init__(self, n: int, B: int, W: int, lam: int):
+    def __init__(self, n: int, B: int, W: int, lam: int) -> None:
         n = check_int("n", n, minimum=1)
         self.B = check_int("B", B, minimum=1)
         W = check_int("W", W, minimum=1)
@@ -59,13 +61,13 @@ class Bursty(StragglerModel):
             raise SGCError(f"bursty model needs 1 <= B <= W (got B={self.B}, W={W})")
         super().__init__(n, W, lam)
 
-    def _row_ok_by_definition(self, rounds):
+    def _row_ok_by_definition(self, rounds: list[int]) -> bool:
         return not rounds or max(rounds) - min(rounds) + 1 <= self.B
 
-    def _max_disjoint_sum(self, counts) -> int:
+    def _max_disjoint_sum(self, counts: Sequence[int]) -> int:
         # a worker cannot straggle in two rounds of a window that are >= B apart: the largest
         # total over rounds pairwise >= B apart (a path DP) counts distinct workers
-        best = []
+        best: list[int] = []
         for k, c in enumerate(counts):
             prev = best[k - self.B] if k >= self.B else 0
             best.append(max(best[k - 1] if k else 0, prev + c))
@@ -75,7 +77,7 @@ class Bursty(StragglerModel):
     def spec(self) -> str:
         return f"bursty:B={self.B},W={self.W},lam={self.lam}"
 
-    def _params(self):
+    def _params(self) -> str:
         return f"B={self.B}, W={self.W}, lam={self.lam}"
 
 
@@ -88,7 +90,7 @@ class Arbitrary(StragglerModel):
 
     kind = "arbitrary"
 
-    def __init__(self, n: int, N: int, W: int, lam: int):
+    def __init__(self, n: int, N: int, W: int, lam: int) -> None:
         n = check_int("n", n, minimum=1)
         self.N = check_int("N", N, minimum=1)
         W = check_int("W", W, minimum=1)
@@ -96,10 +98,10 @@ class Arbitrary(StragglerModel):
             raise SGCError(f"arbitrary model needs 1 <= N <= W (got N={self.N}, W={W})")
         super().__init__(n, W, lam)
 
-    def _row_ok_by_definition(self, rounds):
+    def _row_ok_by_definition(self, rounds: list[int]) -> bool:
         return len(rounds) <= self.N
 
-    def _max_disjoint_sum(self, counts) -> int:
+    def _max_disjoint_sum(self, counts: Sequence[int]) -> int:
         # each worker straggles at most N times in a window: distinct >= ceil(total / N)
         return -(-sum(counts) // self.N)
 
@@ -107,7 +109,7 @@ class Arbitrary(StragglerModel):
     def spec(self) -> str:
         return f"arbitrary:N={self.N},W={self.W},lam={self.lam}"
 
-    def _params(self):
+    def _params(self) -> str:
         return f"N={self.N}, W={self.W}, lam={self.lam}"
 
 

@@ -1,4 +1,4 @@
-"""Sequential schemes (SPEC section 4): GC, SR-SGC, M-SGC as exact state machines."""
+"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC as exact state machines."""
 
 from ..errors import SGCError
 from .base import Run, Scheme, Task

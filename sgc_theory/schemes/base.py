@@ -1,4 +1,4 @@
-"""Sequential gradient coding schemes as explicit, exact state machines (SPEC sections 1 and 4).
+"""Sequential gradient coding schemes as explicit, exact state machines (docs/guide/schemes.md).
 
 A scheme is a *stationary* state machine over rounds. Its state records what it needs of the
 past, with jobs named by their **age** (job ``r - a`` has age ``a`` in round ``r``), so the same
@@ -13,15 +13,18 @@ decodable by the end of round ``t + T``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 
 from ..errors import NotDecodableError, SGCError, check_int
 from ..linalg import Span, combination
-from ..models.base import as_pattern
+from ..models.base import StragglerModel, as_pattern
 
 __all__ = ["Task", "Work", "Scheme", "Run", "masks_of"]
 
@@ -65,7 +68,7 @@ class Task:
         return tuple(p for p, c in enumerate(self.coeffs) if c)
 
 
-def masks_of(pattern, n: int) -> list[int]:
+def masks_of(pattern: ArrayLike, n: int) -> list[int]:
     """Per-round straggler bitmasks of a boolean ``(n, R)`` pattern."""
     S = as_pattern(pattern, n)
     out = []
@@ -86,7 +89,7 @@ class Run:
     ``decoded_round[t]`` the first round at whose end job ``t`` was decodable (or ``None``).
     """
 
-    scheme: "Scheme"
+    scheme: Scheme
     pattern: np.ndarray
     jobs: int
     assignments: list = field(default_factory=list)
@@ -101,7 +104,7 @@ class Run:
         return all(d is not None and d <= t + T
                    for t, d in enumerate(self.decoded_round) if t + T < R)
 
-    def first_missed(self):
+    def first_missed(self) -> int | None:
         """The first job that missed its deadline inside the pattern, or ``None``."""
         R = self.pattern.shape[1]
         for t, d in enumerate(self.decoded_round):
@@ -152,23 +155,23 @@ class Scheme:
 
     # ----- to implement -------------------------------------------------------------------
     @property
-    def load(self):  # pragma: no cover
+    def load(self) -> sp.Expr:  # pragma: no cover
         raise NotImplementedError
 
     @property
-    def design_model(self):  # pragma: no cover
+    def design_model(self) -> StragglerModel:  # pragma: no cover
         raise NotImplementedError
 
-    def initial_state(self):  # pragma: no cover
+    def initial_state(self) -> Hashable:  # pragma: no cover
         raise NotImplementedError
 
-    def tasks(self, state) -> tuple:  # pragma: no cover
+    def tasks(self, state: Any) -> tuple:  # pragma: no cover
         raise NotImplementedError
 
-    def next_state(self, state, tasks, mask: int):  # pragma: no cover
+    def next_state(self, state: Any, tasks: tuple, mask: int) -> Hashable:  # pragma: no cover
         raise NotImplementedError
 
-    def symmetric_view(self):
+    def symmetric_view(self) -> Any:
         """Worker-symmetric abstraction for the all-horizon verifier (``None``: not available)."""
         return None
 
@@ -185,15 +188,15 @@ class Scheme:
         """Data a task touches, in units of one job's data set."""
         return sum((self.partition_sizes[p] for p in task.support()), Fraction(0))
 
-    def round_load(self, tasks) -> Fraction:
+    def round_load(self, tasks: Iterable[Iterable[Task]]) -> Fraction:
         """Largest data any worker processes under the per-worker ``tasks`` of one round."""
         return max((sum((self.task_cost(t) for t in ts), Fraction(0)) for ts in tasks),
                    default=Fraction(0))
 
-    def _masks(self, pattern) -> list[int]:
+    def _masks(self, pattern: ArrayLike) -> list[int]:
         return masks_of(pattern, self.n)
 
-    def states(self, pattern):
+    def states(self, pattern: ArrayLike) -> Iterator[tuple[int, Any, tuple, int]]:
         """Yield ``(round, state, tasks, mask)`` along a pattern."""
         state = self.initial_state()
         for r, mask in enumerate(self._masks(pattern)):
@@ -201,7 +204,8 @@ class Scheme:
             yield r, state, tasks, mask
             state = self.next_state(state, tasks, mask)
 
-    def assignment(self, round: int, history=None):
+    def assignment(self, round: int, history: ArrayLike | None = None
+                   ) -> list[list[tuple[int, tuple]]]:
         """What every worker computes in ``round`` given the stragglers seen so far.
 
         Parameters
@@ -228,7 +232,7 @@ class Scheme:
         return [[(round - t.age, t.coeffs) for t in ts if round - t.age >= 0]
                 for ts in self.tasks(state)]
 
-    def run(self, pattern, jobs: int | None = None) -> Run:
+    def run(self, pattern: ArrayLike, jobs: int | None = None) -> Run:
         """Run the scheme exactly on ``pattern``; decodability by exact span membership.
 
         ``jobs`` limits the job sequence to ``0..jobs-1`` (default: one job per round).
@@ -257,11 +261,11 @@ class Scheme:
                     run.decoded_round[job] = r
         return run
 
-    def decode(self, job: int, received) -> list[Fraction]:
+    def decode(self, job: int, received: Iterable[Any]) -> list[Fraction]:
         """Exact coefficients turning the received tasks of ``job`` into ``sum_p g_p(job)``.
 
         ``received`` is a sequence of coefficient vectors (or :class:`Task` objects, or the
-        ``(round, worker, Task)`` triples of :attr:`Run.received`).
+        ``(round, worker, Task)`` triples of ``Run.received``).
 
         Raises
         ------
@@ -279,7 +283,7 @@ class Scheme:
                                     "received tasks: the all-ones vector is not in their span")
         return a
 
-    def decode_rounds(self, pattern, jobs: int | None = None) -> list:
+    def decode_rounds(self, pattern: ArrayLike, jobs: int | None = None) -> list:
         """First round at whose end each job is decodable (``None``: not within the pattern).
 
         The base implementation runs the exact algebra; schemes override it with a fast
@@ -287,7 +291,7 @@ class Scheme:
         """
         return list(self.run(pattern, jobs).decoded_round)
 
-    def symbolic(self, round: int, history=None) -> sp.Matrix:
+    def symbolic(self, round: int, history: ArrayLike | None = None) -> sp.Matrix:
         """Round ``round`` as a sympy matrix: row ``i`` lists worker ``i``'s tasks as
         expressions in the partial gradients ``g[t, p]`` (job ``t``, partition ``p``)."""
         rows = []

@@ -1,4 +1,4 @@
-"""Classical gradient coding as a sequential scheme (SPEC 4.1, T = 0).
+"""Classical gradient coding as a sequential scheme (docs/guide/schemes.md, T = 0).
 
 References
 ----------

@@ -1,4 +1,4 @@
-"""M-SGC: multiplexed gradient coding and repetition (SPEC 4.3, T = W - 2 + B).
+"""M-SGC: multiplexed gradient coding and repetition (docs/guide/schemes.md, T = W - 2 + B).
 
 References
 ----------
@@ -9,7 +9,6 @@ References
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
@@ -58,6 +57,7 @@ class MSGC(BurstyDesigned, Scheme):
         d2 = ((1 - self.x) / (self.B * self.n),) * (self.B * self.n) if self.coded else ()
         self.partition_sizes = d1 + d2
         self._full = (1 << (self.W - 1)) - 1
+        self._task_cache: dict = {}  # exact tasks, built once per scheme instance
 
     @property
     def load(self):
@@ -79,18 +79,24 @@ class MSGC(BurstyDesigned, Scheme):
     def d2_index(self, g: int, p: int) -> int:
         return self.n * (self.W - 1) + g * self.n + p
 
-    @lru_cache(maxsize=None)
     def _chunk(self, age, i, j):
-        v = [Fraction(0)] * self.num_partitions
-        v[self.d1_index(i, j)] = Fraction(1)
-        return Task(age, tuple(v), f"D1({i},{j})", ("D1", j))
+        task = self._task_cache.get(("D1", age, i, j))
+        if task is None:
+            v = [Fraction(0)] * self.num_partitions
+            v[self.d1_index(i, j)] = Fraction(1)
+            task = Task(age, tuple(v), f"D1({i},{j})", ("D1", j))
+            self._task_cache["D1", age, i, j] = task
+        return task
 
-    @lru_cache(maxsize=None)
     def _coded(self, age, i, g):
-        v = [Fraction(0)] * self.num_partitions
-        for p, c in enumerate(self.code.E[i]):
-            v[self.d2_index(g, p)] = c
-        return Task(age, tuple(v), f"D2 group {g} row {i}", ("D2", g))
+        task = self._task_cache.get(("D2", age, i, g))
+        if task is None:
+            v = [Fraction(0)] * self.num_partitions
+            for p, c in enumerate(self.code.E[i]):
+                v[self.d2_index(g, p)] = c
+            task = Task(age, tuple(v), f"D2 group {g} row {i}", ("D2", g))
+            self._task_cache["D2", age, i, g] = task
+        return task
 
     # state: for ages a = 1..T (index a-1): per worker (D1 chunks received, D2 groups received)
     def initial_state(self):

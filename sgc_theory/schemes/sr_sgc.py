@@ -1,4 +1,4 @@
-"""SR-SGC: gradient coding with selective re-attempts (SPEC 4.2, T = B).
+"""SR-SGC: gradient coding with selective re-attempts (docs/guide/schemes.md, T = B).
 
 References
 ----------

@@ -1,4 +1,4 @@
-"""Tabular schemes: the explicit scheme of an optimal covering ILP (SPEC section 6).
+"""Tabular schemes: the explicit scheme of an optimal covering ILP (docs/guide/covering_lp.md).
 
 The covering ILP with ``K`` partitions per job (built and solved in :mod:`sgc_theory.design`)
 gives, for every age ``d`` and admitted history ``h`` of the ``P + d`` rounds
@@ -104,7 +104,7 @@ class TabularScheme(Scheme):
         got = self._tasks.get(state)
         if got is not None:
             return got
-        per_worker = [[] for _ in range(self.n)]
+        per_worker: list[list[Task]] = [[] for _ in range(self.n)]
         for d in range(self.T + 1):
             h = state[self.T - d:]
             for A, parts in self.table.assign(h).items():

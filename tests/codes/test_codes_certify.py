@@ -5,7 +5,6 @@ from fractions import Fraction
 
 import flint
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 
 from sgc_theory.codes import (
-    GradientCode, cyclic_repetition, fractional_repetition, identity_code, make_code,
+    cyclic_repetition, fractional_repetition, identity_code, make_code,
 )
 from sgc_theory.errors import SGCError
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from sgc_theory.codes import GradientCode, cyclic_repetition, fractional_repetition
+from sgc_theory.codes import cyclic_repetition, fractional_repetition
 from sgc_theory.errors import NotDecodableError, SGCError
 
 from codes_oracle import sympy_decodable

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy
 
-from sgc_theory.codes import GradientCode, from_csv, from_matrix
+from sgc_theory.codes import from_csv, from_matrix
 from sgc_theory.errors import SGCError
 
 

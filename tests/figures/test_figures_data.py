@@ -130,8 +130,8 @@ def test_jobs_vs_time_curves():
     mod = fig("jobs_vs_time")
     d = mod.data()
     J = d["jobs"]
-    for pol, per in d["curves"].items():
-        for s, c in per.items():
+    for per in d["curves"].values():
+        for c in per.values():
             assert list(c["jobs"]) == list(range(1, J + 1))
             assert np.all(np.diff(c["t"]) >= 0)
             assert c["t"][-1] == pytest.approx(c["runtime"])  # last job ends the run

@@ -103,7 +103,6 @@ def test_admits_matches_reference(case, data):
 @cases
 def test_count_methods_agree_with_enumerate(case):
     m = build(case)
-    n = case[1]
     for R in range(0, 6):
         sym = m.count(R, method="symmetric")
         aut = m.count(R, method="automaton")

@@ -11,7 +11,7 @@ them only under ``--runslow``.
 from __future__ import annotations
 
 import zlib
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -58,7 +58,7 @@ def is_heavy(spec) -> bool:
         kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _build(kind, n, items, construction):
     return _CLS[kind](n, **dict(items), construction=construction)
 
@@ -77,7 +77,7 @@ def params_of(specs, slow_heavy=True):
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_verify(kind, n, items, construction, model_key, method, rounds):
     sch = _build(kind, n, items, construction)
     model = model_key

@@ -1,7 +1,5 @@
 """Sweep: vectorized route against the single-run simulator (independent route)."""
 
-import json
-import math
 
 import numpy as np
 import pytest
@@ -48,7 +46,7 @@ def test_sweep_equals_brute_force(seed, policy):
         cur = best.get(row["scheme"])
         if cur is None or (r.runtime, r.load) < (cur[0] - 1e-12, cur[1]):
             best[row["scheme"]] = (r.runtime, r.load)
-    for sc, (rt, load) in best.items():
+    for sc, (rt, _load) in best.items():
         assert res.best[policy][sc]["runtime"] == pytest.approx(rt)
 
 
