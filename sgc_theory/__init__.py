@@ -15,10 +15,10 @@ True
 from .codes import GradientCode, make_code
 from .errors import SGCError
 from .models import Arbitrary, Bursty, PerRound, extract_pattern, parse_model
-from .schemes import GC, MSGC, SRSGC, make_scheme
+from .schemes import BRSGC, GC, MSGC, SRSGC, make_scheme
 from .verify import verify
 
 __version__ = "0.1.0"
 
 __all__ = ["SGCError", "PerRound", "Bursty", "Arbitrary", "parse_model", "extract_pattern",
-           "GradientCode", "make_code", "GC", "SRSGC", "MSGC", "make_scheme", "verify"]
+           "GradientCode", "make_code", "GC", "SRSGC", "MSGC", "BRSGC", "make_scheme", "verify"]

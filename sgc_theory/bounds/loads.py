@@ -26,6 +26,7 @@ Param = Union[int, "sp.Expr"]
 __all__ = [
     "gc_load", "gc_delay", "srsgc_s", "srsgc_load", "srsgc_delay",
     "msgc_load", "msgc_delay", "msgc_x", "msgc_mu", "nocoding_load", "scheme_load",
+    "brsgc_load", "brsgc_delay",
 ]
 
 
@@ -116,6 +117,27 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 
+def brsgc_load(n: Param, lam: Param) -> sp.Expr:
+    """BR-SGC load ``(n + lam) / n^2`` (balanced re-computation; any ``1 <= B <= W - 1``).
+
+    A fresh worker computes ``(n + k)/n^2`` of the new job and a worker re-computing its lost
+    share computes ``k/n^2`` of it, where ``k`` is the number of re-computing workers; a
+    re-computing worker's total is ``(n + k' + k)/n^2`` with ``k' + k <= lam`` (the stragglers of
+    two rounds ``B`` apart are distinct workers inside one window).
+
+    >>> brsgc_load(256, 27)
+    283/65536
+    """
+    n, lam = _sym(n, lam)
+    return (n + lam) / n ** 2
+
+
+def brsgc_delay(B: Param) -> sp.Expr:
+    """BR-SGC delay ``T = B``: a straggler of round ``t`` re-computes its share in ``t + B``."""
+    (B,) = _sym(B)
+    return B
+
+
 def scheme_load(scheme: str, n: int, s: int | None = None, B: int | None = None,
                 W: int | None = None, lam: int | None = None) -> tuple[sp.Expr, sp.Expr]:
     """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals).
@@ -130,12 +152,16 @@ def scheme_load(scheme: str, n: int, s: int | None = None, B: int | None = None,
         if not 0 <= s < n:
             raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
         return gc_load(n, s), gc_delay()
-    if key not in ("srsgc", "msgc"):
-        raise SGCError(f"--scheme must be one of gc, srsgc, msgc (got {scheme!r})")
+    if key not in ("srsgc", "msgc", "brsgc"):
+        raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc (got {scheme!r})")
     B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
+    label = {"srsgc": "SR-SGC", "msgc": "M-SGC", "brsgc": "BR-SGC"}[key]
     if not 0 <= lam <= n:
-        raise SGCError(f"{'SR-SGC' if key == 'srsgc' else 'M-SGC'} needs 0 <= lam <= n "
-                       f"(got lam={lam}, n={n})")
+        raise SGCError(f"{label} needs 0 <= lam <= n (got lam={lam}, n={n})")
+    if key == "brsgc":
+        if not 1 <= B <= W - 1:
+            raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
+        return brsgc_load(n, lam), brsgc_delay(B)
     if key == "srsgc":
         if B < 1:
             raise SGCError(f"SR-SGC needs B >= 1 (got B={B})")

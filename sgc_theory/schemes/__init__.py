@@ -2,19 +2,20 @@
 
 from ..errors import SGCError
 from .base import Run, Scheme, Task
+from .br_sgc import BRSGC
 from .gc import GC
 from .m_sgc import MSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 
-__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "TabularScheme", "make_scheme",
+__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "BRSGC", "TabularScheme", "make_scheme",
            "SCHEMES"]
 
-SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC}
+SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC}
 
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
-    """Build a scheme by name: ``gc`` (s), ``srsgc`` (B, W, lam), ``msgc`` (B, W, lam).
+    """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc`` (B, W, lam).
 
     >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
     1
@@ -27,7 +28,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
     if missing:
         raise SGCError(f"scheme {key} needs parameter(s) {', '.join('--' + p for p in missing)}")
     options = {"gc": ("construction", "seed"), "srsgc": ("construction", "seed", "rule"),
-               "msgc": ("construction", "seed")}[key]
+               "msgc": ("construction", "seed"), "brsgc": ()}[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:
         raise SGCError(f"scheme {key} does not take parameter(s) {', '.join(sorted(unknown))} "

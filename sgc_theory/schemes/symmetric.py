@@ -232,5 +232,33 @@ class MSGCView:
         return None
 
 
-__all__ = ["GCView", "SRSGCView", "MSGCView"]
+class BRSGCView:
+    """BR-SGC: a worker remembers whether it straggled in each of the last ``B`` rounds; the job
+    of age ``B`` fails exactly when a worker that straggled in its round straggles again (the
+    rule is exact: BR-SGC is uncoded and every worker holds part of every job)."""
+
+    token_note = ("decodability decided per worker: a job fails exactly when a worker straggles "
+                  "in its round and again B rounds later (exact for BR-SGC: uncoded partitions, "
+                  "every worker holds part of every job; no code is assumed)")
+
+    def __init__(self, scheme):
+        self.scheme = scheme
+        self.B = scheme.B
+        self.mask = (1 << self.B) - 1
+
+    def initial_local(self):
+        return 0
+
+    def plans(self, groups):
+        yield [(kind, None, c) for kind, c in groups]
+
+    def step(self, local, action, straggled):
+        lost = bool(local >> (self.B - 1) & 1)
+        return ((local << 1) | int(straggled)) & self.mask, (lost, bool(straggled))
+
+    def fails(self, tokens):
+        return self.B if tokens.get((True, True), 0) else None
+
+
+__all__ = ["GCView", "SRSGCView", "MSGCView", "BRSGCView"]
 

@@ -133,8 +133,10 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                 ex = SymmetricExplorer(view, model, scheme.n)
                 ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph)
                 res.ok, res.states, res.graph = ok, states, G
-            res.notes.append("decodability decided on result counts: any n - s results of the "
-                             "scheme's (n, s)-GC decode (see the code line for what that rests on)")
+            res.notes.append(getattr(
+                view, "token_note",
+                "decodability decided on result counts: any n - s results of the scheme's "
+                "(n, s)-GC decode (see the code line for what that rests on)"))
             if not res.ok:
                 masks = ex.concretize(steps)
                 res.counterexample = exact._pattern(scheme.n, masks)

@@ -80,6 +80,12 @@ def exact_first_missed(scheme, pattern):
     R, T = P.shape[1], scheme.T
     if scheme.n <= RUN_MAX_N:
         return scheme.run(P).first_missed(), "exact run (scheme.run, rational spans)"
+    if getattr(scheme, "exact_token_rule", False):
+        # the scheme's token decoder is exact by a proof (and tested against scheme.run)
+        for t, d in enumerate(scheme.decode_rounds(P, max(0, R - T))):
+            if d is None or d > t + T:
+                return t, "the scheme's exact token rule (decode_rounds; uncoded partitions)"
+        return None, "the scheme's exact token rule (decode_rounds; uncoded partitions)"
     route = "exact ranks over Q of each job's received vectors (python-flint)"
     jobs = range(max(0, R - T))
     received = {t: [] for t in jobs}

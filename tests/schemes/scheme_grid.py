@@ -15,7 +15,7 @@ from functools import cache
 
 import pytest
 
-from sgc_theory.schemes import GC, MSGC, SRSGC
+from sgc_theory.schemes import BRSGC, GC, MSGC, SRSGC
 from sgc_theory.verify import verify
 
 NS = (3, 4, 5)
@@ -34,11 +34,15 @@ def _spec_list():
             for B in range(1, W):
                 for lam in range(0, n + 1):
                     out.append(("msgc", n, dict(B=B, W=W, lam=lam)))
+        for W in (2, 3):
+            for B in range(1, W):
+                for lam in range(0, n + 1):
+                    out.append(("brsgc", n, dict(B=B, W=W, lam=lam)))
     return out
 
 
 SPECS = _spec_list()
-_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC}
+_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC}
 
 
 def spec_id(spec) -> str:
@@ -55,11 +59,14 @@ def is_heavy(spec) -> bool:
     """Exact checks of these take about a second or more (the n = 5, B = 2 M-SGCs)."""
     kind, n, p = spec
     return (kind == "msgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2) or (
-        kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4)
+        kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4) or (
+        kind == "brsgc" and n == 5)
 
 
 @cache
 def _build(kind, n, items, construction):
+    if kind == "brsgc":  # uncoded: no gradient code to choose
+        return _CLS[kind](n, **dict(items))
     return _CLS[kind](n, **dict(items), construction=construction)
 
 

@@ -1,4 +1,4 @@
-"""Scheme battery (SPEC section 4): one set of facts checked on every GC, SR-SGC and M-SGC of a
+"""Scheme battery (SPEC section 4): one set of facts checked on every GC, SR-SGC, M-SGC and BR-SGC of a
 grid of small parameters, each against an independent route.
 
 * the token-level decoder ``decode_rounds`` against the exact algebra of ``run`` (token says
@@ -156,6 +156,19 @@ def test_partitions_and_task_costs_match_closed_forms(spec):
         B, W, lam = p["B"], p["W"], p["lam"]
         s = -(-B * lam // (W - 1 + B))
         assert sch.s == s and sch.T == B and sch.load == Fraction(s + 1, n)
+    elif kind == "brsgc":
+        B, W, lam = p["B"], p["W"], p["lam"]
+        assert sch.T == B and sch.load == Fraction(n + lam, n * n)
+        assert sch.partition_sizes == (Fraction(1, n * n),) * (n * n)
+        # after k stragglers: k partitions of the new job per re-computing worker, n + k for
+        # the others, which covers the job exactly once
+        for redo in range(1 << n):
+            k = bin(redo).count("1")
+            state = (0,) * B + (redo,) + (0,) * (B - 1)
+            ranges = [sch.shares(state, i)[0] for i in range(n)]
+            assert [b - a for _, a, b in ranges] == [k if redo >> i & 1 else n + k
+                                                    for i in range(n)]
+            assert sorted(q for _, a, b in ranges for q in range(a, b)) == list(range(n * n))
     else:
         B, W, lam = p["B"], p["W"], p["lam"]
         assert sch.T == W - 2 + B

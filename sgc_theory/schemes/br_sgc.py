@@ -1,0 +1,182 @@
+"""BR-SGC: balanced re-computation, a sequential scheme found from the covering LP's optima.
+
+The scheme
+----------
+Parameters ``n, B, W, lam`` with ``1 <= B <= W - 1``; delay ``T = B``; no coding.  Each job's
+data is cut into ``n^2`` equal partitions.  In round ``r`` let ``R`` be the workers that
+straggled in round ``r - B`` (``k = |R|``):
+
+* every worker of ``R`` **re-computes its own share of job** ``r - B`` (the partitions it held
+  and lost), and computes ``k`` partitions of job ``r``;
+* every other worker computes ``n + k`` partitions of job ``r``
+
+(consecutive partitions in worker order: ``k * k + (n - k)(n + k) = n^2``, so job ``r`` is
+covered exactly once).  Job ``t`` is decoded at the end of round ``t`` when nobody straggled,
+otherwise at the end of round ``t + B``: its partitions come from the non-stragglers of round
+``t`` and from the stragglers' re-computations in round ``t + B``.
+
+Why it is correct under bursty ``(B, W, lam)``
+    A worker straggling in round ``t`` cannot straggle in round ``t + B``: both rounds lie in one
+    window of ``W >= B + 1`` rounds and span ``B + 1 > B`` of them.  So every re-computation
+    arrives, and job ``t`` is decodable exactly when no worker straggles in both ``t`` and
+    ``t + B`` (the token rule of :meth:`BRSGC.decode_rounds` is therefore exact, with no code
+    behind it).
+
+Load ``(n + lam) / n^2``
+    A fresh worker computes ``(n + k)/n^2 <= (n + lam)/n^2``.  A re-computing worker straggled in
+    round ``r - B``, so it was fresh then and lost ``(n + k')/n^2`` with ``k'`` the number of
+    stragglers of round ``r - 2B``; it now computes ``(n + k' + k)/n^2``.  The stragglers of
+    rounds ``r - 2B`` and ``r - B`` are distinct workers inside one window, so ``k' + k <= lam``.
+
+Where it comes from
+    The covering LP by worker types (:mod:`sgc_theory.design.type_lp`) for bursty ``(1, 2,
+    lam)``, ``T = 1``, restricted to single-worker sets (``max_replication=1``), has optimum
+    ``(n + lam)/n^2`` exactly on every case solved (``n = 6 .. 256``, ``lam <= 100``), and its
+    solutions give the fresh workers ``(n + k)/n^2`` and the ``k`` safe workers ``k/n^2`` of the
+    new job: this scheme is that solution, written for every ``B <= W - 1``.  The unrestricted LP
+    is lower (it also replicates part of each job on pairs of workers): at ``n = 256``, bursty
+    ``(1, 2, 27)``, ``T = 1`` its optimum is 0.00428259 against ``283/65536 = 0.00431824`` here
+    (0.83 % above) and M-SGC's ``7/928 = 0.00754``.  For ``W > B + 1`` or ``B > 1`` the LP gains
+    more over this scheme (it uses the workers made safe by older bursts as well).
+
+References
+----------
+.. [KEK23] M. N. Krishnan, M. R. Ebrahimi, A. Khisti, "Sequential Gradient Coding for Straggler
+   Mitigation", ICLR 2023 (the bursty model; SR-SGC and M-SGC, which this scheme is compared to).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..bounds import brsgc_delay, brsgc_load
+from ..errors import SGCError, check_int
+from ._common import BurstyDesigned
+from .base import Scheme, Task, Work, masks_of
+
+__all__ = ["BRSGC"]
+
+#: exact coefficient vectors have n^2 entries; beyond this n use shares()/decode_rounds()
+EXACT_MAX_N = 64
+
+
+class BRSGC(BurstyDesigned, Scheme):
+    """Balanced re-computation SGC with parameters ``(n, B, W, lam)``, ``1 <= B <= W - 1``.
+
+    See the module docstring for the scheme, its proof and the LP solutions it comes from.
+
+    >>> sch = BRSGC(256, B=1, W=2, lam=27)
+    >>> sch.T, sch.load
+    (1, 283/65536)
+    >>> sch.shares((0, 0b101), 0)   # after workers 0 and 2 straggled: 2 new, 256 redone
+    [(0, 0, 2), (1, 0, 256)]
+    >>> sch.shares((0, 0b101), 1)   # a fresh worker: n + k = 258 partitions of the new job
+    [(0, 2, 260)]
+    """
+
+    name = "brsgc"
+    #: :meth:`decode_rounds` is exact (see the module docstring), not only sufficient
+    exact_token_rule = True
+
+    def __init__(self, n: int, B: int, W: int, lam: int):
+        self.n = check_int("n", n, minimum=1)
+        self.B = check_int("B", B, minimum=1)
+        self.W = check_int("W", W, minimum=2)
+        self.lam = check_int("lam", lam, minimum=0)
+        if self.B > self.W - 1:
+            raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
+        if self.lam > self.n:
+            raise SGCError(f"BR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        self.T = int(brsgc_delay(self.B))
+        self.K = self.n * self.n
+        self.partition_sizes = (Fraction(1, self.K),) * self.K
+
+    @property
+    def load(self):
+        return brsgc_load(self.n, self.lam)
+
+    def code_basis(self):
+        """BR-SGC uses no gradient code (uncoded partitions): nothing to assume."""
+        return None
+
+    # ----- shares ---------------------------------------------------------------------------
+    def _ranges(self, redo_mask: int) -> list:
+        """Per worker ``(start, stop)`` of its partitions of a job whose round had re-computing
+        workers ``redo_mask``."""
+        k = redo_mask.bit_count()
+        out = []
+        pos = 0
+        for i in range(self.n):
+            size = k if redo_mask >> i & 1 else self.n + k
+            out.append((pos, pos + size))
+            pos += size
+        return out
+
+    def shares(self, state, i: int) -> list:
+        """Worker ``i``'s work in the coming round: ``(age, start, stop)`` partition ranges.
+
+        ``state`` is the scheme state: the straggler masks of the last ``2B`` rounds, oldest
+        first (or any tuple whose last ``2B`` entries are those masks).
+        """
+        st = tuple(state)[-2 * self.B:]
+        older, redo = st[0], st[self.B]
+        start, stop = self._ranges(redo)[i]
+        out = [(0, start, stop)]
+        if redo >> i & 1:
+            s2, e2 = self._ranges(older)[i]
+            out.append((self.B, s2, e2))
+        return out
+
+    # ----- state machine ----------------------------------------------------------------------
+    def initial_state(self):
+        return (0,) * (2 * self.B)
+
+    def plan(self, state):
+        """Per worker, its :class:`Work` of the coming round (no coefficients)."""
+        redo = state[self.B]
+        return tuple((Work(0, ("share",)),) + ((Work(self.B, ("redo",)),) if redo >> i & 1
+                                                else ())
+                     for i in range(self.n))
+
+    def tasks(self, state):
+        if self.n > EXACT_MAX_N:
+            raise SGCError(f"BR-SGC's exact tasks have n^2 = {self.K} coefficients each; they are "
+                           f"built for n <= {EXACT_MAX_N} (got n={self.n}): use shares() for "
+                           "the assignment and decode_rounds() / verify() for decodability")
+        out = []
+        for i in range(self.n):
+            ts = []
+            for age, a, b in self.shares(state, i):
+                coeffs = [Fraction(0)] * self.K
+                for p in range(a, b):
+                    coeffs[p] = Fraction(1)
+                what = "share" if age == 0 else "re-computed share"
+                ts.append(Task(age, tuple(coeffs), f"{what}: partitions {a}..{b - 1}",
+                               ("share" if age == 0 else "redo",)))
+            out.append(tuple(ts))
+        return tuple(out)
+
+    def next_state(self, state, tasks, mask):
+        return tuple(state[1:]) + (mask,)
+
+    def decode_rounds(self, pattern, jobs=None):
+        """Exact token rule: job ``t`` is decoded in round ``t`` if nobody straggled then, else in
+        round ``t + B`` if no straggler of round ``t`` straggles again in ``t + B``."""
+        P = np.asarray(pattern, dtype=bool)
+        R = P.shape[1]
+        jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
+        masks = masks_of(P, self.n)
+        out = [None] * jobs
+        for t in range(min(jobs, R)):
+            if masks[t] == 0:
+                out[t] = t
+            elif t + self.B < R and not masks[t] & masks[t + self.B]:
+                out[t] = t + self.B
+        return out
+
+    def symmetric_view(self):
+        from .symmetric import BRSGCView
+
+        return BRSGCView(self)
