@@ -272,29 +272,58 @@ class TypeLP:
             return True
         return sum(x for x, cs in zip(a, node.costly) if cs) > node.budget
 
-    def minimal_safe(self, node: _Node, total=None) -> list:
-        """The minimal safe set orbits of a node (optionally of at most ``total`` workers)."""
+    def safe_singles(self, node: _Node, total=None) -> list:
+        """Minimal safe orbits made of one type: ``cap_j + 1`` workers of a type of which at
+        most ``cap_j < c_j`` can straggle next (a single worker when the type cannot)."""
         m = len(node.orbit)
         out = []
         for j in range(m):
-            if node.caps[j] < node.counts[j]:
+            if node.caps[j] < node.counts[j] and (total is None or node.caps[j] + 1 <= total):
                 a = [0] * m
                 a[j] = node.caps[j] + 1
-                if total is None or a[j] <= total:
-                    out.append(tuple(a))
+                out.append(tuple(a))
+        return out
+
+    def greedy_composition(self, node: _Node, prices, total=None):
+        """The cheapest minimal safe orbit that beats the window budget: ``budget + 1`` workers
+        of the types whose stragglers are new in the window, each type within its cap, filled
+        in increasing order of ``prices`` (a fractional knapsack with integral caps, so greedy
+        is optimal); ``None`` when there is none (or it has more than ``total`` workers)."""
         need = node.budget + 1
-        costly = [j for j in range(m) if node.costly[j]]
+        if total is not None and need > total:
+            return None
+        costly = [j for j in range(len(node.orbit)) if node.costly[j]]
+        if sum(node.caps[j] for j in costly) < need:
+            return None
+        a = [0] * len(node.orbit)
+        for j in sorted(costly, key=lambda j: (prices[j], j)):
+            x = min(node.caps[j], need)
+            a[j] = x
+            need -= x
+            if not need:
+                break
+        return tuple(a)
+
+    def minimal_safe(self, node: _Node, total=None) -> list:
+        """Every minimal safe set orbit of a node (optionally of at most ``total`` workers):
+        the :meth:`safe_singles` and every way to put ``budget + 1`` workers on the types whose
+        stragglers are new in the window, within their caps."""
+        out = self.safe_singles(node, total)
+        need = node.budget + 1
         if total is not None and need > total:
             return out
-        # sums of exactly `need` over costly types within caps (each a_j <= caps[j] <= c_j)
+        costly = [j for j in range(len(node.orbit)) if node.costly[j]]
+        if not costly:
+            return out
         partial = [((), 0)]
-        for j in costly:
+        for j in costly[:-1]:
             partial = [(pre + (x,), tot + x) for pre, tot in partial
                        for x in range(min(node.caps[j], need - tot) + 1)]
+        last = costly[-1]
         for pre, tot in partial:
-            if tot == need:
-                a = [0] * m
-                for j, x in zip(costly, pre):
+            if need - tot <= node.caps[last]:
+                a = [0] * len(node.orbit)
+                for j, x in zip(costly, pre + (need - tot,)):
                     a[j] = x
                 out.append(tuple(a))
         return out
@@ -326,11 +355,13 @@ class TypeLP:
         R = r0 if self.max_replication is None else min(r0, self.max_replication)
         for nid, node in enumerate(self.nodes):
             if node.d == self.T:
-                safe = self.minimal_safe(node, self.max_replication)
+                safe = self.safe_singles(node, self.max_replication)
                 small = [a for a in safe if sum(a) <= R]
-                if not small and safe:
-                    k = min(sum(a) for a in safe)
-                    small = [a for a in safe if sum(a) == k]
+                if not small:
+                    g = self.greedy_composition(node, [1 / c for c in node.counts],
+                                                self.max_replication)
+                    small = [a for a in safe + ([g] if g else [])
+                             if sum(a) == min(sum(b) for b in safe + ([g] if g else []))]
                 cols.extend((nid, a) for a in small)
             else:
                 for a in _box(node.limits, R):
@@ -405,17 +436,31 @@ def build_type_lp(model, T, P=None, max_replication=None, max_orbits=500_000) ->
 
 
 class _Pricer:
-    """Evaluates ``f(a) = sum_j a_j pi_j + sum_children U(a, s) u_child`` on a box of set orbits
-    of one node, in floats (vectorised) and exactly."""
+    """Evaluates ``f(a) = sum_j a_j pi_j + sum_children U(a, s) u_child`` over the useful set
+    orbits of one node: the box of :attr:`_Node.limits` before the deadline, the minimal safe
+    orbits at the deadline (the single-type ones and the cheapest composition for the prices
+    at hand, which is the cheapest of all compositions)."""
 
     def __init__(self, lp: TypeLP, node: _Node, total=None):
-        self.lp, self.node = lp, node
-        if node.d == lp.T:
-            safe = lp.minimal_safe(node, total)
-            self.points = np.array(safe, dtype=np.int64).reshape(len(safe), len(node.orbit))
+        self.lp, self.node, self.total = lp, node, total
+        self.deadline = node.d == lp.T
+        m = len(node.orbit)
+        if self.deadline:
+            self._singles = lp.safe_singles(node, total)
+            self.points = np.array(self._singles, dtype=np.int64).reshape(len(self._singles), m)
         else:
             self.points = _box(node.limits, total)
         self._tables = None
+
+    def prepare(self, prices) -> int:
+        """Fix the candidate points for ``prices`` (deadline nodes); returns their number."""
+        if self.deadline:
+            pts = list(self._singles)
+            g = self.lp.greedy_composition(self.node, prices, self.total)
+            if g is not None and g not in pts:
+                pts.append(g)
+            self.points = np.array(pts, dtype=np.int64).reshape(len(pts), len(self.node.orbit))
+        return self.points.shape[0]
 
     def _child_tables(self):
         if self._tables is None:
@@ -430,10 +475,10 @@ class _Pricer:
         return self._tables
 
     def floats(self, pi, u) -> np.ndarray:
-        """``f`` on every box point, in floats (``pi``: per type; ``u``: per node id)."""
+        """``f`` on every candidate point, in floats (``pi``: per type; ``u``: per node id)."""
         pts = self.points
         out = pts @ np.asarray(pi, dtype=float)
-        if self.node.d < self.lp.T:
+        if not self.deadline:
             for cid, per in self._child_tables():
                 uc = u[cid]
                 if uc == 0:
@@ -447,7 +492,7 @@ class _Pricer:
     def exact(self, a, pi, u) -> Fraction:
         node = self.node
         val = sum((x * p for x, p in zip(a, pi) if x), Fraction(0))
-        if node.d < self.lp.T:
+        if not self.deadline:
             for cid, s in node.children:
                 uc = u[cid]
                 if uc:
@@ -524,7 +569,7 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
             new = []
             for nid, node in enumerate(lp.nodes):
                 pr = pricers[nid]
-                if pr.points.shape[0] == 0:
+                if pr.prepare(pis[nid]) == 0:
                     continue
                 f = pr.floats(pis[nid], u)
                 rc = f - u[nid]
@@ -676,7 +721,7 @@ def _exact_dual(lp: TypeLP, w, total) -> Fraction | None:
     for nid in range(len(lp.nodes) - 1, -1, -1):  # children come after their parents
         node = lp.nodes[nid]
         pr = _Pricer(lp, node, total)
-        if pr.points.shape[0] == 0:
+        if pr.prepare(pi_exact[nid]) == 0:
             return None  # no admissible set at all: the LP is infeasible
         pif = [float(p) for p in pi_exact[nid]]
         f = pr.floats(pif, uf)
