@@ -1,10 +1,22 @@
-"""Optimal-load design: the covering LP/ILP of SPEC section 6 (model built apart from solver)."""
+"""Optimal-load design (docs/guide/covering_lp.md): model built apart from solver.
 
-from .covering_lp import (CoveringLP, DesignResult, PartitionTable, build_covering_lp,
-                          build_finite_horizon_lp, design, design_tabular, solve)
+* :func:`design` -- the optimal load for a delay ``T``: the covering LP by worker types (any
+  ``n``, :mod:`~sgc_theory.design.type_lp`), or with ``partitions=K`` the best integer design
+  (small ``n``, :mod:`~sgc_theory.design.covering_lp`), which :func:`design_tabular` turns into a
+  runnable :class:`~sgc_theory.schemes.TabularScheme`;
+* :func:`lower_bound` -- the best certified lower bound on every scheme of delay ``T``.
+"""
+
 from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver
+from .api import design, design_tabular, estimate_ilp_variables
+from .covering_lp import (CoveringLP, DesignResult, PartitionTable, build_covering_lp,
+                          build_finite_horizon_lp, solve)
 from .lower import lower_bound
+from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
+from .types import TypeSpace, orbit_size
 
-__all__ = ["CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
-           "build_finite_horizon_lp", "solve", "design", "design_tabular", "SOLVERS", "available_solvers", "default_solver",
-           "get_solver", "lower_bound"]
+__all__ = ["design", "design_tabular", "estimate_ilp_variables", "lower_bound",
+           "TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp", "TypeSpace", "orbit_size",
+           "CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
+           "build_finite_horizon_lp", "solve", "SOLVERS", "available_solvers", "default_solver",
+           "get_solver"]

@@ -76,7 +76,7 @@ from ..models.base import _bits
 from ..lp.solvers import default_solver, get_solver
 
 __all__ = ["CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
-           "build_finite_horizon_lp", "solve", "design", "design_tabular"]
+           "build_finite_horizon_lp", "solve"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -542,11 +542,16 @@ class DesignResult:
     solver: str
     seconds: float
     lp: CoveringLP
+    #: integer designs: the exact lower end of the LP optimum (the best fractional design) and
+    #: its full result, set by :func:`sgc_theory.design.design`
+    lp_bound: Fraction | None = None
+    lp_result: object = None
 
     def as_dict(self) -> dict:
         return {"load": self.load, "load_fraction": _frac_str(self.load_fraction),
                 "status": self.status, "exact": self.exact, "variables": self.variables,
-                "constraints": self.constraints, "solver": self.solver}
+                "constraints": self.constraints, "solver": self.solver,
+                "lp_optimum": _frac_str(self.lp_bound)}
 
 
 def _frac_str(f):
@@ -566,7 +571,9 @@ def solve(lp: CoveringLP, solver: str | None = None, time_limit=None, certify: b
     Raises :class:`~sgc_theory.errors.SolverUnavailableError` for an unknown or missing solver.
     """
     solver = default_solver() if solver is None else solver
-    s = get_solver(solver, time_limit)
+    # integer designs: loads move in steps of 1/K, so an absolute gap below half a step (and
+    # no relative gap) makes the solver's "optimal" exact
+    s = get_solver(solver, time_limit, gap_abs=0.5 / lp.partitions if lp.partitions else None)
     t0 = time.perf_counter()
     lp.problem.solve(s)
     secs = time.perf_counter() - t0
@@ -662,32 +669,3 @@ def _certify_lp(lp, load):
             return cand, True, "exact primal and dual certificates"
     cand = Fraction(load).limit_denominator(10 ** 4)
     return cand, False, "rounded float optimum (certificate not found)"
-
-
-def design(n, model, T, P=None, partitions=None, solver=None, symmetric=True, time_limit=None):
-    """Build and solve in one call; returns a :class:`DesignResult`."""
-    return solve(build_covering_lp(n, model, T, P=P, partitions=partitions, symmetric=symmetric),
-                 solver=solver, time_limit=time_limit)
-
-
-def design_tabular(n, model, T, partitions, P=None, solver=None, symmetric=True,
-                   time_limit=None):
-    """Solve the covering ILP with ``partitions`` per job and return its explicit scheme.
-
-    The returned :class:`~sgc_theory.schemes.TabularScheme` carries the solver outcome as
-    ``.result`` (a :class:`DesignResult`).
-
-    >>> from sgc_theory.models import Bursty
-    >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
-    >>> sch.T, sch.num_partitions
-    (1, 2)
-    """
-    from ..schemes.tabular import TabularScheme
-
-    lp = build_covering_lp(n, model, T, P=P, partitions=partitions, symmetric=symmetric)
-    res = solve(lp, solver=solver, time_limit=time_limit)
-    if res.status not in ("optimal", "feasible"):
-        raise SGCError(f"covering ILP ended with status {res.status!r}")
-    sch = TabularScheme(lp.scheme_table())
-    sch.result = res
-    return sch

@@ -356,12 +356,14 @@ class TypeLP:
         for nid, node in enumerate(self.nodes):
             if node.d == self.T:
                 safe = self.safe_singles(node, self.max_replication)
+                g = self.greedy_composition(node, [1 / c for c in node.counts],
+                                            self.max_replication)
+                if g is not None and g not in safe:
+                    safe.append(g)
                 small = [a for a in safe if sum(a) <= R]
-                if not small:
-                    g = self.greedy_composition(node, [1 / c for c in node.counts],
-                                                self.max_replication)
-                    small = [a for a in safe + ([g] if g else [])
-                             if sum(a) == min(sum(b) for b in safe + ([g] if g else []))]
+                if not small and safe:
+                    k = min(sum(a) for a in safe)
+                    small = [a for a in safe if sum(a) == k]
                 cols.extend((nid, a) for a in small)
             else:
                 for a in _box(node.limits, R):
@@ -453,7 +455,8 @@ class _Pricer:
         self._tables = None
 
     def prepare(self, prices) -> int:
-        """Fix the candidate points for ``prices`` (deadline nodes); returns their number."""
+        """Fix the candidate points for ``prices`` (deadline nodes); returns their number
+        (0: no safe set of the allowed size, so no data may reach this node)."""
         if self.deadline:
             pts = list(self._singles)
             g = self.lp.greedy_composition(self.node, prices, self.total)
@@ -483,19 +486,26 @@ class _Pricer:
                 uc = u[cid]
                 if uc == 0:
                     continue
-                prod = np.full(pts.shape[0], float(uc))
+                prod = np.ones(pts.shape[0])
                 for j, tab in enumerate(per):
                     prod *= tab[pts[:, j]]
-                out += prod
+                if math.isinf(uc):  # data reaching that child can never be covered
+                    out[prod > 0] = math.inf
+                else:
+                    out += prod * float(uc)
         return out
 
-    def exact(self, a, pi, u) -> Fraction:
+    def exact(self, a, pi, u) -> Fraction | None:
+        """Exact ``f(a)`` (``None`` = infinite: ``a`` leaves data where it cannot be covered)."""
         node = self.node
         val = sum((x * p for x, p in zip(a, pi) if x), Fraction(0))
         if not self.deadline:
             for cid, s in node.children:
                 uc = u[cid]
-                if uc:
+                if uc is None:
+                    if self.lp.coefficient(node, a, s):
+                        return None
+                elif uc:
                     val += self.lp.coefficient(node, a, s) * uc
         return val
 
@@ -716,21 +726,30 @@ def _exact_dual(lp: TypeLP, w, total) -> Fraction | None:
             rows = lp.v_rows.get((nid, j), ())
             pis.append(sum((wq[r - base] for r in rows), Fraction(0)) / c)
         pi_exact.append(pis)
+    # u[nid] = None stands for +infinity: no allowed set can ever cover data at that node (its
+    # dual constraint does not exist), so data must never reach it
     u: dict = {}
     uf = np.zeros(len(lp.nodes))
     for nid in range(len(lp.nodes) - 1, -1, -1):  # children come after their parents
         node = lp.nodes[nid]
         pr = _Pricer(lp, node, total)
         if pr.prepare(pi_exact[nid]) == 0:
-            return None  # no admissible set at all: the LP is infeasible
+            u[nid], uf[nid] = None, math.inf
+            continue
         pif = [float(p) for p in pi_exact[nid]]
         f = pr.floats(pif, uf)
         fmin = float(f.min())
+        if math.isinf(fmin):
+            u[nid], uf[nid] = None, math.inf
+            continue
         cand = np.flatnonzero(f <= fmin * (1 + 1e-9) + 1e-300)
-        best = min(pr.exact(tuple(int(x) for x in pr.points[k]), pi_exact[nid], u)
-                   for k in cand)
+        vals = [pr.exact(tuple(int(x) for x in pr.points[k]), pi_exact[nid], u) for k in cand]
+        best = min(v for v in vals if v is not None)
         # every other point has float value > fmin (1 + 1e-9); all terms are >= 0, so its exact
         # value exceeds fmin (1 + 1e-9)(1 - 1e-12) > best: `best` is the exact minimum.
         u[nid] = best
         uf[nid] = float(best)
-    return sum((u[nid] for nid in lp.node_id[0].values()), Fraction(0))
+    starts = [u[nid] for nid in lp.node_id[0].values()]
+    if any(x is None for x in starts):
+        return None  # some job can never be covered: the LP is infeasible
+    return sum(starts, Fraction(0))

@@ -45,12 +45,16 @@ def _silence_highs_banner() -> None:
         os.close(saved)
 
 
-def _make(name: str, time_limit: float | None = None, msg: bool = False) -> Any:
+def _make(name: str, time_limit: float | None = None, msg: bool = False,
+          gap_abs: float | None = None) -> Any:
     import pulp
 
     kw: dict[str, Any] = {"msg": msg}
     if time_limit is not None:
         kw["timeLimit"] = time_limit
+    if gap_abs is not None:  # prove optimality exactly (integer objectives): no relative gap
+        kw["gapRel"] = 0.0
+        kw["gapAbs"] = gap_abs
     if name == "cbc":
         return pulp.PULP_CBC_CMD(**kw)
     if name == "highs":
@@ -73,8 +77,13 @@ def available_solvers() -> list[str]:
     return out
 
 
-def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = False) -> Any:
+def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = False,
+               gap_abs: float | None = None) -> Any:
     """A PuLP solver object for ``name`` (``"cbc"`` or ``"highs"``).
+
+    ``gap_abs``: for integer programs, stop only when the incumbent is within this absolute
+    gap of the bound (and with no relative gap); with an objective that moves in steps larger
+    than ``gap_abs`` this makes "optimal" exact.
 
     Raises
     ------
@@ -86,7 +95,7 @@ def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = F
     if name not in SOLVERS:
         raise SolverUnavailableError(
             f"--solver must be one of {', '.join(SOLVERS)} (got {name!r})")
-    solver = _make(name, time_limit, msg)
+    solver = _make(name, time_limit, msg, gap_abs)
     try:
         ok = solver.available()
     except Exception:  # pragma: no cover
