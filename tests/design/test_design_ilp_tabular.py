@@ -26,10 +26,25 @@ def test_tabular_scheme_verifies_all_horizons(n, model, T, K):
     assert verify(sch, model, rounds=T + 3).ok
 
 
-def test_ilp_reaches_lp_optimum_with_enough_partitions():
+@pytest.mark.slow
+def test_best_integer_design_of_the_issue_example():
+    """n = 4, bursty(2, 3, 2), T = 3, P = 2, K = 3: the per-orbit integer restriction reported
+    load 1 as optimal; the best integer design has load 1/3 (= the LP optimum) and verifies."""
     m = Bursty(4, B=2, W=3, lam=2)
-    sch = design_tabular(4, m, 3, partitions=12)
-    assert sch.result.load_fraction == Fraction(1, 3)
+    assert solve(build_covering_lp(4, m, 3, P=2, partitions=3)).load_fraction == 1
+    sch = design_tabular(4, m, 3, partitions=3, P=2)
+    assert sch.result.load_fraction == Fraction(1, 3) == sch.result.lp_bound
+    assert verify(sch, m, all_horizons=True).ok
+
+
+def test_best_integer_design_beats_the_orbit_restriction():
+    """n = 3, bursty(1, 2, 1), T = 1: with K = 2 the per-orbit integer restriction is stuck at
+    load 1, the best integer design (unreduced ILP) reaches 1/2, and the table verifies."""
+    m = Bursty(3, B=1, W=2, lam=1)
+    assert solve(build_covering_lp(3, m, 1, partitions=2)).load_fraction == 1
+    sch = design_tabular(3, m, 1, partitions=2)
+    assert sch.result.load_fraction == Fraction(1, 2)
+    assert sch.result.lp_bound == Fraction(11, 27) <= Fraction(1, 2)
     assert verify(sch, m, all_horizons=True).ok
 
 
@@ -44,13 +59,13 @@ def test_symmetric_ilp_never_below_unreduced_ilp():
 def test_table_decodes_every_job_on_random_patterns():
     """Independent of the verifier: run the table's partition sets by hand (a partition counts
     when a non-straggler of its set computed it) on sampled admitted patterns."""
-    m = Bursty(4, B=2, W=3, lam=2)
-    sch = design_tabular(4, m, 2, partitions=6)
+    m = Bursty(3, B=2, W=3, lam=1)
+    sch = design_tabular(3, m, 2, partitions=4)
     tab, P, T, K = sch.table, sch.P, sch.T, sch.K
     rng = np.random.default_rng(1)
     for _ in range(20):
         S = m.sample(10, rng=rng)
-        masks = [int(sum(1 << i for i in range(4) if S[i, r])) for r in range(10)]
+        masks = [int(sum(1 << i for i in range(3) if S[i, r])) for r in range(10)]
         full = [0] * P + masks
         for t in range(10 - T):
             got = set()
