@@ -981,6 +981,31 @@ def _chunk_job(prep, args):
     return _eval_chunk(prep, *args)
 
 
+def _check_scheduler(address) -> None:
+    """Refuse a malformed or unreachable scheduler address before any Dask client exists (a
+    client that fails to connect prints a traceback when it is garbage-collected)."""
+    import socket
+
+    if not isinstance(address, str) or not address.strip():
+        raise SGCError(f"scheduler: give an address such as tcp://host:8786 (got {address!r})")
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+
+        proto, loc = parse_address(address)
+        if proto != "tcp":
+            return
+        host, port = parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise SGCError(f"scheduler: {address!r} is not a Dask scheduler address ({exc}); "
+                       "expected tcp://host:port") from None
+    try:
+        with socket.create_connection((host, int(port)), timeout=3.0):
+            pass
+    except (OSError, ValueError) as exc:
+        raise SGCError(f"scheduler: cannot reach the Dask scheduler at {address!r} "
+                       f"({type(exc).__name__}: {exc})") from None
+
+
 def _run_tasks(prep, tasks, args_of, scheduler, progress):
     from tqdm import tqdm
 
@@ -993,6 +1018,7 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
         from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover
         raise SGCError(f"scheduler: dask.distributed is not installed ({exc})") from None
+    _check_scheduler(scheduler)
     try:
         client = Client(scheduler, timeout="3s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
