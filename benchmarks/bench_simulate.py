@@ -1,13 +1,13 @@
-"""Timing of the trace-driven simulator (issue 5 target: whole sweep < 1.5 s).
+"""Timing of the trace-driven simulator.
 
-Sweep: trace ``sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000`` (256 workers x 30 rounds,
-probe load 0), 20 jobs, max delay 10, mu = 1, both policies; single runs of the paper's
-configurations. Run: ``python benchmarks/bench_simulate.py``.
+Targets: whole sweep (20 jobs, T <= 10, both online policies) < 1.5 s; optimal policy for
+M-SGC (1, 2, 27) on a 256 x 30 trace < 5 s; ``sgc reproduce`` over every shipped load-0 trace and
+both slopes well under a minute. Run: ``python benchmarks/bench_simulate.py``.
 """
 
 import time
 
-from sgc_theory.simulate import load_trace, simulate, sweep
+from sgc_theory.simulate import load_trace, reproduce, simulate, sweep
 
 TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 
@@ -36,11 +36,24 @@ def main():
             print(f"    best {sc:9s} {b}")
     for sc, kw in [("nocoding", {}), ("gc", {"s": 15}), ("srsgc", {"B": 2, "W": 3, "lam": 23}),
                    ("msgc", {"B": 1, "W": 2, "lam": 27})]:
-        for pol in ("paper", "minimal"):
-            dt, r = timed(lambda sc=sc, pol=pol, kw=kw: simulate(tr, sc, jobs=20, mu=1.0,
+        for pol in ("paper", "minimal", "optimal"):
+            dt, r = timed(lambda sc=sc, pol=pol, kw=kw: simulate(tr, sc, jobs=26, mu=1.0,
                                                                  policy=pol, **kw))
-            print(f"simulate {sc:8s} {pol:7s}: {dt * 1e3:7.1f} ms  runtime {r.runtime:.3f} s, "
-                  f"{r.rounds} rounds, {r.waits} waits")
+            extra = f", {r.dp_transitions} DP transitions" if pol == "optimal" else ""
+            print(f"simulate {sc:8s} {pol:7s} 26 jobs: {dt * 1e3:7.1f} ms  runtime "
+                  f"{r.runtime:.3f} s, {r.rounds} rounds, {r.waits} waits{extra}")
+    dt, r = timed(lambda: simulate(tr, "msgc", jobs=29, mu=1.0, policy="optimal", B=1, W=2,
+                                   lam=27))
+    print(f"optimal M-SGC (1, 2, 27) on the full 256 x 30 trace (29 jobs): {dt:.3f} s "
+          f"(target < 5 s), exact={r.exact}")
+    dt, out = timed(lambda: reproduce(slopes=("default", "paper")), repeat=1)
+    print(f"reproduce: {len(out['runs'])} runs (7 load-0 traces x 2 slopes) in {dt:.2f} s "
+          "(target well under 60 s)")
+    dt, res = timed(lambda: sweep(tr, jobs=26, max_delay=4, mu=1.0, policy="optimal",
+                                  progress=False), repeat=1)
+    print(f"sweep optimal (26 jobs, T <= 4): {dt:.2f} s")
+    for sc, b in res.best["optimal"].items():
+        print(f"    best {sc:9s} {b}")
 
 
 if __name__ == "__main__":

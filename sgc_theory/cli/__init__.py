@@ -15,7 +15,7 @@ from ..errors import SGCError
 from ._common import emit  # noqa: F401  (re-exported for the command modules)
 
 #: modules of this package that contribute sub-commands (each has ``register(subparsers)``)
-_AREAS = ["demo", "patterns", "gc", "verify", "loads", "design", "simulate", "figures"]
+_AREAS = ["demo", "patterns", "gc", "verify", "loads", "design", "simulate", "traces", "reproduce", "figures"]
 
 
 class _Parser(argparse.ArgumentParser):

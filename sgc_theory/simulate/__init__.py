@@ -1,4 +1,5 @@
-"""Trace-driven runtime simulation (SPEC section 7): real traces, waiting policies, sweeps.
+"""Trace-driven runtime simulation (SPEC section 7): real traces, waiting policies (paper,
+minimal, offline optimal), sweeps, and the paper's experiment replayed on the shipped probes.
 
 >>> from sgc_theory.simulate import load_trace, simulate, sweep
 >>> t = load_trace("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000")
@@ -6,9 +7,11 @@
 (256, 30)
 """
 
-from .runtime import DEFAULT_SLOPE, POLICIES, SCHEMES, SimResult, simulate
+from .reproduce import load0_traces, reproduce
+from .runtime import DEFAULT_SLOPE, PAPER_SLOPE, POLICIES, SCHEMES, SimResult, simulate
 from .sweep import SweepResult, sweep, sweep_choices
-from .traces import Trace, list_traces, load_trace, trace_index
+from .traces import Trace, fit_slope, list_traces, load_trace, trace_families, trace_index
 
-__all__ = ["Trace", "list_traces", "load_trace", "trace_index", "SimResult", "simulate", "SweepResult", "sweep",
-           "sweep_choices", "DEFAULT_SLOPE", "POLICIES", "SCHEMES"]
+__all__ = ["Trace", "list_traces", "load_trace", "trace_index", "trace_families", "fit_slope",
+           "SimResult", "simulate", "SweepResult", "sweep", "sweep_choices", "reproduce",
+           "load0_traces", "DEFAULT_SLOPE", "PAPER_SLOPE", "POLICIES", "SCHEMES"]

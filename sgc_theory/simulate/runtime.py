@@ -3,11 +3,15 @@
 Model of a run
 --------------
 * Delays: the trace ``D`` (workers x rounds, measured at probe load ``L0``) is shifted to the
-  scheme's load ``L``: ``D' = D + (L - L0) * slope``.
+  scheme's load ``L``: ``D' = D + (L - L0) * slope``. The default slope, 1.1218 s per unit of
+  normalized load, is the least-squares fit of mean round time against probe load over the five
+  shipped ``desktop_long`` probes (Canada), see :func:`sgc_theory.simulate.fit_slope`;
+  ``slope="paper"`` uses 2.2013, the value of the paper's experiment (fitted by its authors on
+  probes that are not shipped).
 * Straggler rule: in round ``r`` the threshold is ``theta_r = (1 + mu) * min_i D'[i, r]``; the
   *candidate* stragglers are the workers with ``D'[i, r] > theta_r``.
 * Policies (the scheme's design model decides what is tolerable: GC -> per-round(s),
-  SR-SGC and M-SGC -> bursty(B, W, lam)):
+  SR-SGC and M-SGC -> bursty(B, W, lam); any registered scheme -> its ``design_model``):
 
   - ``paper``: if the candidates, appended to the history of *effective* stragglers, are admitted
     by the model, they become the round's stragglers and the round lasts
@@ -16,37 +20,49 @@ Model of a run
   - ``minimal``: the master waits until the smallest time ``t >= theta_r`` at which the workers
     still running (``D' > t``) form an admitted straggler set; those are the round's stragglers
     and the round lasts ``t`` (``max_i D'`` when nobody is left).
+  - ``optimal``: the offline optimum over every admitted choice of stop times
+    (:mod:`sgc_theory.simulate.optimal`); a lower bound for every master.
 
   No coding always waits for everyone.
 * Rounds: ``J`` jobs with delay ``T`` use at most ``J + T`` trace rounds. The effective pattern is
-  handed to the scheme's ``decode_rounds``; every job must be decoded by its deadline (a failure
-  is a bug and raises ``AssertionError``). The run ends with the round that decodes the last job:
-  ``rounds = last decode round + 1`` and ``runtime = sum(round_times)`` over those rounds (no
-  coding: ``rounds = J``).
+  handed to the scheme's ``decode_rounds``; every job must be decoded by its deadline (for a
+  scheme proven to decode its design model a failure is a bug and raises ``AssertionError``;
+  otherwise it is reported as an :class:`SGCError`). The run ends with the round that decodes the
+  last job: ``rounds = last decode round + 1`` and ``runtime = sum(round_times)`` over those
+  rounds (no coding: ``rounds = J``).
 * ``waits`` counts the rounds in which the master waited for the slowest worker although some
-  workers were past the threshold (no coding: every round with a candidate straggler; paper: every
-  round the model rejected; minimal: the rounds where no straggler set short of "nobody" was
-  admitted). Partial waits of the minimal policy are counted in ``partial_waits``.
+  workers were past the threshold; ``partial_waits`` the rounds in which it waited for some but
+  not all of them.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import SGCError, check_int
+from ..schemes import SCHEMES as _REGISTRY
+from .optimal import BudgetError
 from .traces import Trace, load_trace
 
-__all__ = ["SimResult", "simulate", "SCHEMES", "POLICIES", "DEFAULT_SLOPE", "scheme_params",
-           "resolve_probe_load", "as_trace"]
+__all__ = ["SimResult", "simulate", "SCHEMES", "POLICIES", "DEFAULT_SLOPE", "PAPER_SLOPE",
+           "scheme_params", "param_names", "resolve_probe_load", "resolve_slope", "as_trace",
+           "DEFAULT_MAX_CELLS"]
 
-#: seconds per unit of normalized load (linear fit of the ``desktop_long`` probes, Canada)
+#: seconds per unit of normalized load: least-squares fit of mean delay against probe load over
+#: the five shipped ``desktop_long`` probes (Canada); ``fit_slope("desktop_long")`` recomputes it
 DEFAULT_SLOPE = 1.1218
-SCHEMES = ("nocoding", "gc", "srsgc", "msgc")
-POLICIES = ("paper", "minimal")
-_PARAMS = {"nocoding": (), "gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam")}
+#: the slope of the paper's experiment (fitted by its authors on probes that are not shipped)
+PAPER_SLOPE = 2.2013
+#: ``nocoding`` followed by every scheme registered in :data:`sgc_theory.schemes.SCHEMES`
+SCHEMES = ("nocoding",) + tuple(_REGISTRY)
+POLICIES = ("paper", "minimal", "optimal")
+#: default budget of the paper/minimal simulators, in trace cells (workers x rounds)
+DEFAULT_MAX_CELLS = 20_000_000
 
 
 @dataclass
@@ -70,7 +86,13 @@ class SimResult:
     decode_rounds : list or None
         round at whose end each job was decoded (``None`` for no coding).
     partial_waits : int
-        rounds (minimal policy) where the master waited for some but not all stragglers.
+        rounds where the master waited for some but not all candidate stragglers.
+    exact : bool
+        ``optimal`` policy: the runtime is the proven optimum (always, except on the generic path
+        of :mod:`sgc_theory.simulate.optimal` when the cheapest end could not be confirmed).
+    lower_bound : float or None
+        ``optimal`` policy: a proven lower bound on every master's runtime (``== runtime`` when
+        ``exact``).
     """
 
     runtime: float
@@ -86,6 +108,9 @@ class SimResult:
     decode_rounds: list | None = None
     partial_waits: int = 0
     thresholds: list = field(default_factory=list)
+    exact: bool = True
+    lower_bound: float | None = None
+    dp_transitions: int = 0
 
     def job_times(self) -> list[float]:
         """Wall-clock time at which each job is decoded (end of its decode round); with no
@@ -95,22 +120,42 @@ class SimResult:
         return [float(ends[d]) for d in dec]
 
     def to_json(self) -> dict:
-        """The CLI's JSON payload."""
-        return {"runtime": float(self.runtime), "round_times": [float(x) for x in self.round_times],
-                "waits": int(self.waits), "rounds": int(self.rounds)}
+        """The CLI's JSON payload (finite numbers only)."""
+        out = {"runtime": float(self.runtime),
+               "round_times": [float(x) for x in self.round_times],
+               "waits": int(self.waits), "rounds": int(self.rounds),
+               "partial_waits": int(self.partial_waits), "scheme": self.scheme,
+               "params": dict(self.params), "load": float(self.load), "T": int(self.T),
+               "policy": self.policy}
+        if self.policy == "optimal":
+            out["exact"] = bool(self.exact)
+            out["lower_bound"] = float(self.lower_bound)
+        return out
 
 
+# --------------------------------------------------------------------------------------------
+# argument checking
+# --------------------------------------------------------------------------------------------
 def as_trace(trace) -> Trace:
     """A :class:`Trace` from a Trace, a shipped name, a CSV path or a ``(workers, rounds)`` array."""
     if isinstance(trace, Trace):
         return trace
-    if isinstance(trace, np.ndarray) or isinstance(trace, (list, tuple)):
-        D = np.asarray(trace, dtype=float)
+    if isinstance(trace, (np.ndarray, list, tuple)):
+        try:
+            D = np.asarray(trace, dtype=float)
+        except (TypeError, ValueError) as exc:
+            kind = "ragged (rows of different lengths)" if "inhomogeneous" in str(exc) \
+                else "not numeric"
+            raise SGCError(f"trace array must be a 2-D (workers, rounds) array of numbers; it is "
+                           f"{kind}") from None
         if D.ndim != 2 or D.size == 0:
             raise SGCError(f"trace array must be a non-empty 2-D (workers, rounds) array "
                            f"(got shape {D.shape})")
-        if not np.isfinite(D).all() or (D < 0).any():
-            raise SGCError("trace array must hold finite, non-negative delays")
+        bad = np.argwhere(~np.isfinite(D) | (D < 0))
+        if bad.size:
+            i, r = (int(x) for x in bad[0])
+            raise SGCError(f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {D[i, r]!r}; "
+                           "delays must be finite and >= 0")
         return Trace(delays=D, name="<array>", source="<array>")
     return load_trace(trace)
 
@@ -122,11 +167,28 @@ def resolve_probe_load(trace: Trace, probe_load) -> float:
     return float(trace.probe_load) if trace.probe_load is not None else 0.0
 
 
+def resolve_slope(slope) -> float:
+    """``None``/``"default"`` -> 1.1218, ``"paper"`` -> 2.2013, else a finite number."""
+    if slope is None:
+        return DEFAULT_SLOPE
+    if isinstance(slope, str):
+        key = slope.strip().lower()
+        if key == "paper":
+            return PAPER_SLOPE
+        if key == "default":
+            return DEFAULT_SLOPE
+        try:
+            return _check_float("slope", float(key))
+        except ValueError:
+            raise SGCError(f"slope must be a number, 'paper' (2.2013) or 'default' (1.1218) "
+                           f"(got {slope!r})") from None
+    return _check_float("slope", slope)
+
+
 def _check_float(name, value, minimum=None):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise SGCError(f"{name} must be a number (got {value!r})") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SGCError(f"{name} must be a number (got {value!r})")
+    v = float(value)
     if not math.isfinite(v):
         raise SGCError(f"{name} must be finite (got {name}={value!r})")
     if minimum is not None and v < minimum:
@@ -134,11 +196,30 @@ def _check_float(name, value, minimum=None):
     return v
 
 
+def _registry():
+    from ..schemes import SCHEMES as registry  # another area of the package
+
+    return registry
+
+
+def param_names(scheme: str) -> tuple:
+    """Parameter names of a scheme: ``()`` for no coding, else the registered class's required
+    constructor arguments after ``n`` (GC: ``s``; SR-SGC, M-SGC: ``B, W, lam``)."""
+    if scheme == "nocoding":
+        return ()
+    reg = _registry()
+    if not isinstance(scheme, str) or scheme not in reg:
+        raise SGCError(f"scheme must be one of {', '.join(('nocoding',) + tuple(reg))} "
+                       f"(got {scheme!r})")
+    sig = inspect.signature(reg[scheme].__init__)
+    return tuple(p.name for p in list(sig.parameters.values())[2:]
+                 if p.default is inspect.Parameter.empty
+                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
 def scheme_params(scheme: str, **given) -> dict:
     """Validate that exactly the parameters of ``scheme`` are given; return them as ints."""
-    if scheme not in _PARAMS:
-        raise SGCError(f"scheme must be one of {', '.join(SCHEMES)} (got {scheme!r})")
-    need = _PARAMS[scheme]
+    need = param_names(scheme)
     missing = [p for p in need if given.get(p) is None]
     extra = [p for p, v in given.items() if v is not None and p not in need]
     if missing:
@@ -160,11 +241,12 @@ def guaranteed(scheme: str, params: dict) -> bool:
     """Is ``scheme`` proven to decode every pattern of its design model (SPEC section 4)?
 
     GC and M-SGC (``B <= W - 1``): yes. SR-SGC: the paper states it for ``B`` dividing ``W - 1``;
-    other ``(B, W)`` can miss deadlines on admitted patterns.
+    other ``(B, W)`` can miss deadlines on admitted patterns. Other registered schemes: not
+    assumed (a missed deadline is reported, not treated as a bug).
     """
     if scheme == "srsgc":
         return (params["W"] - 1) % params["B"] == 0
-    return True
+    return scheme in ("gc", "msgc")
 
 
 def decode_failure(scheme: str, params: dict, dec, T: int):
@@ -193,12 +275,36 @@ def _mask(bools: np.ndarray) -> int:
     return m
 
 
-def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, label="trace"):
-    """``D + (load - probe_load) * slope``; non-positive results are an error."""
-    Dp = D + (load - probe_load) * slope
-    if Dp.size and Dp.min() <= 0:
+def locate(trace: Trace, i: int, r: int) -> str:
+    """Where entry (worker ``i``, round ``r``) of a trace lives, for error messages."""
+    if trace.source in (None, "<array>"):
+        return f"trace array entry [{i}, {r}] (worker {i}, round {r})"
+    header = int(trace.meta.get("header_lines", 1)) if trace.meta else 1
+    return (f"trace file {trace.source}: line {r + 1 + header}, column {i + 1} "
+            f"(worker {i}, round {r})")
+
+
+def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, label="trace",
+                   mu: float = 0.0, trace: Trace | None = None):
+    """``D + (load - probe_load) * slope``, refused unless every value is positive and small
+    enough that thresholds ``(1 + mu) x`` and sums over all rounds stay finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        Dp = D + (load - probe_load) * slope
+    if not Dp.size:
+        return Dp
+    limit = sys.float_info.max / ((1.0 + mu) * max(1, Dp.shape[1]) * 4.0)
+    bad = ~np.isfinite(Dp) | (Dp > limit)
+    if bad.any():
+        i, r = (int(x) for x in np.argwhere(bad)[0])
+        where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"
+        raise SGCError(f"{where}: delay {D[i, r]!r} shifted to load {load:.6g} "
+                       f"(probe_load={probe_load:g}, slope={slope:g}) is {Dp[i, r]!r}, beyond "
+                       f"{limit:.3g} s (round times and their sums must stay finite)")
+    if Dp.min() <= 0:
+        i, r = (int(x) for x in np.unravel_index(int(np.argmin(Dp)), Dp.shape))
+        where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"
         raise SGCError(
-            f"{label}: delays shifted to load {load:.6g} (probe_load={probe_load:g}, "
+            f"{where}: delays shifted to load {load:.6g} (probe_load={probe_load:g}, "
             f"slope={slope:g}) become non-positive (min {Dp.min():.4g} s); use a trace measured "
             "at a smaller probe load, or a smaller --slope")
     return Dp
@@ -207,15 +313,19 @@ def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, 
 def check_run_args(jobs, mu, policy, slope):
     jobs = check_int("jobs", jobs, minimum=1)
     mu = _check_float("mu", mu, minimum=0.0)
-    if policy not in POLICIES:
+    if not isinstance(policy, str) or policy not in POLICIES:
         raise SGCError(f"policy must be one of {', '.join(POLICIES)} (got {policy!r})")
-    slope = DEFAULT_SLOPE if slope is None else _check_float("slope", slope)
+    slope = resolve_slope(slope)
     return jobs, mu, policy, slope
 
 
+# --------------------------------------------------------------------------------------------
+# the simulator
+# --------------------------------------------------------------------------------------------
 def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
-             slope: float | None = None, probe_load: float | None = None,
-             s=None, B=None, W=None, lam=None, scheme_obj=None) -> SimResult:
+             slope=None, probe_load: float | None = None,
+             s=None, B=None, W=None, lam=None, scheme_obj=None, max_work: int | None = None,
+             progress: bool = False) -> SimResult:
     """Simulate ``jobs`` jobs of ``scheme`` on a delay trace (one configuration, one policy).
 
     A straightforward round-by-round loop that asks the scheme's design model
@@ -225,24 +335,37 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
     Parameters
     ----------
     trace : Trace, shipped trace name, CSV path or ``(workers, rounds)`` array
-    scheme : ``"nocoding" | "gc" | "srsgc" | "msgc"``
+    scheme : ``"nocoding"`` or a registered scheme (``"gc"``, ``"srsgc"``, ``"msgc"``, ...)
     jobs, mu : number of jobs ``J >= 1`` and straggler slack ``mu >= 0``
-    policy : ``"paper"`` or ``"minimal"``
-    slope, probe_load : delay model ``D + (L - L0) * slope`` (defaults 1.1218 and the trace's
-        probe load, 0 if unknown)
+    policy : ``"paper"``, ``"minimal"`` or ``"optimal"``
+    slope, probe_load : delay model ``D + (L - L0) * slope`` (defaults 1.1218 -- ``"paper"`` for
+        2.2013 -- and the trace's probe load, 0 if unknown)
     s, B, W, lam : the scheme's parameters (GC: ``s``; SR-SGC, M-SGC: ``B, W, lam``)
+    max_work : budget; ``optimal``: dynamic-programming transitions (default 3,000,000);
+        ``paper``/``minimal``: trace cells ``workers x rounds`` (default 20,000,000)
 
     Examples
     --------
     >>> D = [[1.0, 1.0], [1.0, 5.0]]          # worker 1 is slow in round 1
     >>> simulate(D, "nocoding", jobs=2, mu=1.0, slope=0.0).round_times
     [1.0, 5.0]
+    >>> D = [[1.0, 1.0, 1.0], [4.0, 100.0, 1.0], [5.0, 1.0, 1.0]]
+    >>> [simulate(D, "msgc", jobs=2, mu=1.0, slope=0.0, policy=p, B=1, W=2, lam=1).runtime
+    ...  for p in ("paper", "minimal", "optimal")]
+    [8.0, 105.0, 8.0]
     """
+    from .optimal import DEFAULT_MAX_WORK
+
     tr = as_trace(trace)
     jobs, mu, policy, slope = check_run_args(jobs, mu, policy, slope)
-    params = scheme_params(scheme, s=s, B=B, W=W, lam=lam)
+    if scheme_obj is None:
+        params = scheme_params(scheme, s=s, B=B, W=W, lam=lam)
+    else:
+        params = {p: getattr(scheme_obj, p) for p in param_names(scheme)}
     L0 = resolve_probe_load(tr, probe_load)
     n = tr.n
+    if max_work is not None:
+        max_work = check_int("max_work", max_work, minimum=1)
     if scheme == "nocoding":
         from ..bounds import nocoding_load
 
@@ -250,33 +373,81 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
         load = float(nocoding_load(n))
     else:
         sch = scheme_obj if scheme_obj is not None else _make(scheme, n, params)
+        if sch.n != n:
+            raise SGCError(f"scheme_obj has n={sch.n} workers but the trace has {n}")
         model = sch.design_model
         T = int(sch.T)
         load = float(sch.load)
     R = jobs + T
+    label = f"trace {tr.source or tr.name}"
     tr.require_rounds(R, f"{jobs} jobs with delay T={T} need jobs + T rounds")
-    D = shifted_delays(tr.delays[:, :R], load, L0, slope, label=f"trace {tr.source or tr.name}")
+    if policy != "optimal" or sch is None:
+        budget = DEFAULT_MAX_CELLS if max_work is None else max_work
+        if n * R > budget:
+            raise BudgetError(f"{label}: simulating {R} rounds of {n} workers is {n * R:,} trace "
+                           f"cells, beyond the budget max_work={budget:,}; raise it (--max-work) "
+                           "or use fewer jobs")
+    D = shifted_delays(tr.delays[:, :R], load, L0, slope, label=label, mu=mu, trace=tr)
+    thresholds = [float(x) for x in (1.0 + mu) * D.min(axis=0)]
 
+    exact, lower = True, None
+    transitions = 0
+    if sch is None:
+        pattern = np.zeros((n, R), dtype=bool)
+        times = [float(x) for x in D.max(axis=0)]
+    elif policy == "optimal":
+        out = _optimal(D, mu, sch, scheme, params, jobs, T, label,
+                       DEFAULT_MAX_WORK if max_work is None else max_work, progress,
+                       tr, slope, L0)
+        pattern, times, exact, lower, transitions = out
+    else:
+        pattern, times = _online(D, mu, model, policy)
+
+    if sch is None:
+        rounds, dec = jobs, None
+    else:
+        dec = decode_rounds(sch, pattern, jobs)
+        msg = decode_failure(scheme, params, dec, T)
+        if msg is not None:
+            raise SGCError(f"{label}: {msg}" + ("; SR-SGC is only guaranteed for B dividing "
+                                                 "W - 1" if scheme == "srsgc" else ""))
+        rounds = max(dec) + 1
+    times = times[:rounds]
+    cand_all = D[:, :rounds] > (1.0 + mu) * D[:, :rounds].min(axis=0)
+    eff_all = pattern[:, :rounds]
+    if model is None:
+        waits, partial = int(cand_all.any(axis=0).sum()), 0
+    else:
+        waits = int((cand_all.any(axis=0) & ~eff_all.any(axis=0)).sum())
+        partial = int((eff_all.any(axis=0)
+                       & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
+    runtime = math.fsum(times)
+    if policy == "optimal":
+        lower = runtime if exact else lower
+    return SimResult(runtime=runtime, round_times=times, waits=waits, rounds=rounds,
+                     pattern=pattern[:, :rounds], params=params, load=load, scheme=scheme,
+                     policy=policy, T=T, decode_rounds=dec, partial_waits=partial,
+                     thresholds=thresholds[:rounds], exact=exact,
+                     lower_bound=(runtime if policy == "optimal" and sch is None else lower),
+                     dp_transitions=transitions)
+
+
+def _online(D, mu, model, policy):
+    """Effective pattern and round times of the paper / minimal policy."""
+    n, R = D.shape
     pattern = np.zeros((n, R), dtype=bool)
-    times, thresholds = [], []
-    waits = partial = 0
-    state = model.initial_state() if model is not None else None
+    times = []
+    state = model.initial_state()
     for r in range(R):
         d = D[:, r]
         thr = (1.0 + mu) * d.min()
         mx = d.max()
         cand = d > thr
-        thresholds.append(float(thr))
-        if model is None:
-            times.append(float(mx))
-            waits += bool(cand.any())
-            continue
         if policy == "paper":
             if model.allows(state, _mask(cand)):
                 eff, t = cand, (thr if cand.any() else mx)
             else:
                 eff, t = np.zeros(n, dtype=bool), mx
-                waits += 1
         else:  # minimal: smallest time whose remaining workers are admitted
             eff, t = None, mx
             for t_try in [thr] + sorted(set(d[cand].tolist())):
@@ -286,35 +457,55 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
                     break
             if eff is None:  # cannot happen: nobody left is always admitted
                 raise AssertionError("empty straggler set rejected by the model")
-            if cand.any() and not eff.any():
-                waits += 1
-            elif eff.sum() < cand.sum():
-                partial += 1
         pattern[:, r] = eff
         times.append(float(t))
         state = model.advance(state, _mask(eff))
+    return pattern, times
 
-    if sch is None:
-        rounds, dec = jobs, None
-    else:
-        dec = decode_rounds(sch, pattern, jobs)
-        msg = decode_failure(scheme, params, dec, T)
-        if msg is not None:
-            raise SGCError(f"trace {tr.source or tr.name}: {msg}; SR-SGC is only guaranteed "
-                           "for B dividing W - 1")
-        rounds = max(dec) + 1
-    times = times[:rounds]
-    # recount waits on the rounds actually simulated
-    if rounds < R:
-        cand_all = D[:, :rounds] > (1.0 + mu) * D[:, :rounds].min(axis=0)
-        eff_all = pattern[:, :rounds]
-        if model is None:
-            waits = int(cand_all.any(axis=0).sum())
-        else:
-            waits = int((cand_all.any(axis=0) & ~eff_all.any(axis=0)).sum())
-            partial = int((eff_all.any(axis=0)
-                           & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
-    return SimResult(runtime=math.fsum(times), round_times=times, waits=int(waits), rounds=rounds,
-                     pattern=pattern[:, :rounds], params=params, load=load, scheme=scheme,
-                     policy=policy, T=T, decode_rounds=dec, partial_waits=int(partial),
-                     thresholds=thresholds[:rounds])
+
+def _optimal(D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr, slope, L0):
+    """Pattern, round times, exactness, lower bound and work of the offline optimum."""
+    from .optimal import cuts_pattern, cuts_times, optimal_path
+
+    res = optimal_path(D, mu, sch, jobs, max_work=max_work, label=label, progress=progress)
+    if res.exact:
+        P = cuts_pattern(D[:, :res.end + 1], res.cuts)
+        P = np.concatenate([P, np.zeros((D.shape[0], D.shape[1] - P.shape[1]), bool)], axis=1)
+        dec = decode_rounds(sch, P, jobs)
+        if decode_failure(scheme, params, dec, T) is not None or max(dec) != res.end:
+            raise AssertionError(f"bug: the optimal path of {scheme} {params} ends in round "
+                                 f"{res.end} but decode_rounds gives {dec}")
+        times = cuts_times(D, mu, res.cuts)
+        return P, times, True, res.cost, res.transitions
+    # generic path: confirm the cheapest end with the scheme's decoder
+    confirmed = None
+    for cost, e, cuts in res.candidates:
+        if confirmed is not None and cost >= confirmed[0]:
+            break
+        P = cuts_pattern(D[:, :e + 1], cuts)
+        P = np.concatenate([P, np.zeros((D.shape[0], D.shape[1] - P.shape[1]), bool)], axis=1)
+        dec = decode_rounds(sch, P, jobs)
+        if any(d is None or d > t + T for t, d in enumerate(dec)) or max(dec) > e:
+            continue
+        times = cuts_times(D, mu, cuts)
+        confirmed = (math.fsum(times[:max(dec) + 1]), P, times)
+    lower = res.candidates[0][0]
+    if confirmed is not None and confirmed[0] <= lower:
+        return confirmed[1], confirmed[2], True, lower, res.transitions
+    # not confirmed: the best valid master we know (paper / minimal are valid masters)
+    best = confirmed
+    for pol in ("paper", "minimal"):
+        try:
+            P, times = _online(D, mu, sch.design_model, pol)
+            dec = decode_rounds(sch, P, jobs)
+            if any(d is None or d > t + T for t, d in enumerate(dec)):
+                continue
+            val = math.fsum(times[:max(dec) + 1])
+            if best is None or val < best[0]:
+                best = (val, P, times)
+        except SGCError:  # pragma: no cover
+            continue
+    if best is None:
+        raise SGCError(f"{label}: {scheme} {params}: no run that decodes every job by its "
+                       "deadline was found (the scheme misses deadlines on admitted patterns)")
+    return best[1], best[2], False, lower, res.transitions

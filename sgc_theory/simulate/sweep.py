@@ -41,8 +41,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import SGCError, check_int
-from .runtime import (POLICIES, _make, as_trace, check_run_args, decode_failure, decode_rounds,
-                      resolve_probe_load)
+from .optimal import BudgetError
+from .runtime import (POLICIES, SCHEMES, _make, as_trace, check_run_args, decode_failure,
+                      decode_rounds, param_names, resolve_probe_load, shifted_delays)
 
 __all__ = ["sweep", "SweepResult", "sweep_choices"]
 
@@ -264,29 +265,54 @@ def _run_bursty(prep: _Prep, B, W, lam, kc, policy):
 # --------------------------------------------------------------------------------------------
 # one chunk of configurations of one scheme
 # --------------------------------------------------------------------------------------------
-def _eval_chunk(prep: _Prep, scheme, P, loads, T, s, shifts, jobs, policy):
-    """Evaluate configurations ``P`` of ``scheme``: returns dict of arrays."""
+def _effective(prep: _Prep, spec, kc, policy):
+    """Effective straggler counts ``(C, R)`` of the configurations of ``spec`` under ``policy``."""
+    kind = spec["kind"]
+    P = spec["P"]
+    if kind == "gc":
+        return _run_perround(prep, spec["s"], kc, policy)
+    if kind in ("srsgc", "msgc"):
+        return _run_bursty(prep, P[:, 0], P[:, 1], P[:, 2], kc, policy)
+    # generic: by the design models
+    mk = spec["mkind"]
+    if mk == "perround":
+        return _run_perround(prep, spec["mpar"][:, 0], kc, policy)
+    if mk == "bursty":
+        mp = spec["mpar"]
+        return _run_bursty(prep, mp[:, 0], mp[:, 1], mp[:, 2], kc, policy)
+    from .runtime import _online
+
+    e = np.zeros_like(kc)
+    for c, obj in enumerate(spec["objs"]):
+        Dc = prep.D + spec["shifts"][c]
+        pat, _ = _online(Dc, prep.mu, obj.design_model, policy)
+        e[c] = pat.sum(axis=0)
+    return e
+
+
+def _eval_chunk(prep: _Prep, spec, jobs, policy):
+    """Evaluate the configurations of one chunk ``spec`` under ``policy``: dict of arrays."""
     R = prep.R
+    kind = spec["kind"]
+    P, T, s, shifts = spec["P"], spec["T"], spec["s"], spec["shifts"]
     C = P.shape[0]
-    if scheme == "nocoding":
-        kc = prep.candidates(shifts)
+    kc = prep.candidates(shifts)
+    if kind == "nocoding":
         mx = prep.desc[0][None, :] + shifts[:, None]
         cs = np.cumsum(mx[:, :jobs], axis=1)
         return {"runtime": cs[:, -1], "rounds": np.full(C, jobs), "e": np.zeros((C, R), np.int64),
                 "waits": (kc[:, :jobs] > 0).sum(axis=1), "failed": np.zeros(C, dtype=bool)}
-    kc = prep.candidates(shifts)
-    if scheme == "gc":
-        e = _run_perround(prep, s, kc, policy)
-    else:
-        e = _run_bursty(prep, P[:, 0], P[:, 1], P[:, 2], kc, policy)
+    e = _effective(prep, spec, kc, policy)
     times = _times(prep, shifts, kc, e)
     last = np.full(C, jobs - 1, dtype=np.int64)
     fallback = np.zeros(C, dtype=bool)
-    if scheme == "msgc":
+    if kind == "msgc":
         full = P[:, 2] >= prep.n
         last = np.where(full, -1, jobs - 1 + T)
         fallback |= full
-    elif scheme == "srsgc":
+    elif kind == "generic":
+        fallback[:] = True
+    elif kind == "srsgc":
         Bv = P[:, 0]
         m = np.zeros((C, jobs), dtype=np.int64)
         idx = np.arange(C)
@@ -302,23 +328,23 @@ def _eval_chunk(prep: _Prep, scheme, P, loads, T, s, shifts, jobs, policy):
             late = m[:, t] > s
             last = np.where(late, np.maximum(last, t + Bv), last)
     failed = np.zeros(C, dtype=bool)
-    if scheme == "srsgc" and fallback.any():
+    if kind == "srsgc" and fallback.any():
         rows = np.flatnonzero(fallback)
         last_x, fail_x = _srsgc_exact(prep, e[rows], s[rows], P[rows, 0], jobs)
         last[rows], failed[rows] = last_x, fail_x
         fallback[:] = False
-    if scheme == "msgc" and fallback.any():
+    if kind == "msgc" and fallback.any():
         for c in np.flatnonzero(fallback):
             lc = _msgc_uncoded_last(prep.pattern(e[c, :jobs + int(T[c])]), int(P[c, 0]),
                                     int(P[c, 1]), jobs)
             failed[c], last[c] = lc is None, (jobs - 1 + int(T[c]) if lc is None else lc)
         fallback[:] = False
     for c in np.flatnonzero(fallback):
-        params = _params(scheme, P[c])
-        sch = _make(scheme, prep.n, params)
+        params = _params(spec, P[c])
+        sch = spec["objs"][c] if kind == "generic" else _make(kind, prep.n, params)
         Tc = int(T[c])
         dec = decode_rounds(sch, prep.pattern(e[c, :jobs + Tc]), jobs)
-        if decode_failure(scheme, params, dec, Tc) is not None:
+        if decode_failure(spec["name"], params, dec, Tc) is not None:
             failed[c] = True
             last[c] = jobs - 1 + Tc
         else:
@@ -329,6 +355,19 @@ def _eval_chunk(prep: _Prep, scheme, P, loads, T, s, shifts, jobs, policy):
     inside = rr <= last[:, None]
     waits = ((kc > 0) & (e == 0) & inside).sum(axis=1)
     return {"runtime": runtime, "rounds": last + 1, "e": e, "waits": waits, "failed": failed}
+
+
+def _lower_bounds(prep: _Prep, spec, jobs):
+    """A lower bound on the optimal policy's runtime of every configuration of ``spec``: in every
+    round the cheapest set any admitted pattern may hold (at most ``lam`` -- the model's cap --
+    slowest workers), summed over the rounds every run needs (``J``; ``J + T`` for M-SGC with a
+    coded part)."""
+    shifts = spec["shifts"]
+    kc = prep.candidates(shifts)
+    e = _run_perround(prep, spec["cap"], kc, "minimal")
+    times = _times(prep, shifts, kc, e)
+    cs = np.cumsum(times, axis=1)
+    return cs[np.arange(len(shifts)), spec["end_min"]]
 
 
 def _sets(prep: _Prep, e_col: np.ndarray, r: int) -> np.ndarray:
@@ -411,12 +450,10 @@ def _msgc_uncoded_last(P: np.ndarray, B: int, W: int, jobs: int):
     return last
 
 
-def _params(scheme, row) -> dict:
-    if scheme == "gc":
-        return {"s": int(row[0])}
-    if scheme in ("srsgc", "msgc"):
-        return {"B": int(row[0]), "W": int(row[1]), "lam": int(row[2])}
-    return {}
+def _params(spec, row) -> dict:
+    names = spec["names"] if isinstance(spec, dict) else {
+        "gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam")}.get(spec, ())
+    return {p: int(v) for p, v in zip(names, row)}
 
 
 def _check_decoded(scheme, params, dec, T):
@@ -437,34 +474,144 @@ class SweepResult:
     best : dict
         ``best[policy][scheme]`` = dict with the parameters, ``load``, ``runtime``, ``rounds``,
         ``waits`` of the fastest configuration (ties: smaller load, then first enumerated), or
-        ``None`` when the scheme has no admissible configuration.
+        ``None`` when the scheme has no admissible configuration. For ``optimal`` also
+        ``exact`` (the best runtime is the proven optimum over all configurations).
     table : list[dict]
         one row per configuration and policy: ``scheme, policy, params, load, T, runtime,
-        rounds, waits``.
+        rounds, waits``. ``optimal`` rows carry ``lower_bound`` and ``upper_bound`` (the better
+        of the paper and minimal policies); ``runtime`` is the optimum where it was computed (or
+        the bounds met) and ``None`` for configurations pruned because their lower bound already
+        exceeds the best optimum found.
     evaluated : int
         number of (configuration, policy) pairs evaluated.
+    skipped : dict
+        scheme -> why some of its configurations were left out (e.g. they cannot exist for the
+        trace's ``n``).
     """
 
     best: dict
     table: list
     evaluated: int
     settings: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
+
+
+#: default budget of the sweep, in configuration-rounds (configurations x rounds)
+DEFAULT_MAX_WORK = 20_000_000
 
 
 def _as_policies(policy):
     pols = (policy,) if isinstance(policy, str) else tuple(policy)
     if not pols:
-        raise SGCError("policy: give at least one of paper, minimal")
+        raise SGCError(f"policy: give at least one of {', '.join(POLICIES)}")
     for p in pols:
-        if p not in POLICIES:
+        if not isinstance(p, str) or p not in POLICIES:
             raise SGCError(f"policy must be one of {', '.join(POLICIES)} (got {p!r})")
-    return pols
+    return tuple(dict.fromkeys(pols))
+
+
+def _builtin_family(sc, n, jobs, max_delay, skipped):
+    P = sweep_choices(n, jobs, max_delay)[sc]
+    if sc == "srsgc" and P.shape[0]:
+        B, W, lam = P[:, 0], P[:, 1], P[:, 2]
+        s = -(-(B * lam) // (W - 1 + B))
+        ok = s < n
+        if not ok.all():
+            skipped[sc] = (f"{int((~ok).sum())} configurations with s = ceil(B lam / (W - 1 + B)) "
+                           f">= n = {n} cannot exist")
+        P = P[ok]
+    if P.shape[0] == 0:
+        return None
+    loads, T, s = _loads_and_delays(sc, n, P)
+    if sc == "gc":
+        cap = P[:, 0]
+    elif sc == "nocoding":
+        cap = np.zeros(1, np.int64)
+    else:
+        cap = P[:, 2]
+    if sc == "msgc":
+        end_min = np.where(P[:, 2] < n, jobs - 1 + T, jobs - 1)
+    else:
+        end_min = np.full(P.shape[0], jobs - 1, np.int64)
+    return {"name": sc, "kind": sc, "P": P, "loads": loads, "T": T, "s": s, "cap": cap,
+            "end_min": end_min, "names": {"gc": ("s",), "nocoding": ()}.get(sc, ("B", "W", "lam"))}
+
+
+def _generic_family(sc, n, jobs, max_delay, skipped):
+    """Every constructible configuration of a registered scheme with delay ``T <= max_delay``.
+
+    ``s``-schemes: ``s = 0 .. n - 1``. ``(B, W, lam)``-schemes: ``1 <= B <= W <= J``,
+    ``1 <= lam <= n``; a ``(B, W)`` pair is kept when the scheme builds at ``lam = 1`` or
+    ``lam = n`` with ``T <= max_delay`` (its delay is assumed not to depend on ``lam``).
+    Configurations the constructor refuses are skipped (and counted in ``skipped``).
+    """
+    from ..models import Bursty, PerRound
+
+    names = param_names(sc)
+    objs, rows, refused = [], [], 0
+
+    def build(params):
+        nonlocal refused
+        try:
+            return _make(sc, n, params)
+        except SGCError:
+            refused += 1
+            return None
+
+    if names == ("s",):
+        grid = [{"s": v} for v in range(n)]
+    elif names == ("B", "W", "lam"):
+        grid = []
+        for W in range(1, jobs + 1):
+            for B in range(1, W + 1):
+                probes = [build({"B": B, "W": W, "lam": x}) for x in sorted({1, n})]
+                if not any(o is not None and int(o.T) <= max_delay for o in probes):
+                    continue
+                grid += [{"B": B, "W": W, "lam": x} for x in range(1, n + 1)]
+    else:
+        skipped[sc] = f"the sweep does not enumerate parameters {', '.join(names)}"
+        return None
+    refused = 0
+    for params in grid:
+        o = build(params)
+        if o is None or int(o.T) > max_delay:
+            continue
+        objs.append(o)
+        rows.append([params[p] for p in names])
+    if refused:
+        skipped[sc] = f"{refused} configurations refused by the {sc} constructor for n = {n}"
+    if not objs:
+        return None
+    P = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(names))
+    models = [o.design_model for o in objs]
+    if all(isinstance(m, PerRound) for m in models):
+        mkind, mpar = "perround", np.array([[m.s] for m in models], np.int64)
+    elif all(isinstance(m, Bursty) for m in models):
+        mkind, mpar = "bursty", np.array([[m.B, m.W, m.lam] for m in models], np.int64)
+    else:
+        mkind, mpar = "other", None
+    T = np.array([int(o.T) for o in objs], np.int64)
+    return {"name": sc, "kind": "generic", "P": P, "loads": np.array([float(o.load) for o in objs]),
+            "T": T, "s": None, "cap": np.array([m.lam for m in models], np.int64),
+            "end_min": np.full(len(objs), jobs - 1, np.int64), "names": names, "objs": objs,
+            "mkind": mkind, "mpar": mpar}
+
+
+def _slice(spec, a, b):
+    out = dict(spec)
+    for key in ("P", "loads", "T", "s", "cap", "end_min", "shifts", "mpar"):
+        if out.get(key) is not None:
+            out[key] = out[key][a:b]
+    if "objs" in out:
+        out["objs"] = out["objs"][a:b]
+    return out
 
 
 def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
-          slope: float | None = None, probe_load: float | None = None,
+          slope=None, probe_load: float | None = None,
           scheduler: str | None = None, progress: bool | None = None,
-          verify_best: bool = True, schemes=("nocoding", "gc", "srsgc", "msgc")) -> SweepResult:
+          verify_best: bool = True, schemes=None, max_work: int | None = None,
+          max_dp_work: int | None = None, _force_generic: bool = False) -> SweepResult:
     """Evaluate every configuration of every scheme on a trace; see the module docstring.
 
     Parameters
@@ -472,11 +619,20 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
     trace : Trace, shipped trace name, CSV path or ``(workers, rounds)`` array
     jobs, max_delay : ``J >= 1`` jobs and the largest delay ``T >= 0`` allowed
     mu : straggler slack (``>= 0``)
-    policy : ``"paper"``, ``"minimal"`` or a sequence of both
+    policy : ``"paper"``, ``"minimal"``, ``"optimal"`` or a sequence of them. ``optimal`` is
+        found by branch and bound: configurations in increasing order of a lower bound, the
+        exact dynamic program (:mod:`sgc_theory.simulate.optimal`) where the bound and the better
+        of the paper/minimal runtimes differ, until the bound exceeds the best optimum.
     slope, probe_load : delay model (see :func:`sgc_theory.simulate.simulate`)
     scheduler : ``None`` (run here) or the address of a running Dask scheduler
-    progress : show a tqdm bar (default: when stderr is a terminal)
+    progress : show a tqdm bar on stderr (default: when stderr is a terminal)
     verify_best : check the best configurations with the schemes' ``decode_rounds``
+    schemes : names to sweep (default: ``nocoding`` and every registered scheme)
+    max_work : budget in configuration-rounds (default 20,000,000)
+    max_dp_work : budget of each optimal dynamic program, in transitions (default 300,000; one
+        scheme's branch and bound spends at most 30 such budgets); a configuration beyond it stays
+        unresolved: its bounds are reported, and the best is marked ``exact=False`` with the
+        least ``lower_bound`` any unresolved configuration could still reach
 
     Examples
     --------
@@ -490,63 +646,96 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
     max_delay = check_int("max_delay", max_delay, minimum=0)
     pols = _as_policies(policy)
     L0 = resolve_probe_load(tr, probe_load)
+    if max_work is not None:
+        max_work = check_int("max_work", max_work, minimum=1)
+    if max_dp_work is not None:
+        max_dp_work = check_int("max_dp_work", max_dp_work, minimum=1)
+    schemes = SCHEMES if schemes is None else schemes
+    if isinstance(schemes, str):
+        schemes = (schemes,)
     for sc in schemes:
-        if sc not in ("nocoding", "gc", "srsgc", "msgc"):
-            raise SGCError(f"schemes: unknown scheme {sc!r}")
+        if not isinstance(sc, str) or sc not in SCHEMES:
+            raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
     n = tr.n
     R = jobs + max_delay
     tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay "
                          "rounds")
-    D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
     label = f"trace {tr.source or tr.name}"
+    # work estimate before building anything large
+    budget = DEFAULT_MAX_WORK if max_work is None else max_work
+    est = R * (1 + n + max_delay * jobs * n + jobs * (max_delay + 1) * n)
+    if est > 20 * budget:
+        raise BudgetError(f"{label}: the sweep of {jobs} jobs, delays <= {max_delay} on {n} workers "
+                       f"is about {est:.3g} configuration-rounds, beyond the budget "
+                       f"max_work={budget:,}; raise it (--max-work) or use fewer jobs / a "
+                       "smaller --max-delay")
+    D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
 
-    choices = sweep_choices(n, jobs, max_delay)
-    work = []  # (scheme, P, loads, T, s, shifts)
-    min_shift = math.inf
+    skipped = {}
+    work = []
     for sc in schemes:
-        P = choices[sc]
-        if P.shape[0] == 0:
-            continue
-        loads, T, s = _loads_and_delays(sc, n, P)
-        shifts = (loads - L0) * slope
-        min_shift = min(min_shift, float(shifts.min()))
-        work.append((sc, P, loads, T, s, shifts))
-    if work and float(D.min(axis=0).min()) + min_shift <= 0:
-        raise SGCError(f"{label}: delays shifted to the smallest load become non-positive "
-                       f"(probe_load={L0:g}, slope={slope:g}); use a trace measured at a smaller "
-                       "probe load, or a smaller --slope")
+        if sc in ("nocoding", "gc", "srsgc", "msgc") and not _force_generic:
+            spec = _builtin_family(sc, n, jobs, max_delay, skipped)
+        elif sc == "nocoding":
+            spec = _builtin_family(sc, n, jobs, max_delay, skipped)
+        else:
+            spec = _generic_family(sc, n, jobs, max_delay, skipped)
+        if spec is not None:
+            spec["shifts"] = (spec["loads"] - L0) * slope
+            work.append(spec)
+    C_total = sum(w["P"].shape[0] for w in work)
+    n_pols = len(set(pols) | ({"paper", "minimal"} if "optimal" in pols else set()))
+    if C_total * R * n_pols > budget:
+        raise BudgetError(f"{label}: the sweep evaluates {C_total:,} configurations x {R} rounds x "
+                       f"{n_pols} policies = {C_total * R * n_pols:,} configuration-rounds, beyond "
+                       f"the budget max_work={budget:,}; raise it (--max-work) or use fewer jobs "
+                       "/ a smaller --max-delay")
+    min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
+    for w in work:  # the extreme loads: every shifted delay positive and finite
+        for c in {int(np.argmin(w["shifts"])), int(np.argmax(w["shifts"]))}:
+            shifted_delays(D, float(w["loads"][c]), L0, slope, label=label, mu=mu, trace=tr)
 
     prep = _Prep(D, mu)
     K = int(prep.candidates(np.array([min_shift])).max()) if work else 0
     prep.build_masks(K)
 
-    tasks = []  # (scheme, slice, policy)
-    for sc, P, loads, T, s, shifts in work:
-        for pol in pols:
-            for a in range(0, P.shape[0], _CHUNK):
-                tasks.append((sc, pol, a, min(a + _CHUNK, P.shape[0])))
-    by_scheme = {w[0]: w for w in work}
+    run_pols = tuple(p for p in POLICIES if p in pols or (p != "optimal" and "optimal" in pols))
+    tasks = []  # (scheme index, policy, a, b)
+    for wi, spec in enumerate(work):
+        for pol in run_pols:
+            if pol == "optimal":
+                continue
+            for a in range(0, spec["P"].shape[0], _CHUNK):
+                tasks.append((wi, pol, a, min(a + _CHUNK, spec["P"].shape[0])))
 
     def args_of(task):
-        sc, pol, a, b = task
-        _, P, loads, T, s, shifts = by_scheme[sc]
-        return (sc, P[a:b], loads[a:b], T[a:b], None if s is None else s[a:b], shifts[a:b],
-                jobs, pol)
+        wi, pol, a, b = task
+        return (_slice(work[wi], a, b), jobs, pol)
 
     if progress is None:
         progress = sys.stderr.isatty()
     results = _run_tasks(prep, tasks, args_of, scheduler, progress)
 
     # assemble
-    table, best = [], {p: {sc: None for sc in schemes} for p in pols}
+    table, best = [], {p: {w["name"]: None for w in work} for p in pols}
+    for sc in schemes:
+        for p in pols:
+            best[p].setdefault(sc, None)
     best_rows = {}
+    per = {}  # (wi, policy) -> arrays over all configurations
     for task, out in zip(tasks, results):
-        sc, pol, a, b = task
-        _, P, loads, T, s, shifts = by_scheme[sc]
+        wi, pol, a, b = task
+        spec = work[wi]
+        acc = per.setdefault((wi, pol), {"runtime": np.full(spec["P"].shape[0], np.nan),
+                                         "e": [None] * spec["P"].shape[0]})
+        acc["runtime"][a:b] = np.where(out["failed"], np.nan, out["runtime"])
         for j in range(b - a):
             c = a + j
-            row = {"scheme": sc, "policy": pol, "params": _params(sc, P[c]),
-                   "load": float(loads[c]), "T": int(T[c]),
+            acc["e"][c] = out["e"][j]
+            if pol not in pols:
+                continue
+            row = {"scheme": spec["name"], "policy": pol, "params": _params(spec, spec["P"][c]),
+                   "load": float(spec["loads"][c]), "T": int(spec["T"][c]),
                    "runtime": float(out["runtime"][j]), "rounds": int(out["rounds"][j]),
                    "waits": int(out["waits"][j]), "decoded": not bool(out["failed"][j])}
             if not row["decoded"]:
@@ -554,13 +743,14 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
             table.append(row)
             if not row["decoded"]:
                 continue
-            key = (pol, sc)
+            key = (pol, spec["name"])
             cur = best_rows.get(key)
             if cur is None or (row["runtime"], row["load"]) < (cur[0]["runtime"], cur[0]["load"]):
-                best_rows[key] = (row, out["e"][j])
-    for (pol, sc), (row, e) in best_rows.items():
-        if verify_best and sc != "nocoding":
-            sch = _make(sc, n, row["params"])
+                best_rows[key] = (row, out["e"][j], wi, c)
+    for (pol, sc), (row, e, wi, c) in best_rows.items():
+        spec = work[wi]
+        if verify_best and spec["kind"] != "nocoding":
+            sch = _scheme_of(spec, c, n)
             dec = decode_rounds(sch, prep.pattern(e[:jobs + row["T"]]), jobs)
             _check_decoded(sc, row["params"], dec, row["T"])
             if max(dec) + 1 != row["rounds"]:
@@ -568,14 +758,252 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
                                      f"{row['params']} but decode_rounds ends at {max(dec)}")
         best[pol][sc] = dict(row["params"], load=row["load"], runtime=row["runtime"],
                              rounds=row["rounds"], waits=row["waits"], T=row["T"])
+    if "optimal" in pols:
+        for wi, spec in enumerate(work):
+            rows, b = _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0,
+                                      max_dp_work, progress)
+            table.extend(rows)
+            best["optimal"][spec["name"]] = b
     return SweepResult(best=best, table=table, evaluated=len(table),
                        settings={"trace": tr.name, "jobs": jobs, "max_delay": max_delay,
                                  "mu": mu, "policies": pols, "slope": slope,
-                                 "probe_load": L0})
+                                 "probe_load": L0},
+                       skipped=skipped)
+
+
+def _scheme_of(spec, c, n):
+    if spec["kind"] == "generic":
+        return spec["objs"][c]
+    return _make(spec["kind"], n, _params(spec, spec["P"][c]))
+
+
+_LAM_GRID = (1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 128,
+             160, 192, 256)
+
+
+def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
+    """Stronger lower bounds for the configurations ``idx`` of a bursty-designed family.
+
+    Bursty(B, W, lam) patterns (W >= 2) are also patterns of the two-round window model
+    ``R_lam`` = bursty(1, 2, lam) for ``B = 1`` and bursty(2, 2, lam) (at most ``lam`` distinct
+    stragglers in any two consecutive rounds) for ``B >= 2``; a larger ``lam`` only relaxes it
+    further. So the least cost of an ``R_g`` pattern (``g >= lam`` on a fixed grid) over the
+    rounds every run needs, at the family's smallest load shift ``a``, plus ``rounds x (shift -
+    a)`` (a path at a larger shift maps to one at shift ``a`` with the same sets, each round
+    ``shift - a`` shorter), bounds the configuration's optimum from below.
+    """
+    from ..models import Bursty
+    from .optimal import BudgetError, relaxed_prefix
+
+    n = prep.n
+    if spec["kind"] in ("srsgc", "msgc"):
+        Bm, Wm, lm = spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
+    elif spec["kind"] == "generic" and spec.get("mkind") == "bursty":
+        Bm, Wm, lm = (spec["mpar"][:, j] for j in range(3))
+    else:
+        return {}
+    ref = float(spec["shifts"].min())
+    Dref = prep.D + ref
+    Rmax = int(spec["end_min"].max()) + 1
+    cache = {}
+    out = {}
+    for c in idx:
+        if Wm[c] < 2:
+            continue
+        rb = 1 if Bm[c] == 1 else 2
+        g = next((x for x in _LAM_GRID if x >= lm[c]), n)
+        g = min(g, n)
+        key = (rb, g)
+        if key not in cache:
+            try:
+                cache[key] = relaxed_prefix(Dref, prep.mu, Bursty(n, rb, 2, g), Rmax,
+                                            max_work=max_dp_work)
+            except BudgetError:
+                cache[key] = None
+        pref = cache[key]
+        if pref is None:
+            continue
+        e = int(spec["end_min"][c])
+        out[c] = pref[e] + (e + 1) * (float(spec["shifts"][c]) - ref)
+    return out
+
+
+def _block_bounds(prep, spec, idx):
+    """Lower bounds from disjoint blocks of ``W`` rounds (bursty-designed families).
+
+    In every window of ``W`` rounds of a bursty(B, W, lam) pattern, sets of rounds at least
+    ``B`` apart are disjoint, so for each residue class modulo ``B`` inside a block of ``W``
+    consecutive rounds the set sizes add up to at most ``lam``. Dropping every other constraint
+    leaves independent knapsacks (per class: choose a cut-off per round, total size ``<= lam``,
+    least total time), solved for every ``lam`` at once at the group's smallest load shift ``a``;
+    a configuration at shift ``x`` adds ``rounds x (x - a)`` (see :func:`_relaxed_bounds`).
+    """
+    from .optimal import round_options
+
+    if spec["kind"] in ("srsgc", "msgc"):
+        Bm, Wm, lm = spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
+    elif spec["kind"] == "generic" and spec.get("mkind") == "bursty":
+        Bm, Wm, lm = (spec["mpar"][:, j] for j in range(3))
+    else:
+        return {}
+    n = prep.n
+    out = {}
+    groups = {}
+    for c in idx:
+        groups.setdefault((int(Bm[c]), int(Wm[c]), int(spec["end_min"][c])), []).append(c)
+    for (B, W, e), cs in groups.items():
+        ref = float(min(spec["shifts"][c] for c in cs))
+        L = int(max(lm[c] for c in cs))
+        opts = [round_options(prep.D[:, r] + ref, prep.mu, L) for r in range(e + 1)]
+        total = np.zeros(L + 1)
+        for start in range(0, e + 1, W):
+            for rho in range(B):
+                f = np.zeros(L + 1)
+                for r in range(start + rho, min(start + W, e + 1), B):
+                    g = np.full(L + 1, np.inf)
+                    for k, t in zip(opts[r].cuts, opts[r].times):
+                        if k <= L:
+                            np.minimum(g[k:], f[:L + 1 - k] + t, out=g[k:])
+                    f = g
+                total += f
+        for c in cs:
+            out[c] = float(total[lm[c]]) + (e + 1) * (float(spec["shifts"][c]) - ref)
+    return out
+
+
+#: per-configuration budget of the optimal dynamic programs inside a sweep, and how many such
+#: budgets the whole branch and bound of one scheme may spend
+_SWEEP_DP_WORK = 300_000
+_SWEEP_DP_RUNS = 30
+
+
+def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress):
+    """Branch and bound for the optimal policy over one scheme's configurations."""
+    from .optimal import BudgetError, optimal_path
+    from .runtime import simulate
+
+    max_dp_work = _SWEEP_DP_WORK if max_dp_work is None else max_dp_work
+    total_budget = _SWEEP_DP_RUNS * max_dp_work
+    spent = 0
+    C = spec["P"].shape[0]
+    name = spec["name"]
+    if spec["kind"] == "nocoding":
+        rt = float(per[(wi, "paper")]["runtime"][0])
+        row = {"scheme": name, "policy": "optimal", "params": {}, "load": float(spec["loads"][0]),
+               "T": 0, "runtime": rt, "lower_bound": rt, "upper_bound": rt, "exact": True}
+        return [row], {"load": row["load"], "runtime": rt, "T": 0, "exact": True}
+    ub = np.fmin(per[(wi, "paper")]["runtime"], per[(wi, "minimal")]["runtime"])
+    lower = _lower_bounds(prep, spec, jobs)
+    value = np.full(C, np.nan)
+    exact = np.zeros(C, dtype=bool)
+    tol = 1 + 1e-12
+    incumbent = float(np.nanmin(ub)) if np.isfinite(ub).any() else math.inf
+    live = np.flatnonzero(lower <= incumbent * tol)
+    for c, v in _block_bounds(prep, spec, live).items():
+        lower[c] = max(lower[c], v)
+    live = np.flatnonzero(lower <= incumbent * tol)
+    for c, v in _relaxed_bounds(prep, spec, jobs, live, max_dp_work).items():
+        lower[c] = max(lower[c], v)
+    order = sorted(live, key=lambda c: (lower[c], spec["loads"][c], c))
+    if np.isfinite(ub).any():  # the best online configuration first: a real incumbent early
+        first = int(np.nanargmin(ub))
+        order = [first] + [c for c in order if c != first]
+    best = None
+    unresolved = False
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(order), desc=f"optimal {name}", unit="config", disable=not progress)
+    for c in order:
+        bar.update(1)
+        if lower[c] > incumbent * tol:
+            continue
+        if np.isfinite(ub[c]) and ub[c] <= lower[c] * tol:
+            value[c], exact[c] = ub[c], True  # a valid master attains the lower bound
+        elif spent >= total_budget:
+            unresolved = True
+            continue
+        else:
+            sch = _scheme_of(spec, c, prep.n)
+            Rc = jobs + int(spec["T"][c])
+            try:
+                path = optimal_path(prep.D[:, :Rc] + spec["shifts"][c], mu, sch, jobs,
+                                    max_work=max_dp_work)
+                spent += path.transitions
+                if path.exact:  # decoding is part of the dynamic program
+                    val, ex, lo = path.cost, True, path.cost
+                else:  # generic scheme: confirm with its decoder (see simulate)
+                    r = simulate(tr, name, jobs=jobs, mu=mu, policy="optimal", slope=slope,
+                                 probe_load=L0, scheme_obj=sch, max_work=max_dp_work)
+                    val, ex, lo = r.runtime, r.exact, r.lower_bound
+            except BudgetError:
+                spent += max_dp_work
+                unresolved = True
+                continue
+            except SGCError:
+                continue  # no run of this configuration decodes every job in time
+            value[c], exact[c], lower[c] = val, ex, max(lower[c], lo)
+        incumbent = min(incumbent, float(value[c]))
+        if exact[c]:
+            key = (value[c], spec["loads"][c])
+            if best is None or key < (best[0], best[1]):
+                best = (float(value[c]), float(spec["loads"][c]), int(c))
+        else:
+            unresolved = True
+    bar.close()
+    rows = []
+    for c in range(C):
+        rows.append({"scheme": name, "policy": "optimal", "params": _params(spec, spec["P"][c]),
+                     "load": float(spec["loads"][c]), "T": int(spec["T"][c]),
+                     "runtime": float(value[c]) if np.isfinite(value[c]) else None,
+                     "lower_bound": float(lower[c]),
+                     "upper_bound": float(ub[c]) if np.isfinite(ub[c]) else None,
+                     "exact": bool(exact[c])})
+    if best is None:  # nothing proven: report the best known run (a valid master) and bounds
+        known = np.where(np.isfinite(value), value, ub)
+        if not np.isfinite(known).any():
+            return rows, None
+        c = int(np.nanargmin(known))
+        lb_all = min(float(lower[j]) for j in order) if order else float(known[c])
+        return rows, dict(_params(spec, spec["P"][c]), load=float(spec["loads"][c]),
+                          runtime=float(known[c]), T=int(spec["T"][c]), exact=False,
+                          lower_bound=lb_all,
+                          unresolved=int(sum(1 for j in order if not exact[j])))
+    c = best[2]
+    open_ = [lower[j] for j in order if not exact[j] and np.isfinite(lower[j])]
+    lb_best = min([best[0]] + open_)
+    b = dict(_params(spec, spec["P"][c]), load=best[1], runtime=best[0], T=int(spec["T"][c]),
+             exact=bool(lb_best >= best[0] * (1 - 1e-12)), lower_bound=float(lb_best),
+             unresolved=int(sum(1 for j in order if not exact[j] and lower[j] < best[0])))
+    return rows, b
 
 
 def _chunk_job(prep, args):
-    return _eval_chunk(prep, *args[:7], args[7])
+    return _eval_chunk(prep, *args)
+
+
+def _check_scheduler(address) -> None:
+    """Refuse a malformed or unreachable scheduler address before any Dask client exists (a
+    client that fails to connect prints a traceback when it is garbage-collected)."""
+    import socket
+
+    if not isinstance(address, str) or not address.strip():
+        raise SGCError(f"scheduler: give an address such as tcp://host:8786 (got {address!r})")
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+
+        proto, loc = parse_address(address)
+        if proto != "tcp":
+            return
+        host, port = parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise SGCError(f"scheduler: {address!r} is not a Dask scheduler address ({exc}); "
+                       "expected tcp://host:port") from None
+    try:
+        with socket.create_connection((host, int(port)), timeout=3.0):
+            pass
+    except (OSError, ValueError) as exc:
+        raise SGCError(f"scheduler: cannot reach the Dask scheduler at {address!r} "
+                       f"({type(exc).__name__}: {exc})") from None
 
 
 def _run_tasks(prep, tasks, args_of, scheduler, progress):
@@ -590,6 +1018,7 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
         from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover
         raise SGCError(f"scheduler: dask.distributed is not installed ({exc})") from None
+    _check_scheduler(scheduler)
     try:
         client = Client(scheduler, timeout="3s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

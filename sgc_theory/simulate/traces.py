@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import SGCError
 
-__all__ = ["Trace", "list_traces", "load_trace", "trace_index"]
+__all__ = ["Trace", "list_traces", "load_trace", "trace_index", "trace_families", "fit_slope"]
 
 _DATA_PACKAGE = "sgc_theory.data"
 _DATA_FOLDER = "aws_lambda"
@@ -106,10 +106,11 @@ def _resolve_shipped(name: str) -> str | None:
     return None
 
 
-def parse_delay_csv(text: str, label: str) -> np.ndarray:
+def parse_delay_csv(text: str, label: str, with_header: bool = False):
     """Parse a rounds x workers CSV (optional header line) into a ``(workers, rounds)`` array.
 
-    ``label`` names the file in error messages.
+    ``label`` names the file in error messages (with the line and column of a bad value).
+    With ``with_header=True`` returns ``(array, header_lines)``.
     """
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
@@ -145,13 +146,15 @@ def parse_delay_csv(text: str, label: str) -> np.ndarray:
                                "not a number") from None
             if not math.isfinite(v):
                 raise SGCError(f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is "
-                               "not a finite number (NaN/inf are not allowed)")
+                               "not a finite number (NaN/inf and values beyond 1.8e308 are not "
+                               "allowed)")
             if v < 0:
                 raise SGCError(f"trace file {label}: line {lineno}, column {j + 1}: negative "
                                f"time {v} (delays must be >= 0)")
             parsed.append(v)
         values.append(parsed)
-    return np.asarray(values, dtype=float).T.copy()
+    arr = np.asarray(values, dtype=float).T.copy()
+    return (arr, start) if with_header else arr
 
 
 def load_trace(name_or_path) -> Trace:
@@ -166,15 +169,20 @@ def load_trace(name_or_path) -> Trace:
         raise SGCError(f"trace must be a shipped trace name or a CSV path (got "
                        f"{type(name_or_path).__name__})")
     path = os.fspath(name_or_path)
+    if os.path.isdir(path):
+        raise SGCError(f"trace {path!r} is a directory, not a CSV file")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise SGCError(f"trace {path!r} is not a regular file (a device or pipe?); give a CSV "
+                       "file")
     if os.path.isfile(path):
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise SGCError(f"trace file {path}: cannot be read ({exc})") from None
-        delays = parse_delay_csv(text, path)
+        delays, header = parse_delay_csv(text, path, with_header=True)
         return Trace(delays=delays, name=os.path.basename(path), probe_load=None, region=None,
-                     source=path)
+                     source=path, meta={"header_lines": header})
     shipped = _resolve_shipped(path) if path else None
     if shipped is None:
         raise SGCError(f"trace {path!r}: no such file and no shipped trace of that name "
@@ -187,3 +195,109 @@ def load_trace(name_or_path) -> Trace:
     meta = {k: v for k, v in row.items() if k not in ("file", "probe_load", "region")}
     return Trace(delays=delays, name=shipped, probe_load=probe_load, region=row.get("region"),
                  source=f"shipped:{shipped}", meta=meta)
+
+
+# --------------------------------------------------------------------------------------------
+# families of probes and the load slope
+# --------------------------------------------------------------------------------------------
+def trace_families() -> dict[str, list[str]]:
+    """Shipped probe families (the authors' probe folder, ``index.csv`` column ``source_folder``)
+    -> their trace names, in index order.
+
+    >>> sorted(trace_families())[-1]
+    'sam-gc-cnn_profile_est_desktop_long'
+    """
+    out: dict[str, list[str]] = {}
+    for name, row in trace_index().items():
+        out.setdefault(row["source_folder"], []).append(name)
+    return out
+
+
+def resolve_family(family: str) -> str:
+    """A family's full name from its name or a unique suffix (``"desktop_long"``)."""
+    fams = trace_families()
+    if not isinstance(family, str) or not family:
+        raise SGCError(f"family must be a non-empty string (got {family!r})")
+    if family in fams:
+        return family
+    hits = [f for f in fams if f.endswith(family)]
+    if len(hits) == 1:
+        return hits[0]
+    shown = ", ".join(sorted(fams))
+    if hits:
+        raise SGCError(f"family {family!r} is ambiguous ({', '.join(hits)})")
+    raise SGCError(f"family {family!r}: no such probe family (one of {shown})")
+
+
+def fit_slope(traces=None, *, family: str | None = None, region: str | None = None) -> dict:
+    """Least-squares line of mean delay against probe load.
+
+    Each trace gives one point ``(probe_load, mean of all its delays)``; the fit is computed in
+    exact rational arithmetic on those float values (so exactly linear data give the planted line
+    exactly) and reported as floats. Within one family every trace has the same shape, so this is
+    also the least-squares line through all individual delays.
+
+    Parameters
+    ----------
+    traces : iterable of Trace (each with ``probe_load``), or None to use ``family``
+    family : a shipped probe family (name or unique suffix, e.g. ``"desktop_long"``)
+    region : restrict a family to one AWS region (needed when the family spans several)
+
+    Returns
+    -------
+    dict ``{"slope", "intercept", "r2", "points": [{"trace", "probe_load", "mean_delay"}], ...}``
+
+    Examples
+    --------
+    >>> fit = fit_slope(family="desktop_long")
+    >>> round(fit["slope"], 4), round(fit["intercept"], 4), len(fit["points"])
+    (1.1218, 0.7108, 5)
+    """
+    from fractions import Fraction
+
+    meta = {}
+    if traces is None:
+        if family is None:
+            raise SGCError("fit_slope: give traces or family")
+        fam = resolve_family(family)
+        names = trace_families()[fam]
+        index = trace_index()
+        regions = sorted({index[t]["region"] for t in names})
+        if region is not None:
+            if region not in regions:
+                raise SGCError(f"region {region!r}: family {fam} was measured in "
+                               f"{', '.join(regions)}")
+            names = [t for t in names if index[t]["region"] == region]
+        elif len(regions) > 1:
+            raise SGCError(f"family {fam} spans regions {', '.join(regions)}; choose one with "
+                           "--region (a fit across regions mixes different networks)")
+        traces = [load_trace(t) for t in names]
+        meta = {"family": fam, "region": region or regions[0]}
+    elif family is not None or region is not None:
+        raise SGCError("fit_slope: give either traces or family/region, not both")
+    traces = list(traces)
+    pts = []
+    for t in traces:
+        if not isinstance(t, Trace):
+            raise SGCError(f"fit_slope: traces must be Trace objects (got {type(t).__name__})")
+        if t.probe_load is None:
+            raise SGCError(f"fit_slope: trace {t.name} has no probe load")
+        mean = sum((Fraction(float(x)) for x in t.delays.ravel()), Fraction(0)) / t.delays.size
+        pts.append((t.name, Fraction(float(t.probe_load)), mean))
+    loads = {p[1] for p in pts}
+    if len(loads) < 2:
+        raise SGCError(f"fit_slope: need traces at two or more probe loads (got {len(pts)} "
+                       f"trace(s) at {len(loads)} load(s))")
+    k = len(pts)
+    mx = sum(p[1] for p in pts) / k
+    my = sum(p[2] for p in pts) / k
+    sxx = sum((p[1] - mx) ** 2 for p in pts)
+    sxy = sum((p[1] - mx) * (p[2] - my) for p in pts)
+    syy = sum((p[2] - my) ** 2 for p in pts)
+    slope = sxy / sxx
+    intercept = my - slope * mx
+    r2 = Fraction(1) if syy == 0 else sxy * sxy / (sxx * syy)
+    return {"slope": float(slope), "intercept": float(intercept), "r2": float(r2),
+            "points": [{"trace": name, "probe_load": float(x), "mean_delay": float(y)}
+                       for name, x, y in pts],
+            "statistic": "mean delay of each trace (all workers and rounds)", **meta}

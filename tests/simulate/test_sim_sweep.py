@@ -115,3 +115,53 @@ def test_dask_cluster_matches_local():
         remote = sweep(D, jobs=4, max_delay=2, mu=0.5, slope=0.0,
                        scheduler=cluster.scheduler_address)
     assert [r["runtime"] for r in remote.table] == [r["runtime"] for r in local.table]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_generic_path_equals_builtin_fast_path(seed):
+    """The registry-generic route (scheme objects, their design models and decode_rounds) gives
+    the same table as the closed-form fast paths: adding a scheme is a registration."""
+    D = small_trace(seed)
+    kw = dict(jobs=4, max_delay=2, mu=0.6, slope=0.8, probe_load=0.1,
+              policy=("paper", "minimal"), schemes=("gc", "srsgc", "msgc"))
+    fast = sweep(D, **kw)
+    gen = sweep(D, _force_generic=True, **kw)
+    key = lambda r: (r["scheme"], r["policy"], tuple(sorted(r["params"].items())))
+    a = {key(r): r for r in fast.table}
+    b = {key(r): r for r in gen.table}
+    common = set(a) & set(b)
+    assert {k for k in a if k[0] != "srsgc"} <= set(b)
+    for k in common:
+        if a[k]["runtime"] is None:
+            assert b[k]["runtime"] is None
+        else:
+            assert b[k]["runtime"] == pytest.approx(a[k]["runtime"], rel=1e-12), k
+
+
+def test_sweep_skips_configurations_that_cannot_exist():
+    D = np.array([[1.0, 3.0, 1.0, 1.0]])  # n = 1: SR-SGC needs s < n, impossible
+    res = sweep(D, jobs=2, max_delay=2, mu=1.0, slope=0.0)
+    assert res.best["paper"]["srsgc"] is None and "srsgc" in res.skipped
+    assert res.best["paper"]["gc"]["s"] == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sweep_optimal_best_equals_every_configuration(seed):
+    D = small_trace(seed, n=4, R=6)
+    res = sweep(D, jobs=3, max_delay=2, mu=0.5, slope=0.5, policy="optimal")
+    for sc in ("gc", "srsgc", "msgc"):
+        vals = []
+        for row in res.table:
+            if row["scheme"] != sc or row["policy"] != "optimal":
+                continue
+            try:
+                r = simulate(D, sc, jobs=3, mu=0.5, slope=0.5, policy="optimal",
+                             **row["params"])
+            except SGCError:
+                continue
+            vals.append(r.runtime)
+            assert row["lower_bound"] <= r.runtime + 1e-9
+            if row["runtime"] is not None:
+                assert row["runtime"] == pytest.approx(r.runtime, rel=1e-12)
+        b = res.best["optimal"][sc]
+        assert b["exact"] and b["runtime"] == pytest.approx(min(vals), rel=1e-12)
