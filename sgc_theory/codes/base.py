@@ -21,7 +21,8 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from ..errors import NotDecodableError, SGCError, check_int, require
+from ..budget import check_work, fmt_work, work_budget
+from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
 from .certify import Certifier, integer_rows
 
 
@@ -293,7 +294,7 @@ class GradientCode:
         return a
 
     # -- certification ---------------------------------------------------------------------
-    def verify(self, method: str = "auto") -> VerifyResult:
+    def verify(self, method: str = "auto", *, max_work=None) -> VerifyResult:
         """Certify, exactly, every set of exactly ``s`` stragglers.
 
         Sets with fewer stragglers need no check: if ``F`` decodes, so does every superset.
@@ -304,6 +305,9 @@ class GradientCode:
             ``"auto"`` uses the modular certificate with exact fallback
             (see :mod:`sgc_theory.codes.certify`); ``"exact"`` uses exact integer ranks for
             every set. Both are exact; they differ only in speed.
+        max_work : int, optional
+            Work budget (see :mod:`sgc_theory.budget`); the ``C(n, s)`` sets are counted first
+            and refused beyond it.
 
         Returns
         -------
@@ -318,6 +322,11 @@ class GradientCode:
         """
         require(method in ("auto", "exact"), f"method must be 'auto' or 'exact' (got {method!r})")
         if method not in self._verify_cache:
+            sets = math.comb(self.n, self.s)
+            with work_budget(max_work):
+                check_work(sets * (self.s + 1),
+                           f"certifying the ({self.n}, {self.s}) gradient code {self.name!r} "
+                           f"on all {fmt_work(sets)} straggler sets of size {self.s}")
             failing, total, cert, exact = self.certifier.failing_sets(self.s, method)
             self._verify_cache[method] = VerifyResult(
                 ok=not failing,
@@ -342,8 +351,13 @@ class GradientCode:
         >>> round(fractional_repetition(4, 1).condition_report().worst, 6)
         1.414214
         """
+        max_sets = check_int("max_sets", max_sets, minimum=1)
+        seed = check_seed("seed", seed)
         n, s = self.n, self.s
         total = math.comb(n, s)
+        check_work(min(total, max_sets) * n * n,
+                   f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
+                   f"of size {n - s} x {n}", cheaper="a smaller max_sets")
         if total <= max_sets:
             sets = np.array(list(itertools.combinations(range(n), s)), dtype=np.int64)
             sets = sets.reshape(total, s)

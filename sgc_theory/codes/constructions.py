@@ -14,7 +14,8 @@ from fractions import Fraction
 
 import flint
 
-from ..errors import SGCError, check_int, require
+from ..budget import check_work
+from ..errors import SGCError, check_int, check_input_file, check_seed, require
 from .base import GradientCode
 
 #: integers of the random matrix H are drawn from [-H_RANGE, H_RANGE]
@@ -25,6 +26,8 @@ def _check_ns(n, s):
     n = check_int("n", n, minimum=1)
     s = check_int("s", s, minimum=0)
     require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
+    check_work(n * (n + s * s), f"building an ({n}, {s}) gradient code (an exact {n} x {n} "
+                                "matrix)")
     return n, s
 
 
@@ -105,6 +108,7 @@ def cyclic_repetition(n: int, s: int, seed=None, max_attempts: int = 50) -> Grad
     (Fraction(3, 5), [0, 1, 4], True)
     """
     n, s = _check_ns(n, s)
+    seed = check_seed("seed", seed)
     max_attempts = check_int("max_attempts", max_attempts, minimum=1)
     if s == 0:
         code = identity_code(n)
@@ -149,6 +153,7 @@ def from_csv(path, s) -> GradientCode:
     >>> from_csv(p, 1).verify().ok
     True
     """
+    check_input_file(path, "matrix file", max_bytes=MAX_CSV_BYTES)
     try:
         with open(path, newline="") as fh:
             lines = list(csv.reader(fh))
@@ -183,6 +188,9 @@ def from_csv(path, s) -> GradientCode:
 
 
 CONSTRUCTIONS = ("cyclic", "frc")
+
+#: largest matrix file read (bytes)
+MAX_CSV_BYTES = 64 * 2**20
 
 
 def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> GradientCode:

@@ -28,14 +28,19 @@ from typing import Iterator
 
 import numpy as np
 
-from ..errors import SGCError, check_int
+from ..budget import Meter, check_work, fmt_work, work_budget
+from ..errors import SGCError, check_bool, check_int, check_real, check_seed
 
-__all__ = ["StragglerModel", "extract_pattern", "as_pattern"]
+__all__ = ["StragglerModel", "extract_pattern", "as_pattern", "as_rng"]
 
 
 def as_pattern(pattern, n: int | None = None, name: str = "pattern") -> np.ndarray:
     """Return ``pattern`` as a boolean ``(n, R)`` array, checking its shape."""
-    arr = np.asarray(pattern)
+    try:
+        arr = np.asarray(pattern)
+    except (ValueError, TypeError):
+        raise SGCError(f"{name} must be a rectangular 2-D (workers, rounds) array of booleans "
+                       "(got rows of different lengths or mixed types)") from None
     if arr.ndim == 1 and arr.size == 0 and n is not None:
         arr = np.zeros((n, 0), dtype=bool)
     if arr.ndim != 2:
@@ -43,10 +48,21 @@ def as_pattern(pattern, n: int | None = None, name: str = "pattern") -> np.ndarr
     if n is not None and arr.shape[0] != n:
         raise SGCError(f"{name} must have n={n} rows, one per worker (got {arr.shape[0]})")
     if arr.dtype != bool:
-        if not np.isin(arr, (0, 1)).all():
-            raise SGCError(f"{name} must be boolean (True = straggler)")
+        if arr.dtype.kind not in "iuf" or not np.isin(arr, (0, 1)).all():
+            raise SGCError(f"{name} must be boolean (True = straggler; 0/1 accepted)")
         arr = arr.astype(bool)
     return arr
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """A numpy ``Generator`` from ``None`` (fresh), a seed ``>= 0`` or a ``Generator``.
+
+    >>> as_rng(3).integers(10) == as_rng(3).integers(10)
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(check_seed(name, rng))
 
 
 def extract_pattern(delays, mu: float) -> np.ndarray:
@@ -57,16 +73,26 @@ def extract_pattern(delays, mu: float) -> np.ndarray:
     >>> extract_pattern([[1.0, 1.0], [2.5, 1.5]], mu=1.0).tolist()
     [[False, False], [True, False]]
     """
-    D = np.asarray(delays, dtype=float)
+    mu = check_real("mu", mu, minimum=0)
+    try:
+        D = np.asarray(delays, dtype=float)
+    except (ValueError, TypeError):
+        raise SGCError("delays must be a rectangular 2-D (workers, rounds) array of numbers "
+                       "(got rows of different lengths or non-numeric entries)") from None
     if D.ndim != 2:
         raise SGCError(f"delays must be a 2-D (workers, rounds) array (got shape {D.shape})")
-    if not np.isfinite(D).all() or (D < 0).any():
-        raise SGCError("delays must be finite and non-negative")
-    if mu < 0:
-        raise SGCError(f"mu must be >= 0 (got mu={mu})")
+    bad = ~np.isfinite(D) | (D < 0)
+    if bad.any():
+        i, r = (int(x) for x in np.argwhere(bad)[0])
+        raise SGCError(f"delays must be finite and non-negative (delays[{i}, {r}] = {D[i, r]})")
     if D.shape[1] == 0:
         return np.zeros(D.shape, dtype=bool)
-    return D > (1.0 + mu) * D.min(axis=0, keepdims=True)
+    with np.errstate(over="ignore"):  # a threshold beyond the float range exceeds every delay
+        return D > (1.0 + mu) * D.min(axis=0, keepdims=True)
+
+
+#: the largest window: worker histories are kept as (W - 1)-bit integers
+MAX_WINDOW = 10**6
 
 
 def _bits(mask: int) -> Iterator[int]:
@@ -120,7 +146,7 @@ class StragglerModel:
 
     def __init__(self, n: int, W: int, lam: int):
         self.n = check_int("n", n, minimum=1)
-        self.W = check_int("W", W, minimum=1)
+        self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0, maximum=self.n)
         # row table: row bit k = straggles k rounds before the newest round of the window
         self._row_table = _RowTable(self)
@@ -218,6 +244,12 @@ class StragglerModel:
         budget = self.lam - prev.bit_count()
         if budget < 0:
             return []
+        size = sum(comb(len(costly), k) for k in range(min(budget, len(costly)) + 1)) \
+            << len(free)
+        check_work(size, f"listing the straggler sets {self!r} admits in one round "
+                         f"({fmt_work(size)} sets)",
+                   cheaper="the symmetric (counting) routes: count(), sample(), "
+                           "verify(..., all_horizons=True)")
         out = []
         free_masks = [0]
         for i in free:
@@ -240,18 +272,31 @@ class StragglerModel:
     def enumerate(self, rounds: int) -> Iterator[np.ndarray]:
         """All admitted patterns of ``rounds`` rounds, lazily, depth-first (lexicographic)."""
         rounds = check_int("rounds", rounds, minimum=0)
+        return self._enumerate(rounds)
+
+    def _enumerate(self, rounds):
+        # explicit stack (no recursion): frames of (state, iterator over its next sets)
         masks: list[int] = []
-
-        def rec(state, depth):
-            if depth == rounds:
+        if rounds == 0:
+            yield self._masks_to_pattern(masks)
+            return
+        init = self.initial_state()
+        stack = [(init, iter(self.next_sets(init)))]
+        while stack:
+            state, it = stack[-1]
+            m = next(it, None)
+            if m is None:
+                stack.pop()
+                if masks:
+                    masks.pop()
+                continue
+            masks.append(m)
+            if len(masks) == rounds:
                 yield self._masks_to_pattern(masks)
-                return
-            for m in self.next_sets(state):
-                masks.append(m)
-                yield from rec(self.advance(state, m), depth + 1)
                 masks.pop()
-
-        yield from rec(self.initial_state(), 0)
+                continue
+            nxt = self.advance(state, m)
+            stack.append((nxt, iter(self.next_sets(nxt))))
 
     def _masks_to_pattern(self, masks) -> np.ndarray:
         P = np.zeros((self.n, len(masks)), dtype=bool)
@@ -301,42 +346,126 @@ class StragglerModel:
         """
         return _sym_transitions(self._row_table, self.W, self.lam, tuple(counts))
 
-    def count(self, rounds: int, method: str = "symmetric") -> int:
+    def count(self, rounds: int, method: str = "symmetric", *, max_work=None,
+              progress: bool = False) -> int:
         """Exact number of admitted patterns of ``rounds`` rounds.
 
         ``method="symmetric"`` runs dynamic programming on counts of worker histories (fast,
         any ``n``); ``method="automaton"`` on explicit states (small ``n``; an independent route).
+        The work (transitions per round x rounds, weighted by the size of the big integers) is
+        estimated once the reachable states repeat (after ``W - 1`` rounds) and refused beyond
+        the budget (``max_work``, see :mod:`sgc_theory.budget`); ``progress`` shows a bar.
         """
         rounds = check_int("rounds", rounds, minimum=0)
-        if method == "symmetric":
-            dist = {self.sym_initial(): 1}
-            for _ in range(rounds):
-                new: dict = {}
-                for st, c in dist.items():
-                    for nxt, mult in self.sym_transitions(st):
-                        new[nxt] = new.get(nxt, 0) + c * mult
-                dist = new
-            return sum(dist.values())
-        if method == "automaton":
-            dist = {self.initial_state(): 1}
-            for _ in range(rounds):
-                new = {}
-                for st, c in dist.items():
-                    for m in self.next_sets(st):
-                        nxt = self.advance(st, m)
-                        new[nxt] = new.get(nxt, 0) + c
-                dist = new
-            return sum(dist.values())
-        raise SGCError(f"method must be 'symmetric' or 'automaton' (got {method!r})")
+        if method not in ("symmetric", "automaton"):
+            raise SGCError(f"method must be 'symmetric' or 'automaton' (got {method!r})")
+        progress = check_bool("progress", progress)
+        with work_budget(max_work):
+            what = f"counting the admitted patterns of {self!r} over {rounds} rounds"
+            meter = Meter(what)
+            bar = _bar(progress, rounds, "count")
+            try:
+                if method == "symmetric":
+                    return self._count_symmetric(rounds, meter, bar)
+                return self._count_automaton(rounds, meter, bar)
+            finally:
+                if bar is not None:
+                    bar.close()
 
-    def sample(self, rounds: int, rng=None) -> np.ndarray:
-        """A pattern drawn uniformly at random from the admitted patterns of ``rounds`` rounds."""
+    def _count_symmetric(self, rounds, meter, bar):
+        dist = {self.sym_initial(): 1}
+        bits = 0  # bits of the number of straggler sets of one round (big-integer growth)
+        for r in range(rounds):
+            new: dict = {}
+            edges = 0
+            weight = 1 + r * bits / _BIGINT_BITS_PER_UNIT
+            for st, c in dist.items():
+                trans = self.sym_transitions(st)
+                edges += len(trans)
+                meter.charge(len(trans) * weight)
+                for nxt, mult in trans:
+                    new[nxt] = new.get(nxt, 0) + c * mult
+            dist = new
+            if r == 0:
+                bits = max(1, sum(dist.values()).bit_length())
+            if r == self.W - 1 and rounds > r + 1:
+                # from round W - 1 on the reachable states repeat: each further round costs
+                # `edges` transitions on ever larger integers
+                k = rounds - 1 - r
+                rest = edges * (k + bits * (k * (r + 1) + k * (k - 1) // 2) / _BIGINT_BITS_PER_UNIT)
+                meter.estimate = meter.used + rest
+                check_work(meter.estimate, meter.what)
+            if bar is not None:
+                bar.update(1)
+        return sum(dist.values())
+
+    def _count_automaton(self, rounds, meter, bar):
+        dist = {self.initial_state(): 1}
+        for _ in range(rounds):
+            new = {}
+            for st, c in dist.items():
+                sets = self.next_sets(st)
+                meter.charge(len(sets))
+                for m in sets:
+                    nxt = self.advance(st, m)
+                    new[nxt] = new.get(nxt, 0) + c
+            dist = new
+            if bar is not None:
+                bar.update(1)
+        return sum(dist.values())
+
+    def sym_reachable(self, meter=None):
+        """Reachable states of the symmetric automaton (breadth-first, every round length).
+
+        Returns ``(states, edges)``: the states in order of discovery and the number of
+        transitions out of them. ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged one
+        unit per transition.
+        """
+        start = self.sym_initial()
+        index = {start: 0}
+        order = [start]
+        edges = 0
+        k = 0
+        while k < len(order):
+            trans = self.sym_transitions(order[k])
+            edges += len(trans)
+            if meter is not None:
+                meter.charge(len(trans))
+            for nxt, _ in trans:
+                if nxt not in index:
+                    index[nxt] = len(order)
+                    order.append(nxt)
+            k += 1
+        return order, edges
+
+    def sample(self, rounds: int, rng=None, *, max_work=None) -> np.ndarray:
+        """A pattern drawn uniformly at random from the admitted patterns of ``rounds`` rounds.
+
+        ``rng``: ``None``, a seed ``>= 0`` or a numpy ``Generator``. The work (the number of
+        admitted continuations of every reachable state for every remaining length, plus the
+        ``n x rounds`` pattern) is estimated first and refused beyond the budget (``max_work``).
+        """
         rounds = check_int("rounds", rounds, minimum=0)
-        rng = np.random.default_rng(rng)
+        rng = as_rng(rng)
+        with work_budget(max_work):
+            what = f"sampling a pattern of {self!r} over {rounds} rounds"
+            check_work(self.n * max(rounds, 1), what)
+            meter = Meter(what)
+            if rounds:
+                _, edges = self.sym_reachable(meter)
+                per = rounds * edges
+                bits = max(1, sum(m for _, m in self.sym_transitions(self.sym_initial()))
+                           .bit_length())
+                meter.estimate = meter.used + per * (1 + rounds * bits / (2 * _BIGINT_BITS_PER_UNIT))
+                check_work(meter.estimate, what)
+            return self._sample(rounds, rng)
+
+    def _sample(self, rounds, rng):
         completions = _completions_counter(self)
         counts = self.sym_initial()
         # workers grouped by history class; we track actual identities to place stragglers
-        hist = np.zeros(self.n, dtype=np.int64)
+        # (histories of more than 62 rounds do not fit in int64: Python integers then)
+        hist = np.zeros(self.n, dtype=np.int64 if self.W <= 63 else object)
         P = np.zeros((self.n, rounds), dtype=bool)
         for r in range(rounds):
             left = rounds - r - 1
@@ -354,9 +483,21 @@ class StragglerModel:
                 if j:
                     members = np.flatnonzero(hist == h)
                     P[rng.choice(members, size=j, replace=False), r] = True
-            hist = ((hist << 1) | P[:, r]) & self._hist_mask
+            hist = ((hist << 1) | P[:, r].astype(hist.dtype)) & self._hist_mask
             counts = nxt
         return P
+
+
+#: big-integer bits whose addition costs about one work unit (counting and sampling estimates)
+_BIGINT_BITS_PER_UNIT = 15000
+
+
+def _bar(enabled, total, desc):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=" rounds", leave=False)
 
 
 def _bigrand(rng, total: int) -> int:
@@ -384,36 +525,84 @@ def _sym_choices(row_table, W, lam, state):
     budget = lam - base_active
     if budget < 0:
         return []
-    results = []
-    choice = [0] * nh
     tops = []
     costs = []
     for h, c in state:
         newly = not ((h << 1) & full)  # a straggler of this class is newly active in the window
         tops.append(c if row_table[((h << 1) | 1) & full] else 0)
         costs.append(1 if newly else 0)
-
-    def rec(k, budget, mult):
-        if k == nh:
-            new: dict = {}
-            for g in range(nh):
-                h, c, j = classes[g], counts[g], choice[g]
-                if j:
-                    key = ((h << 1) | 1) & hist_mask
-                    new[key] = new.get(key, 0) + j
-                if c - j:
-                    key = (h << 1) & hist_mask
-                    new[key] = new.get(key, 0) + c - j
-            results.append((tuple(choice), tuple(sorted(new.items())), mult))
-            return
-        top = tops[k] if not costs[k] else min(tops[k], budget)
-        for j in range(top + 1):
-            choice[k] = j
-            rec(k + 1, budget - j * costs[k], mult * comb(counts[k], j))
-        choice[k] = 0
-
-    rec(0, budget, 1)
+    size = count_bounded_vectors(tops, costs, budget)
+    check_work(size, f"one step of the symmetric automaton (W={W}, lam={lam}) from a state "
+                     f"with {nh} worker classes ({fmt_work(size)} choices)")
+    results = []
+    for choice in bounded_vectors(tops, costs, budget):
+        mult = 1
+        new: dict = {}
+        for g in range(nh):
+            h, c, j = classes[g], counts[g], choice[g]
+            if j:
+                mult *= comb(c, j)
+                key = ((h << 1) | 1) & hist_mask
+                new[key] = new.get(key, 0) + j
+            if c - j:
+                key = (h << 1) & hist_mask
+                new[key] = new.get(key, 0) + c - j
+        results.append((choice, tuple(sorted(new.items())), mult))
     return results
+
+
+def bounded_vectors(tops, costs, budget):
+    """Every integer vector ``j`` with ``0 <= j[k] <= tops[k]`` and ``sum j[k] costs[k] <=
+    budget`` (costs 0 or 1), lexicographically, as tuples; an explicit stack, no recursion.
+
+    >>> list(bounded_vectors([1, 2], [1, 1], 2))
+    [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    """
+    nh = len(tops)
+    choice = [0] * nh
+    left = [0] * (nh + 1)  # left[k]: budget left before position k
+    left[0] = budget
+
+    def cap(k):
+        return tops[k] if not costs[k] else min(tops[k], left[k])
+
+    k = 0
+    while True:
+        while k < nh:  # descend with zeros
+            choice[k] = 0
+            left[k + 1] = left[k]
+            k += 1
+        yield tuple(choice)
+        k = nh - 1  # advance the odometer from the last position
+        while k >= 0 and choice[k] >= cap(k):
+            k -= 1
+        if k < 0:
+            return
+        choice[k] += 1
+        left[k + 1] = left[k] - choice[k] * costs[k]
+        k += 1
+
+
+def count_bounded_vectors(tops, costs, budget) -> int:
+    """How many vectors :func:`bounded_vectors` yields (without listing them).
+
+    >>> count_bounded_vectors([1, 2], [1, 1], 2)
+    5
+    """
+    free = 1
+    ways = [1] + [0] * max(budget, 0)  # ways[b]: costly prefixes using exactly b of the budget
+    if budget < 0:
+        return 0
+    for t, c in zip(tops, costs):
+        if not c:
+            free *= t + 1
+            continue
+        t = min(t, budget)
+        prefix = [0]
+        for w in ways:
+            prefix.append(prefix[-1] + w)
+        ways = [prefix[b + 1] - prefix[max(0, b - t)] for b in range(budget + 1)]
+    return free * sum(ways)
 
 
 @lru_cache(maxsize=4096)
