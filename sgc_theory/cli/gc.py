@@ -12,7 +12,7 @@ of ``s`` stragglers, 1 when it does not, 2 on misuse.
 
 from __future__ import annotations
 
-from ..errors import SGCError
+from ..errors import SGCError, check_int
 from ..codes.constructions import CONSTRUCTIONS, from_csv, make_code
 
 
@@ -47,6 +47,11 @@ def _cmd_verify(args) -> int:
         label = f"matrix {args.matrix}"
     else:
         construction = args.construction or "cyclic"
+        if args.seed is not None:
+            check_int("--seed", args.seed, minimum=0)
+            if construction != "cyclic":
+                raise SGCError(f"gc verify: --seed applies to --construction cyclic (a random "
+                               f"draw), not to {construction}")
         code = make_code(args.n, args.s, construction, seed=args.seed)
         label = construction
         if construction == "cyclic" and args.seed is not None:

@@ -28,7 +28,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..budget import Meter, check_work, fmt_work, work_budget
+from ..budget import Meter, check_work, current_limit, fmt_work, work_budget
 from ..errors import SGCError, check_bool, check_int, check_real, check_seed
 
 __all__ = ["StragglerModel", "extract_pattern", "as_pattern", "as_rng"]
@@ -330,6 +330,51 @@ class StragglerModel:
         return max(counts, default=0)
 
     # ----- symmetric automaton (counts of worker histories) ------------------------------
+    def history_classes(self, rounds=None):
+        """Number ``H`` of nonzero ``(W - 1)``-round worker histories the model admits (of
+        ``min(W - 1, rounds)`` rounds if ``rounds`` is given); ``None`` when too many to list and
+        the model has no closed form."""
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        if m > 20:
+            return None
+        return sum(1 for h in range(1, 1 << m) if self._row_table[h << 1])
+
+    def sym_state_count(self, rounds=None):
+        """Number of states of the symmetric automaton reachable after ``W - 1`` rounds (from
+        then on every round reaches the same states): ``C(L + H, H)`` with ``L = min(lam, n)``
+        active workers spread over the ``H`` nonzero histories (:meth:`history_classes`).
+
+        Exact for the built-in models (their per-worker rules are monotone: dropping a straggle
+        keeps a row admitted), and a lower bound on the work of every symmetric route.
+        ``None`` when ``H`` is unknown.
+
+        >>> from sgc_theory.models import Bursty
+        >>> m = Bursty(6, B=2, W=3, lam=2)
+        >>> m.sym_state_count() == len(m.sym_reachable()[0])
+        True
+        """
+        H = self.history_classes(rounds)
+        if H is None:
+            return None
+        return comb(min(self.lam, self.n) + H, H)
+
+    def _count_lower_bound(self, rounds, what):
+        """Refuse a symmetric count over ``rounds`` rounds whose visited states alone (round
+        ``r`` reaches :meth:`sym_state_count` ``(r)`` states) exceed the budget."""
+        limit = current_limit()
+        total = 0
+        for r in range(min(rounds, self.W)):
+            S = self.sym_state_count(r)
+            if S is None:
+                return
+            total += S
+            if total > limit:
+                break
+        else:
+            if rounds > self.W:
+                total += (rounds - self.W) * S
+        check_work(total, f"{what} (at least {fmt_work(total)} symmetric states visited)")
+
     def sym_initial(self) -> tuple:
         """Symmetric start state: ``((history, count), ...)`` sorted, only nonzero counts.
 
@@ -362,6 +407,8 @@ class StragglerModel:
         progress = check_bool("progress", progress)
         with work_budget(max_work):
             what = f"counting the admitted patterns of {self!r} over {rounds} rounds"
+            if method == "symmetric":
+                self._count_lower_bound(rounds, what)
             meter = Meter(what)
             bar = _bar(progress, rounds, "count")
             try:
@@ -372,7 +419,23 @@ class StragglerModel:
                 if bar is not None:
                     bar.close()
 
-    def _count_symmetric(self, rounds, meter, bar):
+    def count_series(self, rounds: int, *, max_work=None) -> list:
+        """``[count(0), count(1), ..., count(rounds)]`` in one pass of the symmetric dynamic
+        programming (same budget rule as :meth:`count`).
+
+        >>> from sgc_theory.models import Bursty
+        >>> Bursty(2, B=1, W=2, lam=1).count_series(3)
+        [1, 3, 5, 11]
+        """
+        rounds = check_int("rounds", rounds, minimum=0)
+        with work_budget(max_work):
+            what = f"counting the admitted patterns of {self!r} over 0..{rounds} rounds"
+            self._count_lower_bound(rounds, what)
+            series = [1]
+            self._count_symmetric(rounds, Meter(what), None, series)
+            return series
+
+    def _count_symmetric(self, rounds, meter, bar, series=None):
         dist = {self.sym_initial(): 1}
         bits = 0  # bits of the number of straggler sets of one round (big-integer growth)
         for r in range(rounds):
@@ -386,6 +449,8 @@ class StragglerModel:
                 for nxt, mult in trans:
                     new[nxt] = new.get(nxt, 0) + c * mult
             dist = new
+            if series is not None:
+                series.append(sum(dist.values()))
             if r == 0:
                 bits = max(1, sum(dist.values()).bit_length())
             if r == self.W - 1 and rounds > r + 1:
@@ -450,6 +515,7 @@ class StragglerModel:
         with work_budget(max_work):
             what = f"sampling a pattern of {self!r} over {rounds} rounds"
             check_work(self.n * max(rounds, 1), what)
+            self._count_lower_bound(rounds, what)
             meter = Meter(what)
             if rounds:
                 _, edges = self.sym_reachable(meter)

@@ -9,6 +9,7 @@ References
 from __future__ import annotations
 
 import re
+from math import comb
 
 from ..errors import SGCError, check_int
 from .base import StragglerModel
@@ -64,6 +65,11 @@ class Bursty(StragglerModel):
     def _row_ok_by_definition(self, rounds):
         return not rounds or max(rounds) - min(rounds) + 1 <= self.B
 
+    def history_classes(self, rounds=None):
+        # nonzero (W - 1)-bit histories whose ones span at most B rounds
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        return sum((m - L + 1) * (1 << max(L - 2, 0)) for L in range(1, min(self.B, m) + 1))
+
     def _max_disjoint_sum(self, counts) -> int:
         # a worker cannot straggle in two rounds of a window that are >= B apart: the largest
         # total over rounds pairwise >= B apart (a path DP) counts distinct workers
@@ -100,6 +106,11 @@ class Arbitrary(StragglerModel):
 
     def _row_ok_by_definition(self, rounds):
         return len(rounds) <= self.N
+
+    def history_classes(self, rounds=None):
+        # nonzero (W - 1)-bit histories with at most N ones
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        return sum(comb(m, k) for k in range(1, min(self.N, m) + 1))
 
     def _max_disjoint_sum(self, counts) -> int:
         # each worker straggles at most N times in a window: distinct >= ceil(total / N)

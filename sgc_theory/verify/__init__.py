@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from ..budget import Meter, check_work, fmt_work, work_budget
+from ..budget import Meter, WorkTooLargeError, check_work, current_limit, fmt_work, work_budget
 from ..errors import SGCError, check_bool, check_int
 from ..models import as_model
 from ..schemes import Scheme
@@ -125,17 +125,39 @@ def _cheaper(scheme, method) -> str | None:
 
 
 def _start_meter(scheme, model, method, rounds):
-    """Estimate a verification's work before it starts (the first round's admitted straggler
-    sets, each an exact step of the scheme), refuse beyond the budget, and return the meter
-    that bounds the rest."""
+    """Estimate a verification's work before it starts, refuse beyond the budget, and return
+    the meter that bounds the rest.
+
+    The estimates are lower bounds, so a refusal is never premature: an exact search takes at
+    least one exact step per distinct straggler history it can reach (``count(r)`` histories of
+    ``r <= W - 1`` rounds, then ``count(W - 1)`` per round), and the symmetric search visits at
+    least every state of the model's symmetric automaton.
+    """
     horizon = f"over {rounds} rounds" if method == "exhaustive" else "for all horizons"
     what = f"{method} verification of {scheme!r} under {model!r} {horizon}"
     cheaper = _cheaper(scheme, method)
-    if method != "symmetric":
-        first = model.count(1)
-        check_work(first * (1 + exact.step_units(scheme)),
-                   f"{what} (the first round alone has {fmt_work(first)} admitted straggler "
-                   "sets)", cheaper=cheaper)
+    if method == "symmetric":
+        S = model.sym_state_count()
+        if S is not None:
+            check_work(S * 3 * (1 + scheme.T), f"{what} (at least {fmt_work(S)} states)",
+                       cheaper=cheaper)
+        return Meter(what, cheaper=cheaper)
+    step = 1 + exact.step_units(scheme)
+    memory = max(model.W - 1, 1)
+    horizon_rounds = rounds if method == "exhaustive" else memory
+    try:
+        counts = model.count_series(min(horizon_rounds, memory))
+    except WorkTooLargeError:  # even listing the model's histories is over the budget
+        raise WorkTooLargeError(f"{what}: more than the budget of {fmt_work(current_limit())} "
+                                f"work units (the model alone has too many straggler histories "
+                                f"to count); " + (f"cheaper: {cheaper}; " if cheaper else "")
+                                + "raise the budget with --max-work N (Python: max_work=N)")
+    if method == "exhaustive":  # (history, rounds left) pairs are distinct search nodes
+        nodes = sum(counts[1:]) + max(0, horizon_rounds - memory) * counts[-1]
+    else:  # every straggler history of W - 1 rounds is a distinct model state
+        nodes = counts[-1]
+    check_work(nodes * step, f"{what} (at least {fmt_work(nodes)} distinct straggler histories, "
+                             "each an exact step)", cheaper=cheaper)
     return Meter(what, cheaper=cheaper)
 
 

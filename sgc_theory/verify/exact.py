@@ -191,8 +191,10 @@ def exhaustive(scheme, model, rounds, progress=None, meter=None):
 
 
 def step_units(scheme) -> int:
-    """Work units of one exact step of ``scheme`` (every worker's tasks of one round)."""
-    return max(1, scheme.n * (scheme.T + 1))
+    """Work units of one exact step of ``scheme`` (every worker's tasks of one round, each an
+    exact vector over the job's partitions)."""
+    dim = scheme.num_partitions
+    return max(1, scheme.n * (scheme.T + 1)) * (1 + dim * dim // 300)
 
 
 def automaton(scheme, model, max_states=None, progress=None, graph=False, meter=None):
