@@ -24,13 +24,24 @@ def require(cond: bool, message: str) -> None:
         raise SGCError(message)
 
 
+def _short(value) -> str:
+    """``repr(value)`` on one line, cut to 60 characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def check_int(name: str, value, minimum=None, maximum=None) -> int:
     """Validate an integer argument, returning it as ``int``."""
+    import operator
+
     if isinstance(value, bool) or not isinstance(value, (int,)) and not (
         hasattr(value, "__index__")
     ):
-        raise SGCError(f"{name} must be an integer (got {value!r})")
-    value = int(value)
+        raise SGCError(f"{name} must be an integer (got {_short(value)})")
+    try:
+        value = operator.index(value)
+    except (TypeError, ValueError):
+        raise SGCError(f"{name} must be an integer (got {_short(value)})") from None
     if minimum is not None and value < minimum:
         raise SGCError(f"{name} must be >= {minimum} (got {name}={value})")
     if maximum is not None and value > maximum:

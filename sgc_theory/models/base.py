@@ -57,7 +57,7 @@ def as_pattern(pattern, n: int | None = None, name: str = "pattern") -> np.ndarr
 def as_rng(rng, name: str = "rng") -> np.random.Generator:
     """A numpy ``Generator`` from ``None`` (fresh), a seed ``>= 0`` or a ``Generator``.
 
-    >>> as_rng(3).integers(10) == as_rng(3).integers(10)
+    >>> int(as_rng(3).integers(10)) == int(as_rng(3).integers(10))
     True
     """
     if isinstance(rng, np.random.Generator):
@@ -119,8 +119,13 @@ class _RowTable:
     def __getitem__(self, row: int) -> bool:
         out = self._cache.get(row)
         if out is None:
-            W = self._model.W
-            out = self._model._row_ok_by_definition([W - 1 - k for k in range(W) if row >> k & 1])
+            fast = self._model._row_ok_mask(row)
+            if fast is not None:
+                out = fast
+            else:
+                W = self._model.W
+                out = self._model._row_ok_by_definition(
+                    [W - 1 - k for k in range(W) if row >> k & 1])
             self._cache[row] = out
         return out
 
@@ -155,6 +160,11 @@ class StragglerModel:
     # ----- definition ---------------------------------------------------------------------
     def _row_ok_by_definition(self, rounds: list[int]) -> bool:  # pragma: no cover
         raise NotImplementedError
+
+    def _row_ok_mask(self, row: int):
+        """Optional fast form of the per-worker rule on a ``W``-bit row (``None``: use
+        :meth:`_row_ok_by_definition`); tests check that the two agree."""
+        return None
 
     @property
     def spec(self) -> str:  # pragma: no cover
@@ -272,6 +282,8 @@ class StragglerModel:
     def enumerate(self, rounds: int) -> Iterator[np.ndarray]:
         """All admitted patterns of ``rounds`` rounds, lazily, depth-first (lexicographic)."""
         rounds = check_int("rounds", rounds, minimum=0)
+        check_work(self.n * rounds, f"enumerating the patterns of {self!r} over {rounds} rounds "
+                                    "(each an n x rounds array)")
         return self._enumerate(rounds)
 
     def _enumerate(self, rounds):
@@ -479,8 +491,9 @@ class StragglerModel:
                 bar.update(1)
         return sum(dist.values())
 
-    def sym_reachable(self, meter=None):
-        """Reachable states of the symmetric automaton (breadth-first, every round length).
+    def sym_reachable(self, meter=None, rounds=None):
+        """Reachable states of the symmetric automaton (breadth-first, every round length, or
+        within ``rounds`` rounds).
 
         Returns ``(states, edges)``: the states in order of discovery and the number of
         transitions out of them. ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged one
@@ -488,10 +501,14 @@ class StragglerModel:
         """
         start = self.sym_initial()
         index = {start: 0}
+        depth = [0]
         order = [start]
         edges = 0
         k = 0
         while k < len(order):
+            if rounds is not None and depth[k] >= rounds:
+                k += 1
+                continue
             trans = self.sym_transitions(order[k])
             edges += len(trans)
             if meter is not None:
@@ -500,6 +517,7 @@ class StragglerModel:
                 if nxt not in index:
                     index[nxt] = len(order)
                     order.append(nxt)
+                    depth.append(depth[k] + 1)
             k += 1
         return order, edges
 
@@ -518,7 +536,7 @@ class StragglerModel:
             self._count_lower_bound(rounds, what)
             meter = Meter(what)
             if rounds:
-                _, edges = self.sym_reachable(meter)
+                _, edges = self.sym_reachable(meter, rounds)
                 per = rounds * edges
                 bits = max(1, sum(m for _, m in self.sym_transitions(self.sym_initial()))
                            .bit_length())
@@ -655,14 +673,33 @@ def count_bounded_vectors(tops, costs, budget) -> int:
     >>> count_bounded_vectors([1, 2], [1, 1], 2)
     5
     """
-    free = 1
-    ways = [1] + [0] * max(budget, 0)  # ways[b]: costly prefixes using exactly b of the budget
     if budget < 0:
         return 0
+    free = 1
+    costly = []
     for t, c in zip(tops, costs):
-        if not c:
+        if c:
+            costly.append(t)
+        else:
             free *= t + 1
-            continue
+    budget = min(budget, sum(costly))
+    k = len(costly)
+    if k <= 12:
+        # inclusion-exclusion over the positions forced above their cap:
+        # #{x >= 0, sum x <= b} = C(b + k, k)
+        total = 0
+        for mask in range(1 << k):
+            over = sum(costly[i] + 1 for i in range(k) if mask >> i & 1)
+            if over <= budget:
+                total += (-1) ** bin(mask).count("1") * comb(budget - over + k, k)
+        return free * total
+    if k * budget > 10**7:  # too large to count exactly: an upper bound (only huge cases)
+        prod = 1
+        for t in costly:
+            prod *= t + 1
+        return free * min(prod, comb(budget + k, k))
+    ways = [1] + [0] * budget  # ways[b]: costly prefixes using exactly b of the budget
+    for t in costly:
         t = min(t, budget)
         prefix = [0]
         for w in ways:

@@ -65,6 +65,10 @@ class Bursty(StragglerModel):
     def _row_ok_by_definition(self, rounds):
         return not rounds or max(rounds) - min(rounds) + 1 <= self.B
 
+    def _row_ok_mask(self, row):
+        # the straggles span from the lowest to the highest set bit
+        return not row or row.bit_length() - ((row & -row).bit_length() - 1) <= self.B
+
     def history_classes(self, rounds=None):
         # nonzero (W - 1)-bit histories whose ones span at most B rounds
         m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
@@ -106,6 +110,9 @@ class Arbitrary(StragglerModel):
 
     def _row_ok_by_definition(self, rounds):
         return len(rounds) <= self.N
+
+    def _row_ok_mask(self, row):
+        return row.bit_count() <= self.N
 
     def history_classes(self, rounds=None):
         # nonzero (W - 1)-bit histories with at most N ones
