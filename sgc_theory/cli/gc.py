@@ -15,6 +15,9 @@ from __future__ import annotations
 from ..errors import SGCError, check_int
 from ..codes.constructions import CONSTRUCTIONS, from_csv, make_code
 
+#: constructions that draw nothing at random (a --seed for them is an unused parameter)
+DETERMINISTIC = ("frc",)
+
 
 def register(subparsers) -> None:
     """Add the ``gc`` command (sub-command ``verify``) to the ``sgc`` parser."""
@@ -49,9 +52,9 @@ def _cmd_verify(args) -> int:
         construction = args.construction or "cyclic"
         if args.seed is not None:
             check_int("--seed", args.seed, minimum=0)
-            if construction != "cyclic":
-                raise SGCError(f"gc verify: --seed applies to --construction cyclic (a random "
-                               f"draw), not to {construction}")
+            if construction in DETERMINISTIC:
+                raise SGCError(f"gc verify: --seed applies to random constructions such as "
+                               f"cyclic, not to {construction} (it draws nothing)")
         code = make_code(args.n, args.s, construction, seed=args.seed)
         label = construction
         if construction == "cyclic" and args.seed is not None:

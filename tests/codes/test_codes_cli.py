@@ -13,11 +13,18 @@ def run(capsys, *argv):
 
 @pytest.mark.parametrize("construction", ["frc", "cyclic"])
 def test_verify_json_shape(capsys, construction):
+    seed = ["--seed", "1"] if construction == "cyclic" else []  # frc is not random
     rc, out, err = run(capsys, "gc", "verify", "--n", "6", "--s", "2",
-                       "--construction", construction, "--seed", "1", "--json")
+                       "--construction", construction, *seed, "--json")
     assert rc == 0 and err == ""
     assert json.loads(out) == {"ok": True, "sets_checked": 15, "failures": 0,
                                "example_failure": None}
+
+
+def test_seed_of_a_deterministic_construction_is_refused(capsys):
+    rc, out, err = run(capsys, "gc", "verify", "--n", "6", "--s", "2", "--construction", "frc",
+                       "--seed", "1")
+    assert rc == 2 and "--seed" in err and err.count("\n") == 1
 
 
 def test_verify_text(capsys):
