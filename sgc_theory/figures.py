@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from .errors import SGCError
+from .errors import SGCError, check_output_dir
 
 __all__ = ["figures_dir", "figure_scripts", "load_script", "run_figures"]
 
@@ -30,6 +30,12 @@ def figures_dir() -> Path:
 def figure_scripts(only=None) -> list[Path]:
     """The ``fig_*.py`` scripts, sorted; ``only`` keeps those whose name contains a given word."""
     scripts = sorted(figures_dir().glob("fig_*.py"))
+    if isinstance(only, str):
+        only = [only]
+    if only is not None:
+        only = list(only)
+        if not only or any(not isinstance(w, str) or not w.strip() for w in only):
+            raise SGCError(f"--only needs non-empty words (got {only!r:.60})")
     if only:
         scripts = [p for p in scripts if any(word in p.stem for word in only)]
         if not scripts:
@@ -60,13 +66,9 @@ def run_figures(out_dir, only=None, progress: bool = False) -> list[str]:
     matplotlib.use("Agg")
     from tqdm import tqdm
 
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SGCError(f"--out {out_dir}: cannot create the folder ({exc})") from None
-    files: list[str] = []
     scripts = figure_scripts(only)
+    out = check_output_dir(out_dir, "--out")
+    files: list[str] = []
     for path in tqdm(scripts, desc="figures", unit="fig", disable=not progress):
         module = load_script(path)
         files.extend(os.fspath(f) for f in module.main(out))

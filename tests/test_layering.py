@@ -11,16 +11,17 @@ PKG = Path(__file__).resolve().parent.parent / "sgc_theory"
 #: what each area may import from the package (besides itself)
 ALLOWED = {
     "errors": set(),
-    "linalg": {"errors"},
-    "models": {"errors"},
-    "codes": {"errors", "linalg"},
-    "lp": {"errors"},
-    "bounds": {"errors", "lp", "models"},
-    "schemes": {"errors", "linalg", "models", "codes", "bounds"},
-    "verify": {"errors", "linalg", "models", "codes", "schemes"},
-    "design": {"errors", "lp", "models", "bounds", "schemes"},
-    "simulate": {"errors", "models", "codes", "bounds", "schemes", "verify", "data"},
-    "figures": {"errors"},
+    "budget": {"errors"},
+    "linalg": {"budget", "errors"},
+    "models": {"budget", "errors"},
+    "codes": {"budget", "errors", "linalg"},
+    "lp": {"budget", "errors"},
+    "bounds": {"budget", "errors", "lp", "models"},
+    "schemes": {"budget", "errors", "linalg", "models", "codes", "bounds"},
+    "verify": {"budget", "errors", "linalg", "models", "codes", "schemes"},
+    "design": {"budget", "errors", "lp", "models", "bounds", "schemes"},
+    "simulate": {"budget", "errors", "models", "codes", "bounds", "schemes", "verify", "data"},
+    "figures": {"budget", "errors"},
     "data": set(),
 }
 

@@ -14,7 +14,7 @@ References
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Any, Union
 
 import sympy as sp
 
@@ -30,8 +30,40 @@ __all__ = [
 ]
 
 
-def _sym(*values: Param) -> list[sp.Expr]:
-    return [sp.sympify(v) for v in values]
+def _sym(*values: Any) -> list[sp.Expr]:
+    out = []
+    for v in values:
+        if isinstance(v, bool) or v is None:
+            raise SGCError(f"expected an integer or a sympy expression (got {v!r})")
+        try:
+            out.append(sp.sympify(v, strict=True))
+        except (sp.SympifyError, TypeError, ValueError):
+            raise SGCError(f"expected an integer or a sympy expression (got {v!r:.40})") from None
+    return out
+
+
+def _check_concrete(rules: Any, **values: Any) -> None:
+    """When every value is a concrete number, enforce ``rules`` (``(condition, message)``
+    pairs over the values as Python ints); symbols pass unchecked (for closed-form algebra)."""
+    ints = {}
+    for k, v in values.items():
+        v = sp.sympify(v)
+        if not v.is_number:
+            return
+        if not v.is_integer:
+            raise SGCError(f"{k} must be an integer (got {k}={v})")
+        ints[k] = int(v)
+    for cond, msg in rules:
+        if not cond(**ints):
+            raise SGCError(msg.format(**ints))
+
+
+_N_RULE = (lambda n, **_: n >= 1, "n must be >= 1 (got n={n})")
+_BURSTY_RULES = (
+    _N_RULE,
+    (lambda B, W, **_: 1 <= B <= W, "needs 1 <= B <= W (got B={B}, W={W})"),
+    (lambda lam, n, **_: 0 <= lam <= n, "needs 0 <= lam <= n (got lam={lam}, n={n})"),
+)
 
 
 def nocoding_load(n: Param) -> sp.Expr:
@@ -47,6 +79,8 @@ def gc_load(n: Param, s: Param) -> sp.Expr:
     1/16
     """
     n, s = _sym(n, s)
+    _check_concrete((_N_RULE, (lambda n, s: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})")),
+                    n=n, s=s)
     return (s + 1) / n
 
 
@@ -67,7 +101,10 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     >>> srsgc_load(256, 2, 3, 23)
     13/256
     """
-    (n,) = _sym(n)
+    n, B, W, lam = _sym(n, B, W, lam)
+    _check_concrete(_BURSTY_RULES + ((lambda B, W, **_: W >= B + 1,
+                                      "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),),
+                    n=n, B=B, W=W, lam=lam)
     return (srsgc_s(B, W, lam) + 1) / n
 
 
@@ -114,6 +151,9 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     7/928
     """
     n, B, W, lam = _sym(n, B, W, lam)
+    _check_concrete(_BURSTY_RULES + ((lambda B, W, **_: B <= W - 1,
+                                      "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})"),),
+                    n=n, B=B, W=W, lam=lam)
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 

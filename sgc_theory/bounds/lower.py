@@ -33,12 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
-from ..errors import SGCError
+from ..budget import Meter, check_work, fmt_work
+from ..errors import SGCError, check_int
 from .loads import Param
 
 if TYPE_CHECKING:
@@ -57,7 +58,13 @@ def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     >>> counting_bound(256, 1, 2, 27)
     2/485
     """
-    n, B, W, lam = (sp.sympify(v) for v in (n, B, W, lam))
+    from .loads import _BURSTY_RULES, _check_concrete, _sym
+
+    n, B, W, lam = _sym(n, B, W, lam)
+    _check_concrete(_BURSTY_RULES + ((lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
+                                      "no scheme exists when all n={n} workers may straggle in "
+                                      "every round (lam=n with W=1)"),),
+                    n=n, B=B, W=W, lam=lam)
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 
@@ -101,11 +108,29 @@ def max_straggler_density(model: StragglerModel, method: str = "karp",
     >>> max_straggler_density(Bursty(4, B=2, W=3, lam=2))
     Fraction(1, 1)
     """
+    _check_model(model)
     if method == "karp":
         return _density_karp(model)
     if method == "ilp":
+        if periods is not None:
+            try:
+                periods = [check_int("periods", p, minimum=1) for p in periods]
+            except TypeError:
+                raise SGCError(f"periods must be an iterable of integers >= 1 "
+                               f"(got {periods!r:.60})") from None
+            if not periods:
+                raise SGCError("periods must not be empty")
         return _density_ilp(model, periods, solver)
     raise SGCError(f"method must be 'karp' or 'ilp' (got {method!r})")
+
+
+def _check_model(model: Any) -> None:
+    from ..models import StragglerModel
+
+    if not isinstance(model, StragglerModel):
+        raise SGCError(f"model must be a straggler model such as Bursty(n, B, W, lam) (got "
+                       f"{type(model).__name__} {model!r:.60}); parse a string with "
+                       "parse_model(spec, n)")
 
 
 def density_bound(model: StragglerModel) -> sp.Expr:
@@ -117,6 +142,7 @@ def density_bound(model: StragglerModel) -> sp.Expr:
     >>> density_bound(Bursty(4, B=2, W=3, lam=2))
     1/3
     """
+    _check_model(model)
     rho = max_straggler_density(model)
     if rho >= model.n:
         return sp.oo
@@ -132,11 +158,11 @@ def _stragglers_of(state: Sequence) -> int:
     return sum(c for h, c in enumerate(state) if h & 1)
 
 
-#: Karp's table has (V + 1) x V entries: beyond this many symmetric states we refuse
-KARP_MAX_STATES = 4000
+#: work units per entry of Karp's (V + 1) x V table (int64 memory and one pass of the edges)
+KARP_UNITS = 4
 
 
-def _symmetric_graph(model: StragglerModel, max_states: int = KARP_MAX_STATES
+def _symmetric_graph(model: StragglerModel, meter: Meter | None = None
                      ) -> tuple[list[SymState], list[tuple[int, int, int]]]:
     """Reachable states of the symmetric automaton and its edges ``(u, v, weight)``."""
     start = model.sym_initial()
@@ -145,12 +171,11 @@ def _symmetric_graph(model: StragglerModel, max_states: int = KARP_MAX_STATES
     edges = []
     k = 0
     while k < len(order):
-        if len(order) > max_states:
-            raise SGCError(f"{model.spec} with n={model.n} has more than {max_states} symmetric "
-                           "automaton states: the exact density (Karp) is out of reach; try a "
-                           "smaller n or W")
         st = order[k]
-        for nxt, _mult in model.sym_transitions(st):
+        trans = model.sym_transitions(st)
+        if meter is not None:
+            meter.charge(len(trans))
+        for nxt, _mult in trans:
             if nxt not in index:
                 index[nxt] = len(order)
                 order.append(nxt)
@@ -164,8 +189,15 @@ def _symmetric_graph(model: StragglerModel, max_states: int = KARP_MAX_STATES
 def _density_karp(model: StragglerModel) -> Fraction:
     if model.W == 1:  # one-round windows: up to lam stragglers every round, if a row may be 1
         return Fraction(model.lam if model.row_ok(1) else 0)
-    states, edges = _symmetric_graph(model)
+    what = f"the maximum straggler density of {model!r} (Karp's maximum mean cycle)"
+    S = model.sym_state_count()
+    if S is not None:  # the reachable states, known before listing them
+        check_work(KARP_UNITS * (S + 1) * S, f"{what} on {fmt_work(S)} symmetric automaton "
+                                             "states")
+    states, edges = _symmetric_graph(model, Meter(what))
     V = len(states)
+    check_work(KARP_UNITS * (V + 1) * (V + len(edges)),
+               f"{what} on {fmt_work(V)} symmetric automaton states")
     e = np.array(edges, dtype=np.int64)
     order = np.argsort(e[:, 1], kind="stable")
     src, dst, w = e[order, 0], e[order, 1], e[order, 2]

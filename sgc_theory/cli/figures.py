@@ -17,6 +17,8 @@ def register(sub) -> None:
 def _figures(args) -> int:
     from ._common import emit
 
-    files = run_figures(args.out, only=args.only, progress=not args.json)
+    from ._common import show_progress
+
+    files = run_figures(args.out, only=args.only, progress=show_progress(args))
     emit(args, {"files": files}, "\n".join(files))
     return 0

@@ -16,8 +16,11 @@ does not, 2 on misuse.
 
 from __future__ import annotations
 
-from ..errors import SGCError
+from ..errors import SGCError, check_int
 from ..codes.constructions import CONSTRUCTIONS, from_csv, make_code
+
+#: constructions that draw nothing at random (a --seed for them is an unused parameter)
+DETERMINISTIC = ("frc",)
 
 
 def register(subparsers) -> None:
@@ -62,8 +65,13 @@ def _cmd_verify(args) -> int:
         if args.spot_checks is not None and not structural:
             raise SGCError(f"gc verify: --spot-checks applies to codes with a structural proof "
                            f"(--construction rs or frc), not to {construction}")
+        if args.seed is not None:
+            check_int("--seed", args.seed, minimum=0)
+            if construction in DETERMINISTIC:
+                raise SGCError(f"gc verify: --seed applies to random constructions such as "
+                               f"cyclic, not to {construction} (it draws nothing)")
         code = make_code(args.n, args.s, construction,
-                         seed=None if structural else args.seed)
+                         seed=None if construction in DETERMINISTIC else args.seed)
         label = construction
         if construction == "cyclic" and args.seed is not None:
             label += f" seed={args.seed}"

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from ..errors import SGCError, check_int
+from ._common import add_scheme_args, scheme_params
 
 
 def register(sub) -> None:
     p = sub.add_parser("load", help="closed-form load and delay of gc, srsgc or msgc")
-    p.add_argument("--scheme", required=True, help="gc, srsgc or msgc")
-    p.add_argument("--n", type=int, required=True, help="number of workers")
-    p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
-    p.add_argument("--B", type=int, default=None, help="burst length")
-    p.add_argument("--W", type=int, default=None, help="window length")
-    p.add_argument("--lam", type=int, default=None, help="distinct stragglers per window")
+    add_scheme_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_load)
 
@@ -27,20 +23,11 @@ def _frac(x) -> str:
     return f"{x.p}/{x.q}"
 
 
-def _need(args, names, scheme):
-    missing = [f"--{k}" for k in names if getattr(args, k) is None]
-    if missing:
-        raise SGCError(f"--scheme {scheme} needs {', '.join(missing)}")
-
-
 def _load(args) -> int:
     from ._common import emit
 
-    key = str(args.scheme).lower().replace("-", "")
-    if key == "gc":
-        _need(args, ["s"], "gc")
-    elif key in ("srsgc", "msgc"):
-        _need(args, ["B", "W", "lam"], key)
+    key = args.scheme
+    scheme_params(args)  # the same rule as verify/show: missing and unused parameters refused
     from ..bounds import scheme_load
 
     load, T = scheme_load(key, args.n, args.s, args.B, args.W, args.lam)

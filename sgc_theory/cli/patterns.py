@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import check_int
 from ..models import parse_model
+from ._common import show_progress
 
 
 def register(sub) -> None:
@@ -20,7 +21,7 @@ def register(sub) -> None:
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--model", required=True)
     s.add_argument("--rounds", type=int, required=True)
-    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--seed", type=int, default=None, help="random seed (an integer >= 0)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_sample)
 
@@ -30,7 +31,7 @@ def _count(args) -> int:
 
     model = parse_model(args.model, check_int("--n", args.n, minimum=1))
     rounds = check_int("--rounds", args.rounds, minimum=0)
-    c = model.count(rounds)
+    c = model.count(rounds, progress=show_progress(args))
     emit(args, {"count": c}, f"{model!r}: {c} admitted patterns of {rounds} rounds")
     return 0
 
@@ -39,7 +40,8 @@ def _sample(args) -> int:
     from ._common import emit
 
     model = parse_model(args.model, check_int("--n", args.n, minimum=1))
-    P = model.sample(check_int("--rounds", args.rounds, minimum=0), rng=args.seed)
+    seed = None if args.seed is None else check_int("--seed", args.seed, minimum=0)
+    P = model.sample(check_int("--rounds", args.rounds, minimum=0), rng=seed)
     rounds = [[int(i) for i in P[:, r].nonzero()[0]] for r in range(P.shape[1])]
     text = "\n".join("".join("X" if b else "." for b in row) for row in P)
     emit(args, {"pattern": rounds}, text)

@@ -1,49 +1,54 @@
-"""``sgc verify`` and ``sgc show``."""
+"""``sgc verify`` and ``sgc show``.
+
+``--pattern`` (``sgc show``) lists the stragglers of each round: rounds are separated by ``;``,
+workers by ``,`` (``"0,1;;2"``: workers 0 and 1 in round 0, none in round 1, worker 2 in round
+2). The rule for its length: it may be SHORTER than ``--rounds`` (the rounds it leaves out have
+no stragglers) but not longer; a trailing ``;`` adds one empty round. A worker listed twice in
+one round, or outside ``0..n-1``, is refused.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import SGCError, check_int
+from ._common import add_scheme_args, scheme_params, show_progress
 
-
-def add_scheme_args(p) -> None:
-    """The scheme-selecting options shared by several commands."""
-    p.add_argument("--scheme", required=True, choices=["gc", "srsgc", "msgc"])
-    p.add_argument("--n", type=int, required=True, help="number of workers")
-    p.add_argument("--s", type=int, default=None, help="GC: stragglers per round")
-    p.add_argument("--B", type=int, default=None, help="burst length")
-    p.add_argument("--W", type=int, default=None, help="window length")
-    p.add_argument("--lam", type=int, default=None, help="stragglers per window")
+__all__ = ["register", "parse_pattern", "scheme_from_args", "add_scheme_args"]
 
 
 def scheme_from_args(args):
+    """The scheme of ``--scheme/--n/--s/--B/--W/--lam`` (unused parameters refused)."""
     from ..schemes import make_scheme
 
     n = check_int("--n", args.n, minimum=1)
-    if args.scheme == "gc":
-        if any(v is not None for v in (args.B, args.W, args.lam)):
-            raise SGCError("scheme gc takes --s only (not --B/--W/--lam)")
-        return make_scheme("gc", n, s=args.s)
-    if args.s is not None:
-        raise SGCError(f"scheme {args.scheme} takes --B --W --lam (not --s)")
-    return make_scheme(args.scheme, n, B=args.B, W=args.W, lam=args.lam)
+    return make_scheme(args.scheme, n, **scheme_params(args))
 
 
 def parse_pattern(text: str, n: int, rounds: int) -> np.ndarray:
-    """``"0,1;;2;"`` -> stragglers per round (``;`` between rounds, ``,`` between workers)."""
+    """``"0,1;;2;"`` -> a boolean ``(n, rounds)`` pattern (see the module docstring for the rule).
+
+    >>> parse_pattern("0;;1", 2, 4).astype(int).tolist()
+    [[1, 0, 0, 0], [0, 0, 1, 0]]
+    """
     parts = text.split(";") if text else []
     if len(parts) > rounds:
-        raise SGCError(f"--pattern has {len(parts)} rounds but --rounds is {rounds}")
+        raise SGCError(f"--pattern has {len(parts)} rounds but --rounds is {rounds} (a pattern "
+                       "may be shorter than --rounds, the rest is straggler-free, not longer)")
     P = np.zeros((n, rounds), dtype=bool)
     for r, part in enumerate(parts):
-        for item in filter(None, (x.strip() for x in part.split(","))):
-            try:
-                i = int(item)
-            except ValueError:
-                raise SGCError(f"--pattern: {item!r} in round {r} is not a worker index") from None
+        items = [x.strip() for x in part.split(",")]
+        if items == [""]:
+            continue
+        for item in items:
+            if not item.lstrip("-").isdigit() or len(item) > 30:
+                raise SGCError(f"--pattern: {item!r:.40} in round {r} is not a worker index "
+                               f"(rounds are separated by ';', workers by ',')")
+            i = int(item)
             if not 0 <= i < n:
                 raise SGCError(f"--pattern: worker {i} in round {r} is outside 0..{n - 1}")
+            if P[i, r]:
+                raise SGCError(f"--pattern: worker {i} is listed twice in round {r}")
             P[i, r] = True
     return P
 
@@ -63,7 +68,9 @@ def register(sub) -> None:
     s = sub.add_parser("show", help="what every worker computes, round by round")
     add_scheme_args(s)
     s.add_argument("--rounds", type=int, required=True)
-    s.add_argument("--pattern", default="", help='stragglers per round, e.g. "0,1;;2;"')
+    s.add_argument("--pattern", default="",
+                   help='stragglers per round, e.g. "0,1;;2" (may be shorter than --rounds: '
+                        'the missing rounds have no stragglers)')
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_show)
 
@@ -74,19 +81,23 @@ def _verify(args) -> int:
     from ..verify import verify
 
     scheme = scheme_from_args(args)
-    model = parse_model(args.model, scheme.n) if args.model else None
+    model = parse_model(args.model, scheme.n) if args.model is not None else None
     rounds = check_int("--rounds", args.rounds, minimum=0) if args.rounds is not None else None
     res = verify(scheme, model, rounds=rounds, all_horizons=args.all_horizons,
-                 method=args.method, progress=not args.json)
+                 method=args.method, progress=show_progress(args))
     emit(args, res.to_dict(), res.summary())
     return 0 if res.ok else 1
 
 
 def _show(args) -> int:
     from ._common import emit
+    from ..budget import check_work
 
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)
+    # the table has a line per worker and round: refuse before running an enormous one
+    check_work(scheme.exact_work(rounds), f"showing {rounds} rounds of {scheme!r} "
+                                          "(an exact run, a line per worker and round)")
     P = parse_pattern(args.pattern, scheme.n, rounds)
     run = scheme.run(P)
     payload = {

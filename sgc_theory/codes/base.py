@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 import flint
 import numpy as np
 
-from ..errors import NotDecodableError, SGCError, check_int, require
+from ..budget import check_work, fmt_work, work_budget
+from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
 from .certify import Certifier, integer_rows
 
 if TYPE_CHECKING:
@@ -494,7 +495,7 @@ class GradientCode:
     SPOT_CHECKS = 64
 
     def verify(self, method: str = "auto", spot_checks: int | None = None,
-               seed: int = 0) -> VerifyResult:
+               seed: int = 0, *, max_work: Any = None) -> VerifyResult:
         """Decide, exactly, whether every set of exactly ``s`` stragglers decodes.
 
         Sets with fewer stragglers need no check: if ``F`` decodes, so does every superset.
@@ -514,6 +515,9 @@ class GradientCode:
             Size of the random sample of the structural check (default :attr:`SPOT_CHECKS`).
         seed : int
             Seed of that sample.
+        max_work : int, optional
+            Work budget (see :mod:`sgc_theory.budget`); for the exhaustive methods the
+            ``C(n, s)`` sets are counted first and refused beyond it.
 
         Returns
         -------
@@ -546,6 +550,12 @@ class GradientCode:
                 self._verify_cache[key] = self._spot_check(k, seed)
             return self._verify_cache[key]
         if method not in self._verify_cache:
+            sets = math.comb(self.n, self.s)
+            with work_budget(max_work):
+                check_work(sets * (self.s + 1),
+                           f"certifying the ({self.n}, {self.s}) gradient code {self.name!r} "
+                           f"on all {fmt_work(sets)} straggler sets of size {self.s}",
+                           cheaper="a structural construction (rs, frc) answers from its proof")
             failing, total, cert, exact = self.certifier.failing_sets(
                 self.s, "auto" if method == "exhaustive" else "exact")
             result = VerifyResult(
@@ -617,8 +627,13 @@ class GradientCode:
         >>> round(fractional_repetition(4, 1).condition_report().worst, 6)
         1.414214
         """
+        max_sets = check_int("max_sets", max_sets, minimum=1)
+        seed = check_seed("seed", seed) or 0
         n, s = self.n, self.s
         total = math.comb(n, s)
+        check_work(min(total, max_sets) * n * n,
+                   f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
+                   f"of size {n - s} x {n}", cheaper="a smaller max_sets")
         if total <= max_sets:
             sets = np.array(list(itertools.combinations(range(n), s)), dtype=np.int64)
             sets = sets.reshape(total, s)

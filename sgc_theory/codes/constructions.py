@@ -25,7 +25,8 @@ from fractions import Fraction
 
 import flint
 
-from ..errors import SGCError, check_int, require
+from ..budget import check_work
+from ..errors import SGCError, check_int, check_input_file, check_seed, require
 from .base import GradientCode, Guarantee
 from .reed_solomon import RS_LEMMA, reed_solomon
 
@@ -37,6 +38,8 @@ def _check_ns(n, s):
     n = check_int("n", n, minimum=1)
     s = check_int("s", s, minimum=0)
     require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
+    check_work(n * (n + s * s), f"building an ({n}, {s}) gradient code (an exact {n} x {n} "
+                                "matrix)")
     return n, s
 
 
@@ -165,6 +168,7 @@ def cyclic_repetition(n: int, s: int, seed=None, max_attempts: int = 50) -> Grad
     (Fraction(3, 5), [0, 1, 4], True)
     """
     n, s = _check_ns(n, s)
+    seed = check_seed("seed", seed)
     max_attempts = check_int("max_attempts", max_attempts, minimum=1)
     if s == 0:
         code = identity_code(n)
@@ -209,6 +213,7 @@ def from_csv(path, s) -> GradientCode:
     >>> from_csv(p, 1).verify().ok
     True
     """
+    check_input_file(path, "matrix file", max_bytes=MAX_CSV_BYTES)
     try:
         with open(path, newline="") as fh:
             lines = list(csv.reader(fh))
@@ -253,6 +258,9 @@ def _check_construction_name(construction):
         raise SGCError(
             f"construction must be one of {', '.join(CONSTRUCTIONS)} (got {construction!r})"
         )
+
+#: largest matrix file read (bytes)
+MAX_CSV_BYTES = 64 * 2**20
 
 
 def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> GradientCode:

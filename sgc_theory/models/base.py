@@ -25,13 +25,15 @@ from functools import lru_cache
 from itertools import combinations
 from math import comb
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..errors import SGCError, check_int
+from ..budget import Meter, check_work, current_limit, fmt_work, work_budget
+from ..errors import SGCError, check_bool, check_int, check_real, check_seed
 
-__all__ = ["StragglerModel", "extract_pattern", "as_pattern"]
+__all__ = ["StragglerModel", "extract_pattern", "as_pattern", "as_rng"]
 
 #: explicit automaton state: the straggler bitmasks of the last ``W - 1`` rounds, oldest first
 State = tuple[int, ...]
@@ -41,7 +43,11 @@ SymState = tuple[tuple[int, int], ...]
 
 def as_pattern(pattern: ArrayLike, n: int | None = None, name: str = "pattern") -> np.ndarray:
     """Return ``pattern`` as a boolean ``(n, R)`` array, checking its shape."""
-    arr = np.asarray(pattern)
+    try:
+        arr = np.asarray(pattern)
+    except (ValueError, TypeError):
+        raise SGCError(f"{name} must be a rectangular 2-D (workers, rounds) array of booleans "
+                       "(got rows of different lengths or mixed types)") from None
     if arr.ndim == 1 and arr.size == 0 and n is not None:
         arr = np.zeros((n, 0), dtype=bool)
     if arr.ndim != 2:
@@ -49,10 +55,21 @@ def as_pattern(pattern: ArrayLike, n: int | None = None, name: str = "pattern") 
     if n is not None and arr.shape[0] != n:
         raise SGCError(f"{name} must have n={n} rows, one per worker (got {arr.shape[0]})")
     if arr.dtype != bool:
-        if not np.isin(arr, (0, 1)).all():
-            raise SGCError(f"{name} must be boolean (True = straggler)")
+        if arr.dtype.kind not in "iuf" or not np.isin(arr, (0, 1)).all():
+            raise SGCError(f"{name} must be boolean (True = straggler; 0/1 accepted)")
         arr = arr.astype(bool)
     return arr
+
+
+def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """A numpy ``Generator`` from ``None`` (fresh), a seed ``>= 0`` or a ``Generator``.
+
+    >>> int(as_rng(3).integers(10)) == int(as_rng(3).integers(10))
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(check_seed(name, rng))
 
 
 def extract_pattern(delays: ArrayLike, mu: float) -> np.ndarray:
@@ -63,16 +80,26 @@ def extract_pattern(delays: ArrayLike, mu: float) -> np.ndarray:
     >>> extract_pattern([[1.0, 1.0], [2.5, 1.5]], mu=1.0).tolist()
     [[False, False], [True, False]]
     """
-    D = np.asarray(delays, dtype=float)
+    mu = check_real("mu", mu, minimum=0)
+    try:
+        D = np.asarray(delays, dtype=float)
+    except (ValueError, TypeError):
+        raise SGCError("delays must be a rectangular 2-D (workers, rounds) array of numbers "
+                       "(got rows of different lengths or non-numeric entries)") from None
     if D.ndim != 2:
         raise SGCError(f"delays must be a 2-D (workers, rounds) array (got shape {D.shape})")
-    if not np.isfinite(D).all() or (D < 0).any():
-        raise SGCError("delays must be finite and non-negative")
-    if mu < 0:
-        raise SGCError(f"mu must be >= 0 (got mu={mu})")
+    bad = ~np.isfinite(D) | (D < 0)
+    if bad.any():
+        i, r = (int(x) for x in np.argwhere(bad)[0])
+        raise SGCError(f"delays must be finite and non-negative (delays[{i}, {r}] = {D[i, r]})")
     if D.shape[1] == 0:
         return np.zeros(D.shape, dtype=bool)
-    return D > (1.0 + mu) * D.min(axis=0, keepdims=True)
+    with np.errstate(over="ignore"):  # a threshold beyond the float range exceeds every delay
+        return D > (1.0 + mu) * D.min(axis=0, keepdims=True)
+
+
+#: the largest window: worker histories are kept as (W - 1)-bit integers
+MAX_WINDOW = 10**6
 
 
 def _bits(mask: int) -> Iterator[int]:
@@ -99,8 +126,13 @@ class _RowTable:
     def __getitem__(self, row: int) -> bool:
         out = self._cache.get(row)
         if out is None:
-            W = self._model.W
-            out = self._model._row_ok_by_definition([W - 1 - k for k in range(W) if row >> k & 1])
+            fast = self._model._row_ok_mask(row)
+            if fast is not None:
+                out = fast
+            else:
+                W = self._model.W
+                out = self._model._row_ok_by_definition(
+                    [W - 1 - k for k in range(W) if row >> k & 1])
             self._cache[row] = out
         return out
 
@@ -126,7 +158,7 @@ class StragglerModel:
 
     def __init__(self, n: int, W: int, lam: int) -> None:
         self.n = check_int("n", n, minimum=1)
-        self.W = check_int("W", W, minimum=1)
+        self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0, maximum=self.n)
         # row table: row bit k = straggles k rounds before the newest round of the window
         self._row_table = _RowTable(self)
@@ -135,6 +167,11 @@ class StragglerModel:
     # ----- definition ---------------------------------------------------------------------
     def _row_ok_by_definition(self, rounds: list[int]) -> bool:  # pragma: no cover
         raise NotImplementedError
+
+    def _row_ok_mask(self, row: int) -> bool | None:
+        """Optional fast form of the per-worker rule on a ``W``-bit row (``None``: use
+        :meth:`_row_ok_by_definition`); tests check that the two agree."""
+        return None
 
     @property
     def spec(self) -> str:  # pragma: no cover
@@ -225,6 +262,12 @@ class StragglerModel:
         budget = self.lam - prev.bit_count()
         if budget < 0:
             return []
+        size = sum(comb(len(costly), k) for k in range(min(budget, len(costly)) + 1)) \
+            << len(free)
+        check_work(size, f"listing the straggler sets {self!r} admits in one round "
+                         f"({fmt_work(size)} sets)",
+                   cheaper="the symmetric (counting) routes: count(), sample(), "
+                           "verify(..., all_horizons=True)")
         out: list[int] = []
         free_masks = [0]
         for i in free:
@@ -247,18 +290,33 @@ class StragglerModel:
     def enumerate(self, rounds: int) -> Iterator[np.ndarray]:
         """All admitted patterns of ``rounds`` rounds, lazily, depth-first (lexicographic)."""
         rounds = check_int("rounds", rounds, minimum=0)
+        check_work(self.n * rounds, f"enumerating the patterns of {self!r} over {rounds} rounds "
+                                    "(each an n x rounds array)")
+        return self._enumerate(rounds)
+
+    def _enumerate(self, rounds: int) -> Iterator[np.ndarray]:
+        # explicit stack (no recursion): frames of (state, iterator over its next sets)
         masks: list[int] = []
-
-        def rec(state: State, depth: int) -> Iterator[np.ndarray]:
-            if depth == rounds:
+        if rounds == 0:
+            yield self._masks_to_pattern(masks)
+            return
+        init = self.initial_state()
+        stack = [(init, iter(self.next_sets(init)))]
+        while stack:
+            state, it = stack[-1]
+            m = next(it, None)
+            if m is None:
+                stack.pop()
+                if masks:
+                    masks.pop()
+                continue
+            masks.append(m)
+            if len(masks) == rounds:
                 yield self._masks_to_pattern(masks)
-                return
-            for m in self.next_sets(state):
-                masks.append(m)
-                yield from rec(self.advance(state, m), depth + 1)
                 masks.pop()
-
-        yield from rec(self.initial_state(), 0)
+                continue
+            nxt = self.advance(state, m)
+            stack.append((nxt, iter(self.next_sets(nxt))))
 
     def _masks_to_pattern(self, masks: Sequence[int]) -> np.ndarray:
         P = np.zeros((self.n, len(masks)), dtype=bool)
@@ -292,7 +350,52 @@ class StragglerModel:
         return max(counts, default=0)
 
     # ----- symmetric automaton (counts of worker histories) ------------------------------
-    def sym_initial(self) -> SymState:
+    def history_classes(self, rounds: int | None = None) -> int | None:
+        """Number ``H`` of nonzero ``(W - 1)``-round worker histories the model admits (of
+        ``min(W - 1, rounds)`` rounds if ``rounds`` is given); ``None`` when too many to list and
+        the model has no closed form."""
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        if m > 20:
+            return None
+        return sum(1 for h in range(1, 1 << m) if self._row_table[h << 1])
+
+    def sym_state_count(self, rounds: int | None = None) -> int | None:
+        """Number of states of the symmetric automaton reachable after ``W - 1`` rounds (from
+        then on every round reaches the same states): ``C(L + H, H)`` with ``L = min(lam, n)``
+        active workers spread over the ``H`` nonzero histories (:meth:`history_classes`).
+
+        Exact for the built-in models (their per-worker rules are monotone: dropping a straggle
+        keeps a row admitted), and a lower bound on the work of every symmetric route.
+        ``None`` when ``H`` is unknown.
+
+        >>> from sgc_theory.models import Bursty
+        >>> m = Bursty(6, B=2, W=3, lam=2)
+        >>> m.sym_state_count() == len(m.sym_reachable()[0])
+        True
+        """
+        H = self.history_classes(rounds)
+        if H is None:
+            return None
+        return comb(min(self.lam, self.n) + H, H)
+
+    def _count_lower_bound(self, rounds: int, what: str) -> None:
+        """Refuse a symmetric count over ``rounds`` rounds whose visited states alone (round
+        ``r`` reaches :meth:`sym_state_count` ``(r)`` states) exceed the budget."""
+        limit = current_limit()
+        total = 0
+        for r in range(min(rounds, self.W)):
+            S = self.sym_state_count(r)
+            if S is None:
+                return
+            total += S
+            if total > limit:
+                break
+        else:
+            if rounds > self.W and S is not None:
+                total += (rounds - self.W) * S
+        check_work(total, f"{what} (at least {fmt_work(total)} symmetric states visited)")
+
+    def sym_initial(self) -> tuple:
         """Symmetric start state: ``((history, count), ...)`` sorted, only nonzero counts.
 
         ``history`` is a worker's last ``W - 1`` rounds as bits (bit 0 = last round); before
@@ -308,42 +411,153 @@ class StragglerModel:
         """
         return _sym_transitions(self._row_table, self.W, self.lam, tuple(counts))
 
-    def count(self, rounds: int, method: str = "symmetric") -> int:
+    def count(self, rounds: int, method: str = "symmetric", *, max_work: Any = None,
+              progress: bool = False) -> int:
         """Exact number of admitted patterns of ``rounds`` rounds.
 
         ``method="symmetric"`` runs dynamic programming on counts of worker histories (fast,
         any ``n``); ``method="automaton"`` on explicit states (small ``n``; an independent route).
+        The work (transitions per round x rounds, weighted by the size of the big integers) is
+        estimated once the reachable states repeat (after ``W - 1`` rounds) and refused beyond
+        the budget (``max_work``, see :mod:`sgc_theory.budget`); ``progress`` shows a bar.
         """
         rounds = check_int("rounds", rounds, minimum=0)
-        if method == "symmetric":
-            dist = {self.sym_initial(): 1}
-            for _ in range(rounds):
-                new: dict = {}
-                for st, c in dist.items():
-                    for nxt, mult in self.sym_transitions(st):
-                        new[nxt] = new.get(nxt, 0) + c * mult
-                dist = new
-            return sum(dist.values())
-        if method == "automaton":
-            states: dict[State, int] = {self.initial_state(): 1}
-            for _ in range(rounds):
-                after: dict[State, int] = {}
-                for cur, c in states.items():
-                    for m in self.next_sets(cur):
-                        succ = self.advance(cur, m)
-                        after[succ] = after.get(succ, 0) + c
-                states = after
-            return sum(states.values())
-        raise SGCError(f"method must be 'symmetric' or 'automaton' (got {method!r})")
+        if method not in ("symmetric", "automaton"):
+            raise SGCError(f"method must be 'symmetric' or 'automaton' (got {method!r})")
+        progress = check_bool("progress", progress)
+        with work_budget(max_work):
+            what = f"counting the admitted patterns of {self!r} over {rounds} rounds"
+            if method == "symmetric":
+                self._count_lower_bound(rounds, what)
+            meter = Meter(what)
+            bar = _bar(progress, rounds, "count")
+            try:
+                if method == "symmetric":
+                    return self._count_symmetric(rounds, meter, bar)
+                return self._count_automaton(rounds, meter, bar)
+            finally:
+                if bar is not None:
+                    bar.close()
 
-    def sample(self, rounds: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
-        """A pattern drawn uniformly at random from the admitted patterns of ``rounds`` rounds."""
+    def count_series(self, rounds: int, *, max_work: Any = None) -> list:
+        """``[count(0), count(1), ..., count(rounds)]`` in one pass of the symmetric dynamic
+        programming (same budget rule as :meth:`count`).
+
+        >>> from sgc_theory.models import Bursty
+        >>> Bursty(2, B=1, W=2, lam=1).count_series(3)
+        [1, 3, 5, 11]
+        """
         rounds = check_int("rounds", rounds, minimum=0)
-        rng = np.random.default_rng(rng)
+        with work_budget(max_work):
+            what = f"counting the admitted patterns of {self!r} over 0..{rounds} rounds"
+            self._count_lower_bound(rounds, what)
+            series = [1]
+            self._count_symmetric(rounds, Meter(what), None, series)
+            return series
+
+    def _count_symmetric(self, rounds: int, meter: Any, bar: Any, series: list | None = None) -> int:
+        dist = {self.sym_initial(): 1}
+        bits = 0  # bits of the number of straggler sets of one round (big-integer growth)
+        for r in range(rounds):
+            new: dict = {}
+            edges = 0
+            weight = 1 + r * bits / _BIGINT_BITS_PER_UNIT
+            for st, c in dist.items():
+                trans = self.sym_transitions(st)
+                edges += len(trans)
+                meter.charge(len(trans) * weight)
+                for nxt, mult in trans:
+                    new[nxt] = new.get(nxt, 0) + c * mult
+            dist = new
+            if series is not None:
+                series.append(sum(dist.values()))
+            if r == 0:
+                bits = max(1, sum(dist.values()).bit_length())
+            if r == self.W - 1 and rounds > r + 1:
+                # from round W - 1 on the reachable states repeat: each further round costs
+                # `edges` transitions on ever larger integers
+                k = rounds - 1 - r
+                rest = edges * (k + bits * (k * (r + 1) + k * (k - 1) // 2) / _BIGINT_BITS_PER_UNIT)
+                meter.estimate = meter.used + rest
+                check_work(meter.estimate, meter.what)
+            if bar is not None:
+                bar.update(1)
+        return sum(dist.values())
+
+    def _count_automaton(self, rounds: int, meter: Any, bar: Any) -> int:
+        dist: dict = {self.initial_state(): 1}
+        for _ in range(rounds):
+            new: dict = {}
+            for st, c in dist.items():
+                sets = self.next_sets(st)
+                meter.charge(len(sets))
+                for m in sets:
+                    nxt = self.advance(st, m)
+                    new[nxt] = new.get(nxt, 0) + c
+            dist = new
+            if bar is not None:
+                bar.update(1)
+        return sum(dist.values())
+
+    def sym_reachable(self, meter: Any = None, rounds: int | None = None) -> tuple[list, int]:
+        """Reachable states of the symmetric automaton (breadth-first, every round length, or
+        within ``rounds`` rounds).
+
+        Returns ``(states, edges)``: the states in order of discovery and the number of
+        transitions out of them. ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged one
+        unit per transition.
+        """
+        start = self.sym_initial()
+        index = {start: 0}
+        depth = [0]
+        order = [start]
+        edges = 0
+        k = 0
+        while k < len(order):
+            if rounds is not None and depth[k] >= rounds:
+                k += 1
+                continue
+            trans = self.sym_transitions(order[k])
+            edges += len(trans)
+            if meter is not None:
+                meter.charge(len(trans))
+            for nxt, _ in trans:
+                if nxt not in index:
+                    index[nxt] = len(order)
+                    order.append(nxt)
+                    depth.append(depth[k] + 1)
+            k += 1
+        return order, edges
+
+    def sample(self, rounds: int, rng: Any = None, *, max_work: Any = None) -> np.ndarray:
+        """A pattern drawn uniformly at random from the admitted patterns of ``rounds`` rounds.
+
+        ``rng``: ``None``, a seed ``>= 0`` or a numpy ``Generator``. The work (the number of
+        admitted continuations of every reachable state for every remaining length, plus the
+        ``n x rounds`` pattern) is estimated first and refused beyond the budget (``max_work``).
+        """
+        rounds = check_int("rounds", rounds, minimum=0)
+        rng = as_rng(rng)
+        with work_budget(max_work):
+            what = f"sampling a pattern of {self!r} over {rounds} rounds"
+            check_work(self.n * max(rounds, 1), what)
+            self._count_lower_bound(rounds, what)
+            meter = Meter(what)
+            if rounds:
+                _, edges = self.sym_reachable(meter, rounds)
+                per = rounds * edges
+                bits = max(1, sum(m for _, m in self.sym_transitions(self.sym_initial()))
+                           .bit_length())
+                meter.estimate = meter.used + per * (1 + rounds * bits / (2 * _BIGINT_BITS_PER_UNIT))
+                check_work(meter.estimate, what)
+            return self._sample(rounds, rng)
+
+    def _sample(self, rounds: int, rng: np.random.Generator) -> np.ndarray:
         completions = _completions_counter(self)
         counts = self.sym_initial()
         # workers grouped by history class; we track actual identities to place stragglers
-        hist = np.zeros(self.n, dtype=np.int64)
+        # (histories of more than 62 rounds do not fit in int64: Python integers then)
+        hist = np.zeros(self.n, dtype=np.int64 if self.W <= 63 else object)
         P = np.zeros((self.n, rounds), dtype=bool)
         for r in range(rounds):
             left = rounds - r - 1
@@ -361,9 +575,21 @@ class StragglerModel:
                 if j:
                     members = np.flatnonzero(hist == h)
                     P[rng.choice(members, size=j, replace=False), r] = True
-            hist = ((hist << 1) | P[:, r]) & self._hist_mask
+            hist = ((hist << 1) | P[:, r].astype(hist.dtype)) & self._hist_mask
             counts = nxt
         return P
+
+
+#: big-integer bits whose addition costs about one work unit (counting and sampling estimates)
+_BIGINT_BITS_PER_UNIT = 15000
+
+
+def _bar(enabled: bool, total: int, desc: str) -> Any:
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(total=total, desc=desc, unit=" rounds", leave=False)
 
 
 def _bigrand(rng: np.random.Generator, total: int) -> int:
@@ -392,36 +618,103 @@ def _sym_choices(row_table: _RowTable, W: int, lam: int, state: SymState
     budget = lam - base_active
     if budget < 0:
         return []
-    results = []
-    choice = [0] * nh
     tops = []
     costs = []
     for h, c in state:
         newly = not ((h << 1) & full)  # a straggler of this class is newly active in the window
         tops.append(c if row_table[((h << 1) | 1) & full] else 0)
         costs.append(1 if newly else 0)
-
-    def rec(k: int, budget: int, mult: int) -> None:
-        if k == nh:
-            new: dict = {}
-            for g in range(nh):
-                h, c, j = classes[g], counts[g], choice[g]
-                if j:
-                    key = ((h << 1) | 1) & hist_mask
-                    new[key] = new.get(key, 0) + j
-                if c - j:
-                    key = (h << 1) & hist_mask
-                    new[key] = new.get(key, 0) + c - j
-            results.append((tuple(choice), tuple(sorted(new.items())), mult))
-            return
-        top = tops[k] if not costs[k] else min(tops[k], budget)
-        for j in range(top + 1):
-            choice[k] = j
-            rec(k + 1, budget - j * costs[k], mult * comb(counts[k], j))
-        choice[k] = 0
-
-    rec(0, budget, 1)
+    size = count_bounded_vectors(tops, costs, budget)
+    check_work(size, f"one step of the symmetric automaton (W={W}, lam={lam}) from a state "
+                     f"with {nh} worker classes ({fmt_work(size)} choices)")
+    results = []
+    for choice in bounded_vectors(tops, costs, budget):
+        mult = 1
+        new: dict = {}
+        for g in range(nh):
+            h, c, j = classes[g], counts[g], choice[g]
+            if j:
+                mult *= comb(c, j)
+                key = ((h << 1) | 1) & hist_mask
+                new[key] = new.get(key, 0) + j
+            if c - j:
+                key = (h << 1) & hist_mask
+                new[key] = new.get(key, 0) + c - j
+        results.append((choice, tuple(sorted(new.items())), mult))
     return results
+
+
+def bounded_vectors(tops: Sequence[int], costs: Sequence[int], budget: int) -> Iterator[tuple[int, ...]]:
+    """Every integer vector ``j`` with ``0 <= j[k] <= tops[k]`` and ``sum j[k] costs[k] <=
+    budget`` (costs 0 or 1), lexicographically, as tuples; an explicit stack, no recursion.
+
+    >>> list(bounded_vectors([1, 2], [1, 1], 2))
+    [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    """
+    nh = len(tops)
+    choice = [0] * nh
+    left = [0] * (nh + 1)  # left[k]: budget left before position k
+    left[0] = budget
+
+    def cap(k: int) -> int:
+        return tops[k] if not costs[k] else min(tops[k], left[k])
+
+    k = 0
+    while True:
+        while k < nh:  # descend with zeros
+            choice[k] = 0
+            left[k + 1] = left[k]
+            k += 1
+        yield tuple(choice)
+        k = nh - 1  # advance the odometer from the last position
+        while k >= 0 and choice[k] >= cap(k):
+            k -= 1
+        if k < 0:
+            return
+        choice[k] += 1
+        left[k + 1] = left[k] - choice[k] * costs[k]
+        k += 1
+
+
+def count_bounded_vectors(tops: Sequence[int], costs: Sequence[int], budget: int) -> int:
+    """How many vectors :func:`bounded_vectors` yields (without listing them).
+
+    >>> count_bounded_vectors([1, 2], [1, 1], 2)
+    5
+    """
+    if budget < 0:
+        return 0
+    free = 1
+    costly = []
+    for t, c in zip(tops, costs):
+        if c:
+            costly.append(t)
+        else:
+            free *= t + 1
+    budget = min(budget, sum(costly))
+    k = len(costly)
+    if k <= 12:
+        # inclusion-exclusion over the positions forced above their cap:
+        # #{x >= 0, sum x <= b} = C(b + k, k)
+        total = 0
+        for mask in range(1 << k):
+            over = sum(costly[i] + 1 for i in range(k) if mask >> i & 1)
+            if over <= budget:
+                total += (-1) ** bin(mask).count("1") * comb(budget - over + k, k)
+        return free * total
+    if k * budget > 10**7:  # too large to count exactly: an upper bound (only huge cases)
+        prod = 1
+        for t in costly:
+            prod *= t + 1
+        return free * min(prod, comb(budget + k, k))
+    ways = [1] + [0] * budget  # ways[b]: costly prefixes using exactly b of the budget
+    for t in costly:
+        t = min(t, budget)
+        prefix = [0]
+        for w in ways:
+            prefix.append(prefix[-1] + w)
+        ways = [prefix[b + 1] - prefix[max(0, b - t)] for b in range(budget + 1)]
+    return free * sum(ways)
 
 
 @lru_cache(maxsize=4096)

@@ -8,12 +8,17 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
+import re
+from math import comb
+
 from ..errors import SGCError, check_int
 from collections.abc import Sequence
 
 from .base import StragglerModel
 
-__all__ = ["PerRound", "Bursty", "Arbitrary", "parse_model"]
+__all__ = ["PerRound", "Bursty", "Arbitrary", "parse_model", "as_model"]
 
 
 class PerRound(StragglerModel):
@@ -64,6 +69,15 @@ class Bursty(StragglerModel):
     def _row_ok_by_definition(self, rounds: list[int]) -> bool:
         return not rounds or max(rounds) - min(rounds) + 1 <= self.B
 
+    def _row_ok_mask(self, row: int) -> bool:
+        # the straggles span from the lowest to the highest set bit
+        return not row or row.bit_length() - ((row & -row).bit_length() - 1) <= self.B
+
+    def history_classes(self, rounds: int | None = None) -> int:
+        # nonzero (W - 1)-bit histories whose ones span at most B rounds
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        return sum((m - L + 1) * (1 << max(L - 2, 0)) for L in range(1, min(self.B, m) + 1))
+
     def _max_disjoint_sum(self, counts: Sequence[int]) -> int:
         # a worker cannot straggle in two rounds of a window that are >= B apart: the largest
         # total over rounds pairwise >= B apart (a path DP) counts distinct workers
@@ -101,6 +115,14 @@ class Arbitrary(StragglerModel):
     def _row_ok_by_definition(self, rounds: list[int]) -> bool:
         return len(rounds) <= self.N
 
+    def _row_ok_mask(self, row: int) -> bool:
+        return row.bit_count() <= self.N
+
+    def history_classes(self, rounds: int | None = None) -> int:
+        # nonzero (W - 1)-bit histories with at most N ones
+        m = self.W - 1 if rounds is None else min(self.W - 1, rounds)
+        return sum(comb(m, k) for k in range(1, min(self.N, m) + 1))
+
     def _max_disjoint_sum(self, counts: Sequence[int]) -> int:
         # each worker straggles at most N times in a window: distinct >= ceil(total / N)
         return -(-sum(counts) // self.N)
@@ -136,16 +158,41 @@ def parse_model(spec: str, n: int) -> StragglerModel:
         raise SGCError(f"unknown model {kind!r}: choose one of {', '.join(_KINDS)}")
     cls, names = _KINDS[kind]
     params = {}
-    for item in filter(None, (p.strip() for p in rest.split(","))):
+    items = [p.strip() for p in rest.split(",")] if rest.strip() else []
+    for item in items:
+        if not item:
+            raise SGCError(f"model {spec!r}: empty parameter (write e.g. "
+                           f"'{kind}:{','.join(k + '=1' for k in names)}')")
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq or key not in names:
             raise SGCError(f"model {kind} takes parameters {', '.join(names)} (got {item!r})")
-        try:
-            params[key] = int(value)
-        except ValueError:
-            raise SGCError(f"model parameter {key} must be an integer (got {value!r})") from None
+        if key in params:
+            raise SGCError(f"model {spec!r}: parameter {key} is given twice")
+        value = value.strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", value):
+            raise SGCError(f"model parameter {key} must be an integer of at most 30 digits "
+                           f"(got {value!r:.40})")
+        params[key] = int(value)
     missing = [k for k in names if k not in params]
     if missing:
         raise SGCError(f"model {kind} is missing parameter(s) {', '.join(missing)}")
     return cls(n, **params)
+
+
+def as_model(model: Any, n: int, name: str = "model") -> StragglerModel:
+    """``model`` as a :class:`StragglerModel` on ``n`` workers: a model object (its ``n`` must
+    match) or a model string such as ``"bursty:B=1,W=2,lam=1"``.
+
+    >>> as_model("bursty:B=1,W=2,lam=1", 4)
+    Bursty(n=4, B=1, W=2, lam=1)
+    """
+    if isinstance(model, StragglerModel):
+        if model.n != n:
+            raise SGCError(f"{name} has n={model.n} workers but the scheme has n={n}")
+        return model
+    if isinstance(model, str):
+        return parse_model(model, n)
+    raise SGCError(f"{name} must be a straggler model (e.g. Bursty(n, B, W, lam)) or a model "
+                   f"string such as 'bursty:B=1,W=2,lam=1' (got {type(model).__name__} "
+                   f"{model!r:.60})")

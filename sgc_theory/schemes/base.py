@@ -22,11 +22,26 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike
 
+from ..budget import check_work
 from ..errors import NotDecodableError, SGCError, check_int
 from ..linalg import Span, combination
 from ..models.base import StragglerModel, as_pattern
 
-__all__ = ["Task", "Work", "Scheme", "Run", "masks_of"]
+__all__ = ["Task", "Work", "Scheme", "Run", "masks_of", "check_scheme_size"]
+
+#: work units of one worker's task in one round of an exact run (span updates over rationals)
+EXACT_TASK_UNITS = 700
+
+#: work units per partition of a scheme's per-partition tables (memory, mostly)
+PARTITION_UNITS = 50
+
+
+def check_scheme_size(name: str, n: int, partitions: int) -> None:
+    """Refuse a scheme whose per-partition tables are beyond the work budget (e.g. n = 10^9);
+    closed-form loads need no scheme: :func:`sgc_theory.bounds.scheme_load`."""
+    check_work(PARTITION_UNITS * partitions,
+               f"building {name} with n={n} workers ({partitions} exact partition sizes)",
+               cheaper="the closed-form load (sgc load, sgc_theory.bounds.scheme_load)")
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,17 @@ class Scheme:
     def _masks(self, pattern: ArrayLike) -> list[int]:
         return masks_of(pattern, self.n)
 
+    def _pattern_and_jobs(self, pattern: ArrayLike, jobs: int | None) -> tuple[np.ndarray, int]:
+        """Validated ``(pattern as a bool (n, R) array, number of jobs)``."""
+        P = as_pattern(pattern, self.n)
+        jobs = P.shape[1] if jobs is None else check_int("jobs", jobs, minimum=0)
+        return P, jobs
+
+    def exact_work(self, rounds: int) -> int:
+        """Work units of an exact run over ``rounds`` rounds (every worker's tasks of every
+        round go through exact span updates; about a few hundred microseconds each)."""
+        return EXACT_TASK_UNITS * max(1, rounds) * self.n * (self.T + 1)
+
     def states(self, pattern: ArrayLike) -> Iterator[tuple[int, Any, tuple, int]]:
         """Yield ``(round, state, tasks, mask)`` along a pattern."""
         state = self.initial_state()
@@ -219,6 +245,8 @@ class Scheme:
         job's partitions. Tasks of jobs before 0 (which do not exist) are left out.
         """
         round = check_int("round", round, minimum=0)
+        check_work(self.n * (self.T + 1) * (round + 1),
+                   f"replaying {round} rounds of {self!r} worker by worker")
         if history is None:
             history = np.zeros((self.n, round), dtype=bool)
         history = as_pattern(history, self.n, "history")
@@ -237,9 +265,10 @@ class Scheme:
 
         ``jobs`` limits the job sequence to ``0..jobs-1`` (default: one job per round).
         """
-        P = as_pattern(pattern, self.n)
+        P, jobs = self._pattern_and_jobs(pattern, jobs)
         R = P.shape[1]
-        jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
+        check_work(self.exact_work(R), f"an exact run of {self!r} over {R} rounds",
+                   cheaper="decode_rounds() (the token rule, no exact algebra)")
         run = Run(self, P, jobs)
         spans = {t: Span(self.num_partitions) for t in range(jobs)}
         run.received = {t: [] for t in range(jobs)}

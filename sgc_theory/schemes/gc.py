@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 
 from ..bounds import gc_delay, gc_load
-from ..errors import SGCError, check_int
+from ..errors import SGCError, check_int, check_seed
 from ..models import PerRound
 from ._common import check_construction, code_basis, gradient_code
-from .base import Scheme, Task
+from .base import Scheme, Task, check_scheme_size
 
 
 class GC(Scheme):
@@ -33,8 +32,9 @@ class GC(Scheme):
         if self.s >= self.n:
             raise SGCError(f"GC needs 0 <= s < n (got s={self.s}, n={self.n})")
         self.construction = check_construction(construction)
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
         self.T = int(gc_delay())
+        check_scheme_size("GC", self.n, self.n)
         self.partition_sizes = (Fraction(1, self.n),) * self.n
 
     def _params(self):
@@ -69,9 +69,8 @@ class GC(Scheme):
 
     def decode_rounds(self, pattern, jobs=None):
         """Token rule: job ``r`` is decoded in round ``r`` iff at most ``s`` workers straggle."""
-        P = np.asarray(pattern, dtype=bool)
+        P, jobs = self._pattern_and_jobs(pattern, jobs)
         R = P.shape[1]
-        jobs = R if jobs is None else jobs
         return [t if t < R and P[:, t].sum() <= self.s else None for t in range(jobs)]
 
     def symmetric_view(self):

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
-from ..errors import SGCError, check_int
+from ..errors import SGCError, check_int, check_seed
+from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, check_construction, code_basis, gradient_code
-from .base import Scheme, Task, Work, masks_of
+from .base import Scheme, Task, Work, check_scheme_size, masks_of
 
 
 def _frac(x) -> Fraction:
@@ -41,16 +41,17 @@ class MSGC(BurstyDesigned, Scheme):
     def __init__(self, n: int, B: int, W: int, lam: int, construction: str = "auto", seed=0):
         self.n = check_int("n", n, minimum=1)
         self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2)
+        self.W = check_int("W", W, minimum=2, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0)
         if self.B > self.W - 1:
             raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
         if self.lam > self.n:
             raise SGCError(f"M-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
         self.construction = check_construction(construction)
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
         self.T = int(msgc_delay(self.B, self.W))
         self.coded = self.lam < self.n
+        check_scheme_size("M-SGC", self.n, self.n * (self.W - 1 + (self.B if self.coded else 0)))
         self.mu = _frac(msgc_mu(self.n, self.B, self.W, self.lam))
         self.x = _frac(msgc_x(self.B, self.W, self.lam, self.n))
         d1 = (self.mu,) * (self.n * (self.W - 1))
@@ -142,9 +143,7 @@ class MSGC(BurstyDesigned, Scheme):
 
     def decode_rounds(self, pattern, jobs=None):
         """Token rule: all D1 chunks received, and ``n - lam`` coded tasks of every D2 group."""
-        P = np.asarray(pattern, dtype=bool)
-        R = P.shape[1]
-        jobs = R if jobs is None else jobs
+        P, jobs = self._pattern_and_jobs(pattern, jobs)
         out = [None] * jobs
         state = self.initial_state()
         for r, mask in enumerate(masks_of(P, self.n)):

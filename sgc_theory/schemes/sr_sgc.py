@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 
 from ..bounds import srsgc_delay, srsgc_load, srsgc_s
-from ..errors import SGCError, check_int
+from ..errors import SGCError, check_int, check_seed
+from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, bits, check_construction, code_basis, gradient_code
-from .base import Scheme, Task, Work, masks_of
+from .base import Scheme, Task, Work, check_scheme_size, masks_of
 
 RULES = ("stragglers-first", "lowest-index")
 
@@ -44,7 +44,7 @@ class SRSGC(BurstyDesigned, Scheme):
                  construction: str = "auto", seed=0):
         self.n = check_int("n", n, minimum=1)
         self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=1)
+        self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0)
         if self.W < self.B + 1:
             raise SGCError(f"SR-SGC needs W >= B + 1 (got B={self.B}, W={self.W})")
@@ -58,8 +58,9 @@ class SRSGC(BurstyDesigned, Scheme):
             raise SGCError(f"SR-SGC needs s = ceil(B lam / (W - 1 + B)) < n "
                            f"(got s={self.s}, n={self.n})")
         self.construction = check_construction(construction)
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
         self.T = int(srsgc_delay(self.B))
+        check_scheme_size("SR-SGC", self.n, self.n)
         self.partition_sizes = (Fraction(1, self.n),) * self.n
 
     @property
@@ -113,9 +114,7 @@ class SRSGC(BurstyDesigned, Scheme):
 
     def decode_rounds(self, pattern, jobs=None):
         """Token rule: job ``t`` is decoded once ``n - s`` distinct workers returned its task."""
-        P = np.asarray(pattern, dtype=bool)
-        R = P.shape[1]
-        jobs = R if jobs is None else jobs
+        P, jobs = self._pattern_and_jobs(pattern, jobs)
         got = [0] * jobs
         out = [None] * jobs
         state = self.initial_state()

@@ -23,16 +23,41 @@ from __future__ import annotations
 
 
 def _splits(total, caps):
-    """All ways to write ``total`` as a sum of ``x_k`` with ``0 <= x_k <= caps[k]``."""
-    if not caps:
+    """All ways to write ``total`` as a sum of ``x_k`` with ``0 <= x_k <= caps[k]``
+    (lexicographically; an explicit stack, so any number of parts).
+
+    >>> list(_splits(2, [1, 2]))
+    [(0, 2), (1, 1)]
+    """
+    caps = list(caps)
+    m = len(caps)
+    if m == 0:
         if total == 0:
             yield ()
         return
-    first, rest = caps[0], caps[1:]
-    room = sum(rest)
-    for x in range(max(0, total - room), min(first, total) + 1):
-        for tail in _splits(total - x, rest):
-            yield (x,) + tail
+    room = [0] * (m + 1)  # room[k] = sum(caps[k:])
+    for k in range(m - 1, -1, -1):
+        room[k] = room[k + 1] + caps[k]
+    if not 0 <= total <= room[0]:
+        return
+    xs = [0] * m
+    left = [0] * (m + 1)  # left[k]: what positions k.. must add up to
+    left[0] = total
+    k = 0
+    while True:
+        while k < m:  # fill positions k.. with their smallest feasible values
+            xs[k] = max(0, left[k] - room[k + 1])
+            left[k + 1] = left[k] - xs[k]
+            k += 1
+        yield tuple(xs)
+        k = m - 1
+        while k >= 0 and xs[k] >= min(caps[k], left[k]):
+            k -= 1
+        if k < 0:
+            return
+        xs[k] += 1
+        left[k + 1] = left[k] - xs[k]
+        k += 1
 
 
 class GCView:
@@ -108,7 +133,7 @@ class SRSGCView:
                     out.append((k, "fresh", c - x))
             yield out
 
-    def count_proof(self, model, n):
+    def count_proof(self, model, n, meter=None):
         """A fast sufficient proof on straggler COUNTS only, or ``None`` when it does not apply.
 
         Lemma: under a bursty model with ``W >= B + 1`` a worker that straggled in round ``r'``
@@ -127,7 +152,8 @@ class SRSGCView:
         and ``|M_t| - s`` re-attempters. The choice among busy workers of different depths is
         left open (every split is explored). Returns ``(True, states)``, or ``None`` if the lemma
         does not apply or some reachable count state would need an unsafe re-attempter (then the
-        full explorer decides).
+        full explorer decides). ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged one
+        unit per count state expanded.
         """
         from collections import deque
 
@@ -141,6 +167,8 @@ class SRSGCView:
         seen = {start}
         queue = deque([start])
         while queue:
+            if meter is not None:
+                meter.charge(1 + W)
             window, ages = queue.popleft()
             S_t, busy_t = ages[B - 1]
             need = S_t + sum(busy_t) - s

@@ -24,7 +24,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ..errors import SGCError
+from ..budget import check_work
+from ..errors import SGCError, check_int
 from .base import Scheme, Task
 
 __all__ = ["TabularScheme"]
@@ -61,11 +62,14 @@ class TabularScheme(Scheme):
             if not hasattr(table, attr):
                 raise SGCError(f"table must have attribute {attr!r} (n, T, P, K, model, assign)")
         self.table = table
-        self.n = table.n
-        self.T = table.T
-        self.P = table.P
-        self.K = table.K
+        self.n = check_int("table.n", table.n, minimum=1)
+        self.T = check_int("table.T", table.T, minimum=0)
+        self.P = check_int("table.P", table.P, minimum=0)
+        self.K = check_int("table.K", table.K, minimum=1)
         self.model = table.model
+        if getattr(self.model, "n", None) != self.n:
+            raise SGCError(f"table.model must be a straggler model on table.n={self.n} workers "
+                           f"(got {self.model!r:.60})")
         self.partition_sizes = (Fraction(1, self.K),) * self.K
         self._units = [tuple(Fraction(int(p == q)) for q in range(self.K))
                        for p in range(self.K)]
@@ -75,6 +79,9 @@ class TabularScheme(Scheme):
     def _histories(self):
         """Every admitted history of ``P + T`` rounds (clean before), as tuples of masks."""
         m = self.model
+        R = self.P + self.T
+        check_work(m.count(R) * (R + 1), f"listing every admitted history of {R} rounds of "
+                                         f"{m!r}")
         layer = [(m.initial_state(), ())]
         for _ in range(self.P + self.T):
             layer = [(m.advance(st, S), h + (S,)) for st, h in layer for S in m.next_sets(st)]

@@ -846,7 +846,6 @@ def _block_bounds(prep, spec, idx):
         Bm, Wm, lm = (spec["mpar"][:, j] for j in range(3))
     else:
         return {}
-    n = prep.n
     out = {}
     groups = {}
     for c in idx:
@@ -909,7 +908,6 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
         first = int(np.nanargmin(ub))
         order = [first] + [c for c in order if c != first]
     best = None
-    unresolved = False
     from tqdm import tqdm
 
     bar = tqdm(total=len(order), desc=f"optimal {name}", unit="config", disable=not progress)
@@ -920,7 +918,6 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
         if np.isfinite(ub[c]) and ub[c] <= lower[c] * tol:
             value[c], exact[c] = ub[c], True  # a valid master attains the lower bound
         elif spent >= total_budget:
-            unresolved = True
             continue
         else:
             sch = _scheme_of(spec, c, prep.n)
@@ -937,7 +934,6 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
                     val, ex, lo = r.runtime, r.exact, r.lower_bound
             except BudgetError:
                 spent += max_dp_work
-                unresolved = True
                 continue
             except SGCError:
                 continue  # no run of this configuration decodes every job in time
@@ -947,8 +943,6 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
             key = (value[c], spec["loads"][c])
             if best is None or key < (best[0], best[1]):
                 best = (float(value[c]), float(spec["loads"][c]), int(c))
-        else:
-            unresolved = True
     bar.close()
     rows = []
     for c in range(C):

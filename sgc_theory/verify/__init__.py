@@ -19,7 +19,10 @@ import time
 
 import numpy as np
 
-from ..errors import SGCError, check_int
+from ..budget import Meter, WorkTooLargeError, check_work, current_limit, fmt_work, work_budget
+from ..errors import SGCError, check_bool, check_int
+from ..models import as_model
+from ..schemes import Scheme
 from . import confirm, exact
 from .result import VerificationResult
 from .symmetric import SymmetricExplorer
@@ -60,13 +63,14 @@ def _progress(enabled, desc):
 
 
 def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto",
-           progress=False, graph=False, max_states=None) -> VerificationResult:
+           progress=False, graph=False, max_states=None, max_work=None) -> VerificationResult:
     """Prove ``scheme`` against every straggler pattern ``model`` admits, or find a failure.
 
     Parameters
     ----------
     scheme : a :class:`~sgc_theory.schemes.Scheme`
-    model : a straggler model; default ``scheme.design_model``.
+    model : a straggler model or a model string (``"bursty:B=1,W=2,lam=1"``); default
+        ``scheme.design_model``.
     rounds : int, optional
         Finite horizon: every admitted pattern of this many rounds (exact algebra, depth-first
         with shared work). Each job with ``t + T < rounds`` must be decoded by ``t + T``.
@@ -81,13 +85,93 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
         All horizons: also return the reachable state graph as a networkx DiGraph
         (``result.graph``; edges labelled with straggler counts, a ``"FAIL"`` node for a failing
         transition).
+    max_states : int, optional
+        All horizons: stop with :class:`~sgc_theory.budget.StateLimitError` beyond this many
+        reachable states.
+    max_work : int, optional
+        Work budget (see :mod:`sgc_theory.budget`): the work is estimated first (the first
+        round's admitted straggler sets) and metered as the search goes; beyond the budget a
+        :class:`~sgc_theory.budget.WorkTooLargeError` names the estimate and a cheaper route.
+
+    Raises
+    ------
+    SGCError
+        On a bad argument (wrong type, negative horizon, model on another ``n``, ...).
 
     Examples
     --------
     >>> from sgc_theory import MSGC
     >>> verify(MSGC(4, B=1, W=2, lam=1), all_horizons=True).ok
     True
+    >>> verify(MSGC(4, B=1, W=2, lam=1), "bursty:B=1,W=3,lam=1", rounds=4).ok
+    True
     """
+    if not isinstance(scheme, Scheme):
+        raise SGCError(f"scheme must be a Scheme such as MSGC(n, B, W, lam) or "
+                       f"make_scheme('msgc', n, B=.., W=.., lam=..) (got {type(scheme).__name__} "
+                       f"{scheme!r:.60})")
+    if model is not None:
+        model = as_model(model, scheme.n)
+    all_horizons = check_bool("all_horizons", all_horizons)
+    progress = check_bool("progress", progress)
+    graph = check_bool("graph", graph)
+    if max_states is not None:
+        max_states = check_int("max_states", max_states, minimum=1)
+    if not isinstance(method, str) or method not in METHODS:
+        raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+    with work_budget(max_work):
+        return _verify(scheme, model, rounds=rounds, all_horizons=all_horizons, method=method,
+                       progress=progress, graph=graph, max_states=max_states)
+
+
+def _cheaper(scheme, method) -> str | None:
+    """A cheaper route than ``method`` for ``scheme``, to quote in a refusal."""
+    if method == "exhaustive":
+        return "--all-horizons (all_horizons=True): every length at once, often far cheaper"
+    if method == "automaton" and scheme.symmetric_view() is not None:
+        return "--method symmetric (counts of worker kinds)"
+    return None
+
+
+def _start_meter(scheme, model, method, rounds):
+    """Estimate a verification's work before it starts, refuse beyond the budget, and return
+    the meter that bounds the rest.
+
+    The estimates are lower bounds, so a refusal is never premature: an exact search takes at
+    least one exact step per distinct straggler history it can reach (``count(r)`` histories of
+    ``r <= W - 1`` rounds, then ``count(W - 1)`` per round), and the symmetric search visits at
+    least every state of the model's symmetric automaton.
+    """
+    horizon = f"over {rounds} rounds" if method == "exhaustive" else "for all horizons"
+    what = f"{method} verification of {scheme!r} under {model!r} {horizon}"
+    cheaper = _cheaper(scheme, method)
+    if method == "symmetric":
+        S = model.sym_state_count()
+        if S is not None:
+            check_work(S * 3 * (1 + scheme.T), f"{what} (at least {fmt_work(S)} states)",
+                       cheaper=cheaper)
+        return Meter(what, cheaper=cheaper)
+    step = 1 + exact.step_units(scheme)
+    memory = max(model.W - 1, 1)
+    horizon_rounds = rounds if method == "exhaustive" else memory
+    try:
+        counts = model.count_series(min(horizon_rounds, memory))
+    except WorkTooLargeError:  # even listing the model's histories is over the budget
+        raise WorkTooLargeError(f"{what}: more than the budget of {fmt_work(current_limit())} "
+                                f"work units (the model alone has too many straggler histories "
+                                f"to count); " + (f"cheaper: {cheaper}; " if cheaper else "")
+                                + "raise the budget with --max-work N (Python: max_work=N)") from None
+    if method == "exhaustive":  # (history, rounds left) pairs are distinct search nodes
+        nodes = sum(counts[1:]) + max(0, horizon_rounds - memory) * counts[-1]
+    else:  # every straggler history of W - 1 rounds is a distinct model state
+        nodes = counts[-1]
+    check_work(nodes * step, f"{what} (at least {fmt_work(nodes)} distinct straggler histories, "
+                             "each an exact step)", cheaper=cheaper)
+    return Meter(what, cheaper=cheaper)
+
+
+def _verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto",
+            progress=False, graph=False, max_states=None) -> VerificationResult:
     if method not in METHODS:
         raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     model = scheme.design_model if model is None else model
@@ -106,16 +190,18 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
     elif method == "exhaustive":
         raise SGCError("method='exhaustive' needs rounds=R")
 
+    meter = _start_meter(scheme, model, method, rounds)
     t0 = time.perf_counter()
     bar = _progress(progress, f"verify {scheme.name}")
     res = VerificationResult(ok=True, method=method, scheme=scheme, model=model)
     try:
         if method == "exhaustive":
-            ok, patterns, cex, job, st, _ = exact.exhaustive(scheme, model, rounds, bar)
+            ok, patterns, cex, job, st, _ = exact.exhaustive(scheme, model, rounds, bar, meter)
             res.ok, res.patterns, res.counterexample, res.failed_job = ok, patterns, cex, job
             res.max_load = st.max_load
         elif method == "automaton":
-            ok, states, cex, job, st, G = exact.automaton(scheme, model, max_states, bar, graph)
+            ok, states, cex, job, st, G = exact.automaton(scheme, model, max_states, bar, graph,
+                                                       meter)
             res.ok, res.states, res.counterexample, res.failed_job = ok, states, cex, job
             res.max_load, res.graph = st.max_load, G
         else:
@@ -124,14 +210,14 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
                 raise SGCError(f"{scheme!r} has no worker-symmetric view; use method='automaton'")
             quick = None
             if not graph and hasattr(view, "count_proof"):
-                quick = view.count_proof(model, scheme.n)
+                quick = view.count_proof(model, scheme.n, meter=meter)
             if quick is not None:
                 res.ok, res.states = True, quick[1]
                 res.notes.append("proved on straggler counts (over-approximation of the model; "
                                  f"see {type(view).__name__}.count_proof)")
             else:
                 ex = SymmetricExplorer(view, model, scheme.n)
-                ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph)
+                ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph, meter)
                 res.ok, res.states, res.graph = ok, states, G
             res.notes.append(getattr(
                 view, "token_note",

@@ -129,63 +129,87 @@ def _pattern(n, masks):
     return P
 
 
-def exhaustive(scheme, model, rounds, progress=None):
+def exhaustive(scheme, model, rounds, progress=None, meter=None):
     """Exact check of every admitted pattern of ``rounds`` rounds.
+
+    Depth-first with an explicit stack (the depth is ``rounds``, not bounded by Python's
+    recursion limit). ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged per step.
 
     Returns ``(ok, patterns_checked, counterexample, failed_job, stepper, nodes)``.
     """
     st = _Stepper(scheme, model)
+    step_cost = step_units(scheme)
     memo: dict = {}
     path: list[int] = []
-    failure = []
-    checked = [0]  # patterns fully checked before the first failure
-
-    def count(node, left):
-        """Patterns below ``node`` with ``left`` rounds to go (all pass), or None on failure."""
-        if left == 0:
-            return 1
-        key = (node, left)
-        hit = memo.get(key)
-        if hit is not None:
-            return hit
-        total = 0
-        for mask in st.model.next_sets(node[0]):
-            nxt, failed = st.step(node, mask)
-            path.append(mask)
-            if failed is not None:
-                failure.append((list(path), len(path) - 1 - failed))
-                checked[0] += total + 1  # the failing pattern itself was checked too
-                return None
-            sub = count(nxt, left - 1)
-            if sub is None:
-                checked[0] += total
-                return None
-            path.pop()
-            total += sub
-            if progress is not None and left == rounds:
-                progress.update(1)
-        memo[key] = total
-        return total
-
     root = st.initial()
+
+    def expand(node):
+        sets = model.next_sets(node[0])
+        if meter is not None:
+            meter.charge(len(sets))
+        return iter(sets)
+
+    if rounds == 0:
+        return True, 1, None, None, st, 0
+    sets0 = model.next_sets(root[0])
+    if meter is not None:
+        meter.charge(len(sets0))
     if progress is not None:
-        progress.total = len(model.next_sets(root[0]))
-    res = count(root, rounds)
-    if res is None:
-        masks, job = failure[0]
-        return False, checked[0], _pattern(scheme.n, masks), job, st, len(memo)
-    return True, res, None, None, st, len(memo)
+        progress.total = len(sets0)
+    # a frame: [node, rounds left, iterator over the next straggler sets, patterns so far]
+    stack = [[root, rounds, iter(sets0), 0]]
+    while stack:
+        frame = stack[-1]
+        node, left, it, _ = frame
+        mask = next(it, None)
+        if mask is None:  # every continuation of this node passed
+            stack.pop()
+            memo[(node, left)] = frame[3]
+            if not stack:
+                return True, frame[3], None, None, st, len(memo)
+            path.pop()
+            stack[-1][3] += frame[3]
+            if progress is not None and len(stack) == 1:
+                progress.update(1)
+            continue
+        if meter is not None:
+            meter.charge(step_cost)
+        nxt, failed = st.step(node, mask)
+        path.append(mask)
+        if failed is not None:
+            checked = sum(f[3] for f in stack) + 1  # the failing pattern itself was checked
+            return False, checked, _pattern(scheme.n, path), len(path) - 1 - failed, st, len(memo)
+        sub = 1 if left == 1 else memo.get((nxt, left - 1))
+        if sub is None:
+            stack.append([nxt, left - 1, expand(nxt), 0])
+            continue
+        path.pop()
+        frame[3] += sub
+        if progress is not None and len(stack) == 1:
+            progress.update(1)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def automaton(scheme, model, max_states=None, progress=None, graph=False):
+def step_units(scheme) -> int:
+    """Work units of one exact step of ``scheme`` (every worker's tasks of one round, each an
+    exact vector over the job's partitions)."""
+    dim = scheme.num_partitions
+    return max(1, scheme.n * (scheme.T + 1)) * (1 + dim * dim // 300)
+
+
+def automaton(scheme, model, max_states=None, progress=None, graph=False, meter=None):
     """Breadth-first search of all reachable nodes; shortest counterexample on failure.
 
     Returns ``(ok, states, counterexample, failed_job, stepper, digraph_or_None)``.
     """
     st = _Stepper(scheme, model)
+    step_cost = step_units(scheme)
 
     def successors(node):
-        for mask in model.next_sets(node[0]):
+        sets = model.next_sets(node[0])
+        if meter is not None:
+            meter.charge(len(sets) * (1 + step_cost))
+        for mask in sets:
             nxt, failed = st.step(node, mask)
             yield mask, nxt, failed, mask.bit_count()
 

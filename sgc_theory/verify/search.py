@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..budget import StateLimitError
+
 
 def path_to(parent: dict, node) -> list:
     """Edge labels from the root to ``node`` in a BFS tree ``{node: (parent, label) | None}``."""
@@ -53,7 +55,8 @@ def bfs(root, successors, describe, progress=None, graph=False, max_states=None)
                 if progress is not None:
                     progress.update(1)
                 if max_states is not None and len(parent) > max_states:
-                    raise RuntimeError(f"more than {max_states} states")
+                    raise StateLimitError(f"more than max_states={max_states} reachable "
+                                          "states; raise max_states (None: no limit)")
             if G is not None:
                 u, v = index[node], index[nxt]
                 if G.has_edge(u, v):

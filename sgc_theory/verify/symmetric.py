@@ -12,6 +12,8 @@ counterexample, which is then turned into a concrete pattern and replayed throug
 
 from __future__ import annotations
 
+from ..budget import check_work
+from ..models.base import bounded_vectors
 from .search import bfs
 
 
@@ -63,20 +65,7 @@ class SymmetricExplorer:
                 can = rows[((h << 1) | 1) & full]
                 caps.append(c if can else 0)
                 costs.append(0 if (h << 1) & full else 1)
-            ng = len(plan)
-            js = [0] * ng
-
-            def rec(g, budget):
-                if g == ng:
-                    yield tuple(js)
-                    return
-                top = caps[g] if costs[g] == 0 else min(caps[g], budget)
-                for j in range(top + 1):
-                    js[g] = j
-                    yield from rec(g + 1, budget - j * costs[g])
-                js[g] = 0
-
-            for choice in rec(0, budget):
+            for choice in bounded_vectors(caps, costs, budget):
                 tokens: dict = {}
                 nxt: dict = {}
                 for ((h, local), action, c), j in zip(plan, choice):
@@ -89,11 +78,17 @@ class SymmetricExplorer:
                         nxt[key] = nxt.get(key, 0) + cnt
                 yield plan, choice, _canon(nxt), self.view.fails(tokens)
 
-    def explore(self, max_states=None, progress=None, graph=False):
-        """Breadth-first search; ``(ok, states, steps, failed_age, digraph)``."""
+    def explore(self, max_states=None, progress=None, graph=False, meter=None):
+        """Breadth-first search; ``(ok, states, steps, failed_age, digraph)``.
+
+        ``meter`` (a :class:`~sgc_theory.budget.Meter`) is charged per transition, in
+        proportion to the groups of workers it moves and the length of their local memory."""
+        unit = 3 * (1 + getattr(getattr(self.view, "scheme", None), "T", 0))
 
         def successors(state):
             for plan, choice, nxt, failed in self.transitions(state):
+                if meter is not None:
+                    meter.charge(unit * (1 + len(plan)))
                 yield (plan, choice), nxt, failed, sum(choice)
 
         return bfs(self.initial(), successors, _label, progress, graph, max_states)
@@ -105,6 +100,8 @@ class SymmetricExplorer:
         ``rng`` each kind's workers are first rotated by a random offset or shuffled (half the
         time each), so that repeated calls reach other placements.
         """
+        check_work(self.n * (1 + len(steps)), f"writing out a counterexample of {len(steps)} "
+                                               f"rounds worker by worker (n={self.n})")
         kinds = [(0, self.view.initial_local())] * self.n
         masks = []
         for plan, choice in steps:

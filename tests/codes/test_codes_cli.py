@@ -13,8 +13,9 @@ def run(capsys, *argv):
 
 @pytest.mark.parametrize("construction", ["frc", "cyclic"])
 def test_verify_json_shape(capsys, construction):
+    seed = ["--seed", "1"] if construction == "cyclic" else []  # frc is not random
     rc, out, err = run(capsys, "gc", "verify", "--n", "6", "--s", "2",
-                       "--construction", construction, "--seed", "1", "--json")
+                       "--construction", construction, *seed, "--json")
     assert rc == 0 and err == ""
     got = json.loads(out)
     assert {k: got[k] for k in ("ok", "sets_checked", "failures", "example_failure",
@@ -24,6 +25,12 @@ def test_verify_json_shape(capsys, construction):
     assert got["basis"] == ("structural" if construction == "frc" else "exhaustive")
     assert got["sampled"] is False and got["seed"] is None
     assert got["guarantee"]["kind"] == ("structural" if construction == "frc" else "certified")
+
+
+def test_seed_of_a_deterministic_construction_is_refused(capsys):
+    rc, out, err = run(capsys, "gc", "verify", "--n", "6", "--s", "2", "--construction", "frc",
+                       "--seed", "1")
+    assert rc == 2 and "--seed" in err and err.count("\n") == 1
 
 
 def test_verify_text(capsys):

@@ -126,7 +126,9 @@ def test_generic_path_equals_builtin_fast_path(seed):
               policy=("paper", "minimal"), schemes=("gc", "srsgc", "msgc"))
     fast = sweep(D, **kw)
     gen = sweep(D, _force_generic=True, **kw)
-    key = lambda r: (r["scheme"], r["policy"], tuple(sorted(r["params"].items())))
+    def key(r):
+        return (r["scheme"], r["policy"], tuple(sorted(r["params"].items())))
+
     a = {key(r): r for r in fast.table}
     b = {key(r): r for r in gen.table}
     common = set(a) & set(b)
