@@ -1,5 +1,5 @@
 """Simulated runtime of 20 jobs versus normalized load for every configuration of every scheme
-with delay T <= 4 (GC: all s; SR-SGC and M-SGC: all (B, W, lam)), replayed on a real AWS Lambda
+with delay T <= 4 (GC: all s; SR-SGC, M-SGC and BR-SGC: all (B, W, lam)), replayed on a real AWS Lambda
 trace (256 workers, probe load 0, Canada; straggler slack mu = 1; delays grow by 1.1218 s per unit
 of load). Left: the paper's waiting policy (wait for everyone when the stragglers break the
 model); right: the minimal-wait policy. Stars mark each scheme's fastest configuration.
@@ -18,7 +18,7 @@ from _common import COLORS, LABELS, MU, TRACE, cli, plt, save  # noqa: E402
 from sgc_theory.simulate import sweep  # noqa: E402
 
 JOBS, MAX_DELAY = 20, 4
-SCHEMES = ("nocoding", "gc", "srsgc", "msgc")
+SCHEMES = ("nocoding", "gc", "srsgc", "msgc", "brsgc")
 POLICIES = ("paper", "minimal")
 
 

@@ -428,7 +428,7 @@ def build_type_lp(model, T, P=None, max_replication=None, max_orbits=500_000) ->
     >>> from sgc_theory.models import Bursty
     >>> res = solve_type_lp(build_type_lp(Bursty(4, B=1, W=2, lam=1), T=1))
     >>> res.upper, res.exact
-    (Fraction(1, 3), True)
+    (Fraction(7, 24), True)
     """
     return TypeLP(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
 
@@ -605,11 +605,15 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
     cert = "not certified"
     if certify and hl.x.size == fixed + len(lp.columns) and status in ("optimal", "time limit"):
         w = -hl.row_dual[lp.eq_rows:]
-        lower = _exact_dual(lp, w, lp.max_replication)
-        for D in (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12):  # small denominators first: the vertex
+        # round the solver's primal and dual with small denominators first (they hit the exact
+        # vertex when it is simple), then finer ones; keep the best of each side
+        for D in (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12):
             cand = _exact_primal(lp, hl.x[fixed:], D)
             if cand is not None and (upper is None or cand < upper):
                 upper = cand
+            low = _exact_dual(lp, w, lp.max_replication, D)
+            if low is not None and (lower is None or low > lower):
+                lower = low
             if upper is not None and upper == lower:
                 break
         lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
@@ -709,12 +713,12 @@ def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None
     return worst
 
 
-def _exact_dual(lp: TypeLP, w, total) -> Fraction | None:
+def _exact_dual(lp: TypeLP, w, total, denominator: int = 10 ** 12) -> Fraction | None:
     """Weak-duality lower bound from load-row weights ``w`` (see the module docstring)."""
     w = np.clip(np.nan_to_num(np.asarray(w, dtype=float)), 0.0, None)
     if w.sum() <= 0:
         return Fraction(0)
-    wq = [Fraction(x).limit_denominator(10 ** 12) if x > 0 else Fraction(0) for x in w]
+    wq = [Fraction(x).limit_denominator(denominator) if x > 0 else Fraction(0) for x in w]
     sw = sum(wq)
     if sw > 1:
         wq = [x / sw for x in wq]

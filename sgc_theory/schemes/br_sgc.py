@@ -48,6 +48,7 @@ References
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -91,7 +92,11 @@ class BRSGC(BurstyDesigned, Scheme):
             raise SGCError(f"BR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
         self.T = int(brsgc_delay(self.B))
         self.K = self.n * self.n
-        self.partition_sizes = (Fraction(1, self.K),) * self.K
+
+    @property
+    def partition_sizes(self):
+        """``n^2`` partitions of ``1/n^2`` of a job each (one shared tuple per ``n``)."""
+        return _sizes(self.n)
 
     @property
     def load(self):
@@ -180,3 +185,8 @@ class BRSGC(BurstyDesigned, Scheme):
         from .symmetric import BRSGCView
 
         return BRSGCView(self)
+
+
+@lru_cache(maxsize=8)
+def _sizes(n: int) -> tuple:
+    return (Fraction(1, n * n),) * (n * n)

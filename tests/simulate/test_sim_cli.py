@@ -35,7 +35,7 @@ def test_sweep_json(tmp_path, capsys):
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"best", "evaluated", "skipped"}
-    assert set(out["best"]) == {"gc", "srsgc", "msgc", "nocoding"}
+    assert set(out["best"]) == {"gc", "srsgc", "msgc", "brsgc", "nocoding"}
     assert set(out["best"]["gc"]) == {"s", "load", "runtime"}
     assert set(out["best"]["srsgc"]) == {"B", "W", "lam", "load", "runtime"}
 

@@ -90,7 +90,9 @@ def test_sweep_target_trace_quick():
     res = sweep("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000", jobs=20, max_delay=10,
                 mu=1.0, progress=False)
     b = res.best["paper"]
-    assert res.evaluated == 1 + 256 + 145 * 256 + 30 * 256
+    # no coding, GC (s < n), SR-SGC and BR-SGC (both 145 (B, W) pairs with B <= 10 < W <= 20),
+    # M-SGC (30 pairs with W - 2 + B <= 10), each with lam = 1..256
+    assert res.evaluated == 1 + 256 + 145 * 256 + 30 * 256 + 145 * 256
     assert b["gc"]["runtime"] <= b["nocoding"]["runtime"]
     # the best GC equals a single run
     r = simulate("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000", "gc", jobs=20, mu=1.0,
