@@ -87,6 +87,10 @@ __all__ = ["TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp"]
 
 #: refuse to price a node whose box of set orbits has more points than this
 MAX_BOX = 3_000_000
+#: first solve by interior point above this many rows (simplex below, and after it)
+IPM_ROWS = 20_000
+#: recover the exact optimal vertex from the basis up to this many rows (else an exact bracket)
+EXACT_VERTEX_ROWS = 80_000
 
 
 def _ratio(s: int, c: int, a: int) -> Fraction:
@@ -358,13 +362,14 @@ class TypeLP:
                 # every safe single-type orbit, and compositions of the window budget led by
                 # each type in turn (then by size): a basis rich enough to balance the loads of
                 # the types, so that column generation does not creep one node per round
-                cols.extend((nid, a) for a in self.safe_singles(node, self.max_replication))
+                mine = self.safe_singles(node, self.max_replication)
                 m = len(node.orbit)
                 for lead in range(m):
                     prices = [0.0 if j == lead else 1.0 / node.counts[j] for j in range(m)]
                     g = self.greedy_composition(node, prices, self.max_replication)
-                    if g is not None and (nid, g) not in cols:
-                        cols.append((nid, g))
+                    if g is not None and g not in mine:
+                        mine.append(g)
+                cols.extend((nid, a) for a in mine)
             else:
                 for a in _box(node.limits, R):
                     cols.append((nid, tuple(int(x) for x in a)))
@@ -562,7 +567,8 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
             if deadline is not None:
                 hl.h.setOptionValue("time_limit", max(1e-3, deadline - time.perf_counter()))
             if solver == "highs":
-                hl.solve()
+                # a large cold start goes faster by interior point; later rounds warm-start
+                hl.solve("ipm" if rounds == 0 and lp.num_rows > IPM_ROWS else "simplex")
             else:
                 _solve_cbc(lp, hl, deadline)
             status = hl.status
@@ -603,7 +609,13 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[:len(v_keys)])}
     upper = lower = lower_any = None
     cert = "not certified"
-    if certify and hl.x.size == fixed + len(lp.columns) and status in ("optimal", "time limit"):
+    if certify and status == "optimal" and solver == "highs" and lp.num_rows <= EXACT_VERTEX_ROWS:
+        upper, lower, wq = _exact_from_basis(lp, hl, v_keys)
+        if upper is not None and lower is not None and upper == lower:
+            lower_any = lower if lp.max_replication is None else _exact_dual(lp, wq, None)
+            cert = "exact vertex (iterative refinement, checked) with a matching dual bound"
+    if (certify and cert == "not certified" and hl.x.size == fixed + len(lp.columns)
+            and status in ("optimal", "time limit")):
         w = -hl.row_dual[lp.eq_rows:]
         # round the solver's primal and dual with small denominators first (they hit the exact
         # vertex when it is simple), then finer ones; keep the best of each side
@@ -619,8 +631,8 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
         if upper is not None and lower is not None:
             cert = ("exact primal and dual certificates agree" if upper == lower else
-                    f"exact bracket: a feasible scheme of load {float(upper):.12g} and a dual "
-                    f"bound {float(lower):.12g}")
+                    f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
+                    f"load {float(upper):.12g} and a dual bound {float(lower):.12g}")
     exact = upper is not None and upper == lower
     if status == "optimal" and not exact and upper is not None and lower is not None:
         status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
@@ -665,6 +677,60 @@ def _duals(lp, hl):
 
 # ----------------------------------------------------------------------------------------------
 # exact certificates
+
+
+def _exact_from_basis(lp: TypeLP, hl, v_keys):
+    """``(upper, lower, w)`` from the exact optimal vertex of HiGHS's final basis
+    (:func:`sgc_theory.lp.exact.exact_vertex`): ``upper`` its exact load when it is exactly
+    primal feasible, ``lower`` the weak-duality bound of its exact row duals (every set orbit
+    priced), ``w`` those duals on the load rows; ``None`` entries when a step fails."""
+    from ..lp.exact import exact_vertex
+
+    nv = len(v_keys)
+    load_rows = range(lp.eq_rows, lp.num_rows)
+
+    def column(j):
+        if j < nv:
+            nid, t = v_keys[j]
+            return ([(lp.nodes[nid].def_rows[t], Fraction(lp.nodes[nid].counts[t]))]
+                    + [(r, Fraction(1)) for r in lp.v_rows[(nid, t)]])
+        if j == nv:
+            return [(r, Fraction(-1)) for r in load_rows]
+        nid, a = lp.columns[j - nv - 1]
+        node = lp.nodes[nid]
+        ent = [(node.row, Fraction(1))]
+        for cid, s in node.children:
+            u = lp.coefficient(node, a, s)
+            if u:
+                ent.append((lp.nodes[cid].row, -u))
+        ent += [(r, Fraction(-x)) for r, x in zip(node.def_rows, a) if x]
+        return ent
+
+    n0 = len(lp.node_id[0])
+    bounds = ([(Fraction(1), Fraction(1))] * n0 + [(Fraction(0), Fraction(0))] *
+              (lp.eq_rows - n0) + [(None, Fraction(0))] * (lp.num_rows - lp.eq_rows))
+    try:
+        got = exact_vertex(hl.h, column, bounds, lambda j: Fraction(1 if j == nv else 0))
+    except Exception:  # pragma: no cover - numerical trouble: fall back to the bracket
+        got = None
+    if got is None:
+        return None, None, None
+    x, y = got
+    upper = None
+    if all(v >= 0 for v in x.values()):
+        act = [Fraction(0)] * lp.num_rows
+        for j, v in x.items():
+            if v:
+                for r, a in column(j):
+                    act[r] += a * v
+        if all((lo is None or lo <= a) and (up is None or a <= up)
+               for a, (lo, up) in zip(act, bounds)):
+            upper = x.get(nv, Fraction(0))
+    w = [-y[r] for r in load_rows]
+    lower = None
+    if all(v >= 0 for v in w) and sum(w) <= 1:
+        lower = _exact_dual(lp, w, lp.max_replication)
+    return upper, lower, w
 
 
 def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None:
@@ -715,10 +781,13 @@ def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None
 
 def _exact_dual(lp: TypeLP, w, total, denominator: int = 10 ** 12) -> Fraction | None:
     """Weak-duality lower bound from load-row weights ``w`` (see the module docstring)."""
-    w = np.clip(np.nan_to_num(np.asarray(w, dtype=float)), 0.0, None)
-    if w.sum() <= 0:
-        return Fraction(0)
-    wq = [Fraction(x).limit_denominator(denominator) if x > 0 else Fraction(0) for x in w]
+    if isinstance(w, list) and w and isinstance(w[0], Fraction):  # exact weights
+        wq = [x if x > 0 else Fraction(0) for x in w]
+    else:
+        w = np.clip(np.nan_to_num(np.asarray(w, dtype=float)), 0.0, None)
+        if w.sum() <= 0:
+            return Fraction(0)
+        wq = [Fraction(x).limit_denominator(denominator) if x > 0 else Fraction(0) for x in w]
     sw = sum(wq)
     if sw > 1:
         wq = [x / sw for x in wq]

@@ -44,6 +44,11 @@ class HighsLP:
         self._hs = highspy
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
+        # tight tolerances: the solution is rounded into exact certificates afterwards, and a
+        # 1e-7 slack on a flow row would show up in the exact bracket
+        for opt in ("primal_feasibility_tolerance", "dual_feasibility_tolerance",
+                    "ipm_optimality_tolerance"):
+            self.h.setOptionValue(opt, 1e-10)
         if time_limit is not None:
             self.h.setOptionValue("time_limit", float(time_limit))
         inf = highspy.kHighsInf
@@ -80,9 +85,12 @@ class HighsLP:
                        np.asarray(value, dtype=float))
         self.num_cols += k
 
-    def solve(self) -> HighsLP:
-        """Run HiGHS; sets ``status`` (``optimal``, ``infeasible``, ``time limit``, ...),
+    def solve(self, method: str = "simplex") -> HighsLP:
+        """Run HiGHS (``method``: ``"simplex"``, warm-started from the last basis, or
+        ``"ipm"``, interior point with crossover to a basic solution, faster on large cold
+        problems); sets ``status`` (``optimal``, ``infeasible``, ``time limit``, ...),
         ``objective``, ``x`` (column values) and ``row_dual``."""
+        self.h.setOptionValue("solver", "ipm" if method == "ipm" else "simplex")
         self.h.run()
         ms = self.h.getModelStatus()
         M = self._hs.HighsModelStatus
