@@ -796,12 +796,10 @@ def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
     from .optimal import BudgetError, relaxed_prefix
 
     n = prep.n
-    if spec["kind"] in ("srsgc", "msgc"):
-        Bm, Wm, lm = spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
-    elif spec["kind"] == "generic" and spec.get("mkind") == "bursty":
-        Bm, Wm, lm = (spec["mpar"][:, j] for j in range(3))
-    else:
+    bwl = _bursty_params(spec)
+    if bwl is None:
         return {}
+    Bm, Wm, lm = bwl
     ref = float(spec["shifts"].min())
     Dref = prep.D + ref
     Rmax = int(spec["end_min"].max()) + 1
@@ -828,6 +826,15 @@ def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
     return out
 
 
+def _bursty_params(spec):
+    """``(B, W, lam)`` arrays of a family's design models when they are bursty, else ``None``."""
+    if spec["kind"] in ("srsgc", "msgc"):
+        return spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
+    if spec["kind"] == "generic" and spec.get("mkind") == "bursty":
+        return tuple(spec["mpar"][:, j] for j in range(3))
+    return None
+
+
 def _block_bounds(prep, spec, idx):
     """Lower bounds from disjoint blocks of ``W`` rounds (bursty-designed families).
 
@@ -840,12 +847,10 @@ def _block_bounds(prep, spec, idx):
     """
     from .optimal import round_options
 
-    if spec["kind"] in ("srsgc", "msgc"):
-        Bm, Wm, lm = spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
-    elif spec["kind"] == "generic" and spec.get("mkind") == "bursty":
-        Bm, Wm, lm = (spec["mpar"][:, j] for j in range(3))
-    else:
+    bwl = _bursty_params(spec)
+    if bwl is None:
         return {}
+    Bm, Wm, lm = bwl
     out = {}
     groups = {}
     for c in idx:

@@ -30,6 +30,7 @@ import flint
 import numpy as np
 
 from ..codes.certify import integer_rows
+from .exact import _pattern
 
 #: below this many workers a counterexample is replayed with ``scheme.run``
 RUN_MAX_N = 12
@@ -42,15 +43,6 @@ SEARCH_TRIES_LARGE_N = 40
 
 #: placements tried per count-level failing transition (the first is the lowest-index one)
 PER_FAILURE = 4
-
-
-def _pattern(n, masks):
-    P = np.zeros((n, len(masks)), dtype=bool)
-    for r, m in enumerate(masks):
-        for i in range(n):
-            if m >> i & 1:
-                P[i, r] = True
-    return P
 
 
 @lru_cache(maxsize=4096)
