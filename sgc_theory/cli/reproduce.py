@@ -5,15 +5,17 @@
 fastest configuration with delay <= T under the paper's policy; those configurations are replayed
 under the paper, minimal and optimal policies (paired: same rounds, same workers). ``--json``
 gives ``{"runs": [{"trace", "slope", "jobs", "best": {scheme: {"params", "load", "T", "runtime":
-{policy: s}, "exact_optimal"}}, "ratio_msgc_gc": {policy: x}, "diff_msgc_gc": {policy: s}}],
-"summary": {policy: {"median", "min", "max", "count"}}, "summary_by_slope": {...},
-"settings": {...}}``.
+{policy: s}, "exact_optimal"}}, "ratio_msgc_gc": {policy: x}, "diff_msgc_gc": {policy: s},
+"ratio_to_gc": {scheme: {policy: x}}}], "summary": {policy: {"median", "min", "max", "count"}},
+"summary_by_slope": {...}, "summary_to_gc": {scheme: {policy: {...}}}, "settings": {...}}``.
+The schemes are no coding and every registered family (GC, SR-SGC, M-SGC, BR-SGC).
 """
 
 from __future__ import annotations
 
 import sys
 
+from ._common import LABELS
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -65,8 +67,14 @@ def _reproduce(args) -> int:
         lines.append("  M-SGC/GC: " + ", ".join(
             f"{p} {_fmt(run['ratio_msgc_gc'][p], '.3f')} ({_fmt(run['diff_msgc_gc'][p], '+.2f')} s)"
             for p in REPRO_POLICIES))
-    lines.append("M-SGC/GC ratio over all runs: " + "; ".join(
-        f"{p} median {_fmt(s['median'], '.3f')} [{_fmt(s['min'], '.3f')}, "
-        f"{_fmt(s['max'], '.3f')}]" for p, s in out["summary"].items()))
+        for sc, rat in run["ratio_to_gc"].items():
+            if sc not in ("nocoding", "msgc"):
+                lines.append(f"  {LABELS.get(sc, sc)}/GC: " + ", ".join(
+                    f"{p} {_fmt(rat[p], '.3f')}" for p in REPRO_POLICIES))
+    lines.append("Runtime / GC's over all runs (median [min, max]):")
+    for sc, summ in out["summary_to_gc"].items():
+        lines.append(f"  {LABELS.get(sc, sc) + '/GC:':13s} " + "; ".join(
+            f"{p} {_fmt(s['median'], '.3f')} [{_fmt(s['min'], '.3f')}, "
+            f"{_fmt(s['max'], '.3f')}]" for p, s in summ.items()))
     strict_emit(args, out, "\n".join(lines))
     return 0

@@ -4,7 +4,8 @@
 [--policy paper|minimal|optimal] [--slope C|paper|default] [--probe-load L0] [--max-work N]
 [--json]`` prints ``{"runtime", "round_times", "waits", "partial_waits", "rounds", "scheme",
 "params", "load", "T", "policy"}`` (``optimal`` adds ``"exact", "lower_bound"``) with ``--json``.
-``NAME`` is ``nocoding`` or any registered scheme (``gc``, ``srsgc``, ``msgc``, ...).
+``NAME`` is ``nocoding`` or any registered scheme (``gc``, ``srsgc``, ``msgc``, ``brsgc``), spelled
+and checked by the same rule as ``sgc load/verify/show`` (:func:`sgc_theory.cli._common.check_params`).
 
 ``sgc sweep --trace FILE --jobs J --max-delay T --mu MU [--policy ...] [--slope C]
 [--probe-load L0] [--scheduler ADDRESS] [--max-work N] [--json]`` prints ``{"best": {scheme:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import sys
 
+from ._common import SCHEMES, add_param_args, check_params, sim_scheme_name
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -41,12 +43,10 @@ def register(subparsers) -> None:
     """Add ``simulate`` and ``sweep`` to the ``sgc`` command line."""
     p = subparsers.add_parser("simulate", help="runtime of one scheme on a delay trace")
     _common(p)
-    p.add_argument("--scheme", required=True,
-                   help="nocoding or a registered scheme (gc, srsgc, msgc, ...)")
-    p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
-    p.add_argument("--B", type=int, default=None, help="burst length")
-    p.add_argument("--W", type=int, default=None, help="window")
-    p.add_argument("--lam", type=int, default=None, help="stragglers per window")
+    p.add_argument("--scheme", required=True, type=sim_scheme_name,
+                   metavar="{nocoding," + ",".join(SCHEMES) + "}",
+                   help="nocoding or a registered scheme: " + ", ".join(SCHEMES))
+    add_param_args(p)
     p.add_argument("--max-work", dest="max_work", type=int, default=None,
                    help="budget: optimal = dynamic-program transitions (default 3,000,000); "
                         "paper/minimal = workers x rounds (default 20,000,000)")
@@ -69,12 +69,13 @@ def register(subparsers) -> None:
 def _simulate(args) -> int:
     from ..simulate.runtime import simulate
 
+    params = check_params(args.scheme, {"s": args.s, "B": args.B, "W": args.W, "lam": args.lam})
     res = simulate(args.trace, args.scheme, jobs=args.jobs, mu=args.mu, policy=args.policy,
-                   slope=args.slope, probe_load=args.probe_load, s=args.s, B=args.B, W=args.W,
-                   lam=args.lam, max_work=args.max_work,
+                   slope=args.slope, probe_load=args.probe_load, max_work=args.max_work,
+                   **params,
                    progress=(not args.json) and sys.stderr.isatty())
-    params = " ".join(f"{k}={v}" for k, v in res.params.items())
-    text = (f"{args.scheme} {params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
+    params = "".join(f" {k}={v}" for k, v in res.params.items())
+    text = (f"{args.scheme}{params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
             f"runtime {res.runtime:.4f} s over {res.rounds} rounds, {res.waits} waits")
     if args.policy == "optimal":
         text += (" (proven optimal)" if res.exact else

@@ -238,15 +238,15 @@ def _make(scheme: str, n: int, params: dict):
 
 
 def guaranteed(scheme: str, params: dict) -> bool:
-    """Is ``scheme`` proven to decode every pattern of its design model (SPEC section 4)?
+    """Is ``scheme`` proven to decode every pattern of its design model (docs/guide/schemes.md)?
 
-    GC and M-SGC (``B <= W - 1``): yes. SR-SGC: the paper states it for ``B`` dividing ``W - 1``;
-    other ``(B, W)`` can miss deadlines on admitted patterns. Other registered schemes: not
-    assumed (a missed deadline is reported, not treated as a bug).
+    GC, M-SGC and BR-SGC (``B <= W - 1``): yes. SR-SGC: the paper states it for ``B`` dividing
+    ``W - 1``; other ``(B, W)`` can miss deadlines on admitted patterns. Other registered schemes:
+    not assumed (a missed deadline is reported, not treated as a bug).
     """
     if scheme == "srsgc":
         return (params["W"] - 1) % params["B"] == 0
-    return scheme in ("gc", "msgc")
+    return scheme in ("gc", "msgc", "brsgc")
 
 
 def decode_failure(scheme: str, params: dict, dec, T: int):

@@ -159,7 +159,9 @@ def test_jsonable_is_strict():
     (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
      "not --s"),
     (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2"], "needs --lam"),
-    (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc"),
+    (["--scheme", "brsgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
+     "not --s"),
+    (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc, brsgc"),
 ])
 def test_scheme_options_follow_one_rule(cmd, extra, needle):
     """An unused parameter is refused by every command (load used to ignore it)."""
@@ -167,10 +169,10 @@ def test_scheme_options_follow_one_rule(cmd, extra, needle):
     assert rc == 2 and needle in err and err.count("\n") == 1, err
 
 
-@pytest.mark.parametrize("cmd", [["load"], ["verify", "--rounds", "1"]])
-def test_scheme_names_are_spelled_alike(cmd):
-    rc, *_ = run_cli(cmd + ["--scheme", "SR-SGC", "--n", "4", "--B", "1", "--W", "2", "--lam",
-                            "1"])
+@pytest.mark.parametrize("cmd", [["load"], ["verify", "--rounds", "1"], ["show", "--rounds", "1"]])
+@pytest.mark.parametrize("name", ["SR-SGC", "BR-SGC", "m_sgc"])
+def test_scheme_names_are_spelled_alike(cmd, name):
+    rc, *_ = run_cli(cmd + ["--scheme", name, "--n", "4", "--B", "1", "--W", "2", "--lam", "1"])
     assert rc == 0
 
 
