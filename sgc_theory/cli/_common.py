@@ -90,6 +90,75 @@ def emit(args, payload: dict, text: str) -> None:
         print(text)
 
 
+def budget_arg(flag: str):
+    """argparse type of the budget option ``flag``: a positive whole number (``1e6`` allowed)
+    or ``inf``, the grammar of ``--max-work`` everywhere
+    (:func:`sgc_theory.budget.parse_max_work`)."""
+    import argparse
+
+    from ..budget import parse_max_work
+
+    def parse(text):
+        try:
+            return parse_max_work(text, flag)
+        except SGCError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+#: what an unlimited budget (``inf``) becomes where a library function takes an integer
+UNLIMITED = 10**18
+
+
+def budget_value(value):
+    """A parsed budget for library functions that take an integer (``None`` stays ``None``).
+
+    >>> budget_value(None), budget_value(5), budget_value(float("inf")) == UNLIMITED
+    (None, 5, True)
+    """
+    if value is None:
+        return None
+    return UNLIMITED if value == math.inf else int(value)
+
+
+def budget_options(p, help_text: str) -> None:
+    """``--max-work`` of a command whose own budgets count its own steps (``simulate``,
+    ``sweep``, ``reproduce``): the same grammar as everywhere; given before the command
+    (``sgc --max-work N simulate ...``) it applies too."""
+    import argparse
+
+    p.add_argument("--max-work", dest="max_work", type=budget_arg("--max-work"),
+                   default=argparse.SUPPRESS,
+                   metavar="N", help=help_text + "; e.g. 1e7, or inf for no limit")
+
+
+def secs(x, spec: str = ".4f") -> str:
+    """Seconds for text output: ``spec`` for ordinary values, 6 significant digits for huge
+    ones (a slope of 1e300 gives astronomically long runs), ``-`` for ``None``.
+
+    >>> secs(1.23456), secs(7.8e306), secs(None)
+    ('1.2346', '7.8e+306', '-')
+    """
+    if x is None:
+        return "-"
+    return format(x, spec) if abs(x) < 1e12 else f"{x:.6g}"
+
+
+def check_number(name: str, value, minimum=None) -> float:
+    """A finite float option (``--mu``, ``--probe-load``), refused in one line naming it.
+
+    >>> check_number("--mu", 0.5, minimum=0)
+    0.5
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        raise SGCError(f"{name} must be a finite number (got {name} {value!r})")
+    if minimum is not None and v < minimum:
+        raise SGCError(f"{name} must be >= {minimum} (got {name} {value!r})")
+    return v
+
+
 def show_progress(args) -> bool:
     """Progress bars go to stderr, and only when it is a terminal."""
     try:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sys
 
-from ._common import LABELS
+from ..errors import check_int
+from ._common import LABELS, budget_options, budget_value, check_number, secs
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -35,22 +36,26 @@ def register(subparsers) -> None:
     p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
     p.add_argument("--max-delay", dest="max_delay", type=int, default=4,
                    help="largest delay T swept (default 4, as in the paper)")
-    p.add_argument("--max-work", dest="max_work", type=int, default=None,
-                   help="budget of each optimal-policy dynamic program, in transitions "
-                        "(default 3,000,000)")
+    budget_options(p, "budget of each optimal-policy dynamic program, in transitions "
+                      "(default 3,000,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_reproduce)
 
 
 def _fmt(x, spec=".2f"):
-    return "-" if x is None else format(x, spec)
+    return secs(x, spec)
 
 
 def _reproduce(args) -> int:
     from ..simulate.reproduce import REPRO_POLICIES, reproduce
 
+    if args.jobs is not None:
+        check_int("--jobs", args.jobs, minimum=1)
+    check_number("--mu", args.mu, minimum=0)
+    check_int("--max-delay", args.max_delay, minimum=0)
     out = reproduce(args.trace, slopes=args.slope, jobs=args.jobs, mu=args.mu,
-                    max_delay=args.max_delay, max_work=args.max_work,
+                    max_delay=args.max_delay,
+                    max_work=budget_value(getattr(args, "max_work", None)),
                     progress=(not args.json) and sys.stderr.isatty())
     lines = ["Paired per trace (same rounds, same workers); configurations chosen by the paper "
              "policy's sweep; runtimes in seconds (paper / minimal / optimal)."]

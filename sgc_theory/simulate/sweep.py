@@ -704,7 +704,8 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
         else:
             spec = _generic_family(sc, n, jobs, max_delay, skipped)
         if spec is not None:
-            spec["shifts"] = (spec["loads"] - L0) * slope
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by shifted_delays
+                spec["shifts"] = (spec["loads"] - L0) * slope
             work.append(spec)
     C_total = sum(w["P"].shape[0] for w in work)
     n_pols = len(set(pols) | ({"paper", "minimal"} if "optimal" in pols else set()))

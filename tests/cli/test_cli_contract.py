@@ -247,3 +247,22 @@ def test_demo_runs_and_is_strict_json():
     assert rc == 0
     payload = json.loads(out, parse_constant=lambda c: pytest.fail(c))
     assert payload["gc_12_3_certified"] is True and payload["msgc_n256_all_horizons"] is True
+
+
+@pytest.mark.parametrize("argv", [  # outputs beyond a pipe's 64 KiB buffer
+    ["patterns", "sample", "--n", "3000", "--model", "per-round:s=1", "--rounds", "40"],
+    ["show", "--scheme", "brsgc", "--n", "100", "--B", "1", "--W", "2", "--lam", "2",
+     "--rounds", "20"],
+])
+def test_closed_pipe_is_quiet(argv):
+    """``sgc ... | head -1``: the reader goes away after one line; no traceback, exit 0."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "sgc_theory", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    err = proc.stderr.read().decode()
+    rc = proc.wait(timeout=60)
+    assert first and rc == 0 and err == "", (rc, err)
