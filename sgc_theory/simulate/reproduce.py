@@ -78,13 +78,15 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
 
     Returns
     -------
-    dict ``{"runs": [...], "summary": {policy: {"median", "min", "max", "count"}},
-    "summary_by_slope": {slope: {policy: ...}}, "summary_to_gc": {scheme: {policy: ...}},
-    "settings": {...}}``; each run has ``trace, slope, jobs, best: {scheme: {params, load, T,
-    runtime: {policy: s}, exact_optimal}}, ratio_msgc_gc: {policy: x}, diff_msgc_gc: {policy:
-    s}, ratio_to_gc: {scheme: {policy: x}}`` (``None`` where a scheme has no configuration or
-    the optimum was not computed). ``summary`` is the M-SGC / GC ratio across runs;
-    ``summary_to_gc`` the same for every scheme other than GC.
+    dict
+        ``{"runs": [...], "summary": {...}, "summary_by_slope": {...}, "summary_to_gc": {...},
+        "settings": {...}}``. Each run has ``trace, slope, jobs``, ``best`` (per scheme:
+        ``params, load, T, runtime`` per policy, ``exact_optimal``), ``ratio_msgc_gc`` and
+        ``diff_msgc_gc`` (per policy) and ``ratio_to_gc`` (per scheme and policy); ``None``
+        where a scheme has no configuration or the optimum was not computed. ``summary`` gives
+        per policy the ``median, min, max, count`` of the M-SGC / GC ratio across runs,
+        ``summary_by_slope`` the same per slope, ``summary_to_gc`` the same for every scheme
+        other than GC.
 
     Examples
     --------
