@@ -183,7 +183,7 @@ def check_work(estimate, what: str, *, cheaper: str | None = None, limit=None,
 
 
 class Meter:
-    """Work counted as it is done; :meth:`charge` raises :class:`WorkTooLargeError` at the budget.
+    """Work counted as it is done; ``charge(units)`` raises :class:`WorkTooLargeError` at the budget.
 
     Used where no tight a-priori estimate exists (state spaces explored breadth-first, memoised
     depth-first searches). ``estimate`` (optional) is an a-priori figure quoted in the refusal.

@@ -1,4 +1,11 @@
-"""Helpers shared by the command modules: strict JSON output, progress, scheme options."""
+"""Helpers shared by the command modules: strict JSON output, progress, scheme options.
+
+One rule for scheme options, used by ``load``, ``verify``, ``show`` and ``simulate``: ``--scheme``
+is a registered family (:data:`SCHEMES`; ``simulate`` also takes ``nocoding``), spelled in any
+case with dashes or underscores ignored (``SR-SGC`` = ``srsgc``); the family's parameters
+(:data:`SCHEME_PARAMS`) must all be given, and a parameter it does not take is refused, each in
+one line naming the options.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,20 @@ from pathlib import PurePath
 
 from ..errors import SGCError
 
-#: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
-SCHEMES = ("gc", "srsgc", "msgc")
+#: the parameters each scheme family takes on the command line (everything else given is
+#: refused); a test checks that it lists every family of :data:`sgc_theory.schemes.SCHEMES`
+SCHEME_PARAMS = {"gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam"),
+                 "brsgc": ("B", "W", "lam")}
 
-#: the parameters each scheme takes (everything else given is refused)
-SCHEME_PARAMS = {"gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam")}
+#: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
+SCHEMES = tuple(SCHEME_PARAMS)
+
+#: how the families are written in text output
+LABELS = {"nocoding": "no coding", "gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC",
+          "brsgc": "BR-SGC"}
+
+#: every scheme option, in the order they are listed
+PARAM_OPTIONS = ("s", "B", "W", "lam")
 
 
 def jsonable(x):
@@ -74,6 +90,75 @@ def emit(args, payload: dict, text: str) -> None:
         print(text)
 
 
+def budget_arg(flag: str):
+    """argparse type of the budget option ``flag``: a positive whole number (``1e6`` allowed)
+    or ``inf``, the grammar of ``--max-work`` everywhere
+    (:func:`sgc_theory.budget.parse_max_work`)."""
+    import argparse
+
+    from ..budget import parse_max_work
+
+    def parse(text):
+        try:
+            return parse_max_work(text, flag)
+        except SGCError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+#: what an unlimited budget (``inf``) becomes where a library function takes an integer
+UNLIMITED = 10**18
+
+
+def budget_value(value):
+    """A parsed budget for library functions that take an integer (``None`` stays ``None``).
+
+    >>> budget_value(None), budget_value(5), budget_value(float("inf")) == UNLIMITED
+    (None, 5, True)
+    """
+    if value is None:
+        return None
+    return UNLIMITED if value == math.inf else int(value)
+
+
+def budget_options(p, help_text: str) -> None:
+    """``--max-work`` of a command whose own budgets count its own steps (``simulate``,
+    ``sweep``, ``reproduce``): the same grammar as everywhere; given before the command
+    (``sgc --max-work N simulate ...``) it applies too."""
+    import argparse
+
+    p.add_argument("--max-work", dest="max_work", type=budget_arg("--max-work"),
+                   default=argparse.SUPPRESS,
+                   metavar="N", help=help_text + "; e.g. 1e7, or inf for no limit")
+
+
+def secs(x, spec: str = ".4f") -> str:
+    """Seconds for text output: ``spec`` for ordinary values, 6 significant digits for huge
+    ones (a slope of 1e300 gives astronomically long runs), ``-`` for ``None``.
+
+    >>> secs(1.23456), secs(7.8e306), secs(None)
+    ('1.2346', '7.8e+306', '-')
+    """
+    if x is None:
+        return "-"
+    return format(x, spec) if abs(x) < 1e12 else f"{x:.6g}"
+
+
+def check_number(name: str, value, minimum=None) -> float:
+    """A finite float option (``--mu``, ``--probe-load``), refused in one line naming it.
+
+    >>> check_number("--mu", 0.5, minimum=0)
+    0.5
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        raise SGCError(f"{name} must be a finite number (got {name} {value!r})")
+    if minimum is not None and v < minimum:
+        raise SGCError(f"{name} must be >= {minimum} (got {name} {value!r})")
+    return v
+
+
 def show_progress(args) -> bool:
     """Progress bars go to stderr, and only when it is a terminal."""
     try:
@@ -82,38 +167,75 @@ def show_progress(args) -> bool:
         return False
 
 
+def _key(text) -> str:
+    return str(text).strip().lower().replace("-", "").replace("_", "")
+
+
 def scheme_name(text: str) -> str:
-    """argparse type of ``--scheme``: ``gc``, ``srsgc``, ``msgc`` in any case, dashes ignored."""
+    """argparse type of ``--scheme``: a registered family (``gc``, ``srsgc``, ``msgc``,
+    ``brsgc``) in any case, dashes and underscores ignored.
+
+    >>> scheme_name("BR-SGC")
+    'brsgc'
+    """
     import argparse
 
-    key = str(text).strip().lower().replace("-", "").replace("_", "")
+    key = _key(text)
     if key not in SCHEMES:
         raise argparse.ArgumentTypeError(f"choose one of {', '.join(SCHEMES)} (got {text!r})")
     return key
 
 
+def sim_scheme_name(text: str) -> str:
+    """argparse type of ``simulate --scheme``: ``nocoding`` or a registered family (spelled as
+    for :func:`scheme_name`; ``no-coding`` = ``nocoding``)."""
+    import argparse
+
+    key = _key(text)
+    if key not in ("nocoding",) + SCHEMES:
+        raise argparse.ArgumentTypeError(f"choose one of nocoding, {', '.join(SCHEMES)} "
+                                         f"(got {text!r})")
+    return key
+
+
+def add_param_args(p) -> None:
+    """``--s --B --W --lam`` (which of them a family takes: :data:`SCHEME_PARAMS`)."""
+    p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
+    p.add_argument("--B", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: burst length")
+    p.add_argument("--W", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: window length")
+    p.add_argument("--lam", type=int, default=None,
+                   help="SR-SGC, M-SGC, BR-SGC: distinct stragglers per window")
+
+
 def add_scheme_args(p) -> None:
     """The scheme-selecting options shared by ``verify``, ``show`` and ``load``."""
-    p.add_argument("--scheme", required=True, type=scheme_name, metavar="{gc,srsgc,msgc}",
-                   help="gc, srsgc or msgc")
+    p.add_argument("--scheme", required=True, type=scheme_name,
+                   metavar="{" + ",".join(SCHEMES) + "}",
+                   help=", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1]
+                   + " (any case, dashes ignored: SR-SGC = srsgc)")
     p.add_argument("--n", type=int, required=True, help="number of workers")
-    p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
-    p.add_argument("--B", type=int, default=None, help="SR-SGC/M-SGC: burst length")
-    p.add_argument("--W", type=int, default=None, help="SR-SGC/M-SGC: window length")
-    p.add_argument("--lam", type=int, default=None,
-                   help="SR-SGC/M-SGC: distinct stragglers per window")
+    add_param_args(p)
+
+
+def check_params(scheme: str, given: dict) -> dict:
+    """The one rule: ``given`` (option -> value or ``None``) must hold every parameter of
+    ``scheme`` and no other; returns the parameters of ``scheme``.
+
+    >>> check_params("brsgc", {"s": None, "B": 1, "W": 2, "lam": 3})
+    {'B': 1, 'W': 2, 'lam': 3}
+    """
+    takes = () if scheme == "nocoding" else SCHEME_PARAMS[scheme]
+    extra = [f"--{k}" for k in PARAM_OPTIONS if k not in takes and given.get(k) is not None]
+    if extra:
+        what = " ".join("--" + k for k in takes) if takes else "no parameters"
+        raise SGCError(f"--scheme {scheme} takes {what} (not {', '.join(extra)})")
+    missing = [f"--{k}" for k in takes if given.get(k) is None]
+    if missing:
+        raise SGCError(f"--scheme {scheme} needs {', '.join(missing)}")
+    return {k: given[k] for k in takes}
 
 
 def scheme_params(args) -> dict:
     """The parameters of ``args.scheme``; refuses missing ones and ones it does not take (the
-    same rule for every command)."""
-    takes = SCHEME_PARAMS[args.scheme]
-    extra = [f"--{k}" for k in ("s", "B", "W", "lam") if k not in takes
-             and getattr(args, k, None) is not None]
-    if extra:
-        raise SGCError(f"--scheme {args.scheme} takes {' '.join('--' + k for k in takes)} "
-                       f"(not {', '.join(extra)})")
-    missing = [f"--{k}" for k in takes if getattr(args, k, None) is None]
-    if missing:
-        raise SGCError(f"--scheme {args.scheme} needs {', '.join(missing)}")
-    return {k: getattr(args, k) for k in takes}
+    same rule for every command: :func:`check_params`)."""
+    return check_params(args.scheme, {k: getattr(args, k, None) for k in PARAM_OPTIONS})

@@ -16,6 +16,7 @@ does not, 2 on misuse.
 
 from __future__ import annotations
 
+from ..budget import check_work
 from ..errors import SGCError, check_int
 from ..codes.constructions import CONSTRUCTIONS, from_csv, make_code
 
@@ -70,7 +71,14 @@ def _cmd_verify(args) -> int:
             if construction in DETERMINISTIC:
                 raise SGCError(f"gc verify: --seed applies to random constructions such as "
                                f"cyclic, not to {construction} (it draws nothing)")
-        code = make_code(args.n, args.s, construction,
+        n = check_int("--n", args.n, minimum=1)
+        s = check_int("--s", args.s, minimum=0)
+        if s >= n:
+            raise SGCError(f"gc verify needs 0 <= --s < --n (got --n {n}, --s {s})")
+        # every construction builds an exact n x n matrix: refuse before allocating it
+        check_work(n * (n + s * s), f"building the ({n}, {s}) {construction} gradient code (an "
+                                    f"exact {n} x {n} matrix)")
+        code = make_code(n, s, construction,
                          seed=None if construction in DETERMINISTIC else args.seed)
         label = construction
         if construction == "cyclic" and args.seed is not None:

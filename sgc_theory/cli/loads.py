@@ -1,13 +1,15 @@
-"""``sgc load`` (closed-form loads of GC, SR-SGC, M-SGC) and ``sgc bound`` (lower bounds)."""
+"""``sgc load`` (closed-form loads of GC, SR-SGC, M-SGC, BR-SGC) and ``sgc bound`` (lower
+bounds)."""
 
 from __future__ import annotations
 
 from ..errors import SGCError, check_int
-from ._common import add_scheme_args, scheme_params
+from ._common import LABELS, SCHEMES, add_scheme_args, scheme_params
 
 
 def register(sub) -> None:
-    p = sub.add_parser("load", help="closed-form load and delay of gc, srsgc or msgc")
+    p = sub.add_parser("load", help="closed-form load and delay of " + ", ".join(SCHEMES[:-1])
+                       + " or " + SCHEMES[-1])
     add_scheme_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_load)
@@ -31,7 +33,7 @@ def _load(args) -> int:
     from ..bounds import scheme_load
 
     load, T = scheme_load(key, args.n, args.s, args.B, args.W, args.lam)
-    name = {"gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC"}[key]
+    name = LABELS[key]
     params = f"s={args.s}" if key == "gc" else f"B={args.B}, W={args.W}, lam={args.lam}"
     emit(args, {"load": _frac(load), "T": int(T)},
          f"{name} (n={args.n}, {params}): load {_frac(load)} ({float(load):.6g}), T = {int(T)}")

@@ -5,15 +5,18 @@
 fastest configuration with delay <= T under the paper's policy; those configurations are replayed
 under the paper, minimal and optimal policies (paired: same rounds, same workers). ``--json``
 gives ``{"runs": [{"trace", "slope", "jobs", "best": {scheme: {"params", "load", "T", "runtime":
-{policy: s}, "exact_optimal"}}, "ratio_msgc_gc": {policy: x}, "diff_msgc_gc": {policy: s}}],
-"summary": {policy: {"median", "min", "max", "count"}}, "summary_by_slope": {...},
-"settings": {...}}``.
+{policy: s}, "exact_optimal"}}, "ratio_msgc_gc": {policy: x}, "diff_msgc_gc": {policy: s},
+"ratio_to_gc": {scheme: {policy: x}}}], "summary": {policy: {"median", "min", "max", "count"}},
+"summary_by_slope": {...}, "summary_to_gc": {scheme: {policy: {...}}}, "settings": {...}}``.
+The schemes are no coding and every registered family (GC, SR-SGC, M-SGC, BR-SGC).
 """
 
 from __future__ import annotations
 
 import sys
 
+from ..errors import check_int
+from ._common import LABELS, budget_options, budget_value, check_number, secs
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -33,22 +36,26 @@ def register(subparsers) -> None:
     p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
     p.add_argument("--max-delay", dest="max_delay", type=int, default=4,
                    help="largest delay T swept (default 4, as in the paper)")
-    p.add_argument("--max-work", dest="max_work", type=int, default=None,
-                   help="budget of each optimal-policy dynamic program, in transitions "
-                        "(default 3,000,000)")
+    budget_options(p, "budget of each optimal-policy dynamic program, in transitions "
+                      "(default 3,000,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_reproduce)
 
 
 def _fmt(x, spec=".2f"):
-    return "-" if x is None else format(x, spec)
+    return secs(x, spec)
 
 
 def _reproduce(args) -> int:
     from ..simulate.reproduce import REPRO_POLICIES, reproduce
 
+    if args.jobs is not None:
+        check_int("--jobs", args.jobs, minimum=1)
+    check_number("--mu", args.mu, minimum=0)
+    check_int("--max-delay", args.max_delay, minimum=0)
     out = reproduce(args.trace, slopes=args.slope, jobs=args.jobs, mu=args.mu,
-                    max_delay=args.max_delay, max_work=args.max_work,
+                    max_delay=args.max_delay,
+                    max_work=budget_value(getattr(args, "max_work", None)),
                     progress=(not args.json) and sys.stderr.isatty())
     lines = ["Paired per trace (same rounds, same workers); configurations chosen by the paper "
              "policy's sweep; runtimes in seconds (paper / minimal / optimal)."]
@@ -65,8 +72,14 @@ def _reproduce(args) -> int:
         lines.append("  M-SGC/GC: " + ", ".join(
             f"{p} {_fmt(run['ratio_msgc_gc'][p], '.3f')} ({_fmt(run['diff_msgc_gc'][p], '+.2f')} s)"
             for p in REPRO_POLICIES))
-    lines.append("M-SGC/GC ratio over all runs: " + "; ".join(
-        f"{p} median {_fmt(s['median'], '.3f')} [{_fmt(s['min'], '.3f')}, "
-        f"{_fmt(s['max'], '.3f')}]" for p, s in out["summary"].items()))
+        for sc, rat in run["ratio_to_gc"].items():
+            if sc not in ("nocoding", "msgc"):
+                lines.append(f"  {LABELS.get(sc, sc)}/GC: " + ", ".join(
+                    f"{p} {_fmt(rat[p], '.3f')}" for p in REPRO_POLICIES))
+    lines.append("Runtime / GC's over all runs (median [min, max]):")
+    for sc, summ in out["summary_to_gc"].items():
+        lines.append(f"  {LABELS.get(sc, sc) + '/GC:':13s} " + "; ".join(
+            f"{p} {_fmt(s['median'], '.3f')} [{_fmt(s['min'], '.3f')}, "
+            f"{_fmt(s['max'], '.3f')}]" for p, s in summ.items()))
     strict_emit(args, out, "\n".join(lines))
     return 0

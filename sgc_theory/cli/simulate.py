@@ -4,7 +4,8 @@
 [--policy paper|minimal|optimal] [--slope C|paper|default] [--probe-load L0] [--max-work N]
 [--json]`` prints ``{"runtime", "round_times", "waits", "partial_waits", "rounds", "scheme",
 "params", "load", "T", "policy"}`` (``optimal`` adds ``"exact", "lower_bound"``) with ``--json``.
-``NAME`` is ``nocoding`` or any registered scheme (``gc``, ``srsgc``, ``msgc``, ...).
+``NAME`` is ``nocoding`` or any registered scheme (``gc``, ``srsgc``, ``msgc``, ``brsgc``), spelled
+and checked by the same rule as ``sgc load/verify/show`` (:func:`sgc_theory.cli._common.check_params`).
 
 ``sgc sweep --trace FILE --jobs J --max-delay T --mu MU [--policy ...] [--slope C]
 [--probe-load L0] [--scheduler ADDRESS] [--max-work N] [--json]`` prints ``{"best": {scheme:
@@ -16,6 +17,9 @@ from __future__ import annotations
 
 import sys
 
+from ..errors import check_int
+from ._common import (SCHEMES, add_param_args, budget_arg, budget_options, budget_value,
+                      check_number, check_params, secs, sim_scheme_name)
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -41,15 +45,12 @@ def register(subparsers) -> None:
     """Add ``simulate`` and ``sweep`` to the ``sgc`` command line."""
     p = subparsers.add_parser("simulate", help="runtime of one scheme on a delay trace")
     _common(p)
-    p.add_argument("--scheme", required=True,
-                   help="nocoding or a registered scheme (gc, srsgc, msgc, ...)")
-    p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
-    p.add_argument("--B", type=int, default=None, help="burst length")
-    p.add_argument("--W", type=int, default=None, help="window")
-    p.add_argument("--lam", type=int, default=None, help="stragglers per window")
-    p.add_argument("--max-work", dest="max_work", type=int, default=None,
-                   help="budget: optimal = dynamic-program transitions (default 3,000,000); "
-                        "paper/minimal = workers x rounds (default 20,000,000)")
+    p.add_argument("--scheme", required=True, type=sim_scheme_name,
+                   metavar="{nocoding," + ",".join(SCHEMES) + "}",
+                   help="nocoding or a registered scheme: " + ", ".join(SCHEMES))
+    add_param_args(p)
+    budget_options(p, "budget: optimal = dynamic-program transitions (default 3,000,000); "
+                      "paper/minimal = workers x rounds (default 20,000,000)")
     p.set_defaults(func=_simulate)
 
     q = subparsers.add_parser("sweep", help="best parameters of every scheme on a delay trace")
@@ -58,27 +59,41 @@ def register(subparsers) -> None:
                    help="largest decoding delay T allowed")
     q.add_argument("--scheduler", default=None,
                    help="address of a running Dask scheduler (default: run locally)")
-    q.add_argument("--max-work", dest="max_work", type=int, default=None,
-                   help="budget in configurations x rounds (default 20,000,000)")
-    q.add_argument("--max-dp-work", dest="max_dp_work", type=int, default=None,
+    budget_options(q, "budget in configurations x rounds (default 20,000,000)")
+    q.add_argument("--max-dp-work", dest="max_dp_work", type=budget_arg("--max-dp-work"),
+                   default=None,
+                   metavar="N",
                    help="optimal policy: budget of each configuration's dynamic program "
                         "(default 300,000 transitions)")
     q.set_defaults(func=_sweep)
 
 
+def _check_run(args) -> None:
+    """The options of a run, refused in one line naming the option (before any trace is read)."""
+    check_int("--jobs", args.jobs, minimum=1)
+    check_number("--mu", args.mu, minimum=0)
+    if args.probe_load is not None:
+        check_number("--probe-load", args.probe_load, minimum=0)
+    if getattr(args, "max_delay", None) is not None:
+        check_int("--max-delay", args.max_delay, minimum=0)
+
+
 def _simulate(args) -> int:
     from ..simulate.runtime import simulate
 
+    _check_run(args)
+    params = check_params(args.scheme, {"s": args.s, "B": args.B, "W": args.W, "lam": args.lam})
     res = simulate(args.trace, args.scheme, jobs=args.jobs, mu=args.mu, policy=args.policy,
-                   slope=args.slope, probe_load=args.probe_load, s=args.s, B=args.B, W=args.W,
-                   lam=args.lam, max_work=args.max_work,
+                   slope=args.slope, probe_load=args.probe_load,
+                   max_work=budget_value(getattr(args, "max_work", None)),
+                   **params,
                    progress=(not args.json) and sys.stderr.isatty())
-    params = " ".join(f"{k}={v}" for k, v in res.params.items())
-    text = (f"{args.scheme} {params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
-            f"runtime {res.runtime:.4f} s over {res.rounds} rounds, {res.waits} waits")
+    params = "".join(f" {k}={v}" for k, v in res.params.items())
+    text = (f"{args.scheme}{params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
+            f"runtime {secs(res.runtime)} s over {res.rounds} rounds, {res.waits} waits")
     if args.policy == "optimal":
         text += (" (proven optimal)" if res.exact else
-                 f" (best run found; the optimum is >= {res.lower_bound:.4f} s)")
+                 f" (best run found; the optimum is >= {secs(res.lower_bound)} s)")
     strict_emit(args, res.to_json(), text)
     return 0
 
@@ -87,11 +102,13 @@ def _sweep(args) -> int:
     from ..simulate.runtime import param_names
     from ..simulate.sweep import sweep
 
+    _check_run(args)
     progress = (not args.json) and sys.stderr.isatty()
     res = sweep(args.trace, jobs=args.jobs, max_delay=args.max_delay, mu=args.mu,
                 policy=args.policy, slope=args.slope, probe_load=args.probe_load,
-                scheduler=args.scheduler, progress=progress, max_work=args.max_work,
-                max_dp_work=args.max_dp_work)
+                scheduler=args.scheduler, progress=progress,
+                max_work=budget_value(getattr(args, "max_work", None)),
+                max_dp_work=budget_value(args.max_dp_work))
     best = {}
     for sc, b in res.best[args.policy].items():
         if b is None:
@@ -109,9 +126,9 @@ def _sweep(args) -> int:
             continue
         params = " ".join(f"{k}={v}" for k, v in b.items()
                           if k not in ("load", "runtime", "exact", "lower_bound"))
-        line = f"  {sc:9s} {params:22s} load {b['load']:.6f}  runtime {b['runtime']:.4f} s"
+        line = f"  {sc:9s} {params:22s} load {b['load']:.6f}  runtime {secs(b['runtime'])} s"
         if b.get("exact") is False:
-            line += f"  (not proven: every configuration is >= {b['lower_bound']:.4f} s)"
+            line += f"  (not proven: every configuration is >= {secs(b['lower_bound'])} s)"
         lines.append(line)
     for sc, why in res.skipped.items():
         lines.append(f"  skipped ({sc}): {why}")

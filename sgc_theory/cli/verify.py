@@ -5,6 +5,12 @@ workers by ``,`` (``"0,1;;2"``: workers 0 and 1 in round 0, none in round 1, wor
 2). The rule for its length: it may be SHORTER than ``--rounds`` (the rounds it leaves out have
 no stragglers) but not longer; a trailing ``;`` adds one empty round. A worker listed twice in
 one round, or outside ``0..n-1``, is refused.
+
+``sgc show`` runs the scheme exactly (exact coefficient vectors, decoding by exact span
+membership). BR-SGC's exact tasks have ``n^2`` coefficients and exist for ``n <= 64``; above,
+``show`` prints the same table from the partition ranges of ``BRSGC.shares()`` and decodes with
+its token rule, which is exact for BR-SGC (see docs/guide/schemes.md); the first line says so,
+and the JSON's ``"basis"`` is ``"shares"`` (``"exact"`` otherwise).
 """
 
 from __future__ import annotations
@@ -89,17 +95,60 @@ def _verify(args) -> int:
     return 0 if res.ok else 1
 
 
+#: work units of one line (worker, round) of a table built from share ranges
+_SHARE_LINE_UNITS = 20
+
+
+def share_run(scheme, P):
+    """A :class:`~sgc_theory.schemes.base.Run` of BR-SGC built from its partition ranges
+    (``shares()``) and its exact token rule (``decode_rounds()``), for sizes where its exact
+    tasks are not built. The tasks carry labels only (no coefficients); the labels are those of
+    the exact tasks.
+
+    >>> from sgc_theory.schemes import BRSGC
+    >>> P = np.zeros((100, 2), dtype=bool); P[0, 0] = True   # worker 0 straggles in round 0
+    >>> run = share_run(BRSGC(100, B=1, W=2, lam=5), P)
+    >>> [task.label for _, task in run.assignments[1][0]], run.decoded_round
+    (['share: partitions 0..0', 're-computed share: partitions 0..99'], [1, 1])
+    """
+    from ..schemes.base import Run, Task, masks_of
+
+    masks = masks_of(P, scheme.n)
+    state = scheme.initial_state()
+    assignments = []
+    for r, mask in enumerate(masks):
+        per_worker = []
+        for i in range(scheme.n):
+            mine = []
+            for age, a, b in scheme.shares(state, i):
+                if r - age >= 0:
+                    what = "share" if age == 0 else "re-computed share"
+                    mine.append((r - age, Task(age, (), f"{what}: partitions {a}..{b - 1}")))
+            per_worker.append(mine)
+        assignments.append(per_worker)
+        state = scheme.next_state(state, None, mask)
+    return Run(scheme, P, P.shape[1], assignments=assignments,
+               decoded_round=list(scheme.decode_rounds(P)))
+
+
 def _show(args) -> int:
     from ._common import emit
     from ..budget import check_work
+    from ..schemes import BRSGC
+    from ..schemes.br_sgc import EXACT_MAX_N
 
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)
+    by_shares = isinstance(scheme, BRSGC) and scheme.n > EXACT_MAX_N
     # the table has a line per worker and round: refuse before running an enormous one
-    check_work(scheme.exact_work(rounds), f"showing {rounds} rounds of {scheme!r} "
-                                          "(an exact run, a line per worker and round)")
+    if by_shares:
+        check_work(_SHARE_LINE_UNITS * rounds * scheme.n,
+                   f"showing {rounds} rounds of {scheme!r} (a line per worker and round)")
+    else:
+        check_work(scheme.exact_work(rounds), f"showing {rounds} rounds of {scheme!r} "
+                                              "(an exact run, a line per worker and round)")
     P = parse_pattern(args.pattern, scheme.n, rounds)
-    run = scheme.run(P)
+    run = share_run(scheme, P) if by_shares else scheme.run(P)
     payload = {
         "rounds": [
             {"stragglers": [int(i) for i in np.flatnonzero(P[:, r])],
@@ -109,7 +158,14 @@ def _show(args) -> int:
             for r in range(rounds)],
         "missed": run.first_missed(),
     }
-    text = f"{scheme!r}, T={scheme.T}, load={scheme.load}\n{run.table()}"
+    text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
+    if by_shares:
+        text += (f" (n > {EXACT_MAX_N}: partition ranges from shares(), decoding by the exact "
+                 "token rule)")
+        payload["basis"] = "shares"
+    else:
+        payload["basis"] = "exact"
+    text += f"\n{run.table()}"
     if run.first_missed() is not None:
         text += f"\njob {run.first_missed()} misses its deadline"
     emit(args, payload, text)

@@ -491,7 +491,7 @@ class GradientCode:
         return a
 
     # -- certification ---------------------------------------------------------------------
-    #: structural codes: random straggler sets spot-checked by :meth:`verify` by default
+    #: how many random straggler sets :meth:`verify` spot-checks for a structural code
     SPOT_CHECKS = 64
 
     def verify(self, method: str = "auto", spot_checks: int | None = None,

@@ -294,8 +294,8 @@ def code_guarantee(n: int, s: int, construction: str) -> Guarantee:
 
     Lets a verifier name the code its verdict assumes at ``n = 256`` cheaply. ``s = 0`` is the
     identity code (nothing to tolerate). A cyclic draw is certified by enumerating every
-    straggler set when it is built; beyond :data:`ENUMERATION_REACH` sets that cannot be done,
-    so the guarantee is ``unchecked``.
+    straggler set when it is built; beyond ``ENUMERATION_REACH`` (10^9) sets that cannot be
+    done, so the guarantee is ``unchecked``.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Trace-driven runtime simulation (SPEC section 7): real traces, waiting policies (paper,
+"""Trace-driven runtime simulation (docs/guide/simulation.md): real traces, waiting policies (paper,
 minimal, offline optimal), sweeps, and the paper's experiment replayed on the shipped probes.
 
 >>> from sgc_theory.simulate import load_trace, simulate, sweep

@@ -30,6 +30,9 @@ When does a run end? Runtime is the sum of the round times until the last job is
   its deadline (possible when ``B`` does not divide ``W - 1``).
 * M-SGC with ``lam = n`` (no coded part) ends when the last recomputation arrives; the state
   carries the last ``T`` sets, which decide it.
+* BR-SGC decodes job ``t`` in round ``t`` when nobody straggled then, else in round ``t + B``
+  (always in time under its design model), so it ends in round ``max_t (t + B [S_t nonempty])``:
+  the state carries which of the last ``B`` rounds had stragglers.
 * Any other scheme (a newly registered family) is handled
   generically: the dynamic program gives, for every possible last round ``e`` (no earlier than
   the last decode round of the straggler-free run: this path assumes that stragglers never make a
@@ -222,9 +225,38 @@ class _UncodedMSGCEnd:
         return True
 
 
-def _tracker(sch, jobs: int):
-    from ..schemes import GC, MSGC, SRSGC
+class _BRSGCEnd:
+    """BR-SGC: the run can end in round ``e`` once every job ``t`` of ``e - B < t < J`` saw no
+    straggler in its round (the others are decoded by round ``t + B <= e``; a straggler of round
+    ``t`` never straggles again in ``t + B`` under bursty ``(B, W, lam)``, ``W >= B + 1``). The
+    state: whether each of the last ``B`` rounds had stragglers, oldest first."""
 
+    exact_end = True
+
+    def __init__(self, sch, jobs: int):
+        self.B, self.J = int(sch.B), jobs
+        self.first, self.last = jobs - 1, jobs - 1 + self.B
+
+    def initial(self):
+        return (False,) * self.B
+
+    def prepare(self, r, extra):
+        return None
+
+    def step(self, r, extra, prep, mask):
+        return extra[1:] + (mask != 0,)
+
+    def can_end(self, e, extra):
+        if e < self.J - 1:
+            return False
+        return not any(extra[self.B - 1 - (e - t)] for t in range(max(0, e - self.B + 1), self.J))
+
+
+def _tracker(sch, jobs: int):
+    from ..schemes import BRSGC, GC, MSGC, SRSGC
+
+    if isinstance(sch, BRSGC):
+        return _BRSGCEnd(sch, jobs)
     if isinstance(sch, GC):
         return _FixedEnd(jobs - 1)
     if isinstance(sch, MSGC) and sch.lam < sch.n:

@@ -5,7 +5,8 @@ Protocol (as the authors ran their parameter choice): on a probe measured at loa
 each scheme's fastest; then replay those configurations under the paper, minimal and optimal
 policies. Every scheme runs on the *same* trace rounds and workers, so a comparison of two schemes
 on one trace is paired; :func:`reproduce` reports the per-trace M-SGC / GC ratio and difference
-and, across traces, their median and range.
+and, across traces, their median and range, and the same ratio for every other scheme (BR-SGC,
+the family found from the covering LP, among them).
 
 What the shipped data cannot reproduce: the paper's 16% (M-SGC 916 s vs GC 1095 s) comes from
 500-round runs on Lambda, one per scheme at that scheme's own load, replayed over 496 jobs; those
@@ -49,6 +50,17 @@ def _stats(values):
             "max": float(max(vals)), "count": len(vals)}
 
 
+def _ratios(a, g):
+    """Per policy, ``(a / g, a - g)`` of two schemes' runtimes (``None`` where one is missing)."""
+    ratio, diff = {}, {}
+    for pol in REPRO_POLICIES:
+        x = a["runtime"][pol] if a else None
+        y = g["runtime"][pol] if g else None
+        ratio[pol] = (x / y) if x is not None and y else None
+        diff[pol] = (x - y) if x is not None and y is not None else None
+    return ratio, diff
+
+
 def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = None,
               mu: float = 1.0, max_delay: int = 4, schemes=None, max_work: int | None = None,
               progress: bool = False) -> dict:
@@ -66,11 +78,15 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
 
     Returns
     -------
-    dict ``{"runs": [...], "summary": {policy: {"median", "min", "max", "count"}},
-    "summary_by_slope": {slope: {policy: ...}}, "settings": {...}}``; each run has ``trace,
-    slope, jobs, best: {scheme: {params, load, T, runtime: {policy: s}, exact_optimal}},
-    ratio_msgc_gc: {policy: x}, diff_msgc_gc: {policy: s}`` (``None`` where a scheme has no
-    configuration or the optimum was not computed).
+    dict
+        ``{"runs": [...], "summary": {...}, "summary_by_slope": {...}, "summary_to_gc": {...},
+        "settings": {...}}``. Each run has ``trace, slope, jobs``, ``best`` (per scheme:
+        ``params, load, T, runtime`` per policy, ``exact_optimal``), ``ratio_msgc_gc`` and
+        ``diff_msgc_gc`` (per policy) and ``ratio_to_gc`` (per scheme and policy); ``None``
+        where a scheme has no configuration or the optimum was not computed. ``summary`` gives
+        per policy the ``median, min, max, count`` of the M-SGC / GC ratio across runs,
+        ``summary_by_slope`` the same per slope, ``summary_to_gc`` the same for every scheme
+        other than GC.
 
     Examples
     --------
@@ -136,23 +152,22 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
                     exact_opt = bool(r.exact)
             best[sc] = {"params": params, "load": float(b["load"]), "T": int(b["T"]),
                         "runtime": rt, "exact_optimal": exact_opt}
-        ratio, diff = {}, {}
-        for pol in REPRO_POLICIES:
-            m, g = best.get("msgc"), best.get("gc")
-            a = m["runtime"][pol] if m else None
-            c = g["runtime"][pol] if g else None
-            ratio[pol] = (a / c) if a is not None and c else None
-            diff[pol] = (a - c) if a is not None and c is not None else None
+        to_gc = {sc: _ratios(best.get(sc), best.get("gc"))[0] for sc in schemes if sc != "gc"}
+        ratio, diff = _ratios(best.get("msgc"), best.get("gc"))
         runs.append({"trace": tr.name, "region": tr.region, "rounds": tr.rounds,
                      "slope": slope, "slope_name": lab if isinstance(lab, str) else None,
-                     "jobs": J, "best": best, "ratio_msgc_gc": ratio, "diff_msgc_gc": diff})
+                     "jobs": J, "best": best, "ratio_msgc_gc": ratio, "diff_msgc_gc": diff,
+                     "ratio_to_gc": to_gc})
     summary = {pol: _stats(r["ratio_msgc_gc"][pol] for r in runs) for pol in REPRO_POLICIES}
+    summary_to_gc = {sc: {pol: _stats(r["ratio_to_gc"][sc][pol] for r in runs)
+                          for pol in REPRO_POLICIES} for sc in schemes if sc != "gc"}
     by_slope = {}
     for _, val in slope_vals:
         sel = [r for r in runs if r["slope"] == val]
         by_slope[repr(val)] = {pol: _stats(r["ratio_msgc_gc"][pol] for r in sel)
                                for pol in REPRO_POLICIES}
     return {"runs": runs, "summary": summary, "summary_by_slope": by_slope,
+            "summary_to_gc": summary_to_gc,
             "settings": {"mu": mu, "max_delay": max_delay, "selection_policy": "paper",
                          "paired": True, "schemes": list(schemes),
                          "slopes": [v for _, v in slope_vals]}}

@@ -1,4 +1,4 @@
-"""Trace-driven runtime of one scheme under one waiting policy (SPEC section 7).
+"""Trace-driven runtime of one scheme under one waiting policy (docs/guide/simulation.md).
 
 Model of a run
 --------------
@@ -154,7 +154,7 @@ def as_trace(trace) -> Trace:
         bad = np.argwhere(~np.isfinite(D) | (D < 0))
         if bad.size:
             i, r = (int(x) for x in bad[0])
-            raise SGCError(f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {D[i, r]!r}; "
+            raise SGCError(f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {float(D[i, r])!r}; "
                            "delays must be finite and >= 0")
         return Trace(delays=D, name="<array>", source="<array>")
     return load_trace(trace)
@@ -238,15 +238,15 @@ def _make(scheme: str, n: int, params: dict):
 
 
 def guaranteed(scheme: str, params: dict) -> bool:
-    """Is ``scheme`` proven to decode every pattern of its design model (SPEC section 4)?
+    """Is ``scheme`` proven to decode every pattern of its design model (docs/guide/schemes.md)?
 
-    GC and M-SGC (``B <= W - 1``): yes. SR-SGC: the paper states it for ``B`` dividing ``W - 1``;
-    other ``(B, W)`` can miss deadlines on admitted patterns. Other registered schemes: not
-    assumed (a missed deadline is reported, not treated as a bug).
+    GC, M-SGC and BR-SGC (``B <= W - 1``): yes. SR-SGC: the paper states it for ``B`` dividing
+    ``W - 1``; other ``(B, W)`` can miss deadlines on admitted patterns. Other registered schemes:
+    not assumed (a missed deadline is reported, not treated as a bug).
     """
     if scheme == "srsgc":
         return (params["W"] - 1) % params["B"] == 0
-    return scheme in ("gc", "msgc")
+    return scheme in ("gc", "msgc", "brsgc")
 
 
 def decode_failure(scheme: str, params: dict, dec, T: int):
@@ -297,9 +297,13 @@ def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, 
     if bad.any():
         i, r = (int(x) for x in np.argwhere(bad)[0])
         where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"
-        raise SGCError(f"{where}: delay {D[i, r]!r} shifted to load {load:.6g} "
-                       f"(probe_load={probe_load:g}, slope={slope:g}) is {Dp[i, r]!r}, beyond "
-                       f"{limit:.3g} s (round times and their sums must stay finite)")
+        limit0 = sys.float_info.max / (max(1, Dp.shape[1]) * 4.0)  # the limit at mu = 0
+        if np.isfinite(Dp[i, r]) and Dp[i, r] <= limit0:
+            raise SGCError(f"mu={mu:g} is too large for these delays: the threshold (1 + mu) x "
+                           "fastest and the round times must stay finite; use a smaller mu")
+        raise SGCError(f"{where}: delay {float(D[i, r]):.6g} shifted to load {load:.6g} "
+                       f"(probe_load={probe_load:g}, slope={slope:g}) is {float(Dp[i, r]):.6g}, "
+                       f"beyond {limit:.3g} s (round times and their sums must stay finite)")
     if Dp.min() <= 0:
         i, r = (int(x) for x in np.unravel_index(int(np.argmin(Dp)), Dp.shape))
         where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"

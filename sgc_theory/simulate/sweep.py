@@ -7,6 +7,9 @@ For a trace, a job count ``J`` and a largest delay ``T``, :func:`sweep` evaluate
 * SR-SGC for every ``(B, W, lam)`` with ``1 <= B <= T``, ``B + 1 <= W <= J``, ``1 <= lam <= n``;
 * M-SGC for every ``(B, W, lam)`` with ``1 <= B <= W - 1``, ``W - 2 + B <= T``, ``W <= J``,
   ``1 <= lam <= n``;
+* BR-SGC for every ``(B, W, lam)`` with ``1 <= B <= min(T, W - 1)``, ``W <= J``,
+  ``1 <= lam <= n`` (its delay is ``B``);
+* any other registered scheme through its objects (design model, ``decode_rounds``);
 
 under the rules of :mod:`sgc_theory.simulate.runtime`, and reports the best configuration per
 scheme (and policy) and the whole table (for a runtime-versus-load scatter).
@@ -28,6 +31,8 @@ How work is shared
   in round ``t`` when at most ``s`` of its tasks are missing and in round ``t + B`` otherwise; the
   number of missing tasks follows from the counts as long as re-attempts are drawn from the
   previous stragglers (which never straggle again ``B`` rounds later under the bursty model).
+  BR-SGC decodes job ``t`` in round ``t`` when its round had no straggler and in round ``t + B``
+  otherwise, so its last decode round is ``max_t (t + B [e[t] > 0])``.
   Every other case (ambiguous SR-SGC histories, M-SGC with ``lam = n``) asks the scheme's
   ``decode_rounds``; so do the best configurations, which are also checked against it.
 """
@@ -56,11 +61,11 @@ _CHUNK = 8192
 def sweep_choices(n: int, jobs: int, max_delay: int) -> dict[str, np.ndarray]:
     """All configurations of the sweep, per scheme, as integer arrays.
 
-    Returns ``{"nocoding": (1, 0), "gc": (C, 1) [s], "srsgc": (C, 3), "msgc": (C, 3)}`` with
-    columns ``B, W, lam`` for the sequential schemes.
+    Returns ``{"nocoding": (1, 0), "gc": (C, 1) [s], "srsgc": (C, 3), "msgc": (C, 3),
+    "brsgc": (C, 3)}`` with columns ``B, W, lam`` for the sequential schemes.
     """
     lam = np.arange(1, n + 1)
-    sr, ms = [], []
+    sr, ms, br = [], [], []
     for B in range(1, max_delay + 1):
         for W in range(B + 1, jobs + 1):
             sr.append(np.column_stack([np.full(n, B), np.full(n, W), lam]))
@@ -68,12 +73,16 @@ def sweep_choices(n: int, jobs: int, max_delay: int) -> dict[str, np.ndarray]:
         for B in range(1, W):
             if W - 2 + B <= max_delay:
                 ms.append(np.column_stack([np.full(n, B), np.full(n, W), lam]))
+    for W in range(2, jobs + 1):
+        for B in range(1, min(max_delay, W - 1) + 1):
+            br.append(np.column_stack([np.full(n, B), np.full(n, W), lam]))
     empty = np.zeros((0, 3), dtype=np.int64)
     return {
         "nocoding": np.zeros((1, 0), dtype=np.int64),
         "gc": np.arange(n, dtype=np.int64)[:, None],
         "srsgc": np.concatenate(sr).astype(np.int64) if sr else empty,
         "msgc": np.concatenate(ms).astype(np.int64) if ms else empty,
+        "brsgc": np.concatenate(br).astype(np.int64) if br else empty,
     }
 
 
@@ -95,6 +104,12 @@ def _loads_and_delays(scheme: str, n: int, P: np.ndarray):
         return np.broadcast_to(f(s.astype(float)), (C,)).astype(float), np.zeros(C, np.int64), s
     B, W, lam = (P[:, j] for j in range(3))
     Bs, Ws, ls = sp.symbols("B W lam")
+    if scheme == "brsgc":
+        fl = sp.lambdify([ls], bounds.brsgc_load(n, ls), "numpy")
+        load = np.broadcast_to(np.asarray(fl(lam.astype(float)), dtype=float), (C,)).copy()
+        for j in {0, C - 1}:
+            assert math.isclose(load[j], float(bounds.brsgc_load(n, int(lam[j]))))
+        return load, np.asarray(B, dtype=np.int64), None
     if scheme == "srsgc":
         fs = sp.lambdify([Bs, Ws, ls], bounds.srsgc_s(Bs, Ws, ls), "numpy")
         s = np.rint(np.asarray(fs(B.astype(float), W.astype(float), lam.astype(float)))
@@ -271,7 +286,7 @@ def _effective(prep: _Prep, spec, kc, policy):
     P = spec["P"]
     if kind == "gc":
         return _run_perround(prep, spec["s"], kc, policy)
-    if kind in ("srsgc", "msgc"):
+    if kind in ("srsgc", "msgc", "brsgc"):
         return _run_bursty(prep, P[:, 0], P[:, 1], P[:, 2], kc, policy)
     # generic: by the design models
     mk = spec["mkind"]
@@ -312,6 +327,9 @@ def _eval_chunk(prep: _Prep, spec, jobs, policy):
         fallback |= full
     elif kind == "generic":
         fallback[:] = True
+    elif kind == "brsgc":  # job t: round t if e[t] == 0, else t + B (in time: see the docstring)
+        late = np.arange(jobs)[None, :] + np.where(e[:, :jobs] > 0, P[:, :1], 0)
+        last = late.max(axis=1)
     elif kind == "srsgc":
         Bv = P[:, 0]
         m = np.zeros((C, jobs), dtype=np.int64)
@@ -452,7 +470,8 @@ def _msgc_uncoded_last(P: np.ndarray, B: int, W: int, jobs: int):
 
 def _params(spec, row) -> dict:
     names = spec["names"] if isinstance(spec, dict) else {
-        "gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam")}.get(spec, ())
+        "gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam"),
+        "brsgc": ("B", "W", "lam")}.get(spec, ())
     return {p: int(v) for p, v in zip(names, row)}
 
 
@@ -508,6 +527,10 @@ def _as_policies(policy):
         if not isinstance(p, str) or p not in POLICIES:
             raise SGCError(f"policy must be one of {', '.join(POLICIES)} (got {p!r})")
     return tuple(dict.fromkeys(pols))
+
+
+#: the families with closed-form fast paths (every other registered scheme goes the generic way)
+_BUILTIN = ("nocoding", "gc", "srsgc", "msgc", "brsgc")
 
 
 def _builtin_family(sc, n, jobs, max_delay, skipped):
@@ -674,14 +697,15 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
     skipped = {}
     work = []
     for sc in schemes:
-        if sc in ("nocoding", "gc", "srsgc", "msgc") and not _force_generic:
+        if sc in _BUILTIN and not _force_generic:
             spec = _builtin_family(sc, n, jobs, max_delay, skipped)
         elif sc == "nocoding":
             spec = _builtin_family(sc, n, jobs, max_delay, skipped)
         else:
             spec = _generic_family(sc, n, jobs, max_delay, skipped)
         if spec is not None:
-            spec["shifts"] = (spec["loads"] - L0) * slope
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by shifted_delays
+                spec["shifts"] = (spec["loads"] - L0) * slope
             work.append(spec)
     C_total = sum(w["P"].shape[0] for w in work)
     n_pols = len(set(pols) | ({"paper", "minimal"} if "optimal" in pols else set()))
@@ -828,7 +852,7 @@ def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
 
 def _bursty_params(spec):
     """``(B, W, lam)`` arrays of a family's design models when they are bursty, else ``None``."""
-    if spec["kind"] in ("srsgc", "msgc"):
+    if spec["kind"] in ("srsgc", "msgc", "brsgc"):
         return spec["P"][:, 0], spec["P"][:, 1], spec["P"][:, 2]
     if spec["kind"] == "generic" and spec.get("mkind") == "bursty":
         return tuple(spec["mpar"][:, j] for j in range(3))

@@ -1,9 +1,9 @@
-"""Measured delay traces (SPEC section 7).
+"""Measured delay traces (docs/guide/simulation.md).
 
-A trace is a delay matrix ``delays`` of shape ``(workers, rounds)`` in seconds (SPEC convention:
-one row per worker). The shipped AWS Lambda traces live in ``sgc_theory/data/aws_lambda`` as CSV
-files with one header line ``w0,...,w{n-1}`` and one line per round (so the files are
-rounds x workers); :func:`load_trace` transposes them.
+A trace is a delay matrix ``delays`` of shape ``(workers, rounds)`` in seconds (one row per
+worker, as in docs/guide/simulation.md). The shipped AWS Lambda traces live in
+``sgc_theory/data/aws_lambda`` as CSV files with one header line ``w0,...,w{n-1}`` and one line
+per round (so the files are rounds x workers); :func:`load_trace` transposes them.
 
 >>> names = list_traces()
 >>> t = load_trace("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000")

@@ -1,4 +1,4 @@
-"""Verification of sequential schemes against straggler models (SPEC section 5).
+"""Verification of sequential schemes against straggler models (docs/guide/verification.md).
 
 One interface, pluggable methods::
 

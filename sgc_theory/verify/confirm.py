@@ -97,8 +97,8 @@ def exact_first_missed(scheme, pattern):
 
 def failing_paths(explorer, max_states=None):
     """Count-level failing transitions in breadth-first order: yields ``steps`` (the abstract
-    rounds from the start, the failing one last), as :meth:`SymmetricExplorer.concretize`
-    takes them."""
+    rounds from the start, the failing one last), as
+    :meth:`~sgc_theory.verify.symmetric.SymmetricExplorer.concretize` takes them."""
     root = explorer.initial()
     parent = {root: None}
     queue = deque([root])

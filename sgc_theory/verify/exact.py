@@ -1,4 +1,4 @@
-"""Exact verification of a scheme under a straggler model (SPEC section 5).
+"""Exact verification of a scheme under a straggler model (docs/guide/verification.md).
 
 Both methods run the scheme's own state machine and decide decodability on the real coefficient
 vectors: for each job still in play the master's received row space is kept as a canonical

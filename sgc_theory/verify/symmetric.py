@@ -1,4 +1,5 @@
-"""All-horizon verification on counts of worker kinds (SPEC section 5, large ``n``).
+"""All-horizon verification on counts of worker kinds (large ``n``;
+docs/guide/verification.md, "Large n: counting worker kinds").
 
 When a scheme treats workers alike (it has a ``symmetric_view()``, see
 :mod:`sgc_theory.schemes.symmetric`), a state is the multiset of worker *kinds*
@@ -27,6 +28,10 @@ def _canon(counter: dict) -> tuple:
 
 
 class SymmetricExplorer:
+    """The state space of a worker-symmetric view (``view``) under a straggler model on ``n``
+    workers: states are counts of worker kinds, transitions split each kind into stragglers and
+    non-stragglers (see the module docstring)."""
+
     def __init__(self, view, model, n):
         self.view = view
         self.model = model

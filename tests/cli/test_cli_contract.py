@@ -159,7 +159,9 @@ def test_jsonable_is_strict():
     (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
      "not --s"),
     (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2"], "needs --lam"),
-    (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc"),
+    (["--scheme", "brsgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
+     "not --s"),
+    (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc, brsgc"),
 ])
 def test_scheme_options_follow_one_rule(cmd, extra, needle):
     """An unused parameter is refused by every command (load used to ignore it)."""
@@ -167,10 +169,10 @@ def test_scheme_options_follow_one_rule(cmd, extra, needle):
     assert rc == 2 and needle in err and err.count("\n") == 1, err
 
 
-@pytest.mark.parametrize("cmd", [["load"], ["verify", "--rounds", "1"]])
-def test_scheme_names_are_spelled_alike(cmd):
-    rc, *_ = run_cli(cmd + ["--scheme", "SR-SGC", "--n", "4", "--B", "1", "--W", "2", "--lam",
-                            "1"])
+@pytest.mark.parametrize("cmd", [["load"], ["verify", "--rounds", "1"], ["show", "--rounds", "1"]])
+@pytest.mark.parametrize("name", ["SR-SGC", "BR-SGC", "m_sgc"])
+def test_scheme_names_are_spelled_alike(cmd, name):
+    rc, *_ = run_cli(cmd + ["--scheme", name, "--n", "4", "--B", "1", "--W", "2", "--lam", "1"])
     assert rc == 0
 
 
@@ -245,3 +247,22 @@ def test_demo_runs_and_is_strict_json():
     assert rc == 0
     payload = json.loads(out, parse_constant=lambda c: pytest.fail(c))
     assert payload["gc_12_3_certified"] is True and payload["msgc_n256_all_horizons"] is True
+
+
+@pytest.mark.parametrize("argv", [  # outputs beyond a pipe's 64 KiB buffer
+    ["patterns", "sample", "--n", "3000", "--model", "per-round:s=1", "--rounds", "40"],
+    ["show", "--scheme", "brsgc", "--n", "100", "--B", "1", "--W", "2", "--lam", "2",
+     "--rounds", "20"],
+])
+def test_closed_pipe_is_quiet(argv):
+    """``sgc ... | head -1``: the reader goes away after one line; no traceback, exit 0."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "sgc_theory", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    err = proc.stderr.read().decode()
+    rc = proc.wait(timeout=60)
+    assert first and rc == 0 and err == "", (rc, err)

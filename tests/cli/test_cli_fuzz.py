@@ -66,9 +66,16 @@ def _fuzz(table, data, examples):
     inner()
 
 
+def test_grammar_covers_every_subcommand(table):
+    from sgc_theory.cli import _leaf_parsers, build_parser
+
+    leaves = {tuple(p.prog.split()[1:]) for p in _leaf_parsers(build_parser())}
+    assert leaves == set(table)
+
+
 def test_fuzz_cli(table):
-    """About 150 command lines across every sub-command (deterministic, a few seconds)."""
-    _fuzz(table, None, 150)
+    """About 200 command lines across every sub-command (deterministic, a few seconds)."""
+    _fuzz(table, None, 200)
 
 
 @pytest.mark.slow
@@ -87,6 +94,11 @@ def test_fuzz_cli_long(table):
     ["bound", "--n", "256", "--model", "bursty:B=3,W=8,lam=100"],
     ["patterns", "sample", "--n", "1000000000", "--model", "per-round:s=2", "--rounds", "3"],
     ["verify", "--scheme", "gc", "--n", "1000000000", "--s", "1", "--all-horizons"],
+    # the structural constructions used to allocate their n x n matrix unchecked (memory)
+    ["gc", "verify", "--construction", "rs", "--n", "1000000000", "--s", "0"],
+    ["gc", "verify", "--construction", "frc", "--n", "100000", "--s", "0"],
+    ["show", "--scheme", "brsgc", "--n", "100000", "--B", "1", "--W", "2", "--lam", "1",
+     "--rounds", "1000"],
 ])
 def test_oversized_requests_are_refused_at_once(argv):
     """The classes of unbounded work of issue 10: refused before starting (under the DEFAULT
@@ -95,3 +107,53 @@ def test_oversized_requests_are_refused_at_once(argv):
     assert rc == 2 and err.count("\n") == 1, err
     assert "work units" in err and "--max-work" in err, err
     assert seconds < TIME_LIMIT
+
+
+TOKYO = "sam-gc-cnn_profile_est-mbp__w256-n10-l0_000-b256-cno_forloop-Tokyo"
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "3", "--jobs", "5", "--mu", "1"],
+    ["simulate", "--trace", TOKYO, "--scheme", "brsgc", "--B", "1", "--W", "2", "--lam", "3",
+     "--jobs", "5", "--mu", "1", "--policy", "optimal"],
+    ["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
+     "--max-dp-work", "1e4"],
+    ["reproduce", "--trace", TOKYO, "--max-delay", "1", "--slope", "paper"],
+])
+@pytest.mark.parametrize("budget", ["1e7", "inf", "20000000"])
+def test_budgets_take_one_grammar(argv, budget):
+    """simulate, sweep and reproduce count their own steps, but take --max-work (and
+    --max-dp-work) in the grammar of every other command: 1e7, inf, or an integer."""
+    rc, out, err, _ = run_cli(argv + ["--max-work", budget])
+    assert rc == 0, err
+    rc, out, err, _ = run_cli(["--max-work", budget] + argv)  # before the command: the same
+    assert rc == 0, err
+
+
+@pytest.mark.parametrize("argv, needle", [
+    # overflowing shifts: one line, no RuntimeWarning on stderr
+    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
+      "--slope", "1e308", "--probe-load", "1e308"], "must stay finite"),
+    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "3", "--mu",
+      "1e308"], "mu=1e+308 is too large"),
+    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "-3", "--mu", "1"],
+     "--jobs must be >= 1"),
+    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "3", "--mu", "nan"],
+     "--mu must be a finite number"),
+    (["reproduce", "--trace", TOKYO, "--mu", "inf"], "--mu must be a finite number"),
+    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay=-1", "--mu", "1"],
+     "--max-delay must be >= 0"),
+    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
+      "--max-dp-work", "0"], "--max-dp-work must be >= 1"),
+    (["sweep", "--trace", TOKYO, "--jobs", "6", "--max-delay", "4", "--mu", "1",
+      "--max-work", "1000"], "--max-work"),
+])
+def test_simulation_refusals_name_the_option(argv, needle):
+    rc, out, err, _ = run_cli(argv)
+    assert rc == 2 and needle in err and err.count("\n") == 1, err
+
+
+def test_huge_runtimes_print_compactly():
+    rc, out, err, _ = run_cli(["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "3",
+                               "--jobs", "5", "--mu", "1", "--slope", "1e300"])
+    assert rc == 0 and "runtime 7.8125e+298 s" in out and len(out) < 200, out

@@ -21,7 +21,9 @@ CONFIGS = [("gc", {"s": 1}), ("gc", {"s": 2}), ("msgc", {"B": 1, "W": 2, "lam": 
            ("srsgc", {"B": 1, "W": 3, "lam": 3}), ("srsgc", {"B": 2, "W": 3, "lam": 3}),
            ("msgc", {"B": 1, "W": 2, "lam": 4}), ("msgc", {"B": 2, "W": 3, "lam": 4}),
            # B does not divide W - 1: SR-SGC can miss deadlines on admitted patterns
-           ("srsgc", {"B": 2, "W": 4, "lam": 4})]
+           ("srsgc", {"B": 2, "W": 4, "lam": 4}),
+           ("brsgc", {"B": 1, "W": 2, "lam": 2}), ("brsgc", {"B": 2, "W": 3, "lam": 2}),
+           ("brsgc", {"B": 1, "W": 3, "lam": 3})]
 
 
 def tiny(seed, n, R):
@@ -95,6 +97,23 @@ def test_optimal_equals_brute_force(seed, n, config, mu):
         assert r.runtime <= on.runtime + 1e-12
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("params", [{"B": 1, "W": 2, "lam": 1}, {"B": 1, "W": 2, "lam": 3},
+                                    {"B": 2, "W": 3, "lam": 2}, {"B": 1, "W": 3, "lam": 2}])
+def test_brsgc_optimal_is_exact_and_equals_brute_force(seed, params):
+    """BR-SGC's end of run (round t + B after a straggler in round t) is tracked exactly: the
+    optimum equals the brute force over every cut-off choice and every last round, and is
+    marked exact (the generic path could only bracket it)."""
+    sch = make_scheme("brsgc", 4, **params)
+    jobs = 3 if sch.T == 1 else 2
+    D = tiny(seed, 4, jobs + sch.T)
+    best = oracle(D, sch, jobs, 0.4)
+    r = simulate(D, "brsgc", jobs=jobs, mu=0.4, slope=0.0, policy="optimal", **params)
+    assert r.exact and r.runtime == pytest.approx(best, rel=1e-12) and r.lower_bound == r.runtime
+    dec = sch.decode_rounds(r.pattern, jobs)
+    assert max(dec) + 1 == r.rounds and all(d <= t + sch.T for t, d in enumerate(dec))
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10 ** 6), st.integers(3, 6), st.integers(3, 6), st.integers(0, 5))
 def test_gc_optimal_is_minimal(seed, n, R, s):
@@ -110,7 +129,8 @@ def test_gc_optimal_is_minimal(seed, n, R, s):
 @pytest.mark.parametrize("name, params", [
     ("gc", {"s": 15}), ("gc", {"s": 7}), ("msgc", {"B": 1, "W": 2, "lam": 27}),
     ("msgc", {"B": 2, "W": 3, "lam": 20}), ("srsgc", {"B": 2, "W": 3, "lam": 23}),
-    ("srsgc", {"B": 1, "W": 2, "lam": 18}), ("msgc", {"B": 1, "W": 2, "lam": 256})])
+    ("srsgc", {"B": 1, "W": 2, "lam": 18}), ("msgc", {"B": 1, "W": 2, "lam": 256}),
+    ("brsgc", {"B": 1, "W": 2, "lam": 27}), ("brsgc", {"B": 2, "W": 4, "lam": 27})])
 def test_optimal_bounds_online_policies_on_real_trace(name, params):
     tr = load_trace(LONG0)
     runs = {p: simulate(tr, name, jobs=25, mu=1.0, policy=p, **params)

@@ -37,6 +37,13 @@ def test_reproduce_equals_simulate_for_the_chosen_configurations(trace, slope):
     for pol in ("paper", "minimal", "optimal"):
         assert run["ratio_msgc_gc"][pol] == pytest.approx(m[pol] / g[pol])
         assert run["diff_msgc_gc"][pol] == pytest.approx(m[pol] - g[pol])
+    # every registered family is reported beside the paper's three, BR-SGC among them
+    assert set(run["best"]) == {"nocoding", "gc", "srsgc", "msgc", "brsgc"}
+    assert run["best"]["brsgc"]["exact_optimal"] is True
+    for sc in ("nocoding", "srsgc", "msgc", "brsgc"):
+        for pol in ("paper", "minimal", "optimal"):
+            x = run["best"][sc]["runtime"][pol]
+            assert run["ratio_to_gc"][sc][pol] == pytest.approx(x / g[pol])
 
 
 def test_summary_is_median_and_range_of_the_runs():
@@ -48,3 +55,7 @@ def test_summary_is_median_and_range_of_the_runs():
         assert s["median"] == pytest.approx(float(np.median(vals)))
         assert s["min"] == min(vals) and s["max"] == max(vals) and s["count"] == 4
     assert set(out["summary_by_slope"]) == {"1.1218", "2.2013"}
+    assert out["summary_to_gc"]["msgc"] == out["summary"]
+    for pol, s in out["summary_to_gc"]["brsgc"].items():
+        vals = [r["ratio_to_gc"]["brsgc"][pol] for r in out["runs"]]
+        assert s["median"] == pytest.approx(float(np.median(vals))) and s["count"] == 4

@@ -125,7 +125,7 @@ def test_generic_path_equals_builtin_fast_path(seed):
     the same table as the closed-form fast paths: adding a scheme is a registration."""
     D = small_trace(seed)
     kw = dict(jobs=4, max_delay=2, mu=0.6, slope=0.8, probe_load=0.1,
-              policy=("paper", "minimal"), schemes=("gc", "srsgc", "msgc"))
+              policy=("paper", "minimal"), schemes=("gc", "srsgc", "msgc", "brsgc"))
     fast = sweep(D, **kw)
     gen = sweep(D, _force_generic=True, **kw)
     def key(r):
@@ -153,7 +153,7 @@ def test_sweep_skips_configurations_that_cannot_exist():
 def test_sweep_optimal_best_equals_every_configuration(seed):
     D = small_trace(seed, n=4, R=6)
     res = sweep(D, jobs=3, max_delay=2, mu=0.5, slope=0.5, policy="optimal")
-    for sc in ("gc", "srsgc", "msgc"):
+    for sc in ("gc", "srsgc", "msgc", "brsgc"):
         vals = []
         for row in res.table:
             if row["scheme"] != sc or row["policy"] != "optimal":
