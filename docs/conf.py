@@ -46,9 +46,6 @@ nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(np|numpy|sp|sympy|pulp|flint|nx|networkx|fractions|pathlib|argparse)\..*"),
     (r"py:.*", r"(Fraction|Path|Iterator|Sequence|Iterable|ContextManager)"),
-    # napoleon reads "#: integer designs: ..." (DesignResult.lp_bound in
-    # sgc_theory/design/covering_lp.py) as a type; drop once that comment is reworded
-    (r"py:class", r"integer designs"),
 ]
 
 # -- autodoc + napoleon (numpydoc docstrings) ----------------------------------------------------

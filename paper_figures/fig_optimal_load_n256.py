@@ -26,8 +26,8 @@ from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
 
 N = 256
-LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 3, 4),
-           (2, 3, 3): (1, 2, 3)}
+LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 4),
+           (2, 3, 3): (1, 2)}
 
 
 def _frac(x) -> Fraction:

@@ -542,8 +542,8 @@ class DesignResult:
     solver: str
     seconds: float
     lp: CoveringLP
-    #: integer designs: the exact lower end of the LP optimum (the best fractional design) and
-    #: its full result, set by :func:`sgc_theory.design.design`
+    #: for an integer design, the LP optimum (the best fractional design, its exact lower end)
+    #: and the LP's full result, both set by :func:`sgc_theory.design.design`
     lp_bound: Fraction | None = None
     lp_result: object = None
 
