@@ -70,10 +70,10 @@ def main(out_dir):
     for ax, (B, W) in zip(axes, ((1, 2), (2, 3))):
         c = d["curves"][(B, W)]
         lam = np.array(c["lam"])
-        for key, style in (("msgc", "-"), ("srsgc", "-"), ("brsgc", "-")):
-            ax.plot(lam, n * np.array([float(v) for v in c[key]]), style, color=COLORS[key],
-                    label=LABELS[key] + (" (T = %d)" % {"msgc": W - 2 + B, "srsgc": B,
-                                                       "brsgc": B}[key]))
+        delays = {"msgc": W - 2 + B, "srsgc": B, "brsgc": B}
+        for key in ("msgc", "srsgc", "brsgc"):
+            ax.plot(lam, n * np.array([float(v) for v in c[key]]), "-", color=COLORS[key],
+                    label=f"{LABELS[key]} (T = {delays[key]})")
         ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:",
                 label="counting bound")
         for T, marker in ((1, "s"), (2, "s"), (3, "D")):
