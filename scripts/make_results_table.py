@@ -159,4 +159,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from sgc_theory.budget import work_budget
+
+    with work_budget("inf"):  # these runs have their own time limits
+        sys.exit(main())

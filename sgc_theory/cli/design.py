@@ -143,7 +143,9 @@ def _design(args) -> int:
                  f"{res.seconds:.2f} s")
     if not ok:
         lines.append("  NOT certified optimal: " + (
-            "the solver stopped early (raise --time-limit)" if res.status != "optimal"
+            ("the solver stopped at the work budget (raise --max-work)"
+             if "work budget" in res.status else
+             "the solver stopped early (raise --time-limit)") if res.status != "optimal"
             else "the designed table failed verification"))
     emit(args, payload, "\n".join(lines))
     return 0 if ok else 1

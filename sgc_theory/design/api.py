@@ -54,7 +54,7 @@ def estimate_ilp_variables(model, T, P) -> int:
 
 def design(n, model, T, *, P=None, partitions=None, max_replication=None, solver=None,
            time_limit=None, max_orbits=LP_MAX_ORBITS, max_variables=ILP_MAX_VARIABLES,
-           progress=False) -> TypeLPResult | DesignResult:
+           progress=False, max_work=None) -> TypeLPResult | DesignResult:
     """The optimal load for delay ``T`` under ``model`` (see the module docstring).
 
     Parameters
@@ -79,6 +79,11 @@ def design(n, model, T, *, P=None, partitions=None, max_replication=None, solver
         load and the best lower bound found.
     max_orbits, max_variables : int
         Budgets: refuse (``SGCError`` naming the budget) instead of building a larger LP/ILP.
+    max_work : int, float or "inf", optional
+        The work budget (:mod:`sgc_theory.budget`; default the current one). Building the LP
+        is metered against it and the solve may use what is left of it in wall time (a work
+        unit is about a microsecond); a solve stopped by it reports ``status`` so, with the
+        best bracket found.
 
     Examples
     --------
@@ -89,6 +94,15 @@ def design(n, model, T, *, P=None, partitions=None, max_replication=None, solver
     >>> design(4, Bursty(4, B=2, W=3, lam=2), T=3, partitions=3).load_fraction
     Fraction(1, 3)
     """
+    from ..budget import work_budget
+
+    with work_budget(max_work):
+        return _design(n, model, T, P, partitions, max_replication, solver, time_limit,
+                       max_orbits, max_variables, progress)
+
+
+def _design(n, model, T, P, partitions, max_replication, solver, time_limit, max_orbits,
+            max_variables, progress):
     model = _model_of(n, model)
     T = check_int("T", T, minimum=0)
     P = model.W - 1 if P is None else check_int("P", P, minimum=0)

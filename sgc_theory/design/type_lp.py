@@ -179,6 +179,7 @@ class TypeLP:
     """
 
     def __init__(self, model, T, P=None, max_replication=None, max_orbits=500_000):
+        from ..budget import Meter
         from ..models.window import Arbitrary, Bursty, PerRound
 
         if not isinstance(model, (Bursty, Arbitrary, PerRound)):
@@ -189,7 +190,11 @@ class TypeLP:
         self.P = model.W - 1 if P is None else check_int("P", P, minimum=0)
         self.max_replication = (None if max_replication is None
                                 else check_int("max_replication", max_replication, minimum=1))
-        self.space = TypeSpace(model, max_orbits=max_orbits)
+        what = (f"the covering LP by worker types of {model.spec} on n={model.n} workers, "
+                f"T={self.T}, P={self.P}")
+        self.meter = Meter(f"building {what}", cheaper="a smaller T or P (--P), or "
+                                                          "--max-replication")
+        self.space = TypeSpace(model, max_orbits=max_orbits, meter=self.meter)
         self._build()
 
     # ----- structure ------------------------------------------------------------------------
@@ -231,6 +236,7 @@ class TypeLP:
         self.load_rows: list[tuple] = []   # (node id of G at age T, type position)
         self.v_rows: dict = {}             # (node id, type position) -> [load row, ...]
         for h, g in enumerate(sp.orbits(P + T)):
+            self.meter.charge(len(g) * (T + 2))
             maps = []
             for d in range(T + 1):
                 suf, pos = sp.suffix(g, T - d)
@@ -533,6 +539,16 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         raise SGCError(f"solver must be 'highs' or 'cbc' (got {solver!r})")
     t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + time_limit
+    # the work budget meters the solve too: one work unit is about a microsecond, so the
+    # solver's wall time counts against what is left of it (column generation has no tight
+    # a-priori cost; this is what makes every request end)
+    budget_deadline = None
+    if math.isfinite(lp.meter.limit):
+        budget_deadline = t0 + max(1.0, (lp.meter.limit - lp.meter.used) / 1e6)
+        if deadline is None or budget_deadline < deadline:
+            deadline = budget_deadline
+        else:
+            budget_deadline = None
     row_lo = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.eq_rows - len(lp.node_id[0])) \
         + [-math.inf] * (lp.num_rows - lp.eq_rows)
     row_up = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.num_rows - len(lp.node_id[0]))
@@ -554,6 +570,12 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         return len(cols)
 
     add(lp.initial_columns(initial_size))
+    from ..budget import check_work
+
+    check_work(lp.num_rows * 100 + len(lp.columns) * 10,
+               f"solving the covering LP by worker types ({lp.num_rows} rows, "
+               f"{len(lp.columns)} initial columns)",
+               cheaper="a smaller T or P (--P), or --max-replication")
     pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
     rounds = 0
     status = "not solved"
@@ -587,6 +609,7 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
                 pr = pricers[nid]
                 if pr.prepare(pis[nid]) == 0:
                     continue
+                lp.meter.charge(pr.points.shape[0] * (1 + len(node.children)) // 20 + 1)
                 f = pr.floats(pis[nid], u)
                 rc = f - u[nid]
                 tol = 1e-9 * max(1.0, abs(u[nid]))
@@ -609,8 +632,11 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[:len(v_keys)])}
     upper = lower = lower_any = None
     cert = "not certified"
-    if certify and status == "optimal" and solver == "highs" and lp.num_rows <= EXACT_VERTEX_ROWS:
-        upper, lower, wq = _exact_from_basis(lp, hl, v_keys)
+    left = None if deadline is None else deadline - time.perf_counter()
+    if (certify and status == "optimal" and solver == "highs" and lp.num_rows <= EXACT_VERTEX_ROWS
+            and (left is None or left > 1)):
+        upper, lower, wq = _exact_from_basis(lp, hl, v_keys, 30.0 if left is None
+                                             else min(30.0, left))
         if upper is not None and lower is not None and upper == lower:
             lower_any = lower if lp.max_replication is None else _exact_dual(lp, wq, None)
             cert = "exact vertex (iterative refinement, checked) with a matching dual bound"
@@ -619,7 +645,8 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
         w = -hl.row_dual[lp.eq_rows:]
         # round the solver's primal and dual with small denominators first (they hit the exact
         # vertex when it is simple), then finer ones; keep the best of each side
-        for D in (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12):
+        late = deadline is not None and time.perf_counter() > deadline
+        for D in ((10 ** 12,) if late else (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12)):
             cand = _exact_primal(lp, hl.x[fixed:], D)
             if cand is not None and (upper is None or cand < upper):
                 upper = cand
@@ -637,7 +664,8 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
     if status == "optimal" and not exact and upper is not None and lower is not None:
         status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
     if status == "time limit":
-        status = "stopped early (time limit)"
+        status = ("stopped early (work budget: raise it with --max-work N, Python: max_work=N)"
+                  if budget_deadline is not None else "stopped early (time limit)")
         load = float(upper) if upper is not None else math.nan
     return TypeLPResult(status=status, load=float(load) if not math.isnan(load) else load,
                         upper=upper, lower=lower, lower_any_size=lower_any, exact=exact,
@@ -679,7 +707,7 @@ def _duals(lp, hl):
 # exact certificates
 
 
-def _exact_from_basis(lp: TypeLP, hl, v_keys):
+def _exact_from_basis(lp: TypeLP, hl, v_keys, seconds: float = 30.0):
     """``(upper, lower, w)`` from the exact optimal vertex of HiGHS's final basis
     (:func:`sgc_theory.lp.exact.exact_vertex`): ``upper`` its exact load when it is exactly
     primal feasible, ``lower`` the weak-duality bound of its exact row duals (every set orbit
@@ -710,7 +738,8 @@ def _exact_from_basis(lp: TypeLP, hl, v_keys):
     bounds = ([(Fraction(1), Fraction(1))] * n0 + [(Fraction(0), Fraction(0))] *
               (lp.eq_rows - n0) + [(None, Fraction(0))] * (lp.num_rows - lp.eq_rows))
     try:
-        got = exact_vertex(hl.h, column, bounds, lambda j: Fraction(1 if j == nv else 0))
+        got = exact_vertex(hl.h, column, bounds, lambda j: Fraction(1 if j == nv else 0),
+                           seconds=seconds)
     except Exception:  # pragma: no cover - numerical trouble: fall back to the bracket
         got = None
     if got is None:

@@ -65,8 +65,9 @@ class TypeSpace:
     True
     """
 
-    def __init__(self, model, max_orbits: int = 2_000_000):
+    def __init__(self, model, max_orbits: int = 2_000_000, meter=None):
         self.model = model
+        self.meter = meter  # a sgc_theory.budget.Meter charged per history continuation
         self.n = model.n
         self.W = model.W
         self.lam = model.lam
@@ -135,7 +136,10 @@ class TypeSpace:
         bit = 1 << length
         for orbit in level:
             mine = []
-            for s in self.straggler_vectors(orbit, length):
+            vecs = self.straggler_vectors(orbit, length)
+            if self.meter is not None:
+                self.meter.charge(len(vecs) * (1 + len(orbit)))
+            for s in vecs:
                 child: dict = {}
                 for (typ, c), x in zip(orbit, s):
                     if x:
