@@ -83,10 +83,12 @@ def _bench_structural(factory, label):
     spans = spans_ones([code.E[i] for i in F], n)
     t_rank = time.perf_counter() - t0
     big = max(abs(x.numerator) for x in a).bit_length()
-    print(f"{label:<22} build={t_build:6.3f}s  verify={t_verify:6.3f}s (ok={r.ok}, "
-          f"{r.basis}, {r.sets_checked} of {r.sets_total:.3g} sets, seed {r.seed})  "
-          f"decoding vector: formula={1e3 * t_formula:6.1f}ms generic={1e3 * t_generic:7.1f}ms "
-          f"same={a == b}  ({big}-bit entries)  rank test={1e3 * t_rank:6.1f}ms ({spans})")
+    print(
+        f"{label:<22} build={t_build:6.3f}s  verify={t_verify:6.3f}s (ok={r.ok}, "
+        f"{r.basis}, {r.sets_checked} of {r.sets_total:.3g} sets, seed {r.seed})  "
+        f"decoding vector: formula={1e3 * t_formula:6.1f}ms generic={1e3 * t_generic:7.1f}ms "
+        f"same={a == b}  ({big}-bit entries)  rank test={1e3 * t_rank:6.1f}ms ({spans})"
+    )
 
 
 def main(argv=None):
@@ -103,8 +105,10 @@ def main(argv=None):
     for s in (12, 30):
         _bench_structural(lambda s=s: reed_solomon(256, s), f"rs n=256 s={s}")
     _bench_structural(lambda: fractional_repetition(256, 15), "frc n=256 s=15")
-    print(f"\ntarget: certify n=24, s=6 (C(24,6)={math.comb(24, 6)}) in < 5 s: "
-          f"{'met' if t < 5 else 'MISSED'} ({t:.3f} s)")
+    print(
+        f"\ntarget: certify n=24, s=6 (C(24,6)={math.comb(24, 6)}) in < 5 s: "
+        f"{'met' if t < 5 else 'MISSED'} ({t:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

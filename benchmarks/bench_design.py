@@ -39,51 +39,69 @@ def bench_type_lp(B, W, lam, T, P=None, time_limit=None):
         print(f"type LP n=256 ({B},{W},{lam}) T={T} P={P}: refused: {exc}")
         return
     dt, res = timed(lambda: solve_type_lp(lp, time_limit=time_limit))
-    what = (f"{res.load_fraction} = {float(res.load_fraction):.9f}" if res.exact
-            else f"[{float(res.lower):.12f}, {float(res.upper):.12f}]")
-    print(f"type LP n=256 ({B},{W},{lam}) T={T} P={lp.P}: {res.status}, {what}; "
-          f"{res.variables} vars, {res.constraints} rows, build {dt_build:.2f} s + solve and "
-          f"certify {dt:.2f} s = {dt_build + dt:.2f} s")
+    what = (
+        f"{res.load_fraction} = {float(res.load_fraction):.9f}"
+        if res.exact
+        else f"[{float(res.lower):.12f}, {float(res.upper):.12f}]"
+    )
+    print(
+        f"type LP n=256 ({B},{W},{lam}) T={T} P={lp.P}: {res.status}, {what}; "
+        f"{res.variables} vars, {res.constraints} rows, build {dt_build:.2f} s + solve and "
+        f"certify {dt:.2f} s = {dt_build + dt:.2f} s"
+    )
 
 
 def bench_small():
     m = Bursty(4, B=2, W=3, lam=2)
     dt, res = timed(lambda: solve(build_covering_lp(4, m, 3, P=2)))
-    print(f"set-enumeration LP n=4 (2,3,2) T=3: {res.load_fraction}, {res.variables} vars, "
-          f"{dt:.2f} s")
+    print(
+        f"set-enumeration LP n=4 (2,3,2) T=3: {res.load_fraction}, {res.variables} vars, {dt:.2f} s"
+    )
     dt, res = timed(lambda: solve_type_lp(build_type_lp(m, 3)))
-    print(f"type LP            n=4 (2,3,2) T=3: {res.load_fraction}, {res.variables} vars, "
-          f"{dt:.2f} s")
+    print(
+        f"type LP            n=4 (2,3,2) T=3: {res.load_fraction}, {res.variables} vars, {dt:.2f} s"
+    )
     dt, res = timed(lambda: design(4, m, 3, partitions=3))
-    print(f"best integer design n=4 (2,3,2) T=3 K=3: {res.load_fraction}, {res.variables} vars, "
-          f"{dt:.2f} s")
+    print(
+        f"best integer design n=4 (2,3,2) T=3 K=3: {res.load_fraction}, {res.variables} vars, "
+        f"{dt:.2f} s"
+    )
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip the cases of a minute or more")
-    ap.add_argument("--table-max-n", type=int, default=0,
-                    help="also time the results table for n = 3..N (0: skip)")
+    ap.add_argument(
+        "--table-max-n",
+        type=int,
+        default=0,
+        help="also time the results table for n = 3..N (0: skip)",
+    )
     args = ap.parse_args(argv)
-    bench_type_lp(1, 2, 27, 1)                      # target < 60 s
+    bench_type_lp(1, 2, 27, 1)  # target < 60 s
     if not args.quick:
         bench_type_lp(1, 2, 100, 1)
     for lam in (2, 4) if args.quick else (2, 4, 6):
         bench_type_lp(2, 3, lam, 2)
     bench_type_lp(2, 3, 2, 3)
-    bench_type_lp(2, 3, 23, 3)                      # refused: out of reach with full memory
-    bench_type_lp(2, 3, 23, 2, P=0)                 # memory-limited schemes do fit
+    bench_type_lp(2, 3, 23, 3)  # refused: out of reach with full memory
+    bench_type_lp(2, 3, 23, 2, P=0)  # memory-limited schemes do fit
     for params in ((1, 2, 27), (2, 3, 23)):
         dt, res = timed(lambda p=params: verify(BRSGC(256, *p), all_horizons=True))
-        print(f"BR-SGC n=256 {params}: all horizons {'PROVED' if res.ok else 'FAILED'}, "
-              f"{res.states} states, {dt:.2f} s")
+        print(
+            f"BR-SGC n=256 {params}: all horizons {'PROVED' if res.ok else 'FAILED'}, "
+            f"{res.states} states, {dt:.2f} s"
+        )
     bench_small()
     if args.table_max_n:
         script = Path(__file__).resolve().parent.parent / "scripts" / "make_results_table.py"
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, str(script), "--max-n", str(args.table_max_n),
-                        "--json"], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(script), "--max-n", str(args.table_max_n), "--json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         print(f"results table n = 3..{args.table_max_n}: {time.perf_counter() - t0:.1f} s")
     return 0
 

@@ -50,11 +50,11 @@ nitpick_ignore_regex = [
 
 # -- autodoc + napoleon (numpydoc docstrings) ----------------------------------------------------
 autodoc_member_order = "bysource"
-autodoc_typehints = "none"            # signatures stay readable; types are in the docstrings
+autodoc_typehints = "none"  # signatures stay readable; types are in the docstrings
 autodoc_default_options = {"show-inheritance": True}
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
-napoleon_use_param = False            # types are prose ("bool array (n, R)"), not cross-references
+napoleon_use_param = False  # types are prose ("bool array (n, R)"), not cross-references
 napoleon_use_rtype = False
 # "Attributes" sections read like "Parameters" (names in bold, prose types, no cross-references)
 napoleon_custom_sections = [("Attributes", "params_style")]
@@ -62,10 +62,10 @@ napoleon_custom_sections = [("Attributes", "params_style")]
 # -- MyST and notebooks --------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
-nb_execution_mode = "force"           # notebooks are saved without outputs: run them here
+nb_execution_mode = "force"  # notebooks are saved without outputs: run them here
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
-nb_execution_in_temp = False          # run next to the real notebooks (they read ../results)
+nb_execution_in_temp = False  # run next to the real notebooks (they read ../results)
 
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
@@ -112,18 +112,31 @@ def _gallery() -> None:
         name = script.stem
         png = ROOT / "paper_figures" / "gallery" / f"{name}.png"
         if not png.is_file():
-            raise RuntimeError(f"{script.name} has no image paper_figures/gallery/{name}.png: "
-                               "run `sgc figures --out paper_figures/gallery`")
+            raise RuntimeError(
+                f"{script.name} has no image paper_figures/gallery/{name}.png: "
+                "run `sgc figures --out paper_figures/gallery`"
+            )
         doc = ast.get_docstring(ast.parse(script.read_text())) or ""
         caption = " ".join(doc.split())
         shutil.copyfile(png, out / png.name)
         title = name.removeprefix("fig_").replace("_", " ").capitalize()
-        lines += [f"## {title}", "", f"```{{figure}} gallery/{png.name}", f":alt: {title}",
-                  f":name: {name}", "", caption, "```", "",
-                  f"Script: `paper_figures/{script.name}`.", ""]
+        lines += [
+            f"## {title}",
+            "",
+            f"```{{figure}} gallery/{png.name}",
+            f":alt: {title}",
+            f":name: {name}",
+            "",
+            caption,
+            "```",
+            "",
+            f"Script: `paper_figures/{script.name}`.",
+            "",
+        ]
     scripts = {p.stem for p in (ROOT / "paper_figures").glob("fig_*.py")}
-    orphans = sorted(p.name for p in (ROOT / "paper_figures" / "gallery").glob("*.png")
-                     if p.stem not in scripts)
+    orphans = sorted(
+        p.name for p in (ROOT / "paper_figures" / "gallery").glob("*.png") if p.stem not in scripts
+    )
     if orphans:
         raise RuntimeError(f"paper_figures/gallery has images without a script: {orphans}")
     text = "\n".join(lines)
@@ -150,8 +163,15 @@ def _cite(key: str) -> str:
 #: older docstrings point at sections of the working specification the toolkit was built from,
 #: which is not part of the repository: on this site they point at the user guide page instead
 _SPEC_REF = re.compile(r"SPEC (?:section |§)?(\d)(?:\.\d+)?")
-_SPEC_PAGES = {"1": "setting", "2": "models", "3": "codes", "4": "schemes", "5": "verification",
-               "6": "covering_lp", "7": "simulation"}
+_SPEC_PAGES = {
+    "1": "setting",
+    "2": "models",
+    "3": "codes",
+    "4": "schemes",
+    "5": "verification",
+    "6": "covering_lp",
+    "7": "simulation",
+}
 
 
 def _spec_to_guide(line: str) -> str:
@@ -194,8 +214,11 @@ def _short_references(app, env, node, contnode):
     if "._" in target:
         return contnode
     py = env.get_domain("py")
-    hits = {(entry.docname, entry.node_id, name) for name, entry in py.objects.items()
-            if (name == target or name.endswith("." + target)) and not entry.aliased}
+    hits = {
+        (entry.docname, entry.node_id, name)
+        for name, entry in py.objects.items()
+        if (name == target or name.endswith("." + target)) and not entry.aliased
+    }
     if len(hits) != 1:
         return None
     docname, node_id, name = hits.pop()

@@ -22,13 +22,33 @@ TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 MU = 1.0
 #: paper configurations at n = 256 (docs/guide/schemes.md)
 PAPER = {"gc": {"s": 15}, "srsgc": {"B": 2, "W": 3, "lam": 23}, "msgc": {"B": 1, "W": 2, "lam": 27}}
-LABELS = {"nocoding": "no coding", "gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC",
-          "brsgc": "BR-SGC"}
-COLORS = {"nocoding": "tab:gray", "gc": "tab:blue", "srsgc": "tab:orange", "msgc": "tab:green",
-          "brsgc": "tab:purple", "bound": "black", "lp": "tab:red"}
+LABELS = {
+    "nocoding": "no coding",
+    "gc": "GC",
+    "srsgc": "SR-SGC",
+    "msgc": "M-SGC",
+    "brsgc": "BR-SGC",
+}
+COLORS = {
+    "nocoding": "tab:gray",
+    "gc": "tab:blue",
+    "srsgc": "tab:orange",
+    "msgc": "tab:green",
+    "brsgc": "tab:purple",
+    "bound": "black",
+    "lp": "tab:red",
+}
 
-plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "font.size": 9,
-                     "axes.grid": True, "grid.alpha": 0.3, "pdf.fonttype": 42})
+plt.rcParams.update(
+    {
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "font.size": 9,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "pdf.fonttype": 42,
+    }
+)
 
 
 def save(fig, out_dir, name: str) -> list[str]:

@@ -38,8 +38,7 @@ def data(mu=MU):
         cells[name] = int(P.sum())
     lengths = np.concatenate(list(per_trace.values()))
     counts = np.bincount(lengths, minlength=2)
-    return {"mu": mu, "lengths": lengths, "per_trace": per_trace, "cells": cells,
-            "counts": counts}
+    return {"mu": mu, "lengths": lengths, "per_trace": per_trace, "cells": cells, "counts": counts}
 
 
 def main(out_dir):

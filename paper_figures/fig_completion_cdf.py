@@ -43,8 +43,13 @@ def main(out_dir):
     cmap = plt.get_cmap("viridis")
     k = len(d["curves"])
     for j, c in enumerate(d["curves"]):
-        ax.step(c["x"], c["F"], where="post", color=cmap(j / max(1, k - 1)),
-                label=f"probe load {c['probe_load']:g}")
+        ax.step(
+            c["x"],
+            c["F"],
+            where="post",
+            color=cmap(j / max(1, k - 1)),
+            label=f"probe load {c['probe_load']:g}",
+        )
     ax.set_xscale("log")
     ax.set_xlabel("worker completion time (s)")
     ax.set_ylabel("CDF")

@@ -37,8 +37,13 @@ def data(jobs=JOBS):
         for s in SCHEMES:
             res = simulate(tr, s, jobs=jobs, mu=MU, policy=pol, **PAPER.get(s, {}))
             t = np.sort(completion_times(res, jobs))
-            curves[pol][s] = {"t": t, "jobs": np.arange(1, jobs + 1), "runtime": res.runtime,
-                              "load": res.load, "params": dict(PAPER.get(s, {}))}
+            curves[pol][s] = {
+                "t": t,
+                "jobs": np.arange(1, jobs + 1),
+                "runtime": res.runtime,
+                "load": res.load,
+                "params": dict(PAPER.get(s, {})),
+            }
     return {"trace": TRACE, "mu": MU, "jobs": jobs, "curves": curves}
 
 
@@ -48,9 +53,14 @@ def main(out_dir):
     for pol, ls in zip(POLICIES, ("-", "--")):
         for s in SCHEMES:
             c = d["curves"][pol][s]
-            ax.step(np.concatenate([[0], c["t"]]), np.concatenate([[0], c["jobs"]]), where="post",
-                    ls=ls, color=COLORS[s],
-                    label=f"{LABELS[s]} ({pol})")
+            ax.step(
+                np.concatenate([[0], c["t"]]),
+                np.concatenate([[0], c["jobs"]]),
+                where="post",
+                ls=ls,
+                color=COLORS[s],
+                label=f"{LABELS[s]} ({pol})",
+            )
     ax.set_xlabel("time (s)")
     ax.set_ylabel("jobs completed")
     ax.legend(fontsize=7, ncol=2)

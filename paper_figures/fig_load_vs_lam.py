@@ -22,7 +22,10 @@ def data(n=N, B=B, W=W):
     """Loads (floats) of each scheme and the counting bound for ``lam = 1 .. n - 1``."""
     lam = np.arange(1, n)
     return {
-        "n": n, "B": B, "W": W, "lam": lam,
+        "n": n,
+        "B": B,
+        "W": W,
+        "lam": lam,
         "gc": np.array([float(gc_load(n, l)) for l in lam]),
         "srsgc": np.array([float(srsgc_load(n, B, W, l)) for l in lam]),
         "msgc": np.array([float(msgc_load(n, B, W, l)) for l in lam]),

@@ -37,10 +37,19 @@ def _rows(n=N):
             res = design(n, Bursty(n, B=B, W=W, lam=lam), T)
             if res.status != "optimal":
                 raise RuntimeError(f"covering LP n={n} B={B} W={W} lam={lam}: {res.status}")
-            rows.append({"n": n, "B": B, "W": W, "lam": lam, "T": T,
-                         "lp": res.load_fraction, "lp_exact": res.exact,
-                         "msgc": _frac(msgc_load(n, B, W, lam)),
-                         "bound": _frac(counting_bound(n, B, W, lam))})
+            rows.append(
+                {
+                    "n": n,
+                    "B": B,
+                    "W": W,
+                    "lam": lam,
+                    "T": T,
+                    "lp": res.load_fraction,
+                    "lp_exact": res.exact,
+                    "msgc": _frac(msgc_load(n, B, W, lam)),
+                    "bound": _frac(counting_bound(n, B, W, lam)),
+                }
+            )
     return tuple(rows)
 
 
@@ -51,8 +60,9 @@ def data(n=N):
     cases = {}
     for B, W, _ in CASES:
         sel = [r for r in rows if (r["B"], r["W"]) == (B, W)]
-        cases[(B, W)] = {k: np.array([float(r[k]) for r in sel]) for k in ("lam", "lp", "msgc",
-                                                                             "bound")}
+        cases[(B, W)] = {
+            k: np.array([float(r[k]) for r in sel]) for k in ("lam", "lp", "msgc", "bound")
+        }
     return {"n": n, "rows": rows, "cases": cases}
 
 

@@ -20,14 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
 from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
-from sgc_theory.bounds import (brsgc_load, counting_bound, msgc_load,  # noqa: E402
-                               srsgc_load)
+from sgc_theory.bounds import (
+    brsgc_load,
+    counting_bound,
+    msgc_load,  # noqa: E402
+    srsgc_load,
+)
 from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
 
 N = 256
-LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 4),
-           (2, 3, 3): (1, 2)}
+LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 4), (2, 3, 3): (1, 2)}
 
 
 def _frac(x) -> Fraction:
@@ -53,13 +56,13 @@ def data():
             "msgc": [_frac(msgc_load(N, B, W, x)) for x in lams],
             "srsgc": [_frac(srsgc_load(N, B, W, x)) for x in lams],
             "brsgc": [_frac(brsgc_load(N, x)) for x in lams],
-            "bound": [_frac(counting_bound(N, B, W, x)) for x in lams]}
+            "bound": [_frac(counting_bound(N, B, W, x)) for x in lams],
+        }
     lp = []
     for (B, W, T), grid in LP_LAMS.items():
         for lam in grid:
             up, lo, ex = _lp(B, W, lam, T)
-            lp.append({"B": B, "W": W, "lam": lam, "T": T, "load": up, "lower": lo,
-                       "exact": ex})
+            lp.append({"B": B, "W": W, "lam": lam, "T": T, "load": up, "lower": lo, "exact": ex})
     return {"n": N, "curves": curves, "lp": lp}
 
 
@@ -72,16 +75,25 @@ def main(out_dir):
         lam = np.array(c["lam"])
         delays = {"msgc": W - 2 + B, "srsgc": B, "brsgc": B}
         for key in ("msgc", "srsgc", "brsgc"):
-            ax.plot(lam, n * np.array([float(v) for v in c[key]]), "-", color=COLORS[key],
-                    label=f"{LABELS[key]} (T = {delays[key]})")
-        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:",
-                label="counting bound")
+            ax.plot(
+                lam,
+                n * np.array([float(v) for v in c[key]]),
+                "-",
+                color=COLORS[key],
+                label=f"{LABELS[key]} (T = {delays[key]})",
+            )
+        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", label="counting bound")
         for T, marker in ((1, "s"), (2, "s"), (3, "D")):
             pts = [p for p in d["lp"] if (p["B"], p["W"], p["T"]) == (B, W, T)]
             if pts:
-                ax.plot([p["lam"] for p in pts], [n * float(p["load"]) for p in pts], marker,
-                        color=COLORS["lp"], mfc="none" if T == 3 else COLORS["lp"],
-                        label=f"LP optimum, T = {T}")
+                ax.plot(
+                    [p["lam"] for p in pts],
+                    [n * float(p["load"]) for p in pts],
+                    marker,
+                    color=COLORS["lp"],
+                    mfc="none" if T == 3 else COLORS["lp"],
+                    label=f"LP optimum, T = {T}",
+                )
         if (B, W) == (1, 2):
             ax.axvline(27, color="gray", lw=0.7, ls="--")
         ax.set_ylim(0.95, 2.6)

@@ -41,8 +41,15 @@ def data():
     for p in POLICIES:
         for s in SCHEMES:
             points[p][s] = {k: np.asarray(v, dtype=float) for k, v in points[p][s].items()}
-    return {"trace": TRACE, "jobs": JOBS, "max_delay": MAX_DELAY, "mu": MU,
-            "points": points, "best": res.best, "evaluated": res.evaluated}
+    return {
+        "trace": TRACE,
+        "jobs": JOBS,
+        "max_delay": MAX_DELAY,
+        "mu": MU,
+        "points": points,
+        "best": res.best,
+        "evaluated": res.evaluated,
+    }
 
 
 def main(out_dir):
@@ -51,12 +58,26 @@ def main(out_dir):
     for ax, pol in zip(axes, POLICIES):
         for s in SCHEMES:
             pt = d["points"][pol][s]
-            ax.scatter(pt["load"], pt["runtime"], s=2, alpha=0.3, color=COLORS[s],
-                       label=LABELS[s], rasterized=True)
+            ax.scatter(
+                pt["load"],
+                pt["runtime"],
+                s=2,
+                alpha=0.3,
+                color=COLORS[s],
+                label=LABELS[s],
+                rasterized=True,
+            )
             b = d["best"][pol][s]
             if b is not None:
-                ax.scatter([b["load"]], [b["runtime"]], marker="*", s=140, color=COLORS[s],
-                           edgecolor="black", zorder=5)
+                ax.scatter(
+                    [b["load"]],
+                    [b["runtime"]],
+                    marker="*",
+                    s=140,
+                    color=COLORS[s],
+                    edgecolor="black",
+                    zorder=5,
+                )
         ax.set_xscale("log")
         ax.set_xlabel("normalized load")
         ax.set_title(f"policy: {pol}")

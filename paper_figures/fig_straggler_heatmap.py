@@ -22,8 +22,14 @@ def data(trace=TRACE, mu=MU):
     tr = load_trace(trace)
     P = extract_pattern(tr.delays, mu)
     order = np.argsort(-P.sum(axis=1), kind="stable")
-    return {"trace": tr.name, "mu": mu, "delays": tr.delays, "pattern": P, "order": order,
-            "per_round": P.sum(axis=0)}
+    return {
+        "trace": tr.name,
+        "mu": mu,
+        "delays": tr.delays,
+        "pattern": P,
+        "order": order,
+        "per_round": P.sum(axis=0),
+    }
 
 
 def main(out_dir):

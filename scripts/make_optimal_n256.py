@@ -27,8 +27,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sgc_theory.bounds import (brsgc_load, counting_bound, gc_load, msgc_delay, msgc_load,
-                               srsgc_load)
+from sgc_theory.bounds import brsgc_load, counting_bound, gc_load, msgc_delay, msgc_load, srsgc_load
 from sgc_theory.design import TypeSpace, build_type_lp, solve_type_lp
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
@@ -38,9 +37,29 @@ LAMS_12 = [1, 2, 3, 5, 8, 10, 15, 20, 27, 35, 50, 64, 75, 100, 128, 150, 200, 25
 LAMS_23 = [1, 2, 3, 4, 5, 6, 8, 10, 15, 23, 30, 50, 64, 100, 128, 200, 255]
 QUICK_12 = [1, 2, 5, 10, 27, 50]
 QUICK_23 = [1, 2, 4, 23]
-COLUMNS = ["B", "W", "lam", "gc", "srsgc", "msgc", "msgc_T", "brsgc", "brsgc_T",
-           "counting_bound", "lp_T", "lp_P", "lp_opt", "lp_lower", "lp_exact", "lp_seconds",
-           "lp_orbits", "lp_note", "brsgc_over_lp", "msgc_over_lp", "brsgc_over_bound"]
+COLUMNS = [
+    "B",
+    "W",
+    "lam",
+    "gc",
+    "srsgc",
+    "msgc",
+    "msgc_T",
+    "brsgc",
+    "brsgc_T",
+    "counting_bound",
+    "lp_T",
+    "lp_P",
+    "lp_opt",
+    "lp_lower",
+    "lp_exact",
+    "lp_seconds",
+    "lp_orbits",
+    "lp_note",
+    "brsgc_over_lp",
+    "msgc_over_lp",
+    "brsgc_over_bound",
+]
 
 
 def F(x) -> Fraction:
@@ -68,38 +87,68 @@ def lp_cell(B, W, lam, T, max_orbits, time_limit):
     t0 = time.perf_counter()
     res = solve_type_lp(build_type_lp(m, T, P=P, max_orbits=max_orbits), time_limit=time_limit)
     secs = time.perf_counter() - t0
-    note = "" if P == W - 1 else (f"P = {P} < W - 1: memory-limited schemes (the P = {W - 1} "
-                                  f"LP has more than {max_orbits} history orbits)")
+    note = (
+        ""
+        if P == W - 1
+        else (
+            f"P = {P} < W - 1: memory-limited schemes (the P = {W - 1} "
+            f"LP has more than {max_orbits} history orbits)"
+        )
+    )
     if res.upper is None:
         return {"lp_note": f"solver status {res.status}", "lp_orbits": orbits, "lp_P": P}
     if res.status != "optimal":
-        note = (note + "; " if note else "") + res.status + (
-            f"; bracket [{float(res.lower):.7f}, {float(res.upper):.7f}]"
-            if res.lower is not None else "")
-    return {"lp_opt": res.upper, "lp_lower": res.lower, "lp_exact": res.exact,
-            "lp_seconds": round(secs, 1), "lp_orbits": orbits, "lp_P": P, "lp_note": note}
+        note = (
+            (note + "; " if note else "")
+            + res.status
+            + (
+                f"; bracket [{float(res.lower):.7f}, {float(res.upper):.7f}]"
+                if res.lower is not None
+                else ""
+            )
+        )
+    return {
+        "lp_opt": res.upper,
+        "lp_lower": res.lower,
+        "lp_exact": res.exact,
+        "lp_seconds": round(secs, 1),
+        "lp_orbits": orbits,
+        "lp_P": P,
+        "lp_note": note,
+    }
 
 
 def rows(quick, max_orbits, time_limit):
     jobs = []
-    for lam in (QUICK_12 if quick else LAMS_12):
+    for lam in QUICK_12 if quick else LAMS_12:
         jobs.append((1, 2, lam, 1, max_orbits[0]))
-    for lam in (QUICK_23 if quick else LAMS_23):
+    for lam in QUICK_23 if quick else LAMS_23:
         jobs.extend([(2, 3, lam, 2, max_orbits[1]), (2, 3, lam, 3, max_orbits[1])])
     out = []
     for B, W, lam, T, budget in tqdm(jobs, desc="n = 256 LPs", file=sys.stderr):
-        row = {"B": B, "W": W, "lam": lam, "gc": F(gc_load(N, lam)) if lam < N else None,
-               "srsgc": F(srsgc_load(N, B, W, lam)), "msgc": F(msgc_load(N, B, W, lam)),
-               "msgc_T": int(msgc_delay(B, W)), "brsgc": F(brsgc_load(N, lam)), "brsgc_T": B,
-               "counting_bound": F(counting_bound(N, B, W, lam)), "lp_T": T}
+        row = {
+            "B": B,
+            "W": W,
+            "lam": lam,
+            "gc": F(gc_load(N, lam)) if lam < N else None,
+            "srsgc": F(srsgc_load(N, B, W, lam)),
+            "msgc": F(msgc_load(N, B, W, lam)),
+            "msgc_T": int(msgc_delay(B, W)),
+            "brsgc": F(brsgc_load(N, lam)),
+            "brsgc_T": B,
+            "counting_bound": F(counting_bound(N, B, W, lam)),
+            "lp_T": T,
+        }
         row.update(lp_cell(B, W, lam, T, budget, time_limit))
         lp = row.get("lp_opt")
         # compare schemes only with a certified full-memory optimum
         full = row.get("lp_P") == W - 1 and not row.get("lp_note")
-        row["brsgc_over_lp"] = (None if lp is None or T < B or not full
-                                else float(row["brsgc"] / lp) - 1)
-        row["msgc_over_lp"] = (None if lp is None or T != row["msgc_T"] or not full
-                               else float(row["msgc"] / lp) - 1)
+        row["brsgc_over_lp"] = (
+            None if lp is None or T < B or not full else float(row["brsgc"] / lp) - 1
+        )
+        row["msgc_over_lp"] = (
+            None if lp is None or T != row["msgc_T"] or not full else float(row["msgc"] / lp) - 1
+        )
         row["brsgc_over_bound"] = float(row["brsgc"] / row["counting_bound"]) - 1
         out.append(row)
     return out
@@ -142,14 +191,31 @@ def markdown(rs, seconds, argv):
     ]
     for r in rs:
         s = to_str(r)
-        lines.append("| " + " | ".join([
-            str(r["B"]), str(r["W"]), str(r["lam"]), cell(r["gc"]), cell(r["srsgc"]),
-            f"{cell(r['msgc'])} ({r['msgc_T']})", f"{cell(r['brsgc'])} ({r['brsgc_T']})",
-            cell(r["counting_bound"]), str(r["lp_T"]), str(r.get("lp_P", "")),
-            cell(r.get("lp_opt")),
-            str(r.get("lp_exact", "")), str(r.get("lp_seconds", "")),
-            s["brsgc_over_lp"], s["msgc_over_lp"], s["brsgc_over_bound"],
-            str(r.get("lp_note", ""))]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    str(r["B"]),
+                    str(r["W"]),
+                    str(r["lam"]),
+                    cell(r["gc"]),
+                    cell(r["srsgc"]),
+                    f"{cell(r['msgc'])} ({r['msgc_T']})",
+                    f"{cell(r['brsgc'])} ({r['brsgc_T']})",
+                    cell(r["counting_bound"]),
+                    str(r["lp_T"]),
+                    str(r.get("lp_P", "")),
+                    cell(r.get("lp_opt")),
+                    str(r.get("lp_exact", "")),
+                    str(r.get("lp_seconds", "")),
+                    s["brsgc_over_lp"],
+                    s["msgc_over_lp"],
+                    s["brsgc_over_bound"],
+                    str(r.get("lp_note", "")),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -157,9 +223,14 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a small grid of lam (a minute)")
-    ap.add_argument("--max-orbits", type=int, nargs=2, default=[40_000, 6_000],
-                    metavar=("B1W2", "B2W3"),
-                    help="history-orbit budgets of the (1, 2) and the (2, 3) LPs")
+    ap.add_argument(
+        "--max-orbits",
+        type=int,
+        nargs=2,
+        default=[40_000, 6_000],
+        metavar=("B1W2", "B2W3"),
+        help="history-orbit budgets of the (1, 2) and the (2, 3) LPs",
+    )
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "results"))
     ap.add_argument("--json", action="store_true", help="print the rows as JSON, write nothing")

@@ -29,15 +29,44 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sgc_theory.bounds import (brsgc_load, counting_bound, density_bound, gc_load, msgc_load,
-                               srsgc_load)
-from sgc_theory.design import (TypeSpace, build_covering_lp, build_finite_horizon_lp,
-                               build_type_lp, solve, solve_type_lp)
+from sgc_theory.bounds import (
+    brsgc_load,
+    counting_bound,
+    density_bound,
+    gc_load,
+    msgc_load,
+    srsgc_load,
+)
+from sgc_theory.design import (
+    TypeSpace,
+    build_covering_lp,
+    build_finite_horizon_lp,
+    build_type_lp,
+    solve,
+    solve_type_lp,
+)
 from sgc_theory.models import Bursty
 
-COLUMNS = ["n", "B", "W", "lam", "T", "gc", "srsgc", "srsgc_T", "msgc", "msgc_T", "brsgc",
-           "brsgc_T", "counting_bound", "density_bound", "lp_opt", "lp_exact",
-           "finite_horizon_lb", "msgc_gap"]
+COLUMNS = [
+    "n",
+    "B",
+    "W",
+    "lam",
+    "T",
+    "gc",
+    "srsgc",
+    "srsgc_T",
+    "msgc",
+    "msgc_T",
+    "brsgc",
+    "brsgc_T",
+    "counting_bound",
+    "density_bound",
+    "lp_opt",
+    "lp_exact",
+    "finite_horizon_lb",
+    "msgc_gap",
+]
 
 
 def F(x) -> Fraction:
@@ -58,16 +87,24 @@ def configs(max_n, max_W):
                     yield n, B, W, lam
 
 
-def rows_for(n, B, W, lam, solver, fh_max_patterns, check_enumeration=False,
-             max_orbits=20_000):
+def rows_for(n, B, W, lam, solver, fh_max_patterns, check_enumeration=False, max_orbits=20_000):
     m = Bursty(n, B=B, W=W, lam=lam)
     Tm = W - 2 + B
-    base = {"n": n, "B": B, "W": W, "lam": lam, "gc": F(gc_load(n, lam)),
-            "srsgc": F(srsgc_load(n, B, W, lam)), "srsgc_T": B,
-            "msgc": F(msgc_load(n, B, W, lam)), "msgc_T": Tm,
-            "brsgc": F(brsgc_load(n, lam)), "brsgc_T": B,
-            "counting_bound": F(counting_bound(n, B, W, lam)),
-            "density_bound": F(density_bound(m))}
+    base = {
+        "n": n,
+        "B": B,
+        "W": W,
+        "lam": lam,
+        "gc": F(gc_load(n, lam)),
+        "srsgc": F(srsgc_load(n, B, W, lam)),
+        "srsgc_T": B,
+        "msgc": F(msgc_load(n, B, W, lam)),
+        "msgc_T": Tm,
+        "brsgc": F(brsgc_load(n, lam)),
+        "brsgc_T": B,
+        "counting_bound": F(counting_bound(n, B, W, lam)),
+        "density_bound": F(density_bound(m)),
+    }
     out = []
     space = TypeSpace(m)
     for T in range(0, Tm + 2):
@@ -76,18 +113,22 @@ def rows_for(n, B, W, lam, solver, fh_max_patterns, check_enumeration=False,
         res = solve_type_lp(build_type_lp(m, T), solver=solver or "highs")
         if check_enumeration:
             enum = solve(build_covering_lp(n, m, T), solver=solver)
-            ok = enum.exact and res.lower <= enum.load_fraction <= res.upper and (
-                not res.exact or enum.load_fraction == res.upper)
+            ok = (
+                enum.exact
+                and res.lower <= enum.load_fraction <= res.upper
+                and (not res.exact or enum.load_fraction == res.upper)
+            )
             if not ok:
-                raise SystemExit(f"type LP [{res.lower}, {res.upper}] does not agree with the "
-                                 f"enumeration LP {enum.load_fraction} for {m!r}, T={T}")
+                raise SystemExit(
+                    f"type LP [{res.lower}, {res.upper}] does not agree with the "
+                    f"enumeration LP {enum.load_fraction} for {m!r}, T={T}"
+                )
         fh = None
         rounds = T + 3
         if m.count(rounds - 1) <= fh_max_patterns:
             r2 = solve(build_finite_horizon_lp(n, m, T, rounds), solver=solver)
             fh = r2.load_fraction if r2.exact else None
-        out.append(dict(base, T=T, lp_opt=res.upper, lp_exact=res.exact,
-                        finite_horizon_lb=fh))
+        out.append(dict(base, T=T, lp_opt=res.upper, lp_exact=res.exact, finite_horizon_lb=fh))
     lp_at_Tm = out[Tm]["lp_opt"] if len(out) > Tm else None
     for row in out:
         row["msgc_gap"] = None if lp_at_Tm is None else base["msgc"] / lp_at_Tm - 1
@@ -95,8 +136,9 @@ def rows_for(n, B, W, lam, solver, fh_max_patterns, check_enumeration=False,
 
 
 def to_str(row):
-    return {k: (fs(v) if isinstance(v, Fraction) else ("" if v is None else v))
-            for k, v in row.items()}
+    return {
+        k: (fs(v) if isinstance(v, Fraction) else ("" if v is None else v)) for k, v in row.items()
+    }
 
 
 def markdown(rows, seconds, max_n):
@@ -128,11 +170,18 @@ def main(argv=None) -> int:
     ap.add_argument("--max-n", type=int, default=5)
     ap.add_argument("--max-W", type=int, default=3)
     ap.add_argument("--solver", default=None, help="cbc or highs (default highs if installed)")
-    ap.add_argument("--fh-max-patterns", type=int, default=3000,
-                    help="compute the finite-horizon bound when the model admits at most this "
-                         "many patterns of T + 2 rounds")
-    ap.add_argument("--check-enumeration", action="store_true",
-                    help="also solve every LP by set enumeration and require exact agreement")
+    ap.add_argument(
+        "--fh-max-patterns",
+        type=int,
+        default=3000,
+        help="compute the finite-horizon bound when the model admits at most this "
+        "many patterns of T + 2 rounds",
+    )
+    ap.add_argument(
+        "--check-enumeration",
+        action="store_true",
+        help="also solve every LP by set enumeration and require exact agreement",
+    )
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "results"))
     ap.add_argument("--json", action="store_true", help="print the rows as JSON, write nothing")
     args = ap.parse_args(argv)
@@ -140,8 +189,9 @@ def main(argv=None) -> int:
     rows = []
     cfgs = list(configs(args.max_n, args.max_W))
     for n, B, W, lam in tqdm(cfgs, desc="load table", file=sys.stderr):
-        rows.extend(rows_for(n, B, W, lam, args.solver, args.fh_max_patterns,
-                             args.check_enumeration))
+        rows.extend(
+            rows_for(n, B, W, lam, args.solver, args.fh_max_patterns, args.check_enumeration)
+        )
     secs = time.perf_counter() - t0
     if args.json:
         print(json.dumps([to_str(r) for r in rows]))

@@ -20,5 +20,19 @@ from .verify import verify
 
 __version__ = "0.1.0"
 
-__all__ = ["SGCError", "PerRound", "Bursty", "Arbitrary", "parse_model", "extract_pattern",
-           "GradientCode", "make_code", "GC", "SRSGC", "MSGC", "BRSGC", "make_scheme", "verify"]
+__all__ = [
+    "SGCError",
+    "PerRound",
+    "Bursty",
+    "Arbitrary",
+    "parse_model",
+    "extract_pattern",
+    "GradientCode",
+    "make_code",
+    "GC",
+    "SRSGC",
+    "MSGC",
+    "BRSGC",
+    "make_scheme",
+    "verify",
+]

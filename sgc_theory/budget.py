@@ -36,8 +36,18 @@ from contextvars import ContextVar
 
 from .errors import SGCError
 
-__all__ = ["DEFAULT_MAX_WORK", "ENV_VAR", "WorkTooLargeError", "StateLimitError", "current_limit",
-           "parse_max_work", "work_budget", "check_work", "Meter", "fmt_work"]
+__all__ = [
+    "DEFAULT_MAX_WORK",
+    "ENV_VAR",
+    "WorkTooLargeError",
+    "StateLimitError",
+    "current_limit",
+    "parse_max_work",
+    "work_budget",
+    "check_work",
+    "Meter",
+    "fmt_work",
+]
 
 #: default budget in work units (about a minute or two of computing)
 DEFAULT_MAX_WORK = 10**8
@@ -107,16 +117,19 @@ def parse_max_work(value, name: str = "max_work"):
             try:
                 v = float(s)
             except ValueError:
-                raise SGCError(f"{name} must be a positive number of work units such as 1e9, "
-                               f"or 'inf' (got {value!r})") from None
+                raise SGCError(
+                    f"{name} must be a positive number of work units such as 1e9, "
+                    f"or 'inf' (got {value!r})"
+                ) from None
     if isinstance(v, bool) or not isinstance(v, (int, float)) and not hasattr(v, "__index__"):
         raise SGCError(f"{name} must be a positive number of work units (got {value!r})")
     if isinstance(v, float):
         if v == _INF:
             return _INF
         if not math.isfinite(v) or not v.is_integer():
-            raise SGCError(f"{name} must be a positive whole number of work units or 'inf' "
-                           f"(got {value!r})")
+            raise SGCError(
+                f"{name} must be a positive whole number of work units or 'inf' (got {value!r})"
+            )
         v = int(v)
     v = int(v)
     if v < 1:
@@ -163,15 +176,17 @@ def _refusal(what, estimate, limit, cheaper, metered=False) -> str:
         if estimate is not None:
             head += f" (estimated total {fmt_work(estimate)})"
     else:
-        head = f"{what}: about {fmt_work(estimate)} work units, over the budget of " \
-               f"{fmt_work(limit)}"
+        head = (
+            f"{what}: about {fmt_work(estimate)} work units, over the budget of {fmt_work(limit)}"
+        )
     if cheaper:
         head += f"; cheaper: {cheaper}"
     return head + f"; raise the budget with {FLAG} N (Python: max_work=N)"
 
 
-def check_work(estimate, what: str, *, cheaper: str | None = None, limit=None,
-               error=WorkTooLargeError) -> None:
+def check_work(
+    estimate, what: str, *, cheaper: str | None = None, limit=None, error=WorkTooLargeError
+) -> None:
     """Refuse (raise :class:`WorkTooLargeError`) when ``estimate`` work units exceed the budget.
 
     ``what`` names the request (``"exhaustive verification of MSGC(...) over 7 rounds"``),
@@ -199,8 +214,7 @@ class Meter:
 
     __slots__ = ("what", "cheaper", "limit", "used", "estimate")
 
-    def __init__(self, what: str, *, cheaper: str | None = None, limit=None,
-                 estimate=None):
+    def __init__(self, what: str, *, cheaper: str | None = None, limit=None, estimate=None):
         self.what, self.cheaper, self.estimate = what, cheaper, estimate
         self.limit = current_limit(limit)
         self.used = 0
@@ -210,7 +224,11 @@ class Meter:
         if self.used > self.limit:
             raise WorkTooLargeError(
                 _refusal(self.what, self.estimate, self.limit, self.cheaper, metered=True),
-                self.what, self.estimate, self.limit, self.cheaper)
+                self.what,
+                self.estimate,
+                self.limit,
+                self.cheaper,
+            )
 
     @property
     def left(self):

@@ -34,13 +34,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def check_int(name: str, value: Any, minimum: int | None = None,
-              maximum: int | None = None) -> int:
+def check_int(name: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
     """Validate an integer argument, returning it as ``int``."""
     import operator
 
-    if isinstance(value, bool) or not isinstance(value, (int,)) and not (
-        hasattr(value, "__index__")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int,))
+        and not (hasattr(value, "__index__"))
     ):
         raise SGCError(f"{name} must be an integer (got {_short(value)})")
     try:
@@ -80,8 +81,11 @@ def check_real(name: str, value: Any, minimum: float | None = None, finite: bool
     """Validate a real number (not a bool, not NaN; finite unless ``finite=False``)."""
     import math
 
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(
-            value, "__float__"):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        and not hasattr(value, "__float__")
+    ):
         raise SGCError(f"{name} must be a number (got {value!r})")
     try:
         x = float(value)
@@ -97,9 +101,14 @@ def check_real(name: str, value: Any, minimum: float | None = None, finite: bool
 def _kind_of(mode: int) -> str:
     import stat
 
-    for test, word in ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, word in (
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return word
     return "a special file"
@@ -156,13 +165,11 @@ def check_output_dir(path: Any, what: str = "--out") -> Any:
         raise SGCError(f"{what} must name a folder (got an empty path)")
     p = Path(path)
     if p.exists() and not p.is_dir():
-        raise SGCError(f"{what} {path}: exists and is {_kind_of(p.stat().st_mode)}, "
-                       "not a folder")
+        raise SGCError(f"{what} {path}: exists and is {_kind_of(p.stat().st_mode)}, not a folder")
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SGCError(f"{what} {path}: cannot create the folder "
-                       f"({exc.strerror or exc})") from None
+        raise SGCError(f"{what} {path}: cannot create the folder ({exc.strerror or exc})") from None
     if not os.access(p, os.W_OK | os.X_OK):
         raise SGCError(f"{what} {path}: the folder is not writable (permission denied)")
     return p

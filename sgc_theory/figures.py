@@ -22,8 +22,10 @@ def figures_dir() -> Path:
     """``<repository>/paper_figures``, located from the package's parent folder."""
     here = Path(__file__).resolve().parent.parent / "paper_figures"
     if not here.is_dir():
-        raise SGCError(f"paper_figures folder not found at {here}: `sgc figures` needs a source "
-                       "checkout of sgc_theory (install it with `pip install -e .`)")
+        raise SGCError(
+            f"paper_figures folder not found at {here}: `sgc figures` needs a source "
+            "checkout of sgc_theory (install it with `pip install -e .`)"
+        )
     return here
 
 
@@ -39,8 +41,10 @@ def figure_scripts(only=None) -> list[Path]:
     if only:
         scripts = [p for p in scripts if any(word in p.stem for word in only)]
         if not scripts:
-            raise SGCError(f"--only {' '.join(only)}: no figure script matches "
-                           f"(available: {', '.join(p.stem for p in sorted(figures_dir().glob('fig_*.py')))})")
+            raise SGCError(
+                f"--only {' '.join(only)}: no figure script matches "
+                f"(available: {', '.join(p.stem for p in sorted(figures_dir().glob('fig_*.py')))})"
+            )
     if not scripts:
         raise SGCError(f"no fig_*.py scripts in {figures_dir()}")
     return scripts

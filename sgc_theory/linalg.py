@@ -30,8 +30,9 @@ class Span:
 
     __slots__ = ("dim", "rows", "pivots", "_hash")
 
-    def __init__(self, dim: int, rows: Iterable[tuple[Fraction, ...]] = (),
-                 pivots: Iterable[int] = ()) -> None:
+    def __init__(
+        self, dim: int, rows: Iterable[tuple[Fraction, ...]] = (), pivots: Iterable[int] = ()
+    ) -> None:
         self.dim = dim
         self.rows = tuple(rows)
         self.pivots = tuple(pivots)

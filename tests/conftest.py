@@ -2,8 +2,12 @@ import pytest
 
 
 def pytest_addoption(parser):
-    parser.addoption("--runslow", action="store_true", default=False,
-                     help="also run tests marked slow (long exhaustive checks)")
+    parser.addoption(
+        "--runslow",
+        action="store_true",
+        default=False,
+        help="also run tests marked slow (long exhaustive checks)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -22,14 +22,28 @@ from sgc_theory.models import Arbitrary, Bursty, PerRound, extract_pattern, pars
 from sgc_theory.schemes import make_scheme
 
 ANY = st.one_of(
-    st.integers(-3, 8), st.sampled_from([10**9, 10**30, -(10**9)]), st.none(), st.booleans(),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=6),
+    st.integers(-3, 8),
+    st.sampled_from([10**9, 10**30, -(10**9)]),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
     st.sampled_from(["3", "bursty:B=1,W=2,lam=1", [1, 2], (0,), {}, object()]),
 )
 SMALL = st.one_of(st.integers(-2, 6), st.sampled_from([None, "2", 2.5, True, 10**12]))
-MODEL_STR = st.sampled_from(["per-round:s=1", "bursty:B=1,W=2,lam=1", "bursty:B=2,W=3,lam=2",
-                             "arbitrary:N=2,W=3,lam=2", "bursty:B=1,W=2", "bursty:B=1,W=2,lam=9",
-                             "junk", 7, None])
+MODEL_STR = st.sampled_from(
+    [
+        "per-round:s=1",
+        "bursty:B=1,W=2,lam=1",
+        "bursty:B=2,W=3,lam=2",
+        "arbitrary:N=2,W=3,lam=2",
+        "bursty:B=1,W=2",
+        "bursty:B=1,W=2,lam=9",
+        "junk",
+        7,
+        None,
+    ]
+)
 
 
 @st.composite
@@ -48,15 +62,21 @@ def schemes(draw):
 
 
 def _verify(scheme, model, rounds, all_h, method, max_states):
-    return sgc.verify(scheme, model, rounds=rounds, all_horizons=all_h, method=method,
-                      max_states=max_states)
+    return sgc.verify(
+        scheme, model, rounds=rounds, all_horizons=all_h, method=method, max_states=max_states
+    )
 
 
 def _check_verify(res, scheme, model, rounds, all_h, method, max_states):
     assert isinstance(res.ok, bool)
     if res.ok and rounds is not None:
-        m = scheme.design_model if model is None else parse_model(model, scheme.n) \
-            if isinstance(model, str) else model
+        m = (
+            scheme.design_model
+            if model is None
+            else parse_model(model, scheme.n)
+            if isinstance(model, str)
+            else model
+        )
         assert res.patterns == m.count(rounds)
     if not res.ok:
         assert res.counterexample is not None
@@ -90,60 +110,129 @@ def _models():
 
 CALLS = {
     "verify": (
-        st.tuples(st.one_of(schemes(), ANY), st.one_of(st.none(), MODEL_STR),
-                  st.one_of(st.none(), SMALL), st.one_of(st.booleans(), ANY),
-                  st.sampled_from(["auto", "exhaustive", "automaton", "symmetric", "x", None]),
-                  st.one_of(st.none(), SMALL)),
-        _verify, _check_verify),
+        st.tuples(
+            st.one_of(schemes(), ANY),
+            st.one_of(st.none(), MODEL_STR),
+            st.one_of(st.none(), SMALL),
+            st.one_of(st.booleans(), ANY),
+            st.sampled_from(["auto", "exhaustive", "automaton", "symmetric", "x", None]),
+            st.one_of(st.none(), SMALL),
+        ),
+        _verify,
+        _check_verify,
+    ),
     "model constructors": (
         st.tuples(st.sampled_from([PerRound, Bursty, Arbitrary]), SMALL, SMALL, SMALL, SMALL),
         lambda cls, *a: cls(*a[:2]) if cls is PerRound else cls(*a),
-        lambda m, cls, *a: m.n >= 1 and 0 <= m.lam <= m.n and m.admits(np.zeros((m.n, 0)))),
-    "count": (st.tuples(_models(), st.one_of(SMALL, st.just(10**6)),
-                        st.sampled_from(["symmetric", "automaton", "brute"])),
-              lambda m, r, method: m.count(r, method), _check_count),
-    "sample": (st.tuples(_models(), st.one_of(SMALL, st.just(10**6)),
-                         st.one_of(SMALL, st.just(np.random.default_rng(1)))),
-               lambda m, r, rng: m.sample(r, rng), _check_sample),
-    "enumerate": (st.tuples(_models(), SMALL),
-                  lambda m, r: next(iter(m.enumerate(r))), lambda P, m, r: m.admits(P)),
-    "parse_model": (st.tuples(st.one_of(MODEL_STR, st.text(max_size=20)), SMALL),
-                    parse_model, lambda m, spec, n: m.n == n),
+        lambda m, cls, *a: m.n >= 1 and 0 <= m.lam <= m.n and m.admits(np.zeros((m.n, 0))),
+    ),
+    "count": (
+        st.tuples(
+            _models(),
+            st.one_of(SMALL, st.just(10**6)),
+            st.sampled_from(["symmetric", "automaton", "brute"]),
+        ),
+        lambda m, r, method: m.count(r, method),
+        _check_count,
+    ),
+    "sample": (
+        st.tuples(
+            _models(),
+            st.one_of(SMALL, st.just(10**6)),
+            st.one_of(SMALL, st.just(np.random.default_rng(1))),
+        ),
+        lambda m, r, rng: m.sample(r, rng),
+        _check_sample,
+    ),
+    "enumerate": (
+        st.tuples(_models(), SMALL),
+        lambda m, r: next(iter(m.enumerate(r))),
+        lambda P, m, r: m.admits(P),
+    ),
+    "parse_model": (
+        st.tuples(st.one_of(MODEL_STR, st.text(max_size=20)), SMALL),
+        parse_model,
+        lambda m, spec, n: m.n == n,
+    ),
     "extract_pattern": (
-        st.tuples(st.one_of(st.just([[1.0, 2.0], [3.0, 1.0]]), st.just([[1, 2], [3]]),
-                            st.just([["a"]]), st.just([[1e308, 1e308], [1e308, 1.0]]),
-                            st.just([[float("nan")]]), st.just([[-1.0]]), ANY),
-                  st.one_of(st.floats(allow_nan=True), SMALL)),
-        extract_pattern, lambda P, D, mu: P.dtype == bool),
-    "make_scheme": (st.tuples(st.sampled_from(["gc", "srsgc", "msgc", "x", None]), SMALL,
-                              SMALL, SMALL, SMALL, SMALL),
-                    lambda name, n, s, B, W, lam: make_scheme(name, n, s=s) if name == "gc"
-                    else make_scheme(name, n, B=B, W=W, lam=lam),
-                    lambda sch, *a: sch.T >= 0),
-    "make_code": (st.tuples(SMALL, SMALL, st.sampled_from(["cyclic", "frc", "x"]),
-                            st.one_of(st.none(), SMALL)),
-                  lambda n, s, c, seed: make_code(n, s, c, seed=seed),
-                  lambda code, *a: code.verify().ok),
-    "GradientCode": (st.tuples(st.one_of(st.just([[1, 1], [1, 1]]), st.just([[1]]),
-                                         st.just([[1, 2], [3]]), st.just("ab"), ANY), SMALL),
-                     GradientCode, lambda code, E, s: code.n >= 1),
+        st.tuples(
+            st.one_of(
+                st.just([[1.0, 2.0], [3.0, 1.0]]),
+                st.just([[1, 2], [3]]),
+                st.just([["a"]]),
+                st.just([[1e308, 1e308], [1e308, 1.0]]),
+                st.just([[float("nan")]]),
+                st.just([[-1.0]]),
+                ANY,
+            ),
+            st.one_of(st.floats(allow_nan=True), SMALL),
+        ),
+        extract_pattern,
+        lambda P, D, mu: P.dtype == bool,
+    ),
+    "make_scheme": (
+        st.tuples(
+            st.sampled_from(["gc", "srsgc", "msgc", "x", None]), SMALL, SMALL, SMALL, SMALL, SMALL
+        ),
+        lambda name, n, s, B, W, lam: (
+            make_scheme(name, n, s=s) if name == "gc" else make_scheme(name, n, B=B, W=W, lam=lam)
+        ),
+        lambda sch, *a: sch.T >= 0,
+    ),
+    "make_code": (
+        st.tuples(
+            SMALL, SMALL, st.sampled_from(["cyclic", "frc", "x"]), st.one_of(st.none(), SMALL)
+        ),
+        lambda n, s, c, seed: make_code(n, s, c, seed=seed),
+        lambda code, *a: code.verify().ok,
+    ),
+    "GradientCode": (
+        st.tuples(
+            st.one_of(
+                st.just([[1, 1], [1, 1]]),
+                st.just([[1]]),
+                st.just([[1, 2], [3]]),
+                st.just("ab"),
+                ANY,
+            ),
+            SMALL,
+        ),
+        GradientCode,
+        lambda code, E, s: code.n >= 1,
+    ),
     "scheme methods": (
-        st.tuples(schemes(), st.sampled_from(["run", "decode_rounds", "assignment", "symbolic"]),
-                  st.one_of(st.just(np.zeros((3, 2), bool)), st.just("x"), SMALL,
-                            st.just([[0, 1]]))),
+        st.tuples(
+            schemes(),
+            st.sampled_from(["run", "decode_rounds", "assignment", "symbolic"]),
+            st.one_of(st.just(np.zeros((3, 2), bool)), st.just("x"), SMALL, st.just([[0, 1]])),
+        ),
         lambda sch, meth, arg: getattr(sch, meth)(
-            np.zeros((sch.n, 2), bool) if isinstance(arg, np.ndarray) and arg.shape[0] != sch.n
-            and meth in ("run", "decode_rounds") and sch.n == 3 else arg),
-        lambda res, *a: res is not None),
-    "closed forms": (st.tuples(st.sampled_from([gc_load, msgc_load, counting_bound]), SMALL,
-                               SMALL, SMALL, SMALL),
-                     lambda f, a, b, c, d: f(a, b) if f is gc_load else f(a, b, c, d),
-                     lambda v, *a: v.is_number and v > 0),
-    "scheme_load": (st.tuples(st.sampled_from(["gc", "srsgc", "msgc", "x"]), SMALL, SMALL,
-                              SMALL, SMALL, SMALL),
-                    scheme_load, lambda v, *a: v[0] > 0),
-    "density_bound": (st.tuples(st.one_of(_models(), MODEL_STR)), density_bound,
-                      lambda v, m: v > 0),
+            np.zeros((sch.n, 2), bool)
+            if isinstance(arg, np.ndarray)
+            and arg.shape[0] != sch.n
+            and meth in ("run", "decode_rounds")
+            and sch.n == 3
+            else arg
+        ),
+        lambda res, *a: res is not None,
+    ),
+    "closed forms": (
+        st.tuples(
+            st.sampled_from([gc_load, msgc_load, counting_bound]), SMALL, SMALL, SMALL, SMALL
+        ),
+        lambda f, a, b, c, d: f(a, b) if f is gc_load else f(a, b, c, d),
+        lambda v, *a: v.is_number and v > 0,
+    ),
+    "scheme_load": (
+        st.tuples(st.sampled_from(["gc", "srsgc", "msgc", "x"]), SMALL, SMALL, SMALL, SMALL, SMALL),
+        scheme_load,
+        lambda v, *a: v[0] > 0,
+    ),
+    "density_bound": (
+        st.tuples(st.one_of(_models(), MODEL_STR)),
+        density_bound,
+        lambda v, m: v > 0,
+    ),
 }
 
 
@@ -160,8 +249,13 @@ def _call(name, args):
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_api_fuzz(name):
-    @settings(max_examples=12, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(CALLS[name][0])
     def inner(args):
         _call(name, args)
@@ -172,8 +266,9 @@ def test_api_fuzz(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_api_fuzz_long(name):
-    @settings(max_examples=300, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(CALLS[name][0])
     def inner(args):
         _call(name, args)
@@ -184,8 +279,16 @@ def test_api_fuzz_long(name):
 def test_from_csv_odd_files(tmp_path):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "junk.csv").write_bytes(bytes(range(256)))
-    for path in [tmp_path, tmp_path / "empty.csv", tmp_path / "junk.csv", "/dev/null",
-                 "/dev/zero", tmp_path / "missing.csv", None, 3]:
+    for path in [
+        tmp_path,
+        tmp_path / "empty.csv",
+        tmp_path / "junk.csv",
+        "/dev/null",
+        "/dev/zero",
+        tmp_path / "missing.csv",
+        None,
+        3,
+    ]:
         with pytest.raises(SGCError):
             from_csv(path, 1)
     with pytest.raises(SGCError, match="directory"):

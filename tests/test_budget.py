@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 
 from sgc_theory import MSGC, GC, verify
-from sgc_theory.budget import (DEFAULT_MAX_WORK, Meter, StateLimitError, WorkTooLargeError,
-                               check_work, current_limit, fmt_work, parse_max_work, work_budget)
+from sgc_theory.budget import (
+    DEFAULT_MAX_WORK,
+    Meter,
+    StateLimitError,
+    WorkTooLargeError,
+    check_work,
+    current_limit,
+    fmt_work,
+    parse_max_work,
+    work_budget,
+)
 from sgc_theory.codes import make_code
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Arbitrary, Bursty, PerRound
@@ -68,8 +77,14 @@ def test_state_limit_is_also_a_runtime_error():
 
 
 # ----- the estimates ---------------------------------------------------------------------------
-MODELS = [PerRound(4, 2), Bursty(5, 2, 3, 2), Bursty(4, 1, 4, 3), Arbitrary(4, 2, 3, 2),
-          Arbitrary(3, 1, 4, 3), Bursty(6, 3, 3, 6)]
+MODELS = [
+    PerRound(4, 2),
+    Bursty(5, 2, 3, 2),
+    Bursty(4, 1, 4, 3),
+    Arbitrary(4, 2, 3, 2),
+    Arbitrary(3, 1, 4, 3),
+    Bursty(6, 3, 3, 6),
+]
 
 
 @pytest.mark.parametrize("m", MODELS, ids=repr)
@@ -106,17 +121,20 @@ def test_count_estimate_is_a_lower_bound(m):
 
 
 # ----- oversized requests through the Python API ------------------------------------------------
-@pytest.mark.parametrize("call", [
-    lambda: verify(MSGC(256, 1, 2, 27), rounds=3),
-    lambda: Bursty(256, 1, 2, 27).count(10**6),
-    lambda: Bursty(256, 3, 8, 100).count(5),
-    lambda: PerRound(10**9, 2).sample(3),
-    lambda: make_code(60, 30),
-    lambda: GC(10**9, 1),
-    lambda: MSGC(4, 1, 2, 1).run(np.zeros((4, 10**6), bool)),
-    lambda: next(iter(PerRound(3, 1).enumerate(10**12))),
-    lambda: Bursty(256, 1, 2, 27).next_sets(Bursty(256, 1, 2, 27).initial_state()),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: verify(MSGC(256, 1, 2, 27), rounds=3),
+        lambda: Bursty(256, 1, 2, 27).count(10**6),
+        lambda: Bursty(256, 3, 8, 100).count(5),
+        lambda: PerRound(10**9, 2).sample(3),
+        lambda: make_code(60, 30),
+        lambda: GC(10**9, 1),
+        lambda: MSGC(4, 1, 2, 1).run(np.zeros((4, 10**6), bool)),
+        lambda: next(iter(PerRound(3, 1).enumerate(10**12))),
+        lambda: Bursty(256, 1, 2, 27).next_sets(Bursty(256, 1, 2, 27).initial_state()),
+    ],
+)
 def test_oversized_python_calls_are_refused_quickly(call):
     import time
 
@@ -137,8 +155,9 @@ def test_max_work_argument_raises_the_budget():
         verify(MSGC(5, 2, 3, 3), rounds=3, max_work=100)
 
 
-@pytest.mark.parametrize("m", MODELS + [PerRound(3, 1), Bursty(3, 3, 7, 2), Arbitrary(3, 3, 7, 2)],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "m", MODELS + [PerRound(3, 1), Bursty(3, 3, 7, 2), Arbitrary(3, 3, 7, 2)], ids=repr
+)
 def test_fast_row_rule_matches_the_definition(m):
     for row in range(1 << m.W):
         rounds = [m.W - 1 - k for k in range(m.W) if row >> k & 1]

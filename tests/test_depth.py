@@ -41,8 +41,10 @@ def test_exhaustive_failure_deep_in_the_horizon():
 
 def test_bounded_vectors_many_positions():
     tops = [0] * DEEP + [2]
-    assert list(bounded_vectors(tops, [1] * len(tops), 1)) == [(0,) * DEEP + (0,),
-                                                               (0,) * DEEP + (1,)]
+    assert list(bounded_vectors(tops, [1] * len(tops), 1)) == [
+        (0,) * DEEP + (0,),
+        (0,) * DEEP + (1,),
+    ]
     assert count_bounded_vectors(tops, [1] * len(tops), 1) == 2
 
 
@@ -68,8 +70,11 @@ def test_iterative_helpers_match_brute_force():
         tops = [rng.randint(0, 3) for _ in range(k)]
         costs = [rng.randint(0, 1) for _ in range(k)]
         budget = rng.randint(0, 5)
-        brute = [v for v in itertools.product(*[range(t + 1) for t in tops])
-                 if sum(x * c for x, c in zip(v, costs)) <= budget]
+        brute = [
+            v
+            for v in itertools.product(*[range(t + 1) for t in tops])
+            if sum(x * c for x, c in zip(v, costs)) <= budget
+        ]
         assert list(bounded_vectors(tops, costs, budget)) == brute
         assert count_bounded_vectors(tops, costs, budget) == len(brute)
         total = rng.randint(-1, 8)

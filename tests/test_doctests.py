@@ -8,8 +8,11 @@ import pytest
 
 import sgc_theory
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(sgc_theory.__path__, "sgc_theory.")
-                 if not m.name.endswith("__main__"))
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(sgc_theory.__path__, "sgc_theory.")
+    if not m.name.endswith("__main__")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -41,14 +41,15 @@ def _imports(path: Path):
                 mod = ".".join(base + ([node.module] if node.module else []))
             else:
                 mod = node.module or ""
-            names = [mod] if node.module or not node.level else [f"{mod}.{a.name}" for a in node.names]
+            names = (
+                [mod] if node.module or not node.level else [f"{mod}.{a.name}" for a in node.names]
+            )
             yield from names
         elif isinstance(node, ast.Import):
             yield from (a.name for a in node.names)
 
 
-LIBRARY = sorted(p for p in PKG.rglob("*.py")
-                 if _area(p) in ALLOWED and p.name != "__main__.py")
+LIBRARY = sorted(p for p in PKG.rglob("*.py") if _area(p) in ALLOWED and p.name != "__main__.py")
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: str(p.relative_to(PKG)))

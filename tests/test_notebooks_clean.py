@@ -42,8 +42,10 @@ def test_notebook_saved_without_outputs(path):
     assert nb["nbformat"] == 4
     assert any(c["cell_type"] == "code" for c in nb["cells"])
     found = problems(nb)
-    assert not found, (f"{path.name} was saved with outputs: {found}; run "
-                       f"`nbstripout --keep-id {path}` (or `pre-commit install` once)")
+    assert not found, (
+        f"{path.name} was saved with outputs: {found}; run "
+        f"`nbstripout --keep-id {path}` (or `pre-commit install` once)"
+    )
 
 
 def test_the_check_catches_a_run_notebook():
@@ -54,5 +56,7 @@ def test_the_check_catches_a_run_notebook():
     code = next(c for c in run["cells"] if c["cell_type"] == "code")
     code["execution_count"] = 1
     code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
-    assert problems(run) == [f"cell {run['cells'].index(code)}: 1 output(s)",
-                             f"cell {run['cells'].index(code)}: execution_count 1"]
+    assert problems(run) == [
+        f"cell {run['cells'].index(code)}: 1 output(s)",
+        f"cell {run['cells'].index(code)}: execution_count 1",
+    ]

@@ -24,9 +24,19 @@ from ..errors import SGCError, check_int
 Param = Union[int, "sp.Expr"]
 
 __all__ = [
-    "gc_load", "gc_delay", "srsgc_s", "srsgc_load", "srsgc_delay",
-    "msgc_load", "msgc_delay", "msgc_x", "msgc_mu", "nocoding_load", "scheme_load",
-    "brsgc_load", "brsgc_delay",
+    "gc_load",
+    "gc_delay",
+    "srsgc_s",
+    "srsgc_load",
+    "srsgc_delay",
+    "msgc_load",
+    "msgc_delay",
+    "msgc_x",
+    "msgc_mu",
+    "nocoding_load",
+    "scheme_load",
+    "brsgc_load",
+    "brsgc_delay",
 ]
 
 
@@ -79,8 +89,9 @@ def gc_load(n: Param, s: Param) -> sp.Expr:
     1/16
     """
     n, s = _sym(n, s)
-    _check_concrete((_N_RULE, (lambda n, s: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})")),
-                    n=n, s=s)
+    _check_concrete(
+        (_N_RULE, (lambda n, s: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})")), n=n, s=s
+    )
     return (s + 1) / n
 
 
@@ -102,9 +113,14 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     13/256
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(_BURSTY_RULES + ((lambda B, W, **_: W >= B + 1,
-                                      "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),),
-                    n=n, B=B, W=W, lam=lam)
+    _check_concrete(
+        _BURSTY_RULES
+        + ((lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),),
+        n=n,
+        B=B,
+        W=W,
+        lam=lam,
+    )
     return (srsgc_s(B, W, lam) + 1) / n
 
 
@@ -151,9 +167,14 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     7/928
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(_BURSTY_RULES + ((lambda B, W, **_: B <= W - 1,
-                                      "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})"),),
-                    n=n, B=B, W=W, lam=lam)
+    _check_concrete(
+        _BURSTY_RULES
+        + ((lambda B, W, **_: B <= W - 1, "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})"),),
+        n=n,
+        B=B,
+        W=W,
+        lam=lam,
+    )
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 
@@ -169,7 +190,7 @@ def brsgc_load(n: Param, lam: Param) -> sp.Expr:
     283/65536
     """
     n, lam = _sym(n, lam)
-    return (n + lam) / n ** 2
+    return (n + lam) / n**2
 
 
 def brsgc_delay(B: Param) -> sp.Expr:
@@ -178,8 +199,14 @@ def brsgc_delay(B: Param) -> sp.Expr:
     return B
 
 
-def scheme_load(scheme: str, n: int, s: int | None = None, B: int | None = None,
-                W: int | None = None, lam: int | None = None) -> tuple[sp.Expr, sp.Expr]:
+def scheme_load(
+    scheme: str,
+    n: int,
+    s: int | None = None,
+    B: int | None = None,
+    W: int | None = None,
+    lam: int | None = None,
+) -> tuple[sp.Expr, sp.Expr]:
     """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals).
 
     >>> scheme_load("msgc", 256, B=1, W=2, lam=27)

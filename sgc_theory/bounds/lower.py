@@ -61,10 +61,20 @@ def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     from .loads import _BURSTY_RULES, _check_concrete, _sym
 
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(_BURSTY_RULES + ((lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
-                                      "no scheme exists when all n={n} workers may straggle in "
-                                      "every round (lam=n with W=1)"),),
-                    n=n, B=B, W=W, lam=lam)
+    _check_concrete(
+        _BURSTY_RULES
+        + (
+            (
+                lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
+                "no scheme exists when all n={n} workers may straggle in "
+                "every round (lam=n with W=1)",
+            ),
+        ),
+        n=n,
+        B=B,
+        W=W,
+        lam=lam,
+    )
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 
@@ -86,9 +96,12 @@ def model_counting_bound(model: StragglerModel) -> sp.Expr | None:
 # maximum straggler density
 
 
-def max_straggler_density(model: StragglerModel, method: str = "karp",
-                          periods: Iterable[int] | None = None,
-                          solver: str | None = None) -> Fraction:
+def max_straggler_density(
+    model: StragglerModel,
+    method: str = "karp",
+    periods: Iterable[int] | None = None,
+    solver: str | None = None,
+) -> Fraction:
     """Largest long-run average number of stragglers per round that ``model`` admits.
 
     Parameters
@@ -116,8 +129,9 @@ def max_straggler_density(model: StragglerModel, method: str = "karp",
             try:
                 periods = [check_int("periods", p, minimum=1) for p in periods]
             except TypeError:
-                raise SGCError(f"periods must be an iterable of integers >= 1 "
-                               f"(got {periods!r:.60})") from None
+                raise SGCError(
+                    f"periods must be an iterable of integers >= 1 (got {periods!r:.60})"
+                ) from None
             if not periods:
                 raise SGCError("periods must not be empty")
         return _density_ilp(model, periods, solver)
@@ -128,9 +142,11 @@ def _check_model(model: Any) -> None:
     from ..models import StragglerModel
 
     if not isinstance(model, StragglerModel):
-        raise SGCError(f"model must be a straggler model such as Bursty(n, B, W, lam) (got "
-                       f"{type(model).__name__} {model!r:.60}); parse a string with "
-                       "parse_model(spec, n)")
+        raise SGCError(
+            f"model must be a straggler model such as Bursty(n, B, W, lam) (got "
+            f"{type(model).__name__} {model!r:.60}); parse a string with "
+            "parse_model(spec, n)"
+        )
 
 
 def density_bound(model: StragglerModel) -> sp.Expr:
@@ -162,8 +178,9 @@ def _stragglers_of(state: Sequence) -> int:
 KARP_UNITS = 4
 
 
-def _symmetric_graph(model: StragglerModel, meter: Meter | None = None
-                     ) -> tuple[list[SymState], list[tuple[int, int, int]]]:
+def _symmetric_graph(
+    model: StragglerModel, meter: Meter | None = None
+) -> tuple[list[SymState], list[tuple[int, int, int]]]:
     """Reachable states of the symmetric automaton and its edges ``(u, v, weight)``."""
     start = model.sym_initial()
     index = {start: 0}
@@ -192,12 +209,13 @@ def _density_karp(model: StragglerModel) -> Fraction:
     what = f"the maximum straggler density of {model!r} (Karp's maximum mean cycle)"
     S = model.sym_state_count()
     if S is not None:  # the reachable states, known before listing them
-        check_work(KARP_UNITS * (S + 1) * S, f"{what} on {fmt_work(S)} symmetric automaton "
-                                             "states")
+        check_work(KARP_UNITS * (S + 1) * S, f"{what} on {fmt_work(S)} symmetric automaton states")
     states, edges = _symmetric_graph(model, Meter(what))
     V = len(states)
-    check_work(KARP_UNITS * (V + 1) * (V + len(edges)),
-               f"{what} on {fmt_work(V)} symmetric automaton states")
+    check_work(
+        KARP_UNITS * (V + 1) * (V + len(edges)),
+        f"{what} on {fmt_work(V)} symmetric automaton states",
+    )
     e = np.array(edges, dtype=np.int64)
     order = np.argsort(e[:, 1], kind="stable")
     src, dst, w = e[order, 0], e[order, 1], e[order, 2]
@@ -241,8 +259,9 @@ def _minimal_bad_rows(model: StragglerModel) -> list[int]:
     return bad
 
 
-def _density_ilp(model: StragglerModel, periods: Iterable[int] | None,
-                 solver: str | None) -> Fraction:
+def _density_ilp(
+    model: StragglerModel, periods: Iterable[int] | None, solver: str | None
+) -> Fraction:
     import pulp
 
     from ..lp.solvers import get_solver
@@ -253,8 +272,11 @@ def _density_ilp(model: StragglerModel, periods: Iterable[int] | None,
     best = Fraction(0)
     for p in periods:
         prob = pulp.LpProblem(f"density_p{p}", pulp.LpMaximize)
-        x = {(i, r): pulp.LpVariable(f"x_{i}_{r}", cat=pulp.LpBinary)
-             for i in range(n) for r in range(p)}
+        x = {
+            (i, r): pulp.LpVariable(f"x_{i}_{r}", cat=pulp.LpBinary)
+            for i in range(n)
+            for r in range(p)
+        }
         prob += pulp.lpSum(x.values())
         for a in range(p):  # window of rounds a .. a + W - 1 (cyclic)
             rounds = [(a + W - 1 - k) % p for k in range(W)]  # index k = bit k (0 = newest)
@@ -268,8 +290,9 @@ def _density_ilp(model: StragglerModel, periods: Iterable[int] | None,
             prob += pulp.lpSum(z.values()) <= lam
         prob.solve(get_solver(solver or "cbc"))
         if pulp.LpStatus[prob.status] != "Optimal":
-            raise SGCError(f"density ILP for period {p} ended with status "
-                           f"{pulp.LpStatus[prob.status]}")
+            raise SGCError(
+                f"density ILP for period {p} ended with status {pulp.LpStatus[prob.status]}"
+            )
         total = round(pulp.value(prob.objective))
         best = max(best, Fraction(total, p))
     return best

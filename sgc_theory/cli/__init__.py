@@ -32,7 +32,18 @@ from ..errors import SGCError
 from ._common import emit  # noqa: F401  (re-exported for the command modules)
 
 #: modules of this package that contribute sub-commands (each has ``register(subparsers)``)
-_AREAS = ["demo", "patterns", "gc", "verify", "loads", "design", "simulate", "traces", "reproduce", "figures"]
+_AREAS = [
+    "demo",
+    "patterns",
+    "gc",
+    "verify",
+    "loads",
+    "design",
+    "simulate",
+    "traces",
+    "reproduce",
+    "figures",
+]
 
 #: environment variable that turns on tracebacks of internal errors
 DEBUG_ENV = "SGC_DEBUG"
@@ -63,13 +74,22 @@ def _add_common(parser, top: bool = False) -> None:
     have = parser._option_string_actions
     default = None if top else argparse.SUPPRESS
     if "--max-work" not in have:
-        parser.add_argument("--max-work", dest="max_work", type=_max_work_type, default=default,
-                            metavar="N",
-                            help=f"work budget in work units (default {DEFAULT_MAX_WORK:.0e}, or "
-                                 f"${ENV_VAR}); e.g. 1e10, or inf for no limit")
+        parser.add_argument(
+            "--max-work",
+            dest="max_work",
+            type=_max_work_type,
+            default=default,
+            metavar="N",
+            help=f"work budget in work units (default {DEFAULT_MAX_WORK:.0e}, or "
+            f"${ENV_VAR}); e.g. 1e10, or inf for no limit",
+        )
     if "--debug" not in have:
-        parser.add_argument("--debug", action="store_true", default=default,
-                            help=f"print the traceback of an internal error (or {DEBUG_ENV}=1)")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            default=default,
+            help=f"print the traceback of an internal error (or {DEBUG_ENV}=1)",
+        )
 
 
 def _leaf_parsers(parser):
@@ -98,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _one_line(text) -> str:
     line = " ".join(str(text).split())
-    return line if len(line) <= _MAX_MESSAGE else line[:_MAX_MESSAGE - 3] + "..."
+    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 3] + "..."
 
 
 def _say(message: str) -> None:
@@ -165,8 +185,10 @@ def main(argv=None) -> int:
         _say(f"sgc: error: {_one_line(exc)}")
         return 2
     except MemoryError:
-        _say("sgc: error: out of memory: the request is too large for this machine (choose "
-             "smaller parameters or a lower --max-work)")
+        _say(
+            "sgc: error: out of memory: the request is too large for this machine (choose "
+            "smaller parameters or a lower --max-work)"
+        )
         return 2
     except BrokenPipeError:
         _silence_stdout()
@@ -176,8 +198,10 @@ def main(argv=None) -> int:
             import traceback
 
             traceback.print_exc()
-        _say(f"sgc: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug; rerun with "
-             f"--debug or {DEBUG_ENV}=1 for the traceback)")
+        _say(
+            f"sgc: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug; rerun with "
+            f"--debug or {DEBUG_ENV}=1 for the traceback)"
+        )
         return 3
 
 

@@ -19,15 +19,24 @@ from ..errors import SGCError
 
 #: the parameters each scheme family takes on the command line (everything else given is
 #: refused); a test checks that it lists every family of :data:`sgc_theory.schemes.SCHEMES`
-SCHEME_PARAMS = {"gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam"),
-                 "brsgc": ("B", "W", "lam")}
+SCHEME_PARAMS = {
+    "gc": ("s",),
+    "srsgc": ("B", "W", "lam"),
+    "msgc": ("B", "W", "lam"),
+    "brsgc": ("B", "W", "lam"),
+}
 
 #: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
 SCHEMES = tuple(SCHEME_PARAMS)
 
 #: how the families are written in text output
-LABELS = {"nocoding": "no coding", "gc": "GC", "srsgc": "SR-SGC", "msgc": "M-SGC",
-          "brsgc": "BR-SGC"}
+LABELS = {
+    "nocoding": "no coding",
+    "gc": "GC",
+    "srsgc": "SR-SGC",
+    "msgc": "M-SGC",
+    "brsgc": "BR-SGC",
+}
 
 #: every scheme option, in the order they are listed
 PARAM_OPTIONS = ("s", "B", "W", "lam")
@@ -128,9 +137,14 @@ def budget_options(p, help_text: str) -> None:
     (``sgc --max-work N simulate ...``) it applies too."""
     import argparse
 
-    p.add_argument("--max-work", dest="max_work", type=budget_arg("--max-work"),
-                   default=argparse.SUPPRESS,
-                   metavar="N", help=help_text + "; e.g. 1e7, or inf for no limit")
+    p.add_argument(
+        "--max-work",
+        dest="max_work",
+        type=budget_arg("--max-work"),
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help=help_text + "; e.g. 1e7, or inf for no limit",
+    )
 
 
 def secs(x, spec: str = ".4f") -> str:
@@ -193,8 +207,9 @@ def sim_scheme_name(text: str) -> str:
 
     key = _key(text)
     if key not in ("nocoding",) + SCHEMES:
-        raise argparse.ArgumentTypeError(f"choose one of nocoding, {', '.join(SCHEMES)} "
-                                         f"(got {text!r})")
+        raise argparse.ArgumentTypeError(
+            f"choose one of nocoding, {', '.join(SCHEMES)} (got {text!r})"
+        )
     return key
 
 
@@ -203,16 +218,26 @@ def add_param_args(p) -> None:
     p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
     p.add_argument("--B", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: burst length")
     p.add_argument("--W", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: window length")
-    p.add_argument("--lam", type=int, default=None,
-                   help="SR-SGC, M-SGC, BR-SGC: distinct stragglers per window")
+    p.add_argument(
+        "--lam",
+        type=int,
+        default=None,
+        help="SR-SGC, M-SGC, BR-SGC: distinct stragglers per window",
+    )
 
 
 def add_scheme_args(p) -> None:
     """The scheme-selecting options shared by ``verify``, ``show`` and ``load``."""
-    p.add_argument("--scheme", required=True, type=scheme_name,
-                   metavar="{" + ",".join(SCHEMES) + "}",
-                   help=", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1]
-                   + " (any case, dashes ignored: SR-SGC = srsgc)")
+    p.add_argument(
+        "--scheme",
+        required=True,
+        type=scheme_name,
+        metavar="{" + ",".join(SCHEMES) + "}",
+        help=", ".join(SCHEMES[:-1])
+        + " or "
+        + SCHEMES[-1]
+        + " (any case, dashes ignored: SR-SGC = srsgc)",
+    )
     p.add_argument("--n", type=int, required=True, help="number of workers")
     add_param_args(p)
 

@@ -8,8 +8,13 @@ from ..figures import run_figures
 def register(sub) -> None:
     p = sub.add_parser("figures", help="write every paper figure (PNG and PDF) into a folder")
     p.add_argument("--out", required=True, help="output folder (created if missing)")
-    p.add_argument("--only", nargs="+", default=None, metavar="WORD",
-                   help="only the figures whose script name contains one of these words")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="WORD",
+        help="only the figures whose script name contains one of these words",
+    )
     p.add_argument("--json", action="store_true", help='print {"files": [...]}')
     p.set_defaults(func=_figures)
 

@@ -34,13 +34,25 @@ def register(subparsers) -> None:
     )
     v.add_argument("--n", type=int, default=None, help="number of workers (with --construction)")
     v.add_argument("--s", type=int, required=True, help="number of stragglers to tolerate")
-    v.add_argument("--construction", choices=CONSTRUCTIONS, default=None,
-                   help="code construction (default: cyclic)")
-    v.add_argument("--seed", type=int, default=None,
-                   help="seed of the cyclic construction, or of the spot check of a structural "
-                        "code (rs, frc; default 0)")
-    v.add_argument("--spot-checks", type=int, default=None,
-                   help="structural codes: random straggler sets checked exactly (default 64)")
+    v.add_argument(
+        "--construction",
+        choices=CONSTRUCTIONS,
+        default=None,
+        help="code construction (default: cyclic)",
+    )
+    v.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the cyclic construction, or of the spot check of a structural "
+        "code (rs, frc; default 0)",
+    )
+    v.add_argument(
+        "--spot-checks",
+        type=int,
+        default=None,
+        help="structural codes: random straggler sets checked exactly (default 64)",
+    )
     v.add_argument("--matrix", default=None, help="CSV file with the n x n encoding matrix")
     v.add_argument("--json", action="store_true", help="print JSON")
     v.set_defaults(func=_cmd_verify)
@@ -50,36 +62,48 @@ def _cmd_verify(args) -> int:
     from ._common import emit
 
     if (args.matrix is None) == (args.n is None):
-        raise SGCError("gc verify needs exactly one of --matrix FILE or --n N (got "
-                       + ("both" if args.matrix is not None else "neither") + ")")
+        raise SGCError(
+            "gc verify needs exactly one of --matrix FILE or --n N (got "
+            + ("both" if args.matrix is not None else "neither")
+            + ")"
+        )
     if args.matrix is not None:
         if args.construction is not None or args.seed is not None:
             raise SGCError("gc verify: --construction/--seed apply to --n, not to --matrix")
         if args.spot_checks is not None:
-            raise SGCError("gc verify: --spot-checks applies to codes with a structural proof "
-                           "(--construction rs or frc), not to --matrix")
+            raise SGCError(
+                "gc verify: --spot-checks applies to codes with a structural proof "
+                "(--construction rs or frc), not to --matrix"
+            )
         code = from_csv(args.matrix, args.s)
         label = f"matrix {args.matrix}"
     else:
         construction = args.construction or "cyclic"
         structural = construction in ("rs", "frc")
         if args.spot_checks is not None and not structural:
-            raise SGCError(f"gc verify: --spot-checks applies to codes with a structural proof "
-                           f"(--construction rs or frc), not to {construction}")
+            raise SGCError(
+                f"gc verify: --spot-checks applies to codes with a structural proof "
+                f"(--construction rs or frc), not to {construction}"
+            )
         if args.seed is not None:
             check_int("--seed", args.seed, minimum=0)
             if construction in DETERMINISTIC:
-                raise SGCError(f"gc verify: --seed applies to random constructions such as "
-                               f"cyclic, not to {construction} (it draws nothing)")
+                raise SGCError(
+                    f"gc verify: --seed applies to random constructions such as "
+                    f"cyclic, not to {construction} (it draws nothing)"
+                )
         n = check_int("--n", args.n, minimum=1)
         s = check_int("--s", args.s, minimum=0)
         if s >= n:
             raise SGCError(f"gc verify needs 0 <= --s < --n (got --n {n}, --s {s})")
         # every construction builds an exact n x n matrix: refuse before allocating it
-        check_work(n * (n + s * s), f"building the ({n}, {s}) {construction} gradient code (an "
-                                    f"exact {n} x {n} matrix)")
-        code = make_code(n, s, construction,
-                         seed=None if construction in DETERMINISTIC else args.seed)
+        check_work(
+            n * (n + s * s),
+            f"building the ({n}, {s}) {construction} gradient code (an exact {n} x {n} matrix)",
+        )
+        code = make_code(
+            n, s, construction, seed=None if construction in DETERMINISTIC else args.seed
+        )
         label = construction
         if construction == "cyclic" and args.seed is not None:
             label += f" seed={args.seed}"
@@ -90,13 +114,16 @@ def _cmd_verify(args) -> int:
         result = code.verify()
     head = f"{label} (n={code.n}, s={code.s}, load={code.load})"
     if result.ok:
-        text = (f"OK: {head} tolerates all {result.sets_total} straggler sets of size "
-                f"{code.s}: {result.describe()}")
+        text = (
+            f"OK: {head} tolerates all {result.sets_total} straggler sets of size "
+            f"{code.s}: {result.describe()}"
+        )
     elif result.basis == "structural":
-        text = (f"FAILED: {head}: {result.describe()}, e.g. stragglers "
-                f"{result.example_failure}")
+        text = f"FAILED: {head}: {result.describe()}, e.g. stragglers {result.example_failure}"
     else:
-        text = (f"FAILED: {head}: {result.failures} of {result.sets_checked} straggler sets "
-                f"of size {code.s} are not decodable, e.g. stragglers {result.example_failure}")
+        text = (
+            f"FAILED: {head}: {result.failures} of {result.sets_checked} straggler sets "
+            f"of size {code.s} are not decodable, e.g. stragglers {result.example_failure}"
+        )
     emit(args, result.to_dict(), text)
     return 0 if result.ok else 1

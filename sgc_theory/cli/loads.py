@@ -8,8 +8,10 @@ from ._common import LABELS, SCHEMES, add_scheme_args, scheme_params
 
 
 def register(sub) -> None:
-    p = sub.add_parser("load", help="closed-form load and delay of " + ", ".join(SCHEMES[:-1])
-                       + " or " + SCHEMES[-1])
+    p = sub.add_parser(
+        "load",
+        help="closed-form load and delay of " + ", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1],
+    )
     add_scheme_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_load)
@@ -35,8 +37,11 @@ def _load(args) -> int:
     load, T = scheme_load(key, args.n, args.s, args.B, args.W, args.lam)
     name = LABELS[key]
     params = f"s={args.s}" if key == "gc" else f"B={args.B}, W={args.W}, lam={args.lam}"
-    emit(args, {"load": _frac(load), "T": int(T)},
-         f"{name} (n={args.n}, {params}): load {_frac(load)} ({float(load):.6g}), T = {int(T)}")
+    emit(
+        args,
+        {"load": _frac(load), "T": int(T)},
+        f"{name} (n={args.n}, {params}): load {_frac(load)} ({float(load):.6g}), T = {int(T)}",
+    )
     return 0
 
 
@@ -51,13 +56,18 @@ def _bound(args) -> int:
     cb = model_counting_bound(model)
     db = density_bound(model)
     if db == sp.oo:
-        raise SGCError(f"--model {model.spec} lets all n={model.n} workers straggle in every "
-                       "round: no scheme can decode any job")
+        raise SGCError(
+            f"--model {model.spec} lets all n={model.n} workers straggle in every "
+            "round: no scheme can decode any job"
+        )
     rho = max_straggler_density(model)
     cb_s = None if cb is None else _frac(cb)
-    text = (f"{model!r}: max straggler density rho = {rho}\n"
-            f"  counting bound: {cb_s if cb_s else 'n/a (not a bursty model)'}"
-            + (f" ({float(cb):.6g})" if cb is not None else "") + "\n"
-            f"  density bound 1/(n - rho): {_frac(db)} ({float(db):.6g})")
+    text = (
+        f"{model!r}: max straggler density rho = {rho}\n"
+        f"  counting bound: {cb_s if cb_s else 'n/a (not a bursty model)'}"
+        + (f" ({float(cb):.6g})" if cb is not None else "")
+        + "\n"
+        f"  density bound 1/(n - rho): {_frac(db)} ({float(db):.6g})"
+    )
     emit(args, {"counting_bound": cb_s, "density_bound": _frac(db)}, text)
     return 0

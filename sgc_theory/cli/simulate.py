@@ -18,26 +18,54 @@ from __future__ import annotations
 import sys
 
 from ..errors import check_int
-from ._common import (SCHEMES, add_param_args, budget_arg, budget_options, budget_value,
-                      check_number, check_params, secs, sim_scheme_name)
+from ._common import (
+    SCHEMES,
+    add_param_args,
+    budget_arg,
+    budget_options,
+    budget_value,
+    check_number,
+    check_params,
+    secs,
+    sim_scheme_name,
+)
 from .traces import strict_emit
 
 __all__ = ["register"]
 
 
 def _common(p):
-    p.add_argument("--trace", required=True,
-                   help="shipped trace name (or unique prefix) or a CSV file (rounds x workers)")
+    p.add_argument(
+        "--trace",
+        required=True,
+        help="shipped trace name (or unique prefix) or a CSV file (rounds x workers)",
+    )
     p.add_argument("--jobs", required=True, type=int, help="number of jobs J")
-    p.add_argument("--mu", required=True, type=float,
-                   help="straggler slack: straggler iff delay > (1 + mu) * fastest")
-    p.add_argument("--policy", default="paper", choices=["paper", "minimal", "optimal"],
-                   help="waiting policy (default paper); optimal = the offline optimum")
-    p.add_argument("--slope", default=None,
-                   help="seconds per unit of normalized load: a number, 'default' (1.1218, "
-                        "fitted on the shipped desktop_long probes) or 'paper' (2.2013)")
-    p.add_argument("--probe-load", dest="probe_load", type=float, default=None,
-                   help="load at which the trace was measured (default: index.csv, else 0)")
+    p.add_argument(
+        "--mu",
+        required=True,
+        type=float,
+        help="straggler slack: straggler iff delay > (1 + mu) * fastest",
+    )
+    p.add_argument(
+        "--policy",
+        default="paper",
+        choices=["paper", "minimal", "optimal"],
+        help="waiting policy (default paper); optimal = the offline optimum",
+    )
+    p.add_argument(
+        "--slope",
+        default=None,
+        help="seconds per unit of normalized load: a number, 'default' (1.1218, "
+        "fitted on the shipped desktop_long probes) or 'paper' (2.2013)",
+    )
+    p.add_argument(
+        "--probe-load",
+        dest="probe_load",
+        type=float,
+        default=None,
+        help="load at which the trace was measured (default: index.csv, else 0)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -45,26 +73,45 @@ def register(subparsers) -> None:
     """Add ``simulate`` and ``sweep`` to the ``sgc`` command line."""
     p = subparsers.add_parser("simulate", help="runtime of one scheme on a delay trace")
     _common(p)
-    p.add_argument("--scheme", required=True, type=sim_scheme_name,
-                   metavar="{nocoding," + ",".join(SCHEMES) + "}",
-                   help="nocoding or a registered scheme: " + ", ".join(SCHEMES))
+    p.add_argument(
+        "--scheme",
+        required=True,
+        type=sim_scheme_name,
+        metavar="{nocoding," + ",".join(SCHEMES) + "}",
+        help="nocoding or a registered scheme: " + ", ".join(SCHEMES),
+    )
     add_param_args(p)
-    budget_options(p, "budget: optimal = dynamic-program transitions (default 3,000,000); "
-                      "paper/minimal = workers x rounds (default 20,000,000)")
+    budget_options(
+        p,
+        "budget: optimal = dynamic-program transitions (default 3,000,000); "
+        "paper/minimal = workers x rounds (default 20,000,000)",
+    )
     p.set_defaults(func=_simulate)
 
     q = subparsers.add_parser("sweep", help="best parameters of every scheme on a delay trace")
     _common(q)
-    q.add_argument("--max-delay", dest="max_delay", required=True, type=int,
-                   help="largest decoding delay T allowed")
-    q.add_argument("--scheduler", default=None,
-                   help="address of a running Dask scheduler (default: run locally)")
+    q.add_argument(
+        "--max-delay",
+        dest="max_delay",
+        required=True,
+        type=int,
+        help="largest decoding delay T allowed",
+    )
+    q.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running Dask scheduler (default: run locally)",
+    )
     budget_options(q, "budget in configurations x rounds (default 20,000,000)")
-    q.add_argument("--max-dp-work", dest="max_dp_work", type=budget_arg("--max-dp-work"),
-                   default=None,
-                   metavar="N",
-                   help="optimal policy: budget of each configuration's dynamic program "
-                        "(default 300,000 transitions)")
+    q.add_argument(
+        "--max-dp-work",
+        dest="max_dp_work",
+        type=budget_arg("--max-dp-work"),
+        default=None,
+        metavar="N",
+        help="optimal policy: budget of each configuration's dynamic program "
+        "(default 300,000 transitions)",
+    )
     q.set_defaults(func=_sweep)
 
 
@@ -83,17 +130,29 @@ def _simulate(args) -> int:
 
     _check_run(args)
     params = check_params(args.scheme, {"s": args.s, "B": args.B, "W": args.W, "lam": args.lam})
-    res = simulate(args.trace, args.scheme, jobs=args.jobs, mu=args.mu, policy=args.policy,
-                   slope=args.slope, probe_load=args.probe_load,
-                   max_work=budget_value(getattr(args, "max_work", None)),
-                   **params,
-                   progress=(not args.json) and sys.stderr.isatty())
+    res = simulate(
+        args.trace,
+        args.scheme,
+        jobs=args.jobs,
+        mu=args.mu,
+        policy=args.policy,
+        slope=args.slope,
+        probe_load=args.probe_load,
+        max_work=budget_value(getattr(args, "max_work", None)),
+        **params,
+        progress=(not args.json) and sys.stderr.isatty(),
+    )
     params = "".join(f" {k}={v}" for k, v in res.params.items())
-    text = (f"{args.scheme}{params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
-            f"runtime {secs(res.runtime)} s over {res.rounds} rounds, {res.waits} waits")
+    text = (
+        f"{args.scheme}{params} (load {res.load:.6g}, T={res.T}, policy {args.policy}): "
+        f"runtime {secs(res.runtime)} s over {res.rounds} rounds, {res.waits} waits"
+    )
     if args.policy == "optimal":
-        text += (" (proven optimal)" if res.exact else
-                 f" (best run found; the optimum is >= {secs(res.lower_bound)} s)")
+        text += (
+            " (proven optimal)"
+            if res.exact
+            else f" (best run found; the optimum is >= {secs(res.lower_bound)} s)"
+        )
     strict_emit(args, res.to_json(), text)
     return 0
 
@@ -104,18 +163,29 @@ def _sweep(args) -> int:
 
     _check_run(args)
     progress = (not args.json) and sys.stderr.isatty()
-    res = sweep(args.trace, jobs=args.jobs, max_delay=args.max_delay, mu=args.mu,
-                policy=args.policy, slope=args.slope, probe_load=args.probe_load,
-                scheduler=args.scheduler, progress=progress,
-                max_work=budget_value(getattr(args, "max_work", None)),
-                max_dp_work=budget_value(args.max_dp_work))
+    res = sweep(
+        args.trace,
+        jobs=args.jobs,
+        max_delay=args.max_delay,
+        mu=args.mu,
+        policy=args.policy,
+        slope=args.slope,
+        probe_load=args.probe_load,
+        scheduler=args.scheduler,
+        progress=progress,
+        max_work=budget_value(getattr(args, "max_work", None)),
+        max_dp_work=budget_value(args.max_dp_work),
+    )
     best = {}
     for sc, b in res.best[args.policy].items():
         if b is None:
             best[sc] = None
             continue
-        best[sc] = {**{k: b[k] for k in param_names(sc)}, "load": b["load"],
-                    "runtime": b["runtime"]}
+        best[sc] = {
+            **{k: b[k] for k in param_names(sc)},
+            "load": b["load"],
+            "runtime": b["runtime"],
+        }
         if args.policy == "optimal" and "exact" in b:
             best[sc]["exact"] = b["exact"]
             best[sc]["lower_bound"] = b.get("lower_bound", b["runtime"])
@@ -124,14 +194,16 @@ def _sweep(args) -> int:
         if b is None:
             lines.append(f"  {sc:9s} no configuration with delay <= {args.max_delay}")
             continue
-        params = " ".join(f"{k}={v}" for k, v in b.items()
-                          if k not in ("load", "runtime", "exact", "lower_bound"))
+        params = " ".join(
+            f"{k}={v}" for k, v in b.items() if k not in ("load", "runtime", "exact", "lower_bound")
+        )
         line = f"  {sc:9s} {params:22s} load {b['load']:.6f}  runtime {secs(b['runtime'])} s"
         if b.get("exact") is False:
             line += f"  (not proven: every configuration is >= {secs(b['lower_bound'])} s)"
         lines.append(line)
     for sc, why in res.skipped.items():
         lines.append(f"  skipped ({sc}): {why}")
-    strict_emit(args, {"best": best, "evaluated": res.evaluated, "skipped": res.skipped},
-                "\n".join(lines))
+    strict_emit(
+        args, {"best": best, "evaluated": res.evaluated, "skipped": res.skipped}, "\n".join(lines)
+    )
     return 0

@@ -39,8 +39,10 @@ def parse_pattern(text: str, n: int, rounds: int) -> np.ndarray:
     """
     parts = text.split(";") if text else []
     if len(parts) > rounds:
-        raise SGCError(f"--pattern has {len(parts)} rounds but --rounds is {rounds} (a pattern "
-                       "may be shorter than --rounds, the rest is straggler-free, not longer)")
+        raise SGCError(
+            f"--pattern has {len(parts)} rounds but --rounds is {rounds} (a pattern "
+            "may be shorter than --rounds, the rest is straggler-free, not longer)"
+        )
     P = np.zeros((n, rounds), dtype=bool)
     for r, part in enumerate(parts):
         items = [x.strip() for x in part.split(",")]
@@ -48,8 +50,10 @@ def parse_pattern(text: str, n: int, rounds: int) -> np.ndarray:
             continue
         for item in items:
             if not item.lstrip("-").isdigit() or len(item) > 30:
-                raise SGCError(f"--pattern: {item!r:.40} in round {r} is not a worker index "
-                               f"(rounds are separated by ';', workers by ',')")
+                raise SGCError(
+                    f"--pattern: {item!r:.40} in round {r} is not a worker index "
+                    f"(rounds are separated by ';', workers by ',')"
+                )
             i = int(item)
             if not 0 <= i < n:
                 raise SGCError(f"--pattern: worker {i} in round {r} is outside 0..{n - 1}")
@@ -66,17 +70,21 @@ def register(sub) -> None:
     g = v.add_mutually_exclusive_group(required=True)
     g.add_argument("--rounds", type=int, help="every admitted pattern of R rounds (exact)")
     g.add_argument("--all-horizons", action="store_true", help="every pattern of every length")
-    v.add_argument("--method", default="auto",
-                   choices=["auto", "exhaustive", "automaton", "symmetric"])
+    v.add_argument(
+        "--method", default="auto", choices=["auto", "exhaustive", "automaton", "symmetric"]
+    )
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=_verify)
 
     s = sub.add_parser("show", help="what every worker computes, round by round")
     add_scheme_args(s)
     s.add_argument("--rounds", type=int, required=True)
-    s.add_argument("--pattern", default="",
-                   help='stragglers per round, e.g. "0,1;;2" (may be shorter than --rounds: '
-                        'the missing rounds have no stragglers)')
+    s.add_argument(
+        "--pattern",
+        default="",
+        help='stragglers per round, e.g. "0,1;;2" (may be shorter than --rounds: '
+        "the missing rounds have no stragglers)",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_show)
 
@@ -89,8 +97,14 @@ def _verify(args) -> int:
     scheme = scheme_from_args(args)
     model = parse_model(args.model, scheme.n) if args.model is not None else None
     rounds = check_int("--rounds", args.rounds, minimum=0) if args.rounds is not None else None
-    res = verify(scheme, model, rounds=rounds, all_horizons=args.all_horizons,
-                 method=args.method, progress=show_progress(args))
+    res = verify(
+        scheme,
+        model,
+        rounds=rounds,
+        all_horizons=args.all_horizons,
+        method=args.method,
+        progress=show_progress(args),
+    )
     emit(args, res.to_dict(), res.summary())
     return 0 if res.ok else 1
 
@@ -127,8 +141,9 @@ def share_run(scheme, P):
             per_worker.append(mine)
         assignments.append(per_worker)
         state = scheme.next_state(state, None, mask)
-    return Run(scheme, P, P.shape[1], assignments=assignments,
-               decoded_round=list(scheme.decode_rounds(P)))
+    return Run(
+        scheme, P, P.shape[1], assignments=assignments, decoded_round=list(scheme.decode_rounds(P))
+    )
 
 
 def _show(args) -> int:
@@ -142,26 +157,37 @@ def _show(args) -> int:
     by_shares = isinstance(scheme, BRSGC) and scheme.n > EXACT_MAX_N
     # the table has a line per worker and round: refuse before running an enormous one
     if by_shares:
-        check_work(_SHARE_LINE_UNITS * rounds * scheme.n,
-                   f"showing {rounds} rounds of {scheme!r} (a line per worker and round)")
+        check_work(
+            _SHARE_LINE_UNITS * rounds * scheme.n,
+            f"showing {rounds} rounds of {scheme!r} (a line per worker and round)",
+        )
     else:
-        check_work(scheme.exact_work(rounds), f"showing {rounds} rounds of {scheme!r} "
-                                              "(an exact run, a line per worker and round)")
+        check_work(
+            scheme.exact_work(rounds),
+            f"showing {rounds} rounds of {scheme!r} (an exact run, a line per worker and round)",
+        )
     P = parse_pattern(args.pattern, scheme.n, rounds)
     run = share_run(scheme, P) if by_shares else scheme.run(P)
     payload = {
         "rounds": [
-            {"stragglers": [int(i) for i in np.flatnonzero(P[:, r])],
-             "workers": [[{"job": t, "task": task.label} for t, task in tasks]
-                         for tasks in run.assignments[r]],
-             "decoded": [t for t, d in enumerate(run.decoded_round) if d == r]}
-            for r in range(rounds)],
+            {
+                "stragglers": [int(i) for i in np.flatnonzero(P[:, r])],
+                "workers": [
+                    [{"job": t, "task": task.label} for t, task in tasks]
+                    for tasks in run.assignments[r]
+                ],
+                "decoded": [t for t, d in enumerate(run.decoded_round) if d == r],
+            }
+            for r in range(rounds)
+        ],
         "missed": run.first_missed(),
     }
     text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
     if by_shares:
-        text += (f" (n > {EXACT_MAX_N}: partition ranges from shares(), decoding by the exact "
-                 "token rule)")
+        text += (
+            f" (n > {EXACT_MAX_N}: partition ranges from shares(), decoding by the exact "
+            "token rule)"
+        )
         payload["basis"] = "shares"
     else:
         payload["basis"] = "exact"

@@ -70,8 +70,10 @@ class Guarantee:
     KINDS = ("structural", "certified", "fails", "unchecked")
 
     def __post_init__(self) -> None:
-        require(self.kind in self.KINDS,
-                f"guarantee kind must be one of {', '.join(self.KINDS)} (got {self.kind!r})")
+        require(
+            self.kind in self.KINDS,
+            f"guarantee kind must be one of {', '.join(self.KINDS)} (got {self.kind!r})",
+        )
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.statement}"
@@ -148,14 +150,19 @@ class VerifyResult:
     def describe(self) -> str:
         """One sentence: what the verdict rests on."""
         if self.basis == "structural":
-            how = (f"random sample of {self.sets_checked} of the {self.sets_total} sets "
-                   f"(seed {self.seed})" if self.sampled
-                   else f"all {self.sets_checked} sets")
+            how = (
+                f"random sample of {self.sets_checked} of the {self.sets_total} sets "
+                f"(seed {self.seed})"
+                if self.sampled
+                else f"all {self.sets_checked} sets"
+            )
             g = self.guarantee
             why = (g.reference or g.statement) if g is not None else ""
-            return (f"structural proof ({why}); exact spot check of {how}: "
-                    + ("the structural decoding vectors pass" if self.ok else
-                       f"{self.failures} FAIL, contradicting the proof"))
+            return f"structural proof ({why}); exact spot check of {how}: " + (
+                "the structural decoding vectors pass"
+                if self.ok
+                else f"{self.failures} FAIL, contradicting the proof"
+            )
         return f"exact check of all {self.sets_total} straggler sets"
 
 
@@ -269,8 +276,10 @@ class GradientCode:
         require(self.s < n, f"s must satisfy 0 <= s < n (got s={self.s}, n={n})")
         self.name = name or "custom"
         self.E = tuple(
-            tuple(x if type(x) is Fraction else _to_fraction(x, f"E[{i}][{j}]")
-                  for j, x in enumerate(row))
+            tuple(
+                x if type(x) is Fraction else _to_fraction(x, f"E[{i}][{j}]")
+                for j, x in enumerate(row)
+            )
             for i, row in enumerate(rows)
         )
         self.support = [frozenset(j for j, x in enumerate(row) if x != 0) for row in self.E]
@@ -311,12 +320,18 @@ class GradientCode:
             r = self._verify_cache.get(method)
             if r is not None:
                 if r.ok:
-                    return Guarantee("certified", f"all C({self.n}, {self.s}) = {r.sets_total} "
-                                     "straggler sets checked exactly",
-                                     "sgc_theory.codes.certify")
-                return Guarantee("fails", f"{r.failures} of the {r.sets_total} straggler sets "
-                                 f"do not decode, e.g. stragglers {r.example_failure}",
-                                 "sgc_theory.codes.certify")
+                    return Guarantee(
+                        "certified",
+                        f"all C({self.n}, {self.s}) = {r.sets_total} "
+                        "straggler sets checked exactly",
+                        "sgc_theory.codes.certify",
+                    )
+                return Guarantee(
+                    "fails",
+                    f"{r.failures} of the {r.sets_total} straggler sets "
+                    f"do not decode, e.g. stragglers {r.example_failure}",
+                    "sgc_theory.codes.certify",
+                )
         return Guarantee("unchecked", "no straggler set has been checked (call verify())")
 
     def structural_vector(self, stragglers: Iterable[int]) -> list | None:
@@ -351,9 +366,14 @@ class GradientCode:
         if entries is None:  # per column, (worker, E[i, j]) as flint rationals
             entries = self._col_entries = [
                 [(i, flint.fmpq(self.E[i][j].numerator, self.E[i][j].denominator)) for i in col]
-                for j, col in enumerate(self._columns())]
-        aq = [flint.fmpq(_to_fraction(x, "a").numerator, _to_fraction(x, "a").denominator)
-              if x else None for x in a]
+                for j, col in enumerate(self._columns())
+            ]
+        aq = [
+            flint.fmpq(_to_fraction(x, "a").numerator, _to_fraction(x, "a").denominator)
+            if x
+            else None
+            for x in a
+        ]
         zero = flint.fmpq(0)
         for col in entries:
             total = zero
@@ -466,8 +486,7 @@ class GradientCode:
                 self._decode_cache[F] = tuple(a)
                 return list(a)
         fail = NotDecodableError(
-            f"workers {list(F)} cannot decode: the all-ones vector is not in the span of "
-            "their rows"
+            f"workers {list(F)} cannot decode: the all-ones vector is not in the span of their rows"
         )
         if m == 0:
             raise fail
@@ -494,8 +513,14 @@ class GradientCode:
     #: how many random straggler sets :meth:`verify` spot-checks for a structural code
     SPOT_CHECKS = 64
 
-    def verify(self, method: str = "auto", spot_checks: int | None = None,
-               seed: int = 0, *, max_work: Any = None) -> VerifyResult:
+    def verify(
+        self,
+        method: str = "auto",
+        spot_checks: int | None = None,
+        seed: int = 0,
+        *,
+        max_work: Any = None,
+    ) -> VerifyResult:
         """Decide, exactly, whether every set of exactly ``s`` stragglers decodes.
 
         Sets with fewer stragglers need no check: if ``F`` decodes, so does every superset.
@@ -534,14 +559,15 @@ class GradientCode:
         (True, 'structural', 8, True, 'structural')
         """
         methods = ("auto", "structural", "exhaustive", "exact")
-        require(method in methods,
-                f"method must be one of {', '.join(methods)} (got {method!r})")
+        require(method in methods, f"method must be one of {', '.join(methods)} (got {method!r})")
         if method == "auto":
             method = "structural" if self.structure is not None else "exhaustive"
         if method == "structural":
-            require(self.structure is not None,
-                    f"method='structural' needs a code with a structural proof ({self.name!r} "
-                    "has none; use 'exhaustive')")
+            require(
+                self.structure is not None,
+                f"method='structural' needs a code with a structural proof ({self.name!r} "
+                "has none; use 'exhaustive')",
+            )
             k = self.SPOT_CHECKS if spot_checks is None else spot_checks
             k = check_int("spot_checks", k, minimum=1)
             seed = check_int("seed", seed, minimum=0)
@@ -552,12 +578,15 @@ class GradientCode:
         if method not in self._verify_cache:
             sets = math.comb(self.n, self.s)
             with work_budget(max_work):
-                check_work(sets * (self.s + 1),
-                           f"certifying the ({self.n}, {self.s}) gradient code {self.name!r} "
-                           f"on all {fmt_work(sets)} straggler sets of size {self.s}",
-                           cheaper="a structural construction (rs, frc) answers from its proof")
+                check_work(
+                    sets * (self.s + 1),
+                    f"certifying the ({self.n}, {self.s}) gradient code {self.name!r} "
+                    f"on all {fmt_work(sets)} straggler sets of size {self.s}",
+                    cheaper="a structural construction (rs, frc) answers from its proof",
+                )
             failing, total, cert, exact = self.certifier.failing_sets(
-                self.s, "auto" if method == "exhaustive" else "exact")
+                self.s, "auto" if method == "exhaustive" else "exact"
+            )
             result = VerifyResult(
                 ok=not failing,
                 sets_checked=total,
@@ -599,8 +628,7 @@ class GradientCode:
     def _spot_check(self, k: int, seed: int) -> VerifyResult:
         total = math.comb(self.n, self.s)
         sets = self.random_straggler_sets(k, seed)
-        failing = sorted(S for S in sets
-                         if not self.check_vector(self.structural_vector(S), S))
+        failing = sorted(S for S in sets if not self.check_vector(self.structural_vector(S), S))
         return VerifyResult(
             ok=not failing,
             sets_checked=len(sets),
@@ -631,9 +659,12 @@ class GradientCode:
         seed = check_seed("seed", seed) or 0
         n, s = self.n, self.s
         total = math.comb(n, s)
-        check_work(min(total, max_sets) * n * n,
-                   f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
-                   f"of size {n - s} x {n}", cheaper="a smaller max_sets")
+        check_work(
+            min(total, max_sets) * n * n,
+            f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
+            f"of size {n - s} x {n}",
+            cheaper="a smaller max_sets",
+        )
         if total <= max_sets:
             sets = np.array(list(itertools.combinations(range(n), s)), dtype=np.int64)
             sets = sets.reshape(total, s)
@@ -708,10 +739,13 @@ class GradientCode:
         G = self.support_graph()
         pos = {("w", i): (0, -i) for i in range(self.n)}
         pos.update({("p", j): (1, -j) for j in range(self.n)})
-        colors = ["tab:blue" if d["bipartite"] == 0 else "tab:orange" for _, d in G.nodes(data=True)]
+        colors = [
+            "tab:blue" if d["bipartite"] == 0 else "tab:orange" for _, d in G.nodes(data=True)
+        ]
         labels = {v: f"{'w' if v[0] == 'w' else 'p'}{v[1]}" for v in G.nodes}
-        nx.draw_networkx(G, pos, ax=ax, node_color=colors, labels=labels, node_size=300,
-                         font_size=7)
+        nx.draw_networkx(
+            G, pos, ax=ax, node_color=colors, labels=labels, node_size=300, font_size=7
+        )
         ax.set_title(f"{self.name} (n={self.n}, s={self.s}), load {self.load}")
         ax.set_axis_off()
         return ax

@@ -132,9 +132,9 @@ def full_row_rank_mod_p(A: np.ndarray, p: int) -> np.ndarray:
             break
         j = nz.argmax(axis=1)
         piv = row[idx, j]
-        below = A[:, i + 1:, :]
+        below = A[:, i + 1 :, :]
         f = below[idx, :, j]  # (batch, r - i - 1)
-        A[:, i + 1:, :] = (piv[:, None, None] * below - f[:, :, None] * row[:, None, :]) % p
+        A[:, i + 1 :, :] = (piv[:, None, None] * below - f[:, :, None] * row[:, None, :]) % p
     return ok
 
 
@@ -214,9 +214,7 @@ class Certifier:
         if not self.ones_in_rowspace:
             # rowspace(E_F) is inside rowspace(E), which misses 1: every set fails.
             return [tuple(c) for c in itertools.combinations(range(n), s)], total, 0, 0
-        use_modular = (
-            method == "auto" and self.prime is not None and self.rank <= n - s
-        )
+        use_modular = method == "auto" and self.prime is not None and self.rank <= n - s
         failing, certified, exact_checks = [], 0, 0
         everyone = np.arange(n)
         for S in straggler_sets(n, s):

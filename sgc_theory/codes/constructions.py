@@ -38,13 +38,14 @@ def _check_ns(n, s):
     n = check_int("n", n, minimum=1)
     s = check_int("s", s, minimum=0)
     require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
-    check_work(n * (n + s * s), f"building an ({n}, {s}) gradient code (an exact {n} x {n} "
-                                "matrix)")
+    check_work(n * (n + s * s), f"building an ({n}, {s}) gradient code (an exact {n} x {n} matrix)")
     return n, s
 
 
-IDENTITY = Guarantee("structural", "s = 0: the identity code (worker i computes partition i; "
-                     "all n results sum to the gradient)")
+IDENTITY = Guarantee(
+    "structural",
+    "s = 0: the identity code (worker i computes partition i; all n results sum to the gradient)",
+)
 
 
 class IdentityCode(GradientCode):
@@ -70,10 +71,12 @@ def identity_code(n: int) -> GradientCode:
     return IdentityCode(rows, 0, name="identity")
 
 
-FRC_LEMMA = ("workers form n/(s+1) groups of s+1 that all send the sum of their group's s+1 "
-             "partitions; s stragglers cannot silence a whole group, and one survivor per group "
-             "decodes (a = indicator of the first survivor of each group); a set of workers "
-             "decodes iff it meets every group")
+FRC_LEMMA = (
+    "workers form n/(s+1) groups of s+1 that all send the sum of their group's s+1 "
+    "partitions; s stragglers cannot silence a whole group, and one survivor per group "
+    "decodes (a = indicator of the first survivor of each group); a set of workers "
+    "decodes iff it meets every group"
+)
 
 
 class FractionalRepetitionCode(GradientCode):
@@ -114,8 +117,7 @@ def fractional_repetition(n: int, s: int) -> GradientCode:
     [0, 0, 0, 1, 1, 1]
     """
     n, s = _check_ns(n, s)
-    require(n % (s + 1) == 0,
-            f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
+    require(n % (s + 1) == 0, f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
     g = s + 1
     rows = [[Fraction(int(j // g == i // g)) for j in range(n)] for i in range(n)]
     return FractionalRepetitionCode(rows, s, name="frc")
@@ -226,9 +228,10 @@ def from_csv(path, s) -> GradientCode:
     width = len(rows[0])
     parsed = []
     for i, row in enumerate(rows):
-        require(len(row) == width,
-                f"matrix file {path}: ragged rows (row {i} has {len(row)} entries, "
-                f"row 0 has {width})")
+        require(
+            len(row) == width,
+            f"matrix file {path}: ragged rows (row {i} has {len(row)} entries, row 0 has {width})",
+        )
         out = []
         for j, cell in enumerate(row):
             try:
@@ -239,8 +242,10 @@ def from_csv(path, s) -> GradientCode:
                     "rational number"
                 ) from None
         parsed.append(out)
-    require(len(parsed) == width,
-            f"matrix file {path}: matrix is {len(parsed)} x {width}, must be square n x n")
+    require(
+        len(parsed) == width,
+        f"matrix file {path}: matrix is {len(parsed)} x {width}, must be square n x n",
+    )
     s = check_int("s", s, minimum=0)
     require(s < width, f"s must satisfy 0 <= s < n (got s={s}, n={width})")
     code = GradientCode(parsed, s, name=str(path))
@@ -258,6 +263,7 @@ def _check_construction_name(construction):
         raise SGCError(
             f"construction must be one of {', '.join(CONSTRUCTIONS)} (got {construction!r})"
         )
+
 
 #: largest matrix file read (bytes)
 MAX_CSV_BYTES = 64 * 2**20
@@ -313,14 +319,21 @@ def code_guarantee(n: int, s: int, construction: str) -> Guarantee:
     if construction == "rs":
         return Guarantee("structural", RS_LEMMA, "sgc_theory.codes.reed_solomon (Lemma 1)")
     if construction == "frc":
-        require(n % (s + 1) == 0,
-                f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})")
+        require(
+            n % (s + 1) == 0, f"fractional repetition needs (s + 1) to divide n (got n={n}, s={s})"
+        )
         return FractionalRepetitionCode.structure
     total = math.comb(n, s)
     if total <= ENUMERATION_REACH:
-        return Guarantee("certified", f"a cyclic repetition draw is certified by enumerating all "
-                         f"C({n}, {s}) = {total} straggler sets before it is used",
-                         "sgc_theory.codes.certify")
-    return Guarantee("unchecked", f"a cyclic repetition draw is certified only by enumerating all "
-                     f"C({n}, {s}) = {total:.3e} straggler sets, which is out of reach: nothing "
-                     "certifies it (use construction 'rs')")
+        return Guarantee(
+            "certified",
+            f"a cyclic repetition draw is certified by enumerating all "
+            f"C({n}, {s}) = {total} straggler sets before it is used",
+            "sgc_theory.codes.certify",
+        )
+    return Guarantee(
+        "unchecked",
+        f"a cyclic repetition draw is certified only by enumerating all "
+        f"C({n}, {s}) = {total:.3e} straggler sets, which is out of reach: nothing "
+        "certifies it (use construction 'rs')",
+    )

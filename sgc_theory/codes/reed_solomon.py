@@ -83,10 +83,12 @@ from .base import GradientCode, Guarantee
 __all__ = ["RS_LEMMA", "ReedSolomonCode", "reed_solomon"]
 
 #: the statement :attr:`ReedSolomonCode.structure` carries
-RS_LEMMA = ("E[i, j] = 1/prod_{k in H_j, k != i}(x_i - x_k) on the cyclic supports H_j; for every "
-            "straggler set S of size s, a = prod_{k in S}(x - x_k) evaluated at the nodes vanishes "
-            "on S and a^T E = 1^T (the s-th divided difference of a monic degree-s polynomial is "
-            "1); conversely workers F decode only if |F| >= n - s")
+RS_LEMMA = (
+    "E[i, j] = 1/prod_{k in H_j, k != i}(x_i - x_k) on the cyclic supports H_j; for every "
+    "straggler set S of size s, a = prod_{k in S}(x - x_k) evaluated at the nodes vanishes "
+    "on S and a^T E = 1^T (the s-th divided difference of a monic degree-s polynomial is "
+    "1); conversely workers F decode only if |F| >= n - s"
+)
 
 
 class ReedSolomonCode(GradientCode):

@@ -9,14 +9,37 @@
 
 from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver
 from .api import design, design_tabular, estimate_ilp_variables
-from .covering_lp import (CoveringLP, DesignResult, PartitionTable, build_covering_lp,
-                          build_finite_horizon_lp, solve)
+from .covering_lp import (
+    CoveringLP,
+    DesignResult,
+    PartitionTable,
+    build_covering_lp,
+    build_finite_horizon_lp,
+    solve,
+)
 from .lower import lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
 from .types import TypeSpace, orbit_size
 
-__all__ = ["design", "design_tabular", "estimate_ilp_variables", "lower_bound",
-           "TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp", "TypeSpace", "orbit_size",
-           "CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
-           "build_finite_horizon_lp", "solve", "SOLVERS", "available_solvers", "default_solver",
-           "get_solver"]
+__all__ = [
+    "design",
+    "design_tabular",
+    "estimate_ilp_variables",
+    "lower_bound",
+    "TypeLP",
+    "TypeLPResult",
+    "build_type_lp",
+    "solve_type_lp",
+    "TypeSpace",
+    "orbit_size",
+    "CoveringLP",
+    "DesignResult",
+    "PartitionTable",
+    "build_covering_lp",
+    "build_finite_horizon_lp",
+    "solve",
+    "SOLVERS",
+    "available_solvers",
+    "default_solver",
+    "get_solver",
+]

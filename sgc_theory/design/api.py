@@ -20,8 +20,13 @@ from ..lp.highs import check_time_limit
 from .covering_lp import DesignResult, build_covering_lp, solve
 from .type_lp import TypeLPResult, build_type_lp, solve_type_lp
 
-__all__ = ["design", "design_tabular", "estimate_ilp_variables", "ILP_MAX_VARIABLES",
-           "LP_MAX_ORBITS"]
+__all__ = [
+    "design",
+    "design_tabular",
+    "estimate_ilp_variables",
+    "ILP_MAX_VARIABLES",
+    "LP_MAX_ORBITS",
+]
 
 #: default budget of history orbits per length for the LP by types (raise with max_orbits)
 LP_MAX_ORBITS = 200_000
@@ -52,9 +57,21 @@ def estimate_ilp_variables(model, T, P) -> int:
     return total
 
 
-def design(n, model, T, *, P=None, partitions=None, max_replication=None, solver=None,
-           time_limit=None, max_orbits=LP_MAX_ORBITS, max_variables=ILP_MAX_VARIABLES,
-           progress=False, max_work=None) -> TypeLPResult | DesignResult:
+def design(
+    n,
+    model,
+    T,
+    *,
+    P=None,
+    partitions=None,
+    max_replication=None,
+    solver=None,
+    time_limit=None,
+    max_orbits=LP_MAX_ORBITS,
+    max_variables=ILP_MAX_VARIABLES,
+    progress=False,
+    max_work=None,
+) -> TypeLPResult | DesignResult:
     """The optimal load for delay ``T`` under ``model`` (see the module docstring).
 
     Parameters
@@ -97,12 +114,34 @@ def design(n, model, T, *, P=None, partitions=None, max_replication=None, solver
     from ..budget import work_budget
 
     with work_budget(max_work):
-        return _design(n, model, T, P, partitions, max_replication, solver, time_limit,
-                       max_orbits, max_variables, progress)
+        return _design(
+            n,
+            model,
+            T,
+            P,
+            partitions,
+            max_replication,
+            solver,
+            time_limit,
+            max_orbits,
+            max_variables,
+            progress,
+        )
 
 
-def _design(n, model, T, P, partitions, max_replication, solver, time_limit, max_orbits,
-            max_variables, progress):
+def _design(
+    n,
+    model,
+    T,
+    P,
+    partitions,
+    max_replication,
+    solver,
+    time_limit,
+    max_orbits,
+    max_variables,
+    progress,
+):
     model = _model_of(n, model)
     T = check_int("T", T, minimum=0)
     P = model.W - 1 if P is None else check_int("P", P, minimum=0)
@@ -116,21 +155,27 @@ def _design(n, model, T, P, partitions, max_replication, solver, time_limit, max
         lp = build_type_lp(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
         res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
         if res.status == "infeasible" and max_replication is not None:
-            res.certificate = (f"infeasible with sets of at most {max_replication} workers: "
-                               "raise max_replication")
+            res.certificate = (
+                f"infeasible with sets of at most {max_replication} workers: raise max_replication"
+            )
         return res
     K = check_int("partitions", partitions, minimum=1)
     if max_replication is not None:
-        raise SGCError("max_replication applies to the LP, not to the integer design "
-                       "(partitions=K)")
+        raise SGCError(
+            "max_replication applies to the LP, not to the integer design (partitions=K)"
+        )
     if model.n > 12:
-        raise SGCError(f"the integer design enumerates worker sets (2^n per history): "
-                       f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n")
+        raise SGCError(
+            f"the integer design enumerates worker sets (2^n per history): "
+            f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n"
+        )
     est = estimate_ilp_variables(model, T, P)
     if est > max_variables:
-        raise SGCError(f"the integer design would have about {est} variables (more than "
-                       f"max_variables={max_variables}); lower n, T or P, use the LP (no "
-                       "partitions), or raise max_variables")
+        raise SGCError(
+            f"the integer design would have about {est} variables (more than "
+            f"max_variables={max_variables}); lower n, T or P, use the LP (no "
+            "partitions), or raise max_variables"
+        )
     ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
     res = solve(ilp, solver=solver, time_limit=time_limit)
     lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")
@@ -139,8 +184,17 @@ def _design(n, model, T, P, partitions, max_replication, solver, time_limit, max
     return res
 
 
-def design_tabular(n, model, T, partitions, *, P=None, solver=None, time_limit=None,
-                   max_variables=ILP_MAX_VARIABLES):
+def design_tabular(
+    n,
+    model,
+    T,
+    partitions,
+    *,
+    P=None,
+    solver=None,
+    time_limit=None,
+    max_variables=ILP_MAX_VARIABLES,
+):
     """Solve the integer design with ``partitions`` per job and return its explicit scheme.
 
     The returned :class:`~sgc_theory.schemes.TabularScheme` carries the solver outcome as
@@ -154,8 +208,16 @@ def design_tabular(n, model, T, partitions, *, P=None, solver=None, time_limit=N
     from ..schemes.tabular import TabularScheme
 
     model = _model_of(n, model)
-    res = design(n, model, T, P=P, partitions=partitions, solver=solver, time_limit=time_limit,
-                 max_variables=max_variables)
+    res = design(
+        n,
+        model,
+        T,
+        P=P,
+        partitions=partitions,
+        solver=solver,
+        time_limit=time_limit,
+        max_variables=max_variables,
+    )
     if res.status not in ("optimal", "feasible"):
         raise SGCError(f"the integer design ended with status {res.status!r}")
     sch = TabularScheme(res.lp.scheme_table())

@@ -75,8 +75,14 @@ from ..errors import SGCError, check_int
 from ..models.base import _bits
 from ..lp.solvers import default_solver, get_solver
 
-__all__ = ["CoveringLP", "DesignResult", "PartitionTable", "build_covering_lp",
-           "build_finite_horizon_lp", "solve"]
+__all__ = [
+    "CoveringLP",
+    "DesignResult",
+    "PartitionTable",
+    "build_covering_lp",
+    "build_finite_horizon_lp",
+    "solve",
+]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -132,7 +138,7 @@ class _Space:
         if w == 0:
             return ()
         if len(h) >= w:
-            return tuple(h[len(h) - w:])
+            return tuple(h[len(h) - w :])
         return (0,) * (w - len(h)) + tuple(h)
 
     def next_sets(self, h):
@@ -218,8 +224,8 @@ class CoveringLP:
     variables: dict
     info: dict
     orbit_size: dict
-    equalities: list = field(default_factory=list)   # (LpAffineExpression as dict, rhs)
-    loads: list = field(default_factory=list)        # coefficient dicts of load rows
+    equalities: list = field(default_factory=list)  # (LpAffineExpression as dict, rhs)
+    loads: list = field(default_factory=list)  # coefficient dicts of load rows
     space: object = None
     rounds: int | None = None
 
@@ -247,7 +253,7 @@ class CoveringLP:
         v = var.varValue or 0.0
         if self.partitions:
             return Fraction(round(v), self.partitions)
-        return Fraction(v).limit_denominator(10 ** 6)
+        return Fraction(v).limit_denominator(10**6)
 
     def scheme_table(self):
         """Explicit scheme from an ILP solution (``partitions=K``, stationary LP, solved).
@@ -292,11 +298,13 @@ class PartitionTable:
                 continue
             c = round(var.varValue or 0.0)
             if c:
-                out[A] = tuple(items[pos:pos + c])
+                out[A] = tuple(items[pos : pos + c])
                 pos += c
         if pos != len(items):
-            raise SGCError(f"ILP table inconsistent at age {d}, history {h}: "
-                           f"{pos} partitions assigned, {len(items)} to place")
+            raise SGCError(
+                f"ILP table inconsistent at age {d}, history {h}: "
+                f"{pos} partitions assigned, {len(items)} to place"
+            )
         return out
 
     def assign(self, h) -> dict:
@@ -427,18 +435,31 @@ class _Builder:
     def finish(self, P, kind, rounds=None):
         if self.symmetric:
             self._orbit_sizes()
-        return CoveringLP(problem=self.prob, n=self.n, model=self.model, T=self.T, P=P,
-                          partitions=self.partitions, symmetric=self.symmetric, kind=kind,
-                          L=self.L, variables=self.vars, info=self.info,
-                          orbit_size=self.osize, equalities=self.equalities, loads=self.loads,
-                          space=self.space, rounds=rounds)
+        return CoveringLP(
+            problem=self.prob,
+            n=self.n,
+            model=self.model,
+            T=self.T,
+            P=P,
+            partitions=self.partitions,
+            symmetric=self.symmetric,
+            kind=kind,
+            L=self.L,
+            variables=self.vars,
+            info=self.info,
+            orbit_size=self.osize,
+            equalities=self.equalities,
+            loads=self.loads,
+            space=self.space,
+            rounds=rounds,
+        )
 
     def _orbit_sizes(self):
         from math import factorial
         from collections import Counter
 
         nf = factorial(self.n)
-        for name, (tag, d, h, A) in self.info.items():
+        for name, (_tag, _d, h, A) in self.info.items():
             cols = _columns(h, self.n)
             stab = 1
             for c in Counter((c << 1) | (A >> i & 1) for i, c in enumerate(cols)).values():
@@ -481,8 +502,10 @@ def build_covering_lp(n, model, T, P=None, partitions=None, symmetric=True) -> C
         P = W - 1
     P = check_int("P", P, minimum=0)
     if P < W - 1:
-        raise SGCError(f"P must be >= W - 1 = {W - 1} so that histories carry the model's "
-                       f"automaton state (got P={P}, W={W})")
+        raise SGCError(
+            f"P must be >= W - 1 = {W - 1} so that histories carry the model's "
+            f"automaton state (got P={P}, W={W})"
+        )
     b = _Builder(n, model, T, partitions, symmetric, "stationary")
     b.job(0, P)
     for g in b.space.reps(P + T):
@@ -548,10 +571,16 @@ class DesignResult:
     lp_result: object = None
 
     def as_dict(self) -> dict:
-        return {"load": self.load, "load_fraction": _frac_str(self.load_fraction),
-                "status": self.status, "exact": self.exact, "variables": self.variables,
-                "constraints": self.constraints, "solver": self.solver,
-                "lp_optimum": _frac_str(self.lp_bound)}
+        return {
+            "load": self.load,
+            "load_fraction": _frac_str(self.load_fraction),
+            "status": self.status,
+            "exact": self.exact,
+            "variables": self.variables,
+            "constraints": self.constraints,
+            "solver": self.solver,
+            "lp_optimum": _frac_str(self.lp_bound),
+        }
 
 
 def _frac_str(f):
@@ -560,8 +589,9 @@ def _frac_str(f):
     return f"{f.numerator}/{f.denominator}"
 
 
-def solve(lp: CoveringLP, solver: str | None = None, time_limit=None, certify: bool = True
-          ) -> DesignResult:
+def solve(
+    lp: CoveringLP, solver: str | None = None, time_limit=None, certify: bool = True
+) -> DesignResult:
     """Solve a :class:`CoveringLP` with ``solver`` (``"cbc"`` or ``"highs"``).
 
     The default (``None``) is HiGHS when highspy is installed, else CBC.  ``status`` is
@@ -584,18 +614,30 @@ def solve(lp: CoveringLP, solver: str | None = None, time_limit=None, certify: b
         frac, exact, cert = _certify_ilp(lp)
         cert += " (time limit reached: an upper bound, optimality not proven)"
     elif status == "feasible":
-        frac, exact, cert = Fraction(load).limit_denominator(10 ** 4), False, \
-            "time limit reached: rounded float of a feasible solution"
+        frac, exact, cert = (
+            Fraction(load).limit_denominator(10**4),
+            False,
+            "time limit reached: rounded float of a feasible solution",
+        )
     if status == "optimal":
         if lp.partitions:
             frac, exact, cert = _certify_ilp(lp)
         elif certify:
             frac, exact, cert = _certify_lp(lp, load)
         else:
-            frac, exact, cert = Fraction(load).limit_denominator(10 ** 4), False, "rounded float"
-    return DesignResult(status=status, load=float(load), load_fraction=frac, exact=exact,
-                        certificate=cert, variables=lp.num_variables,
-                        constraints=lp.num_constraints, solver=solver, seconds=secs, lp=lp)
+            frac, exact, cert = Fraction(load).limit_denominator(10**4), False, "rounded float"
+    return DesignResult(
+        status=status,
+        load=float(load),
+        load_fraction=frac,
+        exact=exact,
+        certificate=cert,
+        variables=lp.num_variables,
+        constraints=lp.num_constraints,
+        solver=solver,
+        seconds=secs,
+        lp=lp,
+    )
 
 
 def _status(problem) -> str:
@@ -614,12 +656,16 @@ def _certify_ilp(lp):
     val = {v: round(v.varValue or 0.0) for v in lp.problem.variables() if v is not lp.L}
     for coefs, rhs in lp.equalities:
         if sum(c * val.get(v, 0) for v, c in coefs.items()) != rhs:
-            return Fraction(pulp.value(lp.L)).limit_denominator(K), False, \
-                "rounded integer solution violates an equality"
+            return (
+                Fraction(pulp.value(lp.L)).limit_denominator(K),
+                False,
+                "rounded integer solution violates an equality",
+            )
     if any(x < 0 or x > K for x in val.values()):
         return Fraction(pulp.value(lp.L)).limit_denominator(K), False, "bounds violated"
-    worst = max(sum(c * val.get(v, 0) for v, c in coefs.items() if v is not lp.L)
-                for coefs in lp.loads)
+    worst = max(
+        sum(c * val.get(v, 0) for v, c in coefs.items() if v is not lp.L) for coefs in lp.loads
+    )
     return Fraction(worst, K), True, "integer solution checked exactly"
 
 
@@ -629,16 +675,22 @@ def _certify_lp(lp, load):
     cons = list(lp.problem.constraints.values())
     neq = len(lp.equalities)
     eq_cons, load_cons = cons[:neq], cons[neq:]
-    for D in (10 ** 3, 10 ** 4, 10 ** 6):
+    for D in (10**3, 10**4, 10**6):
         cand = Fraction(load).limit_denominator(D)
         # primal: a feasible y with max load row == cand
-        y = {v: Fraction(v.varValue or 0.0).limit_denominator(D)
-             for v in lp.problem.variables() if v is not Lvar}
-        primal = all(sum(c * y.get(v, 0) for v, c in coefs.items()) == rhs
-                     for coefs, rhs in lp.equalities) and all(x >= 0 for x in y.values())
+        y = {
+            v: Fraction(v.varValue or 0.0).limit_denominator(D)
+            for v in lp.problem.variables()
+            if v is not Lvar
+        }
+        primal = all(
+            sum(c * y.get(v, 0) for v, c in coefs.items()) == rhs for coefs, rhs in lp.equalities
+        ) and all(x >= 0 for x in y.values())
         if primal:
-            worst = max(sum(c * y.get(v, 0) for v, c in coefs.items() if v is not Lvar)
-                        for coefs in lp.loads)
+            worst = max(
+                sum(c * y.get(v, 0) for v, c in coefs.items() if v is not Lvar)
+                for coefs in lp.loads
+            )
             primal = worst == cand
         # dual: u (equalities), w >= 0 (load rows), sum w <= 1, A^T u <= C^T w columnwise
         u = [Fraction(c.pi or 0.0).limit_denominator(D) for c in eq_cons]
@@ -646,7 +698,8 @@ def _certify_lp(lp, load):
         sw = sum(w)
         if sw > 1:
             w = [x / sw for x in w]
-        def dual_check(u):
+
+        def dual_check(u, w=w):
             """Is (u, w) exactly dual feasible (A^T u <= C^T w columnwise)? and its value."""
             col = {}
             for ui, (coefs, _) in zip(u, lp.equalities):
@@ -658,8 +711,10 @@ def _certify_lp(lp, load):
                     for v, c in coefs.items():
                         if v is not Lvar:
                             col[v] = col.get(v, 0) - wi * c
-            return (all(x <= 0 for x in col.values()),
-                    sum(ui * rhs for ui, (_, rhs) in zip(u, lp.equalities)))
+            return (
+                all(x <= 0 for x in col.values()),
+                sum(ui * rhs for ui, (_, rhs) in zip(u, lp.equalities)),
+            )
 
         dual_ok, lower = dual_check(u)
         if not dual_ok:  # solvers may report duals with the opposite sign convention
@@ -667,5 +722,5 @@ def _certify_lp(lp, load):
         dual = dual_ok and lower == cand
         if primal and dual:
             return cand, True, "exact primal and dual certificates"
-    cand = Fraction(load).limit_denominator(10 ** 4)
+    cand = Fraction(load).limit_denominator(10**4)
     return cand, False, "rounded float optimum (certificate not found)"

@@ -111,24 +111,26 @@ def _box(limits, total=None) -> np.ndarray:
         if total is not None:
             pts = pts[pts.sum(axis=1) <= total]
         if pts.shape[0] > MAX_BOX:
-            raise SGCError(f"more than {MAX_BOX} worker-set orbits to price at one history; "
-                           "use max_replication to bound the set size")
+            raise SGCError(
+                f"more than {MAX_BOX} worker-set orbits to price at one history; "
+                "use max_replication to bound the set size"
+            )
     return pts
 
 
 @dataclass
 class _Node:
     d: int
-    h: int                 # index of the orbit in TypeSpace.levels[P + d]
+    h: int  # index of the orbit in TypeSpace.levels[P + d]
     orbit: tuple
     counts: tuple
-    row: int               # its start/flow row
-    def_rows: tuple        # one per type
-    children: list         # [(child node id, s), ...] (empty at age T)
-    caps: tuple            # largest admitted next stragglers per type
-    costly: tuple          # a straggler of this type is new in the window
-    budget: int            # remaining distinct stragglers allowed in the window
-    limits: tuple = ()     # box of useful set orbits (before the deadline)
+    row: int  # its start/flow row
+    def_rows: tuple  # one per type
+    children: list  # [(child node id, s), ...] (empty at age T)
+    caps: tuple  # largest admitted next stragglers per type
+    costly: tuple  # a straggler of this type is new in the window
+    budget: int  # remaining distinct stragglers allowed in the window
+    limits: tuple = ()  # box of useful set orbits (before the deadline)
 
 
 @dataclass
@@ -160,10 +162,17 @@ class TypeLPResult:
 
     def as_dict(self) -> dict:
         f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
-        return {"load": self.load, "load_fraction": f(self.upper), "lp_lower": f(self.lower),
-                "lp_lower_any_set_size": f(self.lower_any_size), "status": self.status,
-                "exact": self.exact, "certificate": self.certificate,
-                "variables": self.variables, "constraints": self.constraints}
+        return {
+            "load": self.load,
+            "load_fraction": f(self.upper),
+            "lp_lower": f(self.lower),
+            "lp_lower_any_set_size": f(self.lower_any_size),
+            "status": self.status,
+            "exact": self.exact,
+            "certificate": self.certificate,
+            "variables": self.variables,
+            "constraints": self.constraints,
+        }
 
 
 class TypeLP:
@@ -188,12 +197,18 @@ class TypeLP:
         self.n = model.n
         self.T = check_int("T", T, minimum=0)
         self.P = model.W - 1 if P is None else check_int("P", P, minimum=0)
-        self.max_replication = (None if max_replication is None
-                                else check_int("max_replication", max_replication, minimum=1))
-        what = (f"the covering LP by worker types of {model.spec} on n={model.n} workers, "
-                f"T={self.T}, P={self.P}")
-        self.meter = Meter(f"building {what}", cheaper="a smaller T or P (--P), or "
-                                                          "--max-replication")
+        self.max_replication = (
+            None
+            if max_replication is None
+            else check_int("max_replication", max_replication, minimum=1)
+        )
+        what = (
+            f"the covering LP by worker types of {model.spec} on n={model.n} workers, "
+            f"T={self.T}, P={self.P}"
+        )
+        self.meter = Meter(
+            f"building {what}", cheaper="a smaller T or P (--P), or --max-replication"
+        )
         self.space = TypeSpace(model, max_orbits=max_orbits, meter=self.meter)
         self._build()
 
@@ -208,8 +223,9 @@ class TypeLP:
             ids = {}
             for h, orbit in enumerate(sp.orbits(P + d)):
                 ids[h] = len(self.nodes)
-                self.nodes.append(_Node(d, h, orbit, tuple(c for _, c in orbit), row, (), [],
-                                        (), (), 0))
+                self.nodes.append(
+                    _Node(d, h, orbit, tuple(c for _, c in orbit), row, (), [], (), (), 0)
+                )
                 row += 1
             self.node_id.append(ids)
         for node in self.nodes:
@@ -233,8 +249,8 @@ class TypeLP:
                 nid = self.node_id[node.d + 1]
                 node.children = [(nid[j], s) for j, s in sp.children(length, node.h)]
         # load rows: every orbit G of P + T rounds, every type of G
-        self.load_rows: list[tuple] = []   # (node id of G at age T, type position)
-        self.v_rows: dict = {}             # (node id, type position) -> [load row, ...]
+        self.load_rows: list[tuple] = []  # (node id of G at age T, type position)
+        self.v_rows: dict = {}  # (node id, type position) -> [load row, ...]
         for h, g in enumerate(sp.orbits(P + T)):
             self.meter.charge(len(g) * (T + 2))
             maps = []
@@ -250,8 +266,8 @@ class TypeLP:
         self.num_rows = row
         self.columns: list[tuple] = []
         self._col_index: dict = {}
-        self.solution: dict = {}   # (node id, a) -> float mass, after solving
-        self.loads: dict = {}      # (node id, type position) -> float load per worker
+        self.solution: dict = {}  # (node id, a) -> float mass, after solving
+        self.loads: dict = {}  # (node id, type position) -> float load per worker
 
     def type_label(self, typ: int, length: int) -> str:
         """A worker type as a string of its rounds, oldest first (``1`` = straggled)."""
@@ -261,8 +277,9 @@ class TypeLP:
         """Readable node: age and how many workers have each type."""
         node = self.nodes[nid]
         L = self.P + node.d
-        return f"age {node.d}: " + ", ".join(f"{c} x {self.type_label(t, L)}"
-                                            for t, c in node.orbit)
+        return f"age {node.d}: " + ", ".join(
+            f"{c} x {self.type_label(t, L)}" for t, c in node.orbit
+        )
 
     def support(self, tol: float = 1e-12) -> list:
         """The solved ``z``: rows ``(node id, description, {type: members}, mass)``."""
@@ -327,8 +344,11 @@ class TypeLP:
             return out
         partial = [((), 0)]
         for j in costly[:-1]:
-            partial = [(pre + (x,), tot + x) for pre, tot in partial
-                       for x in range(min(node.caps[j], need - tot) + 1)]
+            partial = [
+                (pre + (x,), tot + x)
+                for pre, tot in partial
+                for x in range(min(node.caps[j], need - tot) + 1)
+            ]
         last = costly[-1]
         for pre, tot in partial:
             if need - tot <= node.caps[last]:
@@ -404,7 +424,8 @@ class TypeLP:
         for k, ((nid, j), lrows) in enumerate(self.v_rows.items()):
             var = pulp.LpVariable(f"v{k}", lowBound=0)
             rows.setdefault(self.nodes[nid].def_rows[j], []).append(
-                (var, float(self.nodes[nid].counts[j])))
+                (var, float(self.nodes[nid].counts[j]))
+            )
             for r in lrows:
                 rows.setdefault(r, []).append((var, 1.0))
         for r in range(self.num_rows):
@@ -525,9 +546,15 @@ class _Pricer:
 # solving
 
 
-def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: bool = True,
-                  progress: bool = False, max_rounds: int = 200, initial_size: int = 2
-                  ) -> TypeLPResult:
+def solve_type_lp(
+    lp: TypeLP,
+    solver: str = "highs",
+    time_limit=None,
+    certify: bool = True,
+    progress: bool = False,
+    max_rounds: int = 200,
+    initial_size: int = 2,
+) -> TypeLPResult:
     """Solve a :class:`TypeLP` by column generation and certify the optimum exactly.
 
     ``solver`` is ``"highs"`` (HiGHS through highspy, the default and the fast route) or
@@ -549,15 +576,23 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
             deadline = budget_deadline
         else:
             budget_deadline = None
-    row_lo = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.eq_rows - len(lp.node_id[0])) \
+    row_lo = (
+        [1.0] * len(lp.node_id[0])
+        + [0.0] * (lp.eq_rows - len(lp.node_id[0]))
         + [-math.inf] * (lp.num_rows - lp.eq_rows)
+    )
     row_up = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.num_rows - len(lp.node_id[0]))
     hl = HighsLP(row_lo, row_up, time_limit)
     # fixed columns: v (per node and type) then L
     v_keys = list(lp.v_rows)
-    hl.add_columns([0.0] * len(v_keys),
-                   [[(lp.nodes[nid].def_rows[j], float(lp.nodes[nid].counts[j]))]
-                    + [(r, 1.0) for r in lp.v_rows[(nid, j)]] for nid, j in v_keys])
+    hl.add_columns(
+        [0.0] * len(v_keys),
+        [
+            [(lp.nodes[nid].def_rows[j], float(lp.nodes[nid].counts[j]))]
+            + [(r, 1.0) for r in lp.v_rows[(nid, j)]]
+            for nid, j in v_keys
+        ],
+    )
     hl.add_columns([1.0], [[(r, -1.0) for r in range(lp.eq_rows, lp.num_rows)]])
     fixed = len(v_keys) + 1
 
@@ -572,10 +607,12 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
     add(lp.initial_columns(initial_size))
     from ..budget import check_work
 
-    check_work(lp.num_rows * 100 + len(lp.columns) * 10,
-               f"solving the covering LP by worker types ({lp.num_rows} rows, "
-               f"{len(lp.columns)} initial columns)",
-               cheaper="a smaller T or P (--P), or --max-replication")
+    check_work(
+        lp.num_rows * 100 + len(lp.columns) * 10,
+        f"solving the covering LP by worker types ({lp.num_rows} rows, "
+        f"{len(lp.columns)} initial columns)",
+        cheaper="a smaller T or P (--P), or --max-replication",
+    )
     pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
     rounds = 0
     status = "not solved"
@@ -629,24 +666,34 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
     load = hl.objective if status == "optimal" else math.nan
     if hl.x.size == fixed + len(lp.columns):
         lp.solution = {c: float(v) for c, v in zip(lp.columns, hl.x[fixed:]) if v > 1e-15}
-        lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[:len(v_keys)])}
+        lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[: len(v_keys)])}
     upper = lower = lower_any = None
     cert = "not certified"
     left = None if deadline is None else deadline - time.perf_counter()
-    if (certify and status == "optimal" and solver == "highs" and lp.num_rows <= EXACT_VERTEX_ROWS
-            and (left is None or left > 1)):
-        upper, lower, wq = _exact_from_basis(lp, hl, v_keys, 30.0 if left is None
-                                             else min(30.0, left))
+    if (
+        certify
+        and status == "optimal"
+        and solver == "highs"
+        and lp.num_rows <= EXACT_VERTEX_ROWS
+        and (left is None or left > 1)
+    ):
+        upper, lower, wq = _exact_from_basis(
+            lp, hl, v_keys, 30.0 if left is None else min(30.0, left)
+        )
         if upper is not None and lower is not None and upper == lower:
             lower_any = lower if lp.max_replication is None else _exact_dual(lp, wq, None)
             cert = "exact vertex (iterative refinement, checked) with a matching dual bound"
-    if (certify and cert == "not certified" and hl.x.size == fixed + len(lp.columns)
-            and status in ("optimal", "time limit")):
-        w = -hl.row_dual[lp.eq_rows:]
+    if (
+        certify
+        and cert == "not certified"
+        and hl.x.size == fixed + len(lp.columns)
+        and status in ("optimal", "time limit")
+    ):
+        w = -hl.row_dual[lp.eq_rows :]
         # round the solver's primal and dual with small denominators first (they hit the exact
         # vertex when it is simple), then finer ones; keep the best of each side
         late = deadline is not None and time.perf_counter() > deadline
-        for D in ((10 ** 12,) if late else (10 ** 4, 10 ** 6, 10 ** 9, 10 ** 12)):
+        for D in (10**12,) if late else (10**4, 10**6, 10**9, 10**12):
             cand = _exact_primal(lp, hl.x[fixed:], D)
             if cand is not None and (upper is None or cand < upper):
                 upper = cand
@@ -657,21 +704,36 @@ def solve_type_lp(lp: TypeLP, solver: str = "highs", time_limit=None, certify: b
                 break
         lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
         if upper is not None and lower is not None:
-            cert = ("exact primal and dual certificates agree" if upper == lower else
-                    f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
-                    f"load {float(upper):.12g} and a dual bound {float(lower):.12g}")
+            cert = (
+                "exact primal and dual certificates agree"
+                if upper == lower
+                else f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
+                f"load {float(upper):.12g} and a dual bound {float(lower):.12g}"
+            )
     exact = upper is not None and upper == lower
     if status == "optimal" and not exact and upper is not None and lower is not None:
         status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
     if status == "time limit":
-        status = ("stopped early (work budget: raise it with --max-work N, Python: max_work=N)"
-                  if budget_deadline is not None else "stopped early (time limit)")
+        status = (
+            "stopped early (work budget: raise it with --max-work N, Python: max_work=N)"
+            if budget_deadline is not None
+            else "stopped early (time limit)"
+        )
         load = float(upper) if upper is not None else math.nan
-    return TypeLPResult(status=status, load=float(load) if not math.isnan(load) else load,
-                        upper=upper, lower=lower, lower_any_size=lower_any, exact=exact,
-                        certificate=cert, variables=lp.num_variables,
-                        constraints=lp.num_constraints, rounds_of_generation=rounds,
-                        seconds=time.perf_counter() - t0, lp=lp)
+    return TypeLPResult(
+        status=status,
+        load=float(load) if not math.isnan(load) else load,
+        upper=upper,
+        lower=lower,
+        lower_any_size=lower_any,
+        exact=exact,
+        certificate=cert,
+        variables=lp.num_variables,
+        constraints=lp.num_constraints,
+        rounds_of_generation=rounds,
+        seconds=time.perf_counter() - t0,
+        lp=lp,
+    )
 
 
 def _solve_cbc(lp, hl, deadline):  # pragma: no cover - exercised on small cases in tests
@@ -684,15 +746,20 @@ def _solve_cbc(lp, hl, deadline):  # pragma: no cover - exercised on small cases
     prob.solve(get_solver("cbc", tl))
     names = {v.name: v.varValue or 0.0 for v in prob.variables()}
     nv = len(lp.v_rows)
-    x = [names.get(f"v{k}", 0.0) for k in range(nv)] + [names.get("L", 0.0)] \
+    x = (
+        [names.get(f"v{k}", 0.0) for k in range(nv)]
+        + [names.get("L", 0.0)]
         + [names.get(f"z{k}", 0.0) for k in range(len(lp.columns))]
+    )
     hl.x = np.array(x)
     cons = prob.constraints
-    hl.row_dual = np.array([cons[f"r{r}"].pi or 0.0 if f"r{r}" in cons else 0.0
-                            for r in range(lp.num_rows)])
+    hl.row_dual = np.array(
+        [cons[f"r{r}"].pi or 0.0 if f"r{r}" in cons else 0.0 for r in range(lp.num_rows)]
+    )
     hl.objective = pulp.value(prob.objective)
-    hl.status = "optimal" if prob.status == pulp.LpStatusOptimal else \
-        pulp.LpStatus[prob.status].lower()
+    hl.status = (
+        "optimal" if prob.status == pulp.LpStatusOptimal else pulp.LpStatus[prob.status].lower()
+    )
 
 
 def _duals(lp, hl):
@@ -720,8 +787,9 @@ def _exact_from_basis(lp: TypeLP, hl, v_keys, seconds: float = 30.0):
     def column(j):
         if j < nv:
             nid, t = v_keys[j]
-            return ([(lp.nodes[nid].def_rows[t], Fraction(lp.nodes[nid].counts[t]))]
-                    + [(r, Fraction(1)) for r in lp.v_rows[(nid, t)]])
+            return [(lp.nodes[nid].def_rows[t], Fraction(lp.nodes[nid].counts[t]))] + [
+                (r, Fraction(1)) for r in lp.v_rows[(nid, t)]
+            ]
         if j == nv:
             return [(r, Fraction(-1)) for r in load_rows]
         nid, a = lp.columns[j - nv - 1]
@@ -735,11 +803,15 @@ def _exact_from_basis(lp: TypeLP, hl, v_keys, seconds: float = 30.0):
         return ent
 
     n0 = len(lp.node_id[0])
-    bounds = ([(Fraction(1), Fraction(1))] * n0 + [(Fraction(0), Fraction(0))] *
-              (lp.eq_rows - n0) + [(None, Fraction(0))] * (lp.num_rows - lp.eq_rows))
+    bounds = (
+        [(Fraction(1), Fraction(1))] * n0
+        + [(Fraction(0), Fraction(0))] * (lp.eq_rows - n0)
+        + [(None, Fraction(0))] * (lp.num_rows - lp.eq_rows)
+    )
     try:
-        got = exact_vertex(hl.h, column, bounds, lambda j: Fraction(1 if j == nv else 0),
-                           seconds=seconds)
+        got = exact_vertex(
+            hl.h, column, bounds, lambda j: Fraction(1 if j == nv else 0), seconds=seconds
+        )
     except Exception:  # pragma: no cover - numerical trouble: fall back to the bracket
         got = None
     if got is None:
@@ -752,8 +824,9 @@ def _exact_from_basis(lp: TypeLP, hl, v_keys, seconds: float = 30.0):
             if v:
                 for r, a in column(j):
                     act[r] += a * v
-        if all((lo is None or lo <= a) and (up is None or a <= up)
-               for a, (lo, up) in zip(act, bounds)):
+        if all(
+            (lo is None or lo <= a) and (up is None or a <= up) for a, (lo, up) in zip(act, bounds)
+        ):
             upper = x.get(nv, Fraction(0))
     w = [-y[r] for r in load_rows]
     lower = None
@@ -762,7 +835,7 @@ def _exact_from_basis(lp: TypeLP, hl, v_keys, seconds: float = 30.0):
     return upper, lower, w
 
 
-def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None:
+def _exact_primal(lp: TypeLP, x, denominator: int = 10**12) -> Fraction | None:
     """Repair the solver's ``z`` into an exactly feasible solution; its exact largest load."""
     by_node: dict = {}
     for k, (nid, a) in enumerate(lp.columns):
@@ -808,7 +881,7 @@ def _exact_primal(lp: TypeLP, x, denominator: int = 10 ** 12) -> Fraction | None
     return worst
 
 
-def _exact_dual(lp: TypeLP, w, total, denominator: int = 10 ** 12) -> Fraction | None:
+def _exact_dual(lp: TypeLP, w, total, denominator: int = 10**12) -> Fraction | None:
     """Weak-duality lower bound from load-row weights ``w`` (see the module docstring)."""
     if isinstance(w, list) and w and isinstance(w[0], Fraction):  # exact weights
         wq = [x if x > 0 else Fraction(0) for x in w]

@@ -122,9 +122,11 @@ class TypeSpace:
         # extend prefixes type by type (no recursion: the depth would be the number of types)
         partial = [((), budget)]
         for cap, cost in zip(caps, costly):
-            partial = [(pre + (x,), left - x if cost else left)
-                       for pre, left in partial
-                       for x in range((min(cap, left) if cost else cap) + 1)]
+            partial = [
+                (pre + (x,), left - x if cost else left)
+                for pre, left in partial
+                for x in range((min(cap, left) if cost else cap) + 1)
+            ]
         return [pre for pre, _ in partial]
 
     def _extend(self) -> None:
@@ -155,7 +157,8 @@ class TypeSpace:
                         raise SGCError(
                             f"histories of {length + 1} rounds of {self.model.spec} on "
                             f"n={self.n} workers have more than max_orbits={self.max_orbits} "
-                            "orbits; lower T or P, or raise max_orbits")
+                            "orbits; lower T or P, or raise max_orbits"
+                        )
                 mine.append((j, s))
             kids.append(mine)
         self.levels.append(nxt)

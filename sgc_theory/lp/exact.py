@@ -48,11 +48,14 @@ def _frac(x: flint.fmpq) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
 
-def exact_vertex(h: Any, column: Callable[[int], Sequence[tuple[int, Fraction]]],
-                 row_bounds: Sequence[tuple[Fraction | None, Fraction | None]],
-                 costs: Callable[[int], Fraction], max_iter: int = 30,
-                 seconds: float = 30.0
-                 ) -> tuple[dict[int, Fraction], list[Fraction]] | None:
+def exact_vertex(
+    h: Any,
+    column: Callable[[int], Sequence[tuple[int, Fraction]]],
+    row_bounds: Sequence[tuple[Fraction | None, Fraction | None]],
+    costs: Callable[[int], Fraction],
+    max_iter: int = 30,
+    seconds: float = 30.0,
+) -> tuple[dict[int, Fraction], list[Fraction]] | None:
     """Exact primal values of the basic columns and exact row duals of HiGHS's final basis.
 
     Parameters
@@ -118,15 +121,23 @@ def exact_vertex(h: Any, column: Callable[[int], Sequence[tuple[int, Fraction]]]
     stop = time.perf_counter() + seconds
     x = _refine(mul, lambda r: h.getBasisSolve(r)[1], [_q(v) for v in b], max_iter, stop)
     cb = [_q(costs(v)) if v >= 0 else zero for v in bv]
-    y = (None if x is None else
-         _refine(tmul, lambda r: h.getBasisTransposeSolve(r)[1], cb, max_iter, stop))
+    y = (
+        None
+        if x is None
+        else _refine(tmul, lambda r: h.getBasisTransposeSolve(r)[1], cb, max_iter, stop)
+    )
     if x is None or y is None:
         return None
     return {v: _frac(x[k]) for k, v in enumerate(bv) if v >= 0}, [_frac(v) for v in y]
 
 
-def _refine(mul: Callable[[list], list], fsolve: Callable[[np.ndarray], np.ndarray], b: list,
-            max_iter: int, stop: float = float("inf")) -> list | None:
+def _refine(
+    mul: Callable[[list], list],
+    fsolve: Callable[[np.ndarray], np.ndarray],
+    b: list,
+    max_iter: int,
+    stop: float = float("inf"),
+) -> list | None:
     """Solve ``M x = b`` exactly: float solves of exact residuals, then rational guesses that
     are checked exactly.  Gives up when the residual stops shrinking (an ill-conditioned or
     inaccurate factorization)."""
@@ -150,7 +161,7 @@ def _refine(mul: Callable[[list], list], fsolve: Callable[[np.ndarray], np.ndarr
         res = max((abs(v) for v in r), default=zero)
         if res == 0:
             return x
-        if prev is not None and res * 2 ** 20 > prev:
+        if prev is not None and res * 2**20 > prev:
             return None  # not converging
         prev = res
         size = max((abs(v) for v in x), default=zero)
@@ -158,7 +169,7 @@ def _refine(mul: Callable[[list], list], fsolve: Callable[[np.ndarray], np.ndarr
             size = flint.fmpq(1)
         rel = res / size
         # guess when 1e-12 accurate, then again only after 12 more digits (guesses are costly)
-        if rel < flint.fmpq(1, 10 ** 12) and (last_guess is None or rel * 10 ** 12 < last_guess):
+        if rel < flint.fmpq(1, 10**12) and (last_guess is None or rel * 10**12 < last_guess):
             last_guess = rel
             bound = max(2, isqrt(int(1 / (2 * rel))) // 4)
             guess = [_q(_frac(v).limit_denominator(bound)) if v != 0 else zero for v in x]

@@ -38,16 +38,20 @@ class HighsLP:
         try:
             import highspy
         except ImportError:  # pragma: no cover - highspy is a dependency
-            raise SolverUnavailableError("HiGHS (highspy) is not installed; "
-                                         "pip install highspy") from None
+            raise SolverUnavailableError(
+                "HiGHS (highspy) is not installed; pip install highspy"
+            ) from None
         _silence_highs_banner()
         self._hs = highspy
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         # tight tolerances: the solution is rounded into exact certificates afterwards, and a
         # 1e-7 slack on a flow row would show up in the exact bracket
-        for opt in ("primal_feasibility_tolerance", "dual_feasibility_tolerance",
-                    "ipm_optimality_tolerance"):
+        for opt in (
+            "primal_feasibility_tolerance",
+            "dual_feasibility_tolerance",
+            "ipm_optimality_tolerance",
+        ):
             self.h.setOptionValue(opt, 1e-10)
         if time_limit is not None:
             self.h.setOptionValue("time_limit", float(time_limit))
@@ -55,8 +59,15 @@ class HighsLP:
         lo = np.array([(-inf if v == -math.inf else v) for v in row_lower], dtype=float)
         up = np.array([(inf if v == math.inf else v) for v in row_upper], dtype=float)
         self.num_rows = len(lo)
-        self.h.addRows(self.num_rows, lo, up, 0, np.zeros(0, dtype=np.int32),
-                       np.zeros(0, dtype=np.int32), np.zeros(0))
+        self.h.addRows(
+            self.num_rows,
+            lo,
+            up,
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
         self.num_cols = 0
         self.status = "not solved"
         self.objective = math.nan
@@ -78,11 +89,21 @@ class HighsLP:
             for r, v in col:
                 index.append(r)
                 value.append(float(v))
-        ub = np.full(k, inf) if upper is None else np.array(
-            [inf if u is None else float(u) for u in upper])
-        self.h.addCols(k, np.asarray(costs, dtype=float), np.zeros(k), ub, len(index),
-                       np.asarray(starts, dtype=np.int32), np.asarray(index, dtype=np.int32),
-                       np.asarray(value, dtype=float))
+        ub = (
+            np.full(k, inf)
+            if upper is None
+            else np.array([inf if u is None else float(u) for u in upper])
+        )
+        self.h.addCols(
+            k,
+            np.asarray(costs, dtype=float),
+            np.zeros(k),
+            ub,
+            len(index),
+            np.asarray(starts, dtype=np.int32),
+            np.asarray(index, dtype=np.int32),
+            np.asarray(value, dtype=float),
+        )
         self.num_cols += k
 
     def solve(self, method: str = "simplex") -> HighsLP:
@@ -123,6 +144,7 @@ def check_time_limit(time_limit: Any) -> float | None:
     except (TypeError, ValueError):
         raise SGCError(f"time_limit must be a number of seconds (got {time_limit!r})") from None
     if not math.isfinite(t) or t <= 0:
-        raise SGCError(f"time_limit must be a positive finite number of seconds "
-                       f"(got {time_limit!r})")
+        raise SGCError(
+            f"time_limit must be a positive finite number of seconds (got {time_limit!r})"
+        )
     return t

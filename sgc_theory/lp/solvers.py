@@ -45,8 +45,9 @@ def _silence_highs_banner() -> None:
         os.close(saved)
 
 
-def _make(name: str, time_limit: float | None = None, msg: bool = False,
-          gap_abs: float | None = None) -> Any:
+def _make(
+    name: str, time_limit: float | None = None, msg: bool = False, gap_abs: float | None = None
+) -> Any:
     import pulp
 
     kw: dict[str, Any] = {"msg": msg}
@@ -61,8 +62,7 @@ def _make(name: str, time_limit: float | None = None, msg: bool = False,
         if not msg:
             _silence_highs_banner()
         return pulp.HiGHS(**kw)
-    raise SolverUnavailableError(
-        f"solver must be one of {', '.join(SOLVERS)} (got {name!r})")
+    raise SolverUnavailableError(f"solver must be one of {', '.join(SOLVERS)} (got {name!r})")
 
 
 def available_solvers() -> list[str]:
@@ -77,8 +77,12 @@ def available_solvers() -> list[str]:
     return out
 
 
-def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = False,
-               gap_abs: float | None = None) -> Any:
+def get_solver(
+    name: str = "cbc",
+    time_limit: float | None = None,
+    msg: bool = False,
+    gap_abs: float | None = None,
+) -> Any:
     """A PuLP solver object for ``name`` (``"cbc"`` or ``"highs"``).
 
     ``gap_abs``: for integer programs, stop only when the incumbent is within this absolute
@@ -93,8 +97,7 @@ def get_solver(name: str = "cbc", time_limit: float | None = None, msg: bool = F
     """
     name = str(name).lower()
     if name not in SOLVERS:
-        raise SolverUnavailableError(
-            f"--solver must be one of {', '.join(SOLVERS)} (got {name!r})")
+        raise SolverUnavailableError(f"--solver must be one of {', '.join(SOLVERS)} (got {name!r})")
     solver = _make(name, time_limit, msg, gap_abs)
     try:
         ok = solver.available()

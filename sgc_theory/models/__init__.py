@@ -3,5 +3,14 @@
 from .base import StragglerModel, as_pattern, as_rng, extract_pattern
 from .window import Arbitrary, Bursty, PerRound, as_model, parse_model
 
-__all__ = ["StragglerModel", "PerRound", "Bursty", "Arbitrary", "parse_model", "as_model",
-           "extract_pattern", "as_pattern", "as_rng"]
+__all__ = [
+    "StragglerModel",
+    "PerRound",
+    "Bursty",
+    "Arbitrary",
+    "parse_model",
+    "as_model",
+    "extract_pattern",
+    "as_pattern",
+    "as_rng",
+]

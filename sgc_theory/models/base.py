@@ -46,8 +46,10 @@ def as_pattern(pattern: ArrayLike, n: int | None = None, name: str = "pattern") 
     try:
         arr = np.asarray(pattern)
     except (ValueError, TypeError):
-        raise SGCError(f"{name} must be a rectangular 2-D (workers, rounds) array of booleans "
-                       "(got rows of different lengths or mixed types)") from None
+        raise SGCError(
+            f"{name} must be a rectangular 2-D (workers, rounds) array of booleans "
+            "(got rows of different lengths or mixed types)"
+        ) from None
     if arr.ndim == 1 and arr.size == 0 and n is not None:
         arr = np.zeros((n, 0), dtype=bool)
     if arr.ndim != 2:
@@ -84,8 +86,10 @@ def extract_pattern(delays: ArrayLike, mu: float) -> np.ndarray:
     try:
         D = np.asarray(delays, dtype=float)
     except (ValueError, TypeError):
-        raise SGCError("delays must be a rectangular 2-D (workers, rounds) array of numbers "
-                       "(got rows of different lengths or non-numeric entries)") from None
+        raise SGCError(
+            "delays must be a rectangular 2-D (workers, rounds) array of numbers "
+            "(got rows of different lengths or non-numeric entries)"
+        ) from None
     if D.ndim != 2:
         raise SGCError(f"delays must be a 2-D (workers, rounds) array (got shape {D.shape})")
     bad = ~np.isfinite(D) | (D < 0)
@@ -132,7 +136,8 @@ class _RowTable:
             else:
                 W = self._model.W
                 out = self._model._row_ok_by_definition(
-                    [W - 1 - k for k in range(W) if row >> k & 1])
+                    [W - 1 - k for k in range(W) if row >> k & 1]
+                )
             self._cache[row] = out
         return out
 
@@ -197,7 +202,7 @@ class StragglerModel:
             return True
         padded = np.concatenate([np.zeros((self.n, self.W - 1), dtype=bool), S], axis=1)
         for a in range(R):  # windows [a, a + W - 1] in padded coordinates
-            win = padded[:, a:a + self.W]
+            win = padded[:, a : a + self.W]
             active = win.any(axis=1)
             if active.sum() > self.lam:
                 return False
@@ -262,12 +267,13 @@ class StragglerModel:
         budget = self.lam - prev.bit_count()
         if budget < 0:
             return []
-        size = sum(comb(len(costly), k) for k in range(min(budget, len(costly)) + 1)) \
-            << len(free)
-        check_work(size, f"listing the straggler sets {self!r} admits in one round "
-                         f"({fmt_work(size)} sets)",
-                   cheaper="the symmetric (counting) routes: count(), sample(), "
-                           "verify(..., all_horizons=True)")
+        size = sum(comb(len(costly), k) for k in range(min(budget, len(costly)) + 1)) << len(free)
+        check_work(
+            size,
+            f"listing the straggler sets {self!r} admits in one round ({fmt_work(size)} sets)",
+            cheaper="the symmetric (counting) routes: count(), sample(), "
+            "verify(..., all_horizons=True)",
+        )
         out: list[int] = []
         free_masks = [0]
         for i in free:
@@ -290,8 +296,10 @@ class StragglerModel:
     def enumerate(self, rounds: int) -> Iterator[np.ndarray]:
         """All admitted patterns of ``rounds`` rounds, lazily, depth-first (lexicographic)."""
         rounds = check_int("rounds", rounds, minimum=0)
-        check_work(self.n * rounds, f"enumerating the patterns of {self!r} over {rounds} rounds "
-                                    "(each an n x rounds array)")
+        check_work(
+            self.n * rounds,
+            f"enumerating the patterns of {self!r} over {rounds} rounds (each an n x rounds array)",
+        )
         return self._enumerate(rounds)
 
     def _enumerate(self, rounds: int) -> Iterator[np.ndarray]:
@@ -411,8 +419,14 @@ class StragglerModel:
         """
         return _sym_transitions(self._row_table, self.W, self.lam, tuple(counts))
 
-    def count(self, rounds: int, method: str = "symmetric", *, max_work: Any = None,
-              progress: bool = False) -> int:
+    def count(
+        self,
+        rounds: int,
+        method: str = "symmetric",
+        *,
+        max_work: Any = None,
+        progress: bool = False,
+    ) -> int:
         """Exact number of admitted patterns of ``rounds`` rounds.
 
         ``method="symmetric"`` runs dynamic programming on counts of worker histories (fast,
@@ -455,7 +469,9 @@ class StragglerModel:
             self._count_symmetric(rounds, Meter(what), None, series)
             return series
 
-    def _count_symmetric(self, rounds: int, meter: Any, bar: Any, series: list | None = None) -> int:
+    def _count_symmetric(
+        self, rounds: int, meter: Any, bar: Any, series: list | None = None
+    ) -> int:
         dist = {self.sym_initial(): 1}
         bits = 0  # bits of the number of straggler sets of one round (big-integer growth)
         for r in range(rounds):
@@ -546,9 +562,12 @@ class StragglerModel:
             if rounds:
                 _, edges = self.sym_reachable(meter, rounds)
                 per = rounds * edges
-                bits = max(1, sum(m for _, m in self.sym_transitions(self.sym_initial()))
-                           .bit_length())
-                meter.estimate = meter.used + per * (1 + rounds * bits / (2 * _BIGINT_BITS_PER_UNIT))
+                bits = max(
+                    1, sum(m for _, m in self.sym_transitions(self.sym_initial())).bit_length()
+                )
+                meter.estimate = meter.used + per * (
+                    1 + rounds * bits / (2 * _BIGINT_BITS_PER_UNIT)
+                )
                 check_work(meter.estimate, what)
             return self._sample(rounds, rng)
 
@@ -600,8 +619,9 @@ def _bigrand(rng: np.random.Generator, total: int) -> int:
     return x % total
 
 
-def _sym_choices(row_table: _RowTable, W: int, lam: int, state: SymState
-                 ) -> list[tuple[tuple[int, ...], SymState, int]]:
+def _sym_choices(
+    row_table: _RowTable, W: int, lam: int, state: SymState
+) -> list[tuple[tuple[int, ...], SymState, int]]:
     """All ``(choice, new_state, multiplicity)`` from a sparse symmetric state.
 
     ``choice[k]`` = how many workers of the ``k``-th class of ``state`` straggle next.
@@ -625,8 +645,11 @@ def _sym_choices(row_table: _RowTable, W: int, lam: int, state: SymState
         tops.append(c if row_table[((h << 1) | 1) & full] else 0)
         costs.append(1 if newly else 0)
     size = count_bounded_vectors(tops, costs, budget)
-    check_work(size, f"one step of the symmetric automaton (W={W}, lam={lam}) from a state "
-                     f"with {nh} worker classes ({fmt_work(size)} choices)")
+    check_work(
+        size,
+        f"one step of the symmetric automaton (W={W}, lam={lam}) from a state "
+        f"with {nh} worker classes ({fmt_work(size)} choices)",
+    )
     results = []
     for choice in bounded_vectors(tops, costs, budget):
         mult = 1
@@ -644,7 +667,9 @@ def _sym_choices(row_table: _RowTable, W: int, lam: int, state: SymState
     return results
 
 
-def bounded_vectors(tops: Sequence[int], costs: Sequence[int], budget: int) -> Iterator[tuple[int, ...]]:
+def bounded_vectors(
+    tops: Sequence[int], costs: Sequence[int], budget: int
+) -> Iterator[tuple[int, ...]]:
     """Every integer vector ``j`` with ``0 <= j[k] <= tops[k]`` and ``sum j[k] costs[k] <=
     budget`` (costs 0 or 1), lexicographically, as tuples; an explicit stack, no recursion.
 
@@ -718,8 +743,9 @@ def count_bounded_vectors(tops: Sequence[int], costs: Sequence[int], budget: int
 
 
 @lru_cache(maxsize=4096)
-def _sym_transitions(row_table: _RowTable, W: int, lam: int, counts: SymState
-                     ) -> list[tuple[SymState, int]]:
+def _sym_transitions(
+    row_table: _RowTable, W: int, lam: int, counts: SymState
+) -> list[tuple[SymState, int]]:
     merged: dict = {}
     for _, new, mult in _sym_choices(row_table, W, lam, counts):
         merged[new] = merged.get(new, 0) + mult

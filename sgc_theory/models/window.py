@@ -151,7 +151,8 @@ def parse_model(spec: str, n: int) -> StragglerModel:
     if not isinstance(spec, str) or ":" not in spec:
         raise SGCError(
             f"model must look like 'per-round:s=2', 'bursty:B=2,W=3,lam=2' or "
-            f"'arbitrary:N=2,W=3,lam=2' (got {spec!r})")
+            f"'arbitrary:N=2,W=3,lam=2' (got {spec!r})"
+        )
     kind, _, rest = spec.partition(":")
     kind = kind.strip().lower()
     if kind not in _KINDS:
@@ -161,8 +162,10 @@ def parse_model(spec: str, n: int) -> StragglerModel:
     items = [p.strip() for p in rest.split(",")] if rest.strip() else []
     for item in items:
         if not item:
-            raise SGCError(f"model {spec!r}: empty parameter (write e.g. "
-                           f"'{kind}:{','.join(k + '=1' for k in names)}')")
+            raise SGCError(
+                f"model {spec!r}: empty parameter (write e.g. "
+                f"'{kind}:{','.join(k + '=1' for k in names)}')"
+            )
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq or key not in names:
@@ -171,8 +174,9 @@ def parse_model(spec: str, n: int) -> StragglerModel:
             raise SGCError(f"model {spec!r}: parameter {key} is given twice")
         value = value.strip()
         if not re.fullmatch(r"[+-]?[0-9]{1,30}", value):
-            raise SGCError(f"model parameter {key} must be an integer of at most 30 digits "
-                           f"(got {value!r:.40})")
+            raise SGCError(
+                f"model parameter {key} must be an integer of at most 30 digits (got {value!r:.40})"
+            )
         params[key] = int(value)
     missing = [k for k in names if k not in params]
     if missing:
@@ -193,6 +197,8 @@ def as_model(model: Any, n: int, name: str = "model") -> StragglerModel:
         return model
     if isinstance(model, str):
         return parse_model(model, n)
-    raise SGCError(f"{name} must be a straggler model (e.g. Bursty(n, B, W, lam)) or a model "
-                   f"string such as 'bursty:B=1,W=2,lam=1' (got {type(model).__name__} "
-                   f"{model!r:.60})")
+    raise SGCError(
+        f"{name} must be a straggler model (e.g. Bursty(n, B, W, lam)) or a model "
+        f"string such as 'bursty:B=1,W=2,lam=1' (got {type(model).__name__} "
+        f"{model!r:.60})"
+    )

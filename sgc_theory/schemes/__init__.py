@@ -8,8 +8,18 @@ from .m_sgc import MSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 
-__all__ = ["Scheme", "Task", "Run", "GC", "SRSGC", "MSGC", "BRSGC", "TabularScheme", "make_scheme",
-           "SCHEMES"]
+__all__ = [
+    "Scheme",
+    "Task",
+    "Run",
+    "GC",
+    "SRSGC",
+    "MSGC",
+    "BRSGC",
+    "TabularScheme",
+    "make_scheme",
+    "SCHEMES",
+]
 
 SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC}
 
@@ -27,11 +37,17 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
     missing = [p for p in needed if params.get(p) is None]
     if missing:
         raise SGCError(f"scheme {key} needs parameter(s) {', '.join('--' + p for p in missing)}")
-    options = {"gc": ("construction", "seed"), "srsgc": ("construction", "seed", "rule"),
-               "msgc": ("construction", "seed"), "brsgc": ()}[key]
+    options = {
+        "gc": ("construction", "seed"),
+        "srsgc": ("construction", "seed", "rule"),
+        "msgc": ("construction", "seed"),
+        "brsgc": (),
+    }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:
-        raise SGCError(f"scheme {key} does not take parameter(s) {', '.join(sorted(unknown))} "
-                       f"(it takes {', '.join(needed + options)})")
+        raise SGCError(
+            f"scheme {key} does not take parameter(s) {', '.join(sorted(unknown))} "
+            f"(it takes {', '.join(needed + options)})"
+        )
     extra = {k: v for k, v in params.items() if k in options and v is not None}
     return SCHEMES[key](n, **{p: params[p] for p in needed}, **extra)

@@ -46,14 +46,20 @@ def code_basis(n: int, s: int, construction: str = "auto") -> dict:
 
     name = resolve_construction(n, s, construction)
     guarantee = code_guarantee(n, s, "rs" if name == "identity" else name)
-    return {"n": n, "s": s, "construction": name, "guarantee": guarantee,
-            "count_rule": "exact" if name in COUNT_RULE_EXACT else "sufficient"}
+    return {
+        "n": n,
+        "s": s,
+        "construction": name,
+        "guarantee": guarantee,
+        "count_rule": "exact" if name in COUNT_RULE_EXACT else "sufficient",
+    }
 
 
 def check_construction(construction: str) -> str:
     if construction not in ("auto", "cyclic", "frc", "rs"):
-        raise SGCError("construction must be 'auto', 'cyclic', 'frc' or 'rs' "
-                       f"(got {construction!r})")
+        raise SGCError(
+            f"construction must be 'auto', 'cyclic', 'frc' or 'rs' (got {construction!r})"
+        )
     return construction
 
 

@@ -39,9 +39,11 @@ PARTITION_UNITS = 50
 def check_scheme_size(name: str, n: int, partitions: int) -> None:
     """Refuse a scheme whose per-partition tables are beyond the work budget (e.g. n = 10^9);
     closed-form loads need no scheme: :func:`sgc_theory.bounds.scheme_load`."""
-    check_work(PARTITION_UNITS * partitions,
-               f"building {name} with n={n} workers ({partitions} exact partition sizes)",
-               cheaper="the closed-form load (sgc load, sgc_theory.bounds.scheme_load)")
+    check_work(
+        PARTITION_UNITS * partitions,
+        f"building {name} with n={n} workers ({partitions} exact partition sizes)",
+        cheaper="the closed-form load (sgc load, sgc_theory.bounds.scheme_load)",
+    )
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,9 @@ class Run:
         """Every job whose deadline lies inside the pattern was decoded by its deadline."""
         R = self.pattern.shape[1]
         T = self.scheme.T
-        return all(d is not None and d <= t + T
-                   for t, d in enumerate(self.decoded_round) if t + T < R)
+        return all(
+            d is not None and d <= t + T for t, d in enumerate(self.decoded_round) if t + T < R
+        )
 
     def first_missed(self) -> int | None:
         """The first job that missed its deadline inside the pattern, or ``None``."""
@@ -205,8 +208,9 @@ class Scheme:
 
     def round_load(self, tasks: Iterable[Iterable[Task]]) -> Fraction:
         """Largest data any worker processes under the per-worker ``tasks`` of one round."""
-        return max((sum((self.task_cost(t) for t in ts), Fraction(0)) for ts in tasks),
-                   default=Fraction(0))
+        return max(
+            (sum((self.task_cost(t) for t in ts), Fraction(0)) for ts in tasks), default=Fraction(0)
+        )
 
     def _masks(self, pattern: ArrayLike) -> list[int]:
         return masks_of(pattern, self.n)
@@ -230,8 +234,9 @@ class Scheme:
             yield r, state, tasks, mask
             state = self.next_state(state, tasks, mask)
 
-    def assignment(self, round: int, history: ArrayLike | None = None
-                   ) -> list[list[tuple[int, tuple]]]:
+    def assignment(
+        self, round: int, history: ArrayLike | None = None
+    ) -> list[list[tuple[int, tuple]]]:
         """What every worker computes in ``round`` given the stragglers seen so far.
 
         Parameters
@@ -245,20 +250,25 @@ class Scheme:
         job's partitions. Tasks of jobs before 0 (which do not exist) are left out.
         """
         round = check_int("round", round, minimum=0)
-        check_work(self.n * (self.T + 1) * (round + 1),
-                   f"replaying {round} rounds of {self!r} worker by worker")
+        check_work(
+            self.n * (self.T + 1) * (round + 1),
+            f"replaying {round} rounds of {self!r} worker by worker",
+        )
         if history is None:
             history = np.zeros((self.n, round), dtype=bool)
         history = as_pattern(history, self.n, "history")
         if history.shape[1] != round:
-            raise SGCError(f"history must have exactly round={round} columns "
-                           f"(got {history.shape[1]})")
+            raise SGCError(
+                f"history must have exactly round={round} columns (got {history.shape[1]})"
+            )
         state = self.initial_state()
         for mask in self._masks(history):
             tasks = self.tasks(state)
             state = self.next_state(state, tasks, mask)
-        return [[(round - t.age, t.coeffs) for t in ts if round - t.age >= 0]
-                for ts in self.tasks(state)]
+        return [
+            [(round - t.age, t.coeffs) for t in ts if round - t.age >= 0]
+            for ts in self.tasks(state)
+        ]
 
     def run(self, pattern: ArrayLike, jobs: int | None = None) -> Run:
         """Run the scheme exactly on ``pattern``; decodability by exact span membership.
@@ -267,8 +277,11 @@ class Scheme:
         """
         P, jobs = self._pattern_and_jobs(pattern, jobs)
         R = P.shape[1]
-        check_work(self.exact_work(R), f"an exact run of {self!r} over {R} rounds",
-                   cheaper="decode_rounds() (the token rule, no exact algebra)")
+        check_work(
+            self.exact_work(R),
+            f"an exact run of {self!r} over {R} rounds",
+            cheaper="decode_rounds() (the token rule, no exact algebra)",
+        )
         run = Run(self, P, jobs)
         spans = {t: Span(self.num_partitions) for t in range(jobs)}
         run.received = {t: [] for t in range(jobs)}
@@ -308,8 +321,10 @@ class Scheme:
             vecs.append(item.coeffs if isinstance(item, Task) else tuple(item))
         a = combination(vecs, self.ones)
         if a is None:
-            raise NotDecodableError(f"job {job} is not decodable from the {len(vecs)} "
-                                    "received tasks: the all-ones vector is not in their span")
+            raise NotDecodableError(
+                f"job {job} is not decodable from the {len(vecs)} "
+                "received tasks: the all-ones vector is not in their span"
+            )
         return a
 
     def decode_rounds(self, pattern: ArrayLike, jobs: int | None = None) -> list:
@@ -325,9 +340,17 @@ class Scheme:
         expressions in the partial gradients ``g[t, p]`` (job ``t``, partition ``p``)."""
         rows = []
         for tasks in self.assignment(round, history):
-            exprs = [sum((sp.Rational(c.numerator, c.denominator) * sp.Symbol(f"g[{t},{p}]")
-                          for p, c in enumerate(coeffs) if c), sp.Integer(0))
-                     for t, coeffs in tasks]
+            exprs = [
+                sum(
+                    (
+                        sp.Rational(c.numerator, c.denominator) * sp.Symbol(f"g[{t},{p}]")
+                        for p, c in enumerate(coeffs)
+                        if c
+                    ),
+                    sp.Integer(0),
+                )
+                for t, coeffs in tasks
+            ]
             rows.append(exprs)
         width = max((len(r) for r in rows), default=0)
         return sp.Matrix([r + [sp.Integer(0)] * (width - len(r)) for r in rows])

@@ -125,7 +125,7 @@ class BRSGC(BurstyDesigned, Scheme):
         ``state`` is the scheme state: the straggler masks of the last ``2B`` rounds, oldest
         first (or any tuple whose last ``2B`` entries are those masks).
         """
-        st = tuple(state)[-2 * self.B:]
+        st = tuple(state)[-2 * self.B :]
         older, redo = st[0], st[self.B]
         start, stop = self._ranges(redo)[i]
         out = [(0, start, stop)]
@@ -141,15 +141,18 @@ class BRSGC(BurstyDesigned, Scheme):
     def plan(self, state):
         """Per worker, its :class:`Work` of the coming round (no coefficients)."""
         redo = state[self.B]
-        return tuple((Work(0, ("share",)),) + ((Work(self.B, ("redo",)),) if redo >> i & 1
-                                                else ())
-                     for i in range(self.n))
+        return tuple(
+            (Work(0, ("share",)),) + ((Work(self.B, ("redo",)),) if redo >> i & 1 else ())
+            for i in range(self.n)
+        )
 
     def tasks(self, state):
         if self.n > EXACT_MAX_N:
-            raise SGCError(f"BR-SGC's exact tasks have n^2 = {self.K} coefficients each; they are "
-                           f"built for n <= {EXACT_MAX_N} (got n={self.n}): use shares() for "
-                           "the assignment and decode_rounds() / verify() for decodability")
+            raise SGCError(
+                f"BR-SGC's exact tasks have n^2 = {self.K} coefficients each; they are "
+                f"built for n <= {EXACT_MAX_N} (got n={self.n}): use shares() for "
+                "the assignment and decode_rounds() / verify() for decodability"
+            )
         out = []
         for i in range(self.n):
             ts = []
@@ -158,8 +161,14 @@ class BRSGC(BurstyDesigned, Scheme):
                 for p in range(a, b):
                     coeffs[p] = Fraction(1)
                 what = "share" if age == 0 else "re-computed share"
-                ts.append(Task(age, tuple(coeffs), f"{what}: partitions {a}..{b - 1}",
-                               ("share" if age == 0 else "redo",)))
+                ts.append(
+                    Task(
+                        age,
+                        tuple(coeffs),
+                        f"{what}: partitions {a}..{b - 1}",
+                        ("share" if age == 0 else "redo",),
+                    )
+                )
             out.append(tuple(ts))
         return tuple(out)
 

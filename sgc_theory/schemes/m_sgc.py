@@ -122,8 +122,10 @@ class MSGC(BurstyDesigned, Scheme):
 
     def worker_tasks(self, i: int, state) -> tuple:
         """Worker ``i``'s exact tasks in the coming round, in slot order."""
-        return tuple(self._chunk(w.age, i, w.tag[1]) if w.tag[0] == "D1"
-                     else self._coded(w.age, i, w.tag[1]) for w in self.worker_plan(i, state))
+        return tuple(
+            self._chunk(w.age, i, w.tag[1]) if w.tag[0] == "D1" else self._coded(w.age, i, w.tag[1])
+            for w in self.worker_plan(i, state)
+        )
 
     def tasks(self, state):
         return tuple(self.worker_tasks(i, state) for i in range(self.n))
@@ -162,9 +164,12 @@ class MSGC(BurstyDesigned, Scheme):
                                 d1, d2 = _mark((d1, d2), tk.tag)
                     d1s.append(d1)
                     d2s.append(d2)
-                if all(d == self._full for d in d1s) and (not self.coded or all(
-                        sum(d2 >> g & 1 for d2 in d2s) >= self.n - self.lam
-                        for g in range(self.B))):
+                if all(d == self._full for d in d1s) and (
+                    not self.coded
+                    or all(
+                        sum(d2 >> g & 1 for d2 in d2s) >= self.n - self.lam for g in range(self.B)
+                    )
+                ):
                     out[t] = r
             state = self.next_state(state, tasks, mask)
         return out

@@ -40,8 +40,16 @@ class SRSGC(BurstyDesigned, Scheme):
 
     name = "srsgc"
 
-    def __init__(self, n: int, B: int, W: int, lam: int, rule: str = "stragglers-first",
-                 construction: str = "auto", seed=0):
+    def __init__(
+        self,
+        n: int,
+        B: int,
+        W: int,
+        lam: int,
+        rule: str = "stragglers-first",
+        construction: str = "auto",
+        seed=0,
+    ):
         self.n = check_int("n", n, minimum=1)
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
@@ -55,8 +63,9 @@ class SRSGC(BurstyDesigned, Scheme):
         self.rule = rule
         self.s = int(srsgc_s(self.B, self.W, self.lam))
         if self.s >= self.n:
-            raise SGCError(f"SR-SGC needs s = ceil(B lam / (W - 1 + B)) < n "
-                           f"(got s={self.s}, n={self.n})")
+            raise SGCError(
+                f"SR-SGC needs s = ceil(B lam / (W - 1 + B)) < n (got s={self.s}, n={self.n})"
+            )
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(srsgc_delay(self.B))
@@ -101,9 +110,12 @@ class SRSGC(BurstyDesigned, Scheme):
     def tasks(self, state):
         E = self.code.E
         return tuple(
-            tuple(Task(w.age, E[i], f"GC row {i}" + (" (re-attempt)" if w.age else ""), w.tag)
-                  for w in ws)
-            for i, ws in enumerate(self.plan(state)))
+            tuple(
+                Task(w.age, E[i], f"GC row {i}" + (" (re-attempt)" if w.age else ""), w.tag)
+                for w in ws
+            )
+            for i, ws in enumerate(self.plan(state))
+        )
 
     def next_state(self, state, tasks, mask):
         busy = 0

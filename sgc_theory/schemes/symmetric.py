@@ -107,8 +107,10 @@ class SRSGCView:
             yield plan + [(k, "fresh", c) for k, c in in_m]
             return
         if self.scheme.rule == "stragglers-first":
-            tiers = [[(k, c) for k, c in in_m if k[1][last][1]],
-                     [(k, c) for k, c in in_m if not k[1][last][1]]]
+            tiers = [
+                [(k, c) for k, c in in_m if k[1][last][1]],
+                [(k, c) for k, c in in_m if not k[1][last][1]],
+            ]
         else:
             tiers = [in_m]
         open_tier = []
@@ -247,8 +249,10 @@ class MSGCView:
                 tag = self._work(m, statuses[m])
                 if tag is not None:
                     d1, d2 = statuses[m]
-                    statuses[m] = (d1 | 1 << tag[1], d2) if tag[0] == "D1" else (d1, d2 | 1 << tag[1])
-        return tuple(statuses[:self.T]), statuses[self.T]
+                    statuses[m] = (
+                        (d1 | 1 << tag[1], d2) if tag[0] == "D1" else (d1, d2 | 1 << tag[1])
+                    )
+        return tuple(statuses[: self.T]), statuses[self.T]
 
     def fails(self, tokens):
         if any(d1 != self.full for (d1, _), c in tokens.items() if c):
@@ -265,9 +269,11 @@ class BRSGCView:
     of age ``B`` fails exactly when a worker that straggled in its round straggles again (the
     rule is exact: BR-SGC is uncoded and every worker holds part of every job)."""
 
-    token_note = ("decodability decided per worker: a job fails exactly when a worker straggles "
-                  "in its round and again B rounds later (exact for BR-SGC: uncoded partitions, "
-                  "every worker holds part of every job; no code is assumed)")
+    token_note = (
+        "decodability decided per worker: a job fails exactly when a worker straggles "
+        "in its round and again B rounds later (exact for BR-SGC: uncoded partitions, "
+        "every worker holds part of every job; no code is assumed)"
+    )
 
     def __init__(self, scheme):
         self.scheme = scheme
@@ -289,4 +295,3 @@ class BRSGCView:
 
 
 __all__ = ["GCView", "SRSGCView", "MSGCView", "BRSGCView"]
-

@@ -68,11 +68,12 @@ class TabularScheme(Scheme):
         self.K = check_int("table.K", table.K, minimum=1)
         self.model = table.model
         if getattr(self.model, "n", None) != self.n:
-            raise SGCError(f"table.model must be a straggler model on table.n={self.n} workers "
-                           f"(got {self.model!r:.60})")
+            raise SGCError(
+                f"table.model must be a straggler model on table.n={self.n} workers "
+                f"(got {self.model!r:.60})"
+            )
         self.partition_sizes = (Fraction(1, self.K),) * self.K
-        self._units = [tuple(Fraction(int(p == q)) for q in range(self.K))
-                       for p in range(self.K)]
+        self._units = [tuple(Fraction(int(p == q)) for q in range(self.K)) for p in range(self.K)]
         self._tasks = {}
         self._load = None
 
@@ -80,8 +81,7 @@ class TabularScheme(Scheme):
         """Every admitted history of ``P + T`` rounds (clean before), as tuples of masks."""
         m = self.model
         R = self.P + self.T
-        check_work(m.count(R) * (R + 1), f"listing every admitted history of {R} rounds of "
-                                         f"{m!r}")
+        check_work(m.count(R) * (R + 1), f"listing every admitted history of {R} rounds of {m!r}")
         layer = [(m.initial_state(), ())]
         for _ in range(self.P + self.T):
             layer = [(m.advance(st, S), h + (S,)) for st, h in layer for S in m.next_sets(st)]
@@ -113,13 +113,16 @@ class TabularScheme(Scheme):
             return got
         per_worker: list[list[Task]] = [[] for _ in range(self.n)]
         for d in range(self.T + 1):
-            h = state[self.T - d:]
+            h = state[self.T - d :]
             for A, parts in self.table.assign(h).items():
                 for i in range(self.n):
                     if A >> i & 1:
                         for p in parts:
-                            per_worker[i].append(Task(age=d, coeffs=self._units[p],
-                                                      label=f"part {p}", tag=("part", p)))
+                            per_worker[i].append(
+                                Task(
+                                    age=d, coeffs=self._units[p], label=f"part {p}", tag=("part", p)
+                                )
+                            )
         got = tuple(tuple(ts) for ts in per_worker)
         self._tasks[state] = got
         return got

@@ -12,6 +12,22 @@ from .runtime import DEFAULT_SLOPE, PAPER_SLOPE, POLICIES, SCHEMES, SimResult, s
 from .sweep import SweepResult, sweep, sweep_choices
 from .traces import Trace, fit_slope, list_traces, load_trace, trace_families, trace_index
 
-__all__ = ["Trace", "list_traces", "load_trace", "trace_index", "trace_families", "fit_slope",
-           "SimResult", "simulate", "SweepResult", "sweep", "sweep_choices", "reproduce",
-           "load0_traces", "DEFAULT_SLOPE", "PAPER_SLOPE", "POLICIES", "SCHEMES"]
+__all__ = [
+    "Trace",
+    "list_traces",
+    "load_trace",
+    "trace_index",
+    "trace_families",
+    "fit_slope",
+    "SimResult",
+    "simulate",
+    "SweepResult",
+    "sweep",
+    "sweep_choices",
+    "reproduce",
+    "load0_traces",
+    "DEFAULT_SLOPE",
+    "PAPER_SLOPE",
+    "POLICIES",
+    "SCHEMES",
+]

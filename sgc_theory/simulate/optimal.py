@@ -61,7 +61,15 @@ import numpy as np
 
 from ..errors import SGCError
 
-__all__ = ["round_options", "optimal_path", "relaxed_prefix", "OptimalPath", "DEFAULT_MAX_WORK", "BudgetError"]
+__all__ = [
+    "round_options",
+    "optimal_path",
+    "relaxed_prefix",
+    "OptimalPath",
+    "DEFAULT_MAX_WORK",
+    "BudgetError",
+]
+
 
 class BudgetError(SGCError):
     """The requested work exceeds its budget (the message gives the estimate and the flag)."""
@@ -174,8 +182,7 @@ class _SRSGCEnd:
     def can_end(self, e, extra):
         if e < self.J - 1:
             return False
-        return all(extra[a][0].bit_count() <= self.s
-                   for a in range(self.B) if 0 <= e - a < self.J)
+        return all(extra[a][0].bit_count() <= self.s for a in range(self.B) if 0 <= e - a < self.J)
 
 
 class _UncodedMSGCEnd:
@@ -317,8 +324,16 @@ def _admission(model):
     return "generic", None
 
 
-def optimal_path(D: np.ndarray, mu: float, sch, jobs: int, *, max_work: int = DEFAULT_MAX_WORK,
-                 label: str = "trace", progress: bool = False) -> OptimalPath:
+def optimal_path(
+    D: np.ndarray,
+    mu: float,
+    sch,
+    jobs: int,
+    *,
+    max_work: int = DEFAULT_MAX_WORK,
+    label: str = "trace",
+    progress: bool = False,
+) -> OptimalPath:
     """Least total runtime of ``sch`` on the shifted delays ``D`` (workers x rounds, at least
     ``jobs + T`` rounds) over every admitted choice of nested straggler sets.
 
@@ -327,11 +342,14 @@ def optimal_path(D: np.ndarray, mu: float, sch, jobs: int, *, max_work: int = DE
     """
     what = f"{type(sch).__name__} {sch._params()}"
     tracker = _tracker(sch, jobs)
-    ends, history, work, peak = _dp(D, mu, sch.design_model, tracker, max_work, label, progress,
-                                    what)
+    ends, history, work, peak = _dp(
+        D, mu, sch.design_model, tracker, max_work, label, progress, what
+    )
     if not ends:
-        raise SGCError(f"{label}: no admitted pattern lets {what} decode every job by its "
-                       "deadline on this trace")
+        raise SGCError(
+            f"{label}: no admitted pattern lets {what} decode every job by its "
+            "deadline on this trace"
+        )
 
     def backtrack(e, key):
         cuts = []
@@ -344,12 +362,21 @@ def optimal_path(D: np.ndarray, mu: float, sch, jobs: int, *, max_work: int = DE
     ends.sort(key=lambda x: (x[0], x[1]))
     cands = [(c, e, backtrack(e, key)) for c, e, key in ends]
     c, e, cuts = cands[0]
-    return OptimalPath(cost=c, cuts=cuts, end=e, exact=tracker.exact_end, lower_bound=c,
-                       transitions=work, states=peak, candidates=cands)
+    return OptimalPath(
+        cost=c,
+        cuts=cuts,
+        end=e,
+        exact=tracker.exact_end,
+        lower_bound=c,
+        transitions=work,
+        states=peak,
+        candidates=cands,
+    )
 
 
-def relaxed_prefix(D: np.ndarray, mu: float, model, rounds: int, *,
-                   max_work: int = DEFAULT_MAX_WORK) -> list:
+def relaxed_prefix(
+    D: np.ndarray, mu: float, model, rounds: int, *, max_work: int = DEFAULT_MAX_WORK
+) -> list:
     """``out[e]`` = least cost of an admitted pattern of ``model`` over rounds ``0..e`` (no
     decoding condition): a lower bound for every scheme whose design model is contained in
     ``model`` and whose runs last at least ``e + 1`` rounds."""
@@ -376,7 +403,8 @@ def _dp(D, mu, model, tracker, max_work, label, progress, what):
             f"{label}: the optimal policy's dynamic program over (round, model state) for "
             f"{what} may need up to {est:.3g} transitions and would reach {done:,} by round {r} "
             f"of {R}, beyond the budget max_work={max_work:,}; raise it (--max-work) or use "
-            "fewer jobs")
+            "fewer jobs"
+        )
 
     history = []
     cur = {((0,) * W1, tracker.initial()): (0.0, None, None)}
@@ -405,8 +433,9 @@ def _dp(D, mu, model, tracker, max_work, label, progress, what):
                     if W1 - j >= B:
                         Rw |= m
             elif kind == "generic":
-                prev = tuple(maskmaps[r - W1 + j][k] if r - W1 + j >= 0 else 0
-                             for j, k in enumerate(ks))
+                prev = tuple(
+                    maskmaps[r - W1 + j][k] if r - W1 + j >= 0 else 0 for j, k in enumerate(ks)
+                )
             prep = tracker.prepare(r, extra)
             for k, t, m in triples:
                 if kind == "bursty":
@@ -469,9 +498,9 @@ def brute_force(D: np.ndarray, mu: float, model, ends, decodes) -> float:
     R = max(ends) + 1
     opts = [round_options(D[:, r], mu, D.shape[0]) for r in range(R)]
     for e in ends:
-        for choice in itertools.product(*(range(len(o.cuts)) for o in opts[:e + 1])):
+        for choice in itertools.product(*(range(len(o.cuts)) for o in opts[: e + 1])):
             cuts = [opts[r].cuts[j] for r, j in enumerate(choice)]
-            P = cuts_pattern(D[:, :e + 1], cuts)
+            P = cuts_pattern(D[:, : e + 1], cuts)
             if not model.admits(P) or not decodes(P, e):
                 continue
             best = min(best, math.fsum(opts[r].times[j] for r, j in enumerate(choice)))

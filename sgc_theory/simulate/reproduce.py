@@ -46,8 +46,12 @@ def _stats(values):
     vals = [v for v in values if v is not None]
     if not vals:
         return {"median": None, "min": None, "max": None, "count": 0}
-    return {"median": float(statistics.median(vals)), "min": float(min(vals)),
-            "max": float(max(vals)), "count": len(vals)}
+    return {
+        "median": float(statistics.median(vals)),
+        "min": float(min(vals)),
+        "max": float(max(vals)),
+        "count": len(vals),
+    }
 
 
 def _ratios(a, g):
@@ -61,9 +65,17 @@ def _ratios(a, g):
     return ratio, diff
 
 
-def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = None,
-              mu: float = 1.0, max_delay: int = 4, schemes=None, max_work: int | None = None,
-              progress: bool = False) -> dict:
+def reproduce(
+    traces=None,
+    *,
+    slopes=("default", "paper"),
+    jobs: int | None = None,
+    mu: float = 1.0,
+    max_delay: int = 4,
+    schemes=None,
+    max_work: int | None = None,
+    progress: bool = False,
+) -> dict:
     """Run the paper's protocol on each trace and slope; see the module docstring.
 
     Parameters
@@ -120,8 +132,10 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
     for tr in loaded:
         J = jobs if jobs is not None else tr.rounds - max_delay
         if J < 1:
-            raise SGCError(f"trace {tr.source or tr.name}: {tr.rounds} rounds leave no job with "
-                           f"delays up to {max_delay}")
+            raise SGCError(
+                f"trace {tr.source or tr.name}: {tr.rounds} rounds leave no job with "
+                f"delays up to {max_delay}"
+            )
         tr.require_rounds(J + max_delay, f"{J} jobs with delays up to {max_delay}")
         plan.append((tr, J))
 
@@ -130,8 +144,16 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
     runs = []
     steps = [(tr, J, lab, val) for tr, J in plan for lab, val in slope_vals]
     for tr, J, lab, slope in tqdm(steps, desc="reproduce", unit="run", disable=not progress):
-        sw = sweep(tr, jobs=J, max_delay=max_delay, mu=mu, policy="paper", slope=slope,
-                   schemes=schemes, progress=False)
+        sw = sweep(
+            tr,
+            jobs=J,
+            max_delay=max_delay,
+            mu=mu,
+            policy="paper",
+            slope=slope,
+            schemes=schemes,
+            progress=False,
+        )
         best = {}
         for sc in schemes:
             b = sw.best["paper"].get(sc)
@@ -142,32 +164,61 @@ def reproduce(traces=None, *, slopes=("default", "paper"), jobs: int | None = No
             rt, exact_opt = {}, None
             for pol in REPRO_POLICIES:
                 try:
-                    r = simulate(tr, sc, jobs=J, mu=mu, policy=pol, slope=slope, max_work=max_work,
-                                 **params)
+                    r = simulate(
+                        tr, sc, jobs=J, mu=mu, policy=pol, slope=slope, max_work=max_work, **params
+                    )
                 except BudgetError:
                     rt[pol] = None
                     continue
                 rt[pol] = float(r.runtime)
                 if pol == "optimal":
                     exact_opt = bool(r.exact)
-            best[sc] = {"params": params, "load": float(b["load"]), "T": int(b["T"]),
-                        "runtime": rt, "exact_optimal": exact_opt}
+            best[sc] = {
+                "params": params,
+                "load": float(b["load"]),
+                "T": int(b["T"]),
+                "runtime": rt,
+                "exact_optimal": exact_opt,
+            }
         to_gc = {sc: _ratios(best.get(sc), best.get("gc"))[0] for sc in schemes if sc != "gc"}
         ratio, diff = _ratios(best.get("msgc"), best.get("gc"))
-        runs.append({"trace": tr.name, "region": tr.region, "rounds": tr.rounds,
-                     "slope": slope, "slope_name": lab if isinstance(lab, str) else None,
-                     "jobs": J, "best": best, "ratio_msgc_gc": ratio, "diff_msgc_gc": diff,
-                     "ratio_to_gc": to_gc})
+        runs.append(
+            {
+                "trace": tr.name,
+                "region": tr.region,
+                "rounds": tr.rounds,
+                "slope": slope,
+                "slope_name": lab if isinstance(lab, str) else None,
+                "jobs": J,
+                "best": best,
+                "ratio_msgc_gc": ratio,
+                "diff_msgc_gc": diff,
+                "ratio_to_gc": to_gc,
+            }
+        )
     summary = {pol: _stats(r["ratio_msgc_gc"][pol] for r in runs) for pol in REPRO_POLICIES}
-    summary_to_gc = {sc: {pol: _stats(r["ratio_to_gc"][sc][pol] for r in runs)
-                          for pol in REPRO_POLICIES} for sc in schemes if sc != "gc"}
+    summary_to_gc = {
+        sc: {pol: _stats(r["ratio_to_gc"][sc][pol] for r in runs) for pol in REPRO_POLICIES}
+        for sc in schemes
+        if sc != "gc"
+    }
     by_slope = {}
     for _, val in slope_vals:
         sel = [r for r in runs if r["slope"] == val]
-        by_slope[repr(val)] = {pol: _stats(r["ratio_msgc_gc"][pol] for r in sel)
-                               for pol in REPRO_POLICIES}
-    return {"runs": runs, "summary": summary, "summary_by_slope": by_slope,
-            "summary_to_gc": summary_to_gc,
-            "settings": {"mu": mu, "max_delay": max_delay, "selection_policy": "paper",
-                         "paired": True, "schemes": list(schemes),
-                         "slopes": [v for _, v in slope_vals]}}
+        by_slope[repr(val)] = {
+            pol: _stats(r["ratio_msgc_gc"][pol] for r in sel) for pol in REPRO_POLICIES
+        }
+    return {
+        "runs": runs,
+        "summary": summary,
+        "summary_by_slope": by_slope,
+        "summary_to_gc": summary_to_gc,
+        "settings": {
+            "mu": mu,
+            "max_delay": max_delay,
+            "selection_policy": "paper",
+            "paired": True,
+            "schemes": list(schemes),
+            "slopes": [v for _, v in slope_vals],
+        },
+    }

@@ -49,9 +49,20 @@ from ..schemes import SCHEMES as _REGISTRY
 from .optimal import BudgetError
 from .traces import Trace, load_trace
 
-__all__ = ["SimResult", "simulate", "SCHEMES", "POLICIES", "DEFAULT_SLOPE", "PAPER_SLOPE",
-           "scheme_params", "param_names", "resolve_probe_load", "resolve_slope", "as_trace",
-           "DEFAULT_MAX_CELLS"]
+__all__ = [
+    "SimResult",
+    "simulate",
+    "SCHEMES",
+    "POLICIES",
+    "DEFAULT_SLOPE",
+    "PAPER_SLOPE",
+    "scheme_params",
+    "param_names",
+    "resolve_probe_load",
+    "resolve_slope",
+    "as_trace",
+    "DEFAULT_MAX_CELLS",
+]
 
 #: seconds per unit of normalized load: least-squares fit of mean delay against probe load over
 #: the five shipped ``desktop_long`` probes (Canada); ``fit_slope("desktop_long")`` recomputes it
@@ -121,12 +132,18 @@ class SimResult:
 
     def to_json(self) -> dict:
         """The CLI's JSON payload (finite numbers only)."""
-        out = {"runtime": float(self.runtime),
-               "round_times": [float(x) for x in self.round_times],
-               "waits": int(self.waits), "rounds": int(self.rounds),
-               "partial_waits": int(self.partial_waits), "scheme": self.scheme,
-               "params": dict(self.params), "load": float(self.load), "T": int(self.T),
-               "policy": self.policy}
+        out = {
+            "runtime": float(self.runtime),
+            "round_times": [float(x) for x in self.round_times],
+            "waits": int(self.waits),
+            "rounds": int(self.rounds),
+            "partial_waits": int(self.partial_waits),
+            "scheme": self.scheme,
+            "params": dict(self.params),
+            "load": float(self.load),
+            "T": int(self.T),
+            "policy": self.policy,
+        }
         if self.policy == "optimal":
             out["exact"] = bool(self.exact)
             out["lower_bound"] = float(self.lower_bound)
@@ -144,18 +161,25 @@ def as_trace(trace) -> Trace:
         try:
             D = np.asarray(trace, dtype=float)
         except (TypeError, ValueError) as exc:
-            kind = "ragged (rows of different lengths)" if "inhomogeneous" in str(exc) \
+            kind = (
+                "ragged (rows of different lengths)"
+                if "inhomogeneous" in str(exc)
                 else "not numeric"
-            raise SGCError(f"trace array must be a 2-D (workers, rounds) array of numbers; it is "
-                           f"{kind}") from None
+            )
+            raise SGCError(
+                f"trace array must be a 2-D (workers, rounds) array of numbers; it is {kind}"
+            ) from None
         if D.ndim != 2 or D.size == 0:
-            raise SGCError(f"trace array must be a non-empty 2-D (workers, rounds) array "
-                           f"(got shape {D.shape})")
+            raise SGCError(
+                f"trace array must be a non-empty 2-D (workers, rounds) array (got shape {D.shape})"
+            )
         bad = np.argwhere(~np.isfinite(D) | (D < 0))
         if bad.size:
             i, r = (int(x) for x in bad[0])
-            raise SGCError(f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {float(D[i, r])!r}; "
-                           "delays must be finite and >= 0")
+            raise SGCError(
+                f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {float(D[i, r])!r}; "
+                "delays must be finite and >= 0"
+            )
         return Trace(delays=D, name="<array>", source="<array>")
     return load_trace(trace)
 
@@ -180,8 +204,9 @@ def resolve_slope(slope) -> float:
         try:
             return _check_float("slope", float(key))
         except ValueError:
-            raise SGCError(f"slope must be a number, 'paper' (2.2013) or 'default' (1.1218) "
-                           f"(got {slope!r})") from None
+            raise SGCError(
+                f"slope must be a number, 'paper' (2.2013) or 'default' (1.1218) (got {slope!r})"
+            ) from None
     return _check_float("slope", slope)
 
 
@@ -209,12 +234,16 @@ def param_names(scheme: str) -> tuple:
         return ()
     reg = _registry()
     if not isinstance(scheme, str) or scheme not in reg:
-        raise SGCError(f"scheme must be one of {', '.join(('nocoding',) + tuple(reg))} "
-                       f"(got {scheme!r})")
+        raise SGCError(
+            f"scheme must be one of {', '.join(('nocoding',) + tuple(reg))} (got {scheme!r})"
+        )
     sig = inspect.signature(reg[scheme].__init__)
-    return tuple(p.name for p in list(sig.parameters.values())[2:]
-                 if p.default is inspect.Parameter.empty
-                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return tuple(
+        p.name
+        for p in list(sig.parameters.values())[2:]
+        if p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    )
 
 
 def scheme_params(scheme: str, **given) -> dict:
@@ -223,8 +252,10 @@ def scheme_params(scheme: str, **given) -> dict:
     missing = [p for p in need if given.get(p) is None]
     extra = [p for p, v in given.items() if v is not None and p not in need]
     if missing:
-        raise SGCError(f"scheme {scheme} needs {', '.join('--' + p for p in need)} "
-                       f"(missing {', '.join('--' + p for p in missing)})")
+        raise SGCError(
+            f"scheme {scheme} needs {', '.join('--' + p for p in need)} "
+            f"(missing {', '.join('--' + p for p in missing)})"
+        )
     if extra:
         takes = ", ".join("--" + p for p in need) or "no parameters"
         raise SGCError(f"scheme {scheme} takes {takes} (got {', '.join('--' + p for p in extra)})")
@@ -254,8 +285,10 @@ def decode_failure(scheme: str, params: dict, dec, T: int):
     scheme is guaranteed to decode (then a missed deadline is a bug)."""
     for t, d in enumerate(dec):
         if d is None or d > t + T:
-            msg = (f"{scheme} {params} misses the deadline of job {t} (decode round {d}, deadline "
-                   f"{t + T}) on an admitted effective pattern")
+            msg = (
+                f"{scheme} {params} misses the deadline of job {t} (decode round {d}, deadline "
+                f"{t + T}) on an admitted effective pattern"
+            )
             if guaranteed(scheme, params):
                 raise AssertionError("bug: " + msg)
             return msg
@@ -280,12 +313,20 @@ def locate(trace: Trace, i: int, r: int) -> str:
     if trace.source in (None, "<array>"):
         return f"trace array entry [{i}, {r}] (worker {i}, round {r})"
     header = int(trace.meta.get("header_lines", 1)) if trace.meta else 1
-    return (f"trace file {trace.source}: line {r + 1 + header}, column {i + 1} "
-            f"(worker {i}, round {r})")
+    return (
+        f"trace file {trace.source}: line {r + 1 + header}, column {i + 1} (worker {i}, round {r})"
+    )
 
 
-def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, label="trace",
-                   mu: float = 0.0, trace: Trace | None = None):
+def shifted_delays(
+    D: np.ndarray,
+    load: float,
+    probe_load: float,
+    slope: float,
+    label="trace",
+    mu: float = 0.0,
+    trace: Trace | None = None,
+):
     """``D + (load - probe_load) * slope``, refused unless every value is positive and small
     enough that thresholds ``(1 + mu) x`` and sums over all rounds stay finite."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -299,18 +340,23 @@ def shifted_delays(D: np.ndarray, load: float, probe_load: float, slope: float, 
         where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"
         limit0 = sys.float_info.max / (max(1, Dp.shape[1]) * 4.0)  # the limit at mu = 0
         if np.isfinite(Dp[i, r]) and Dp[i, r] <= limit0:
-            raise SGCError(f"mu={mu:g} is too large for these delays: the threshold (1 + mu) x "
-                           "fastest and the round times must stay finite; use a smaller mu")
-        raise SGCError(f"{where}: delay {float(D[i, r]):.6g} shifted to load {load:.6g} "
-                       f"(probe_load={probe_load:g}, slope={slope:g}) is {float(Dp[i, r]):.6g}, "
-                       f"beyond {limit:.3g} s (round times and their sums must stay finite)")
+            raise SGCError(
+                f"mu={mu:g} is too large for these delays: the threshold (1 + mu) x "
+                "fastest and the round times must stay finite; use a smaller mu"
+            )
+        raise SGCError(
+            f"{where}: delay {float(D[i, r]):.6g} shifted to load {load:.6g} "
+            f"(probe_load={probe_load:g}, slope={slope:g}) is {float(Dp[i, r]):.6g}, "
+            f"beyond {limit:.3g} s (round times and their sums must stay finite)"
+        )
     if Dp.min() <= 0:
         i, r = (int(x) for x in np.unravel_index(int(np.argmin(Dp)), Dp.shape))
         where = locate(trace, i, r) if trace is not None else f"{label}: entry [{i}, {r}]"
         raise SGCError(
             f"{where}: delays shifted to load {load:.6g} (probe_load={probe_load:g}, "
             f"slope={slope:g}) become non-positive (min {Dp.min():.4g} s); use a trace measured "
-            "at a smaller probe load, or a smaller --slope")
+            "at a smaller probe load, or a smaller --slope"
+        )
     return Dp
 
 
@@ -326,10 +372,23 @@ def check_run_args(jobs, mu, policy, slope):
 # --------------------------------------------------------------------------------------------
 # the simulator
 # --------------------------------------------------------------------------------------------
-def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
-             slope=None, probe_load: float | None = None,
-             s=None, B=None, W=None, lam=None, scheme_obj=None, max_work: int | None = None,
-             progress: bool = False) -> SimResult:
+def simulate(
+    trace,
+    scheme: str,
+    *,
+    jobs: int,
+    mu: float,
+    policy: str = "paper",
+    slope=None,
+    probe_load: float | None = None,
+    s=None,
+    B=None,
+    W=None,
+    lam=None,
+    scheme_obj=None,
+    max_work: int | None = None,
+    progress: bool = False,
+) -> SimResult:
     """Simulate ``jobs`` jobs of ``scheme`` on a delay trace (one configuration, one policy).
 
     A straightforward round-by-round loop that asks the scheme's design model
@@ -388,9 +447,11 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
     if policy != "optimal" or sch is None:
         budget = DEFAULT_MAX_CELLS if max_work is None else max_work
         if n * R > budget:
-            raise BudgetError(f"{label}: simulating {R} rounds of {n} workers is {n * R:,} trace "
-                           f"cells, beyond the budget max_work={budget:,}; raise it (--max-work) "
-                           "or use fewer jobs")
+            raise BudgetError(
+                f"{label}: simulating {R} rounds of {n} workers is {n * R:,} trace "
+                f"cells, beyond the budget max_work={budget:,}; raise it (--max-work) "
+                "or use fewer jobs"
+            )
     D = shifted_delays(tr.delays[:, :R], load, L0, slope, label=label, mu=mu, trace=tr)
     thresholds = [float(x) for x in (1.0 + mu) * D.min(axis=0)]
 
@@ -400,9 +461,21 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
         pattern = np.zeros((n, R), dtype=bool)
         times = [float(x) for x in D.max(axis=0)]
     elif policy == "optimal":
-        out = _optimal(D, mu, sch, scheme, params, jobs, T, label,
-                       DEFAULT_MAX_WORK if max_work is None else max_work, progress,
-                       tr, slope, L0)
+        out = _optimal(
+            D,
+            mu,
+            sch,
+            scheme,
+            params,
+            jobs,
+            T,
+            label,
+            DEFAULT_MAX_WORK if max_work is None else max_work,
+            progress,
+            tr,
+            slope,
+            L0,
+        )
         pattern, times, exact, lower, transitions = out
     else:
         pattern, times = _online(D, mu, model, policy)
@@ -413,8 +486,10 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
         dec = decode_rounds(sch, pattern, jobs)
         msg = decode_failure(scheme, params, dec, T)
         if msg is not None:
-            raise SGCError(f"{label}: {msg}" + ("; SR-SGC is only guaranteed for B dividing "
-                                                 "W - 1" if scheme == "srsgc" else ""))
+            raise SGCError(
+                f"{label}: {msg}"
+                + ("; SR-SGC is only guaranteed for B dividing W - 1" if scheme == "srsgc" else "")
+            )
         rounds = max(dec) + 1
     times = times[:rounds]
     cand_all = D[:, :rounds] > (1.0 + mu) * D[:, :rounds].min(axis=0)
@@ -423,17 +498,28 @@ def simulate(trace, scheme: str, *, jobs: int, mu: float, policy: str = "paper",
         waits, partial = int(cand_all.any(axis=0).sum()), 0
     else:
         waits = int((cand_all.any(axis=0) & ~eff_all.any(axis=0)).sum())
-        partial = int((eff_all.any(axis=0)
-                       & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
+        partial = int((eff_all.any(axis=0) & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
     runtime = math.fsum(times)
     if policy == "optimal":
         lower = runtime if exact else lower
-    return SimResult(runtime=runtime, round_times=times, waits=waits, rounds=rounds,
-                     pattern=pattern[:, :rounds], params=params, load=load, scheme=scheme,
-                     policy=policy, T=T, decode_rounds=dec, partial_waits=partial,
-                     thresholds=thresholds[:rounds], exact=exact,
-                     lower_bound=(runtime if policy == "optimal" and sch is None else lower),
-                     dp_transitions=transitions)
+    return SimResult(
+        runtime=runtime,
+        round_times=times,
+        waits=waits,
+        rounds=rounds,
+        pattern=pattern[:, :rounds],
+        params=params,
+        load=load,
+        scheme=scheme,
+        policy=policy,
+        T=T,
+        decode_rounds=dec,
+        partial_waits=partial,
+        thresholds=thresholds[:rounds],
+        exact=exact,
+        lower_bound=(runtime if policy == "optimal" and sch is None else lower),
+        dp_transitions=transitions,
+    )
 
 
 def _online(D, mu, model, policy):
@@ -473,12 +559,14 @@ def _optimal(D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr,
 
     res = optimal_path(D, mu, sch, jobs, max_work=max_work, label=label, progress=progress)
     if res.exact:
-        P = cuts_pattern(D[:, :res.end + 1], res.cuts)
+        P = cuts_pattern(D[:, : res.end + 1], res.cuts)
         P = np.concatenate([P, np.zeros((D.shape[0], D.shape[1] - P.shape[1]), bool)], axis=1)
         dec = decode_rounds(sch, P, jobs)
         if decode_failure(scheme, params, dec, T) is not None or max(dec) != res.end:
-            raise AssertionError(f"bug: the optimal path of {scheme} {params} ends in round "
-                                 f"{res.end} but decode_rounds gives {dec}")
+            raise AssertionError(
+                f"bug: the optimal path of {scheme} {params} ends in round "
+                f"{res.end} but decode_rounds gives {dec}"
+            )
         times = cuts_times(D, mu, res.cuts)
         return P, times, True, res.cost, res.transitions
     # generic path: confirm the cheapest end with the scheme's decoder
@@ -486,13 +574,13 @@ def _optimal(D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr,
     for cost, e, cuts in res.candidates:
         if confirmed is not None and cost >= confirmed[0]:
             break
-        P = cuts_pattern(D[:, :e + 1], cuts)
+        P = cuts_pattern(D[:, : e + 1], cuts)
         P = np.concatenate([P, np.zeros((D.shape[0], D.shape[1] - P.shape[1]), bool)], axis=1)
         dec = decode_rounds(sch, P, jobs)
         if any(d is None or d > t + T for t, d in enumerate(dec)) or max(dec) > e:
             continue
         times = cuts_times(D, mu, cuts)
-        confirmed = (math.fsum(times[:max(dec) + 1]), P, times)
+        confirmed = (math.fsum(times[: max(dec) + 1]), P, times)
     lower = res.candidates[0][0]
     if confirmed is not None and confirmed[0] <= lower:
         return confirmed[1], confirmed[2], True, lower, res.transitions
@@ -504,12 +592,14 @@ def _optimal(D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr,
             dec = decode_rounds(sch, P, jobs)
             if any(d is None or d > t + T for t, d in enumerate(dec)):
                 continue
-            val = math.fsum(times[:max(dec) + 1])
+            val = math.fsum(times[: max(dec) + 1])
             if best is None or val < best[0]:
                 best = (val, P, times)
         except SGCError:  # pragma: no cover
             continue
     if best is None:
-        raise SGCError(f"{label}: {scheme} {params}: no run that decodes every job by its "
-                       "deadline was found (the scheme misses deadlines on admitted patterns)")
+        raise SGCError(
+            f"{label}: {scheme} {params}: no run that decodes every job by its "
+            "deadline was found (the scheme misses deadlines on admitted patterns)"
+        )
     return best[1], best[2], False, lower, res.transitions

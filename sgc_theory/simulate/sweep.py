@@ -47,8 +47,18 @@ import numpy as np
 
 from ..errors import SGCError, check_int
 from .optimal import BudgetError
-from .runtime import (POLICIES, SCHEMES, _make, as_trace, check_run_args, decode_failure,
-                      decode_rounds, param_names, resolve_probe_load, shifted_delays)
+from .runtime import (
+    POLICIES,
+    SCHEMES,
+    _make,
+    as_trace,
+    check_run_args,
+    decode_failure,
+    decode_rounds,
+    param_names,
+    resolve_probe_load,
+    shifted_delays,
+)
 
 __all__ = ["sweep", "SweepResult", "sweep_choices"]
 
@@ -112,14 +122,16 @@ def _loads_and_delays(scheme: str, n: int, P: np.ndarray):
         return load, np.asarray(B, dtype=np.int64), None
     if scheme == "srsgc":
         fs = sp.lambdify([Bs, Ws, ls], bounds.srsgc_s(Bs, Ws, ls), "numpy")
-        s = np.rint(np.asarray(fs(B.astype(float), W.astype(float), lam.astype(float)))
-                    ).astype(np.int64)
+        s = np.rint(np.asarray(fs(B.astype(float), W.astype(float), lam.astype(float)))).astype(
+            np.int64
+        )
         fl = sp.lambdify([sp.Symbol("s")], bounds.gc_load(n, sp.Symbol("s")), "numpy")
         load = np.asarray(fl(s.astype(float)), dtype=float)
         # the closed form of the load itself, checked on the extremes
         for j in {0, C - 1}:
-            assert math.isclose(load[j], float(bounds.srsgc_load(n, int(B[j]), int(W[j]),
-                                                                  int(lam[j]))))
+            assert math.isclose(
+                load[j], float(bounds.srsgc_load(n, int(B[j]), int(W[j]), int(lam[j])))
+            )
         T = np.asarray(B, dtype=np.int64)
         return load, T, s
     # msgc
@@ -252,7 +264,7 @@ def _run_bursty(prep: _Prep, B, W, lam, kc, policy):
             U[:na] |= G
             Rw[:na] |= np.where((B[:na] <= d)[:, None], G, zero)
 
-        def ok(k):
+        def ok(k, r=r):
             Pk = PMf[r * K1 + k]
             good = ~((Pk & Rw).any(axis=1))
             return good & (np.bitwise_count(U | Pk).sum(axis=1) <= lam)
@@ -315,8 +327,13 @@ def _eval_chunk(prep: _Prep, spec, jobs, policy):
     if kind == "nocoding":
         mx = prep.desc[0][None, :] + shifts[:, None]
         cs = np.cumsum(mx[:, :jobs], axis=1)
-        return {"runtime": cs[:, -1], "rounds": np.full(C, jobs), "e": np.zeros((C, R), np.int64),
-                "waits": (kc[:, :jobs] > 0).sum(axis=1), "failed": np.zeros(C, dtype=bool)}
+        return {
+            "runtime": cs[:, -1],
+            "rounds": np.full(C, jobs),
+            "e": np.zeros((C, R), np.int64),
+            "waits": (kc[:, :jobs] > 0).sum(axis=1),
+            "failed": np.zeros(C, dtype=bool),
+        }
     e = _effective(prep, spec, kc, policy)
     times = _times(prep, shifts, kc, e)
     last = np.full(C, jobs - 1, dtype=np.int64)
@@ -353,15 +370,16 @@ def _eval_chunk(prep: _Prep, spec, jobs, policy):
         fallback[:] = False
     if kind == "msgc" and fallback.any():
         for c in np.flatnonzero(fallback):
-            lc = _msgc_uncoded_last(prep.pattern(e[c, :jobs + int(T[c])]), int(P[c, 0]),
-                                    int(P[c, 1]), jobs)
+            lc = _msgc_uncoded_last(
+                prep.pattern(e[c, : jobs + int(T[c])]), int(P[c, 0]), int(P[c, 1]), jobs
+            )
             failed[c], last[c] = lc is None, (jobs - 1 + int(T[c]) if lc is None else lc)
         fallback[:] = False
     for c in np.flatnonzero(fallback):
         params = _params(spec, P[c])
         sch = spec["objs"][c] if kind == "generic" else _make(kind, prep.n, params)
         Tc = int(T[c])
-        dec = decode_rounds(sch, prep.pattern(e[c, :jobs + Tc]), jobs)
+        dec = decode_rounds(sch, prep.pattern(e[c, : jobs + Tc]), jobs)
         if decode_failure(spec["name"], params, dec, Tc) is not None:
             failed[c] = True
             last[c] = jobs - 1 + Tc
@@ -455,7 +473,7 @@ def _msgc_uncoded_last(P: np.ndarray, B: int, W: int, jobs: int):
     T = W - 2 + B
     last = -1
     for t in range(jobs):
-        miss = P[:, t:t + W - 1].sum(axis=1)
+        miss = P[:, t : t + W - 1].sum(axis=1)
         done = np.full(P.shape[0], t + W - 2)
         need = miss.copy()
         for r in range(t + W - 1, t + T + 1):
@@ -469,9 +487,16 @@ def _msgc_uncoded_last(P: np.ndarray, B: int, W: int, jobs: int):
 
 
 def _params(spec, row) -> dict:
-    names = spec["names"] if isinstance(spec, dict) else {
-        "gc": ("s",), "srsgc": ("B", "W", "lam"), "msgc": ("B", "W", "lam"),
-        "brsgc": ("B", "W", "lam")}.get(spec, ())
+    names = (
+        spec["names"]
+        if isinstance(spec, dict)
+        else {
+            "gc": ("s",),
+            "srsgc": ("B", "W", "lam"),
+            "msgc": ("B", "W", "lam"),
+            "brsgc": ("B", "W", "lam"),
+        }.get(spec, ())
+    )
     return {p: int(v) for p, v in zip(names, row)}
 
 
@@ -540,8 +565,10 @@ def _builtin_family(sc, n, jobs, max_delay, skipped):
         s = -(-(B * lam) // (W - 1 + B))
         ok = s < n
         if not ok.all():
-            skipped[sc] = (f"{int((~ok).sum())} configurations with s = ceil(B lam / (W - 1 + B)) "
-                           f">= n = {n} cannot exist")
+            skipped[sc] = (
+                f"{int((~ok).sum())} configurations with s = ceil(B lam / (W - 1 + B)) "
+                f">= n = {n} cannot exist"
+            )
         P = P[ok]
     if P.shape[0] == 0:
         return None
@@ -556,8 +583,17 @@ def _builtin_family(sc, n, jobs, max_delay, skipped):
         end_min = np.where(P[:, 2] < n, jobs - 1 + T, jobs - 1)
     else:
         end_min = np.full(P.shape[0], jobs - 1, np.int64)
-    return {"name": sc, "kind": sc, "P": P, "loads": loads, "T": T, "s": s, "cap": cap,
-            "end_min": end_min, "names": {"gc": ("s",), "nocoding": ()}.get(sc, ("B", "W", "lam"))}
+    return {
+        "name": sc,
+        "kind": sc,
+        "P": P,
+        "loads": loads,
+        "T": T,
+        "s": s,
+        "cap": cap,
+        "end_min": end_min,
+        "names": {"gc": ("s",), "nocoding": ()}.get(sc, ("B", "W", "lam")),
+    }
 
 
 def _generic_family(sc, n, jobs, max_delay, skipped):
@@ -614,10 +650,20 @@ def _generic_family(sc, n, jobs, max_delay, skipped):
     else:
         mkind, mpar = "other", None
     T = np.array([int(o.T) for o in objs], np.int64)
-    return {"name": sc, "kind": "generic", "P": P, "loads": np.array([float(o.load) for o in objs]),
-            "T": T, "s": None, "cap": np.array([m.lam for m in models], np.int64),
-            "end_min": np.full(len(objs), jobs - 1, np.int64), "names": names, "objs": objs,
-            "mkind": mkind, "mpar": mpar}
+    return {
+        "name": sc,
+        "kind": "generic",
+        "P": P,
+        "loads": np.array([float(o.load) for o in objs]),
+        "T": T,
+        "s": None,
+        "cap": np.array([m.lam for m in models], np.int64),
+        "end_min": np.full(len(objs), jobs - 1, np.int64),
+        "names": names,
+        "objs": objs,
+        "mkind": mkind,
+        "mpar": mpar,
+    }
 
 
 def _slice(spec, a, b):
@@ -630,11 +676,23 @@ def _slice(spec, a, b):
     return out
 
 
-def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
-          slope=None, probe_load: float | None = None,
-          scheduler: str | None = None, progress: bool | None = None,
-          verify_best: bool = True, schemes=None, max_work: int | None = None,
-          max_dp_work: int | None = None, _force_generic: bool = False) -> SweepResult:
+def sweep(
+    trace,
+    *,
+    jobs: int,
+    max_delay: int,
+    mu: float,
+    policy="paper",
+    slope=None,
+    probe_load: float | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    verify_best: bool = True,
+    schemes=None,
+    max_work: int | None = None,
+    max_dp_work: int | None = None,
+    _force_generic: bool = False,
+) -> SweepResult:
     """Evaluate every configuration of every scheme on a trace; see the module docstring.
 
     Parameters
@@ -681,17 +739,18 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
             raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
     n = tr.n
     R = jobs + max_delay
-    tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay "
-                         "rounds")
+    tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay rounds")
     label = f"trace {tr.source or tr.name}"
     # work estimate before building anything large
     budget = DEFAULT_MAX_WORK if max_work is None else max_work
     est = R * (1 + n + max_delay * jobs * n + jobs * (max_delay + 1) * n)
     if est > 20 * budget:
-        raise BudgetError(f"{label}: the sweep of {jobs} jobs, delays <= {max_delay} on {n} workers "
-                       f"is about {est:.3g} configuration-rounds, beyond the budget "
-                       f"max_work={budget:,}; raise it (--max-work) or use fewer jobs / a "
-                       "smaller --max-delay")
+        raise BudgetError(
+            f"{label}: the sweep of {jobs} jobs, delays <= {max_delay} on {n} workers "
+            f"is about {est:.3g} configuration-rounds, beyond the budget "
+            f"max_work={budget:,}; raise it (--max-work) or use fewer jobs / a "
+            "smaller --max-delay"
+        )
     D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
 
     skipped = {}
@@ -710,10 +769,12 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
     C_total = sum(w["P"].shape[0] for w in work)
     n_pols = len(set(pols) | ({"paper", "minimal"} if "optimal" in pols else set()))
     if C_total * R * n_pols > budget:
-        raise BudgetError(f"{label}: the sweep evaluates {C_total:,} configurations x {R} rounds x "
-                       f"{n_pols} policies = {C_total * R * n_pols:,} configuration-rounds, beyond "
-                       f"the budget max_work={budget:,}; raise it (--max-work) or use fewer jobs "
-                       "/ a smaller --max-delay")
+        raise BudgetError(
+            f"{label}: the sweep evaluates {C_total:,} configurations x {R} rounds x "
+            f"{n_pols} policies = {C_total * R * n_pols:,} configuration-rounds, beyond "
+            f"the budget max_work={budget:,}; raise it (--max-work) or use fewer jobs "
+            "/ a smaller --max-delay"
+        )
     min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
     for w in work:  # the extreme loads: every shifted delay positive and finite
         for c in {int(np.argmin(w["shifts"])), int(np.argmax(w["shifts"]))}:
@@ -750,18 +811,27 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
     for task, out in zip(tasks, results):
         wi, pol, a, b = task
         spec = work[wi]
-        acc = per.setdefault((wi, pol), {"runtime": np.full(spec["P"].shape[0], np.nan),
-                                         "e": [None] * spec["P"].shape[0]})
+        acc = per.setdefault(
+            (wi, pol),
+            {"runtime": np.full(spec["P"].shape[0], np.nan), "e": [None] * spec["P"].shape[0]},
+        )
         acc["runtime"][a:b] = np.where(out["failed"], np.nan, out["runtime"])
         for j in range(b - a):
             c = a + j
             acc["e"][c] = out["e"][j]
             if pol not in pols:
                 continue
-            row = {"scheme": spec["name"], "policy": pol, "params": _params(spec, spec["P"][c]),
-                   "load": float(spec["loads"][c]), "T": int(spec["T"][c]),
-                   "runtime": float(out["runtime"][j]), "rounds": int(out["rounds"][j]),
-                   "waits": int(out["waits"][j]), "decoded": not bool(out["failed"][j])}
+            row = {
+                "scheme": spec["name"],
+                "policy": pol,
+                "params": _params(spec, spec["P"][c]),
+                "load": float(spec["loads"][c]),
+                "T": int(spec["T"][c]),
+                "runtime": float(out["runtime"][j]),
+                "rounds": int(out["rounds"][j]),
+                "waits": int(out["waits"][j]),
+                "decoded": not bool(out["failed"][j]),
+            }
             if not row["decoded"]:
                 row["runtime"] = None  # the configuration missed a deadline on this trace
             table.append(row)
@@ -775,24 +845,43 @@ def sweep(trace, *, jobs: int, max_delay: int, mu: float, policy="paper",
         spec = work[wi]
         if verify_best and spec["kind"] != "nocoding":
             sch = _scheme_of(spec, c, n)
-            dec = decode_rounds(sch, prep.pattern(e[:jobs + row["T"]]), jobs)
+            dec = decode_rounds(sch, prep.pattern(e[: jobs + row["T"]]), jobs)
             _check_decoded(sc, row["params"], dec, row["T"])
             if max(dec) + 1 != row["rounds"]:
-                raise AssertionError(f"bug: sweep counted {row['rounds']} rounds for {sc} "
-                                     f"{row['params']} but decode_rounds ends at {max(dec)}")
-        best[pol][sc] = dict(row["params"], load=row["load"], runtime=row["runtime"],
-                             rounds=row["rounds"], waits=row["waits"], T=row["T"])
+                raise AssertionError(
+                    f"bug: sweep counted {row['rounds']} rounds for {sc} "
+                    f"{row['params']} but decode_rounds ends at {max(dec)}"
+                )
+        best[pol][sc] = dict(
+            row["params"],
+            load=row["load"],
+            runtime=row["runtime"],
+            rounds=row["rounds"],
+            waits=row["waits"],
+            T=row["T"],
+        )
     if "optimal" in pols:
         for wi, spec in enumerate(work):
-            rows, b = _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0,
-                                      max_dp_work, progress)
+            rows, b = _optimal_family(
+                tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress
+            )
             table.extend(rows)
             best["optimal"][spec["name"]] = b
-    return SweepResult(best=best, table=table, evaluated=len(table),
-                       settings={"trace": tr.name, "jobs": jobs, "max_delay": max_delay,
-                                 "mu": mu, "policies": pols, "slope": slope,
-                                 "probe_load": L0},
-                       skipped=skipped)
+    return SweepResult(
+        best=best,
+        table=table,
+        evaluated=len(table),
+        settings={
+            "trace": tr.name,
+            "jobs": jobs,
+            "max_delay": max_delay,
+            "mu": mu,
+            "policies": pols,
+            "slope": slope,
+            "probe_load": L0,
+        },
+        skipped=skipped,
+    )
 
 
 def _scheme_of(spec, c, n):
@@ -801,8 +890,33 @@ def _scheme_of(spec, c, n):
     return _make(spec["kind"], n, _params(spec, spec["P"][c]))
 
 
-_LAM_GRID = (1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 128,
-             160, 192, 256)
+_LAM_GRID = (
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    8,
+    10,
+    12,
+    14,
+    16,
+    20,
+    24,
+    28,
+    32,
+    40,
+    48,
+    56,
+    64,
+    80,
+    96,
+    128,
+    160,
+    192,
+    256,
+)
 
 
 def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
@@ -838,8 +952,9 @@ def _relaxed_bounds(prep, spec, jobs, idx, max_dp_work):
         key = (rb, g)
         if key not in cache:
             try:
-                cache[key] = relaxed_prefix(Dref, prep.mu, Bursty(n, rb, 2, g), Rmax,
-                                            max_work=max_dp_work)
+                cache[key] = relaxed_prefix(
+                    Dref, prep.mu, Bursty(n, rb, 2, g), Rmax, max_work=max_dp_work
+                )
             except BudgetError:
                 cache[key] = None
         pref = cache[key]
@@ -891,7 +1006,7 @@ def _block_bounds(prep, spec, idx):
                     g = np.full(L + 1, np.inf)
                     for k, t in zip(opts[r].cuts, opts[r].times):
                         if k <= L:
-                            np.minimum(g[k:], f[:L + 1 - k] + t, out=g[k:])
+                            np.minimum(g[k:], f[: L + 1 - k] + t, out=g[k:])
                     f = g
                 total += f
         for c in cs:
@@ -917,8 +1032,17 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
     name = spec["name"]
     if spec["kind"] == "nocoding":
         rt = float(per[(wi, "paper")]["runtime"][0])
-        row = {"scheme": name, "policy": "optimal", "params": {}, "load": float(spec["loads"][0]),
-               "T": 0, "runtime": rt, "lower_bound": rt, "upper_bound": rt, "exact": True}
+        row = {
+            "scheme": name,
+            "policy": "optimal",
+            "params": {},
+            "load": float(spec["loads"][0]),
+            "T": 0,
+            "runtime": rt,
+            "lower_bound": rt,
+            "upper_bound": rt,
+            "exact": True,
+        }
         return [row], {"load": row["load"], "runtime": rt, "T": 0, "exact": True}
     ub = np.fmin(per[(wi, "paper")]["runtime"], per[(wi, "minimal")]["runtime"])
     lower = _lower_bounds(prep, spec, jobs)
@@ -952,14 +1076,24 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
             sch = _scheme_of(spec, c, prep.n)
             Rc = jobs + int(spec["T"][c])
             try:
-                path = optimal_path(prep.D[:, :Rc] + spec["shifts"][c], mu, sch, jobs,
-                                    max_work=max_dp_work)
+                path = optimal_path(
+                    prep.D[:, :Rc] + spec["shifts"][c], mu, sch, jobs, max_work=max_dp_work
+                )
                 spent += path.transitions
                 if path.exact:  # decoding is part of the dynamic program
                     val, ex, lo = path.cost, True, path.cost
                 else:  # generic scheme: confirm with its decoder (see simulate)
-                    r = simulate(tr, name, jobs=jobs, mu=mu, policy="optimal", slope=slope,
-                                 probe_load=L0, scheme_obj=sch, max_work=max_dp_work)
+                    r = simulate(
+                        tr,
+                        name,
+                        jobs=jobs,
+                        mu=mu,
+                        policy="optimal",
+                        slope=slope,
+                        probe_load=L0,
+                        scheme_obj=sch,
+                        max_work=max_dp_work,
+                    )
                     val, ex, lo = r.runtime, r.exact, r.lower_bound
             except BudgetError:
                 spent += max_dp_work
@@ -975,28 +1109,46 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
     bar.close()
     rows = []
     for c in range(C):
-        rows.append({"scheme": name, "policy": "optimal", "params": _params(spec, spec["P"][c]),
-                     "load": float(spec["loads"][c]), "T": int(spec["T"][c]),
-                     "runtime": float(value[c]) if np.isfinite(value[c]) else None,
-                     "lower_bound": float(lower[c]),
-                     "upper_bound": float(ub[c]) if np.isfinite(ub[c]) else None,
-                     "exact": bool(exact[c])})
+        rows.append(
+            {
+                "scheme": name,
+                "policy": "optimal",
+                "params": _params(spec, spec["P"][c]),
+                "load": float(spec["loads"][c]),
+                "T": int(spec["T"][c]),
+                "runtime": float(value[c]) if np.isfinite(value[c]) else None,
+                "lower_bound": float(lower[c]),
+                "upper_bound": float(ub[c]) if np.isfinite(ub[c]) else None,
+                "exact": bool(exact[c]),
+            }
+        )
     if best is None:  # nothing proven: report the best known run (a valid master) and bounds
         known = np.where(np.isfinite(value), value, ub)
         if not np.isfinite(known).any():
             return rows, None
         c = int(np.nanargmin(known))
         lb_all = min(float(lower[j]) for j in order) if order else float(known[c])
-        return rows, dict(_params(spec, spec["P"][c]), load=float(spec["loads"][c]),
-                          runtime=float(known[c]), T=int(spec["T"][c]), exact=False,
-                          lower_bound=lb_all,
-                          unresolved=int(sum(1 for j in order if not exact[j])))
+        return rows, dict(
+            _params(spec, spec["P"][c]),
+            load=float(spec["loads"][c]),
+            runtime=float(known[c]),
+            T=int(spec["T"][c]),
+            exact=False,
+            lower_bound=lb_all,
+            unresolved=int(sum(1 for j in order if not exact[j])),
+        )
     c = best[2]
     open_ = [lower[j] for j in order if not exact[j] and np.isfinite(lower[j])]
     lb_best = min([best[0]] + open_)
-    b = dict(_params(spec, spec["P"][c]), load=best[1], runtime=best[0], T=int(spec["T"][c]),
-             exact=bool(lb_best >= best[0] * (1 - 1e-12)), lower_bound=float(lb_best),
-             unresolved=int(sum(1 for j in order if not exact[j] and lower[j] < best[0])))
+    b = dict(
+        _params(spec, spec["P"][c]),
+        load=best[1],
+        runtime=best[0],
+        T=int(spec["T"][c]),
+        exact=bool(lb_best >= best[0] * (1 - 1e-12)),
+        lower_bound=float(lb_best),
+        unresolved=int(sum(1 for j in order if not exact[j] and lower[j] < best[0])),
+    )
     return rows, b
 
 
@@ -1019,14 +1171,18 @@ def _check_scheduler(address) -> None:
             return
         host, port = parse_host_port(loc)
     except (ValueError, TypeError) as exc:
-        raise SGCError(f"scheduler: {address!r} is not a Dask scheduler address ({exc}); "
-                       "expected tcp://host:port") from None
+        raise SGCError(
+            f"scheduler: {address!r} is not a Dask scheduler address ({exc}); "
+            "expected tcp://host:port"
+        ) from None
     try:
         with socket.create_connection((host, int(port)), timeout=3.0):
             pass
     except (OSError, ValueError) as exc:
-        raise SGCError(f"scheduler: cannot reach the Dask scheduler at {address!r} "
-                       f"({type(exc).__name__}: {exc})") from None
+        raise SGCError(
+            f"scheduler: cannot reach the Dask scheduler at {address!r} "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def _run_tasks(prep, tasks, args_of, scheduler, progress):
@@ -1045,8 +1201,10 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
     try:
         client = Client(scheduler, timeout="3s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SGCError(f"scheduler: cannot reach the Dask scheduler at {scheduler!r} "
-                       f"({type(exc).__name__}: {exc})") from None
+        raise SGCError(
+            f"scheduler: cannot reach the Dask scheduler at {scheduler!r} "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
     try:
         prep_f = client.scatter(prep, broadcast=True)
         futures = [client.submit(_chunk_job, prep_f, args_of(t), pure=False) for t in tasks]

@@ -71,7 +71,8 @@ class Trace:
             extra = f" ({why})" if why else ""
             raise SGCError(
                 f"trace {self.source or self.name}: has {self.rounds} rounds but {needed} are "
-                f"needed{extra}")
+                f"needed{extra}"
+            )
 
 
 def _data_dir():
@@ -101,8 +102,10 @@ def _resolve_shipped(name: str) -> str | None:
         return matches[0]
     if len(matches) > 1:
         shown = ", ".join(matches[:4]) + (", ..." if len(matches) > 4 else "")
-        raise SGCError(f"trace {name!r} is ambiguous: it is a prefix of {len(matches)} shipped "
-                       f"traces ({shown}); give more of the name")
+        raise SGCError(
+            f"trace {name!r} is ambiguous: it is a prefix of {len(matches)} shipped "
+            f"traces ({shown}); give more of the name"
+        )
     return None
 
 
@@ -114,8 +117,9 @@ def parse_delay_csv(text: str, label: str, with_header: bool = False):
     """
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
-        raise SGCError(f"trace file {label}: empty (expected a header w0,w1,... and one line "
-                       "per round)")
+        raise SGCError(
+            f"trace file {label}: empty (expected a header w0,w1,... and one line per round)"
+        )
     rows = list(csv.reader(lines))
     first = rows[0]
     start = 0
@@ -124,7 +128,7 @@ def parse_delay_csv(text: str, label: str, with_header: bool = False):
     except ValueError:
         start = 1  # header line
         if any(not cell.strip() for cell in first):
-            raise SGCError(f"trace file {label}: header line has an empty column name")
+            raise SGCError(f"trace file {label}: header line has an empty column name") from None
     data_rows = rows[start:]
     if not data_rows:
         raise SGCError(f"trace file {label}: no data lines (need one line per round)")
@@ -135,22 +139,29 @@ def parse_delay_csv(text: str, label: str, with_header: bool = False):
     for k, row in enumerate(data_rows):
         lineno = k + start + 1
         if len(row) != width:
-            raise SGCError(f"trace file {label}: line {lineno} has {len(row)} values, expected "
-                           f"{width} (one per worker; ragged rows are not allowed)")
+            raise SGCError(
+                f"trace file {label}: line {lineno} has {len(row)} values, expected "
+                f"{width} (one per worker; ragged rows are not allowed)"
+            )
         parsed = []
         for j, cell in enumerate(row):
             try:
                 v = float(cell)
             except ValueError:
-                raise SGCError(f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is "
-                               "not a number") from None
+                raise SGCError(
+                    f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is not a number"
+                ) from None
             if not math.isfinite(v):
-                raise SGCError(f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is "
-                               "not a finite number (NaN/inf and values beyond 1.8e308 are not "
-                               "allowed)")
+                raise SGCError(
+                    f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is "
+                    "not a finite number (NaN/inf and values beyond 1.8e308 are not "
+                    "allowed)"
+                )
             if v < 0:
-                raise SGCError(f"trace file {label}: line {lineno}, column {j + 1}: negative "
-                               f"time {v} (delays must be >= 0)")
+                raise SGCError(
+                    f"trace file {label}: line {lineno}, column {j + 1}: negative "
+                    f"time {v} (delays must be >= 0)"
+                )
             parsed.append(v)
         values.append(parsed)
     arr = np.asarray(values, dtype=float).T.copy()
@@ -166,14 +177,14 @@ def load_trace(name_or_path) -> Trace:
     if isinstance(name_or_path, Trace):
         return name_or_path
     if not isinstance(name_or_path, (str, os.PathLike)):
-        raise SGCError(f"trace must be a shipped trace name or a CSV path (got "
-                       f"{type(name_or_path).__name__})")
+        raise SGCError(
+            f"trace must be a shipped trace name or a CSV path (got {type(name_or_path).__name__})"
+        )
     path = os.fspath(name_or_path)
     if os.path.isdir(path):
         raise SGCError(f"trace {path!r} is a directory, not a CSV file")
     if os.path.exists(path) and not os.path.isfile(path):
-        raise SGCError(f"trace {path!r} is not a regular file (a device or pipe?); give a CSV "
-                       "file")
+        raise SGCError(f"trace {path!r} is not a regular file (a device or pipe?); give a CSV file")
     if os.path.isfile(path):
         try:
             with open(path, encoding="utf-8") as fh:
@@ -181,20 +192,34 @@ def load_trace(name_or_path) -> Trace:
         except (OSError, UnicodeDecodeError) as exc:
             raise SGCError(f"trace file {path}: cannot be read ({exc})") from None
         delays, header = parse_delay_csv(text, path, with_header=True)
-        return Trace(delays=delays, name=os.path.basename(path), probe_load=None, region=None,
-                     source=path, meta={"header_lines": header})
+        return Trace(
+            delays=delays,
+            name=os.path.basename(path),
+            probe_load=None,
+            region=None,
+            source=path,
+            meta={"header_lines": header},
+        )
     shipped = _resolve_shipped(path) if path else None
     if shipped is None:
-        raise SGCError(f"trace {path!r}: no such file and no shipped trace of that name "
-                       "(see list_traces() / sgc_theory/data/aws_lambda/index.csv)")
+        raise SGCError(
+            f"trace {path!r}: no such file and no shipped trace of that name "
+            "(see list_traces() / sgc_theory/data/aws_lambda/index.csv)"
+        )
     row = trace_index()[shipped]
     text = _data_dir().joinpath(shipped).read_text(encoding="utf-8")
     delays = parse_delay_csv(text, shipped)
     probe = row.get("probe_load")
     probe_load = float(probe) if probe not in (None, "") else None
     meta = {k: v for k, v in row.items() if k not in ("file", "probe_load", "region")}
-    return Trace(delays=delays, name=shipped, probe_load=probe_load, region=row.get("region"),
-                 source=f"shipped:{shipped}", meta=meta)
+    return Trace(
+        delays=delays,
+        name=shipped,
+        probe_load=probe_load,
+        region=row.get("region"),
+        source=f"shipped:{shipped}",
+        meta=meta,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,12 +290,15 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
         regions = sorted({index[t]["region"] for t in names})
         if region is not None:
             if region not in regions:
-                raise SGCError(f"region {region!r}: family {fam} was measured in "
-                               f"{', '.join(regions)}")
+                raise SGCError(
+                    f"region {region!r}: family {fam} was measured in {', '.join(regions)}"
+                )
             names = [t for t in names if index[t]["region"] == region]
         elif len(regions) > 1:
-            raise SGCError(f"family {fam} spans regions {', '.join(regions)}; choose one with "
-                           "--region (a fit across regions mixes different networks)")
+            raise SGCError(
+                f"family {fam} spans regions {', '.join(regions)}; choose one with "
+                "--region (a fit across regions mixes different networks)"
+            )
         traces = [load_trace(t) for t in names]
         meta = {"family": fam, "region": region or regions[0]}
     elif family is not None or region is not None:
@@ -286,8 +314,10 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
         pts.append((t.name, Fraction(float(t.probe_load)), mean))
     loads = {p[1] for p in pts}
     if len(loads) < 2:
-        raise SGCError(f"fit_slope: need traces at two or more probe loads (got {len(pts)} "
-                       f"trace(s) at {len(loads)} load(s))")
+        raise SGCError(
+            f"fit_slope: need traces at two or more probe loads (got {len(pts)} "
+            f"trace(s) at {len(loads)} load(s))"
+        )
     k = len(pts)
     mx = sum(p[1] for p in pts) / k
     my = sum(p[2] for p in pts) / k
@@ -297,7 +327,13 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
     slope = sxy / sxx
     intercept = my - slope * mx
     r2 = Fraction(1) if syy == 0 else sxy * sxy / (sxx * syy)
-    return {"slope": float(slope), "intercept": float(intercept), "r2": float(r2),
-            "points": [{"trace": name, "probe_load": float(x), "mean_delay": float(y)}
-                       for name, x, y in pts],
-            "statistic": "mean delay of each trace (all workers and rounds)", **meta}
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "r2": float(r2),
+        "points": [
+            {"trace": name, "probe_load": float(x), "mean_delay": float(y)} for name, x, y in pts
+        ],
+        "statistic": "mean delay of each trace (all workers and rounds)",
+        **meta,
+    }

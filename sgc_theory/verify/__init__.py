@@ -62,8 +62,18 @@ def _progress(enabled, desc):
     return tqdm(desc=desc, unit=" states", leave=False)
 
 
-def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto",
-           progress=False, graph=False, max_states=None, max_work=None) -> VerificationResult:
+def verify(
+    scheme,
+    model=None,
+    *,
+    rounds=None,
+    all_horizons=False,
+    method="auto",
+    progress=False,
+    graph=False,
+    max_states=None,
+    max_work=None,
+) -> VerificationResult:
     """Prove ``scheme`` against every straggler pattern ``model`` admits, or find a failure.
 
     Parameters
@@ -107,9 +117,11 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
     True
     """
     if not isinstance(scheme, Scheme):
-        raise SGCError(f"scheme must be a Scheme such as MSGC(n, B, W, lam) or "
-                       f"make_scheme('msgc', n, B=.., W=.., lam=..) (got {type(scheme).__name__} "
-                       f"{scheme!r:.60})")
+        raise SGCError(
+            f"scheme must be a Scheme such as MSGC(n, B, W, lam) or "
+            f"make_scheme('msgc', n, B=.., W=.., lam=..) (got {type(scheme).__name__} "
+            f"{scheme!r:.60})"
+        )
     if model is not None:
         model = as_model(model, scheme.n)
     all_horizons = check_bool("all_horizons", all_horizons)
@@ -120,8 +132,16 @@ def verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto"
     if not isinstance(method, str) or method not in METHODS:
         raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     with work_budget(max_work):
-        return _verify(scheme, model, rounds=rounds, all_horizons=all_horizons, method=method,
-                       progress=progress, graph=graph, max_states=max_states)
+        return _verify(
+            scheme,
+            model,
+            rounds=rounds,
+            all_horizons=all_horizons,
+            method=method,
+            progress=progress,
+            graph=graph,
+            max_states=max_states,
+        )
 
 
 def _cheaper(scheme, method) -> str | None:
@@ -148,8 +168,9 @@ def _start_meter(scheme, model, method, rounds):
     if method == "symmetric":
         S = model.sym_state_count()
         if S is not None:
-            check_work(S * 3 * (1 + scheme.T), f"{what} (at least {fmt_work(S)} states)",
-                       cheaper=cheaper)
+            check_work(
+                S * 3 * (1 + scheme.T), f"{what} (at least {fmt_work(S)} states)", cheaper=cheaper
+            )
         return Meter(what, cheaper=cheaper)
     step = 1 + exact.step_units(scheme)
     memory = max(model.W - 1, 1)
@@ -157,21 +178,36 @@ def _start_meter(scheme, model, method, rounds):
     try:
         counts = model.count_series(min(horizon_rounds, memory))
     except WorkTooLargeError:  # even listing the model's histories is over the budget
-        raise WorkTooLargeError(f"{what}: more than the budget of {fmt_work(current_limit())} "
-                                f"work units (the model alone has too many straggler histories "
-                                f"to count); " + (f"cheaper: {cheaper}; " if cheaper else "")
-                                + "raise the budget with --max-work N (Python: max_work=N)") from None
+        raise WorkTooLargeError(
+            f"{what}: more than the budget of {fmt_work(current_limit())} "
+            f"work units (the model alone has too many straggler histories "
+            f"to count); "
+            + (f"cheaper: {cheaper}; " if cheaper else "")
+            + "raise the budget with --max-work N (Python: max_work=N)"
+        ) from None
     if method == "exhaustive":  # (history, rounds left) pairs are distinct search nodes
         nodes = sum(counts[1:]) + max(0, horizon_rounds - memory) * counts[-1]
     else:  # every straggler history of W - 1 rounds is a distinct model state
         nodes = counts[-1]
-    check_work(nodes * step, f"{what} (at least {fmt_work(nodes)} distinct straggler histories, "
-                             "each an exact step)", cheaper=cheaper)
+    check_work(
+        nodes * step,
+        f"{what} (at least {fmt_work(nodes)} distinct straggler histories, each an exact step)",
+        cheaper=cheaper,
+    )
     return Meter(what, cheaper=cheaper)
 
 
-def _verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto",
-            progress=False, graph=False, max_states=None) -> VerificationResult:
+def _verify(
+    scheme,
+    model=None,
+    *,
+    rounds=None,
+    all_horizons=False,
+    method="auto",
+    progress=False,
+    graph=False,
+    max_states=None,
+) -> VerificationResult:
     if method not in METHODS:
         raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     model = scheme.design_model if model is None else model
@@ -200,8 +236,9 @@ def _verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto
             res.ok, res.patterns, res.counterexample, res.failed_job = ok, patterns, cex, job
             res.max_load = st.max_load
         elif method == "automaton":
-            ok, states, cex, job, st, G = exact.automaton(scheme, model, max_states, bar, graph,
-                                                       meter)
+            ok, states, cex, job, st, G = exact.automaton(
+                scheme, model, max_states, bar, graph, meter
+            )
             res.ok, res.states, res.counterexample, res.failed_job = ok, states, cex, job
             res.max_load, res.graph = st.max_load, G
         else:
@@ -213,16 +250,22 @@ def _verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto
                 quick = view.count_proof(model, scheme.n, meter=meter)
             if quick is not None:
                 res.ok, res.states = True, quick[1]
-                res.notes.append("proved on straggler counts (over-approximation of the model; "
-                                 f"see {type(view).__name__}.count_proof)")
+                res.notes.append(
+                    "proved on straggler counts (over-approximation of the model; "
+                    f"see {type(view).__name__}.count_proof)"
+                )
             else:
                 ex = SymmetricExplorer(view, model, scheme.n)
                 ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph, meter)
                 res.ok, res.states, res.graph = ok, states, G
-            res.notes.append(getattr(
-                view, "token_note",
-                "decodability decided on result counts: any n - s results of the scheme's "
-                "(n, s)-GC decode (see the code line for what that rests on)"))
+            res.notes.append(
+                getattr(
+                    view,
+                    "token_note",
+                    "decodability decided on result counts: any n - s results of the scheme's "
+                    "(n, s)-GC decode (see the code line for what that rests on)",
+                )
+            )
             if not res.ok:
                 masks = ex.concretize(steps)
                 res.counterexample = exact._pattern(scheme.n, masks)
@@ -244,34 +287,55 @@ def _verify(scheme, model=None, *, rounds=None, all_horizons=False, method="auto
         elif method == "symmetric" and scheme.n <= EXACT_MAX_N:
             # the token rule is only sufficient (e.g. fractional repetition decodes from fewer
             # than n - s results): let the exact algebra decide
-            exact_res = verify(scheme, model, all_horizons=True, method="automaton",
-                               progress=progress, graph=graph, max_states=max_states)
-            exact_res.notes.append("the symmetric (token-level) search found a pattern the exact "
-                                   "code survives; decided by the exact automaton instead")
+            exact_res = verify(
+                scheme,
+                model,
+                all_horizons=True,
+                method="automaton",
+                progress=progress,
+                graph=graph,
+                max_states=max_states,
+            )
+            exact_res.notes.append(
+                "the symmetric (token-level) search found a pattern the exact "
+                "code survives; decided by the exact automaton instead"
+            )
             return exact_res
         elif method == "symmetric":
             res.notes.append(
                 f"the count-level counterexample {res.counterexample_rounds()} is decoded by the "
-                "exact code (" + (basis["construction"] if basis else "its code")
-                + " decodes from fewer than n - s results); searched on for one it fails on")
+                "exact code ("
+                + (basis["construction"] if basis else "its code")
+                + " decodes from fewer than n - s results); searched on for one it fails on"
+            )
             P, job, route, info = confirm.search(scheme, model, ex, max_states=max_states)
-            how = (f"{info['tries']} exact replays of {info['failures']} count-level failing "
-                   f"transitions in breadth-first order, lowest-index then random placements, "
-                   f"seed {info['seed']}")
+            how = (
+                f"{info['tries']} exact replays of {info['failures']} count-level failing "
+                f"transitions in breadth-first order, lowest-index then random placements, "
+                f"seed {info['seed']}"
+            )
             if P is not None:
                 res.counterexample, res.failed_job, res.confirmed = P, job, True
                 res.confirmation = f"{route}, on a pattern found by searching on ({how})"
                 if P.shape[1] == info["shortest"]:
-                    res.notes.append("the confirmed counterexample is a shortest one: an exact "
-                                     "failure is a count-level failure, and none is shorter")
+                    res.notes.append(
+                        "the confirmed counterexample is a shortest one: an exact "
+                        "failure is a count-level failure, and none is shorter"
+                    )
             else:
                 res.counterexample = res.failed_job = None
                 res.confirmed = False
                 res.notes.append(
                     "NOT confirmed: no pattern the exact code fails on was found ("
-                    + how + ("; every count-level failure was tried" if info["exhausted"]
-                             else "; budget reached") + "). The count-level verdict only says "
-                    "the proof by counts does not go through")
+                    + how
+                    + (
+                        "; every count-level failure was tried"
+                        if info["exhausted"]
+                        else "; budget reached"
+                    )
+                    + "). The count-level verdict only says "
+                    "the proof by counts does not go through"
+                )
         else:
             res.confirmed = False
             res.notes.append("the exact method's counterexample did not replay exactly (a bug)")

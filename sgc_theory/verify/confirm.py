@@ -147,6 +147,6 @@ def search(scheme, model, explorer, tries=None, seed=0, max_states=None):
                 continue
             job, route = exact_first_missed(scheme, P)
             if job is not None:
-                return P[:, :job + scheme.T + 1], job, route, info
+                return P[:, : job + scheme.T + 1], job, route, info
     info["exhausted"] = True
     return None, None, None, info

@@ -56,8 +56,9 @@ class _Stepper:
         if hit is None:
             ts = self.scheme.tasks(sstate)
             ids = tuple(tuple((t.age, self._vid(t)) for t in w) for w in ts)
-            load = max((sum((self._cost[v] for _, v in w), Fraction(0)) for w in ids),
-                       default=Fraction(0))
+            load = max(
+                (sum((self._cost[v] for _, v in w), Fraction(0)) for w in ids), default=Fraction(0)
+            )
             self.max_load = max(self.max_load, load)
             hit = (ts, ids)
             self._tasks[sstate] = hit
@@ -108,8 +109,11 @@ class _Stepper:
                 if sid >= 0:
                     cur[age] = self._add_vec(sid, vid, tasks[i][k].coeffs)
         failed = self.T if check and cur[self.T] >= 0 else None
-        nxt = (self.model.advance(mstate, mask), self.scheme.next_state(sstate, tasks, mask),
-               tuple(cur[:self.T]))
+        nxt = (
+            self.model.advance(mstate, mask),
+            self.scheme.next_state(sstate, tasks, mask),
+            tuple(cur[: self.T]),
+        )
         return nxt, failed
 
 
@@ -213,8 +217,9 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False, meter=
             nxt, failed = st.step(node, mask)
             yield mask, nxt, failed, mask.bit_count()
 
-    ok, states, masks, failed, G = bfs(st.initial(), successors, _label, progress, graph,
-                                       max_states)
+    ok, states, masks, failed, G = bfs(
+        st.initial(), successors, _label, progress, graph, max_states
+    )
     if ok:
         return True, states, None, None, st, G
     return False, states, _pattern(scheme.n, masks), len(masks) - 1 - failed, st, G

@@ -93,8 +93,11 @@ class VerificationResult:
         why = f"{g.kind}: {g.reference or g.statement}"
         if self.method != "symmetric":
             return f"{head} ({why}); decided on its exact coefficient vectors"
-        rule = ("fewer never decode, so counting is exact" if c["count_rule"] == "exact"
-                else "counting is sufficient, not necessary, for this code")
+        rule = (
+            "fewer never decode, so counting is exact"
+            if c["count_rule"] == "exact"
+            else "counting is sufficient, not necessary, for this code"
+        )
         out = f"result counts assume any n - s results of the {head} decode -- {why}; {rule}"
         if g.kind == "unchecked":
             out += ". The verdict is CONDITIONAL on that code being valid"
@@ -119,8 +122,9 @@ class VerificationResult:
         }
 
     def summary(self) -> str:
-        verdict = "PROVED" if self.ok else ("FAILS" if self.confirmed is not False
-                                            else "NOT PROVED")
+        verdict = (
+            "PROVED" if self.ok else ("FAILS" if self.confirmed is not False else "NOT PROVED")
+        )
         head = f"{self.scheme!r} under {self.model!r}: {verdict} ({self.method}"
         if self.patterns is not None:
             head += f", {self.patterns} patterns"
@@ -131,11 +135,17 @@ class VerificationResult:
         if self.max_load is not None:
             lines.append(f"  measured load {self.max_load} (claimed {self.scheme.load})")
         if not self.ok and self.counterexample is not None:
-            lines.append(f"  job {self.failed_job} misses its deadline under the pattern "
-                         f"{self.counterexample_rounds()}"
-                         + ("" if self.confirmed is None else
-                            f" (confirmed: {self.confirmation})" if self.confirmed else
-                            " (NOT confirmed by the exact code)"))
+            lines.append(
+                f"  job {self.failed_job} misses its deadline under the pattern "
+                f"{self.counterexample_rounds()}"
+                + (
+                    ""
+                    if self.confirmed is None
+                    else f" (confirmed: {self.confirmation})"
+                    if self.confirmed
+                    else " (NOT confirmed by the exact code)"
+                )
+            )
         if self.code is not None:
             lines.append(f"  code: {self.rests_on()}")
         lines += [f"  note: {n}" for n in self.notes]

@@ -55,8 +55,10 @@ def bfs(root, successors, describe, progress=None, graph=False, max_states=None)
                 if progress is not None:
                     progress.update(1)
                 if max_states is not None and len(parent) > max_states:
-                    raise StateLimitError(f"more than max_states={max_states} reachable "
-                                          "states; raise max_states (None: no limit)")
+                    raise StateLimitError(
+                        f"more than max_states={max_states} reachable "
+                        "states; raise max_states (None: no limit)"
+                    )
             if G is not None:
                 u, v = index[node], index[nxt]
                 if G.has_edge(u, v):

@@ -105,8 +105,10 @@ class SymmetricExplorer:
         ``rng`` each kind's workers are first rotated by a random offset or shuffled (half the
         time each), so that repeated calls reach other placements.
         """
-        check_work(self.n * (1 + len(steps)), f"writing out a counterexample of {len(steps)} "
-                                               f"rounds worker by worker (n={self.n})")
+        check_work(
+            self.n * (1 + len(steps)),
+            f"writing out a counterexample of {len(steps)} rounds worker by worker (n={self.n})",
+        )
         kinds = [(0, self.view.initial_local())] * self.n
         masks = []
         for plan, choice in steps:

@@ -14,28 +14,57 @@ def run(capsys, *argv):
 
 
 def test_load_json_paper_configurations(capsys):
-    rc, out, _ = run(capsys, "load", "--scheme", "msgc", "--n", "256", "--B", "1", "--W", "2",
-                     "--lam", "27", "--json")
+    rc, out, _ = run(
+        capsys,
+        "load",
+        "--scheme",
+        "msgc",
+        "--n",
+        "256",
+        "--B",
+        "1",
+        "--W",
+        "2",
+        "--lam",
+        "27",
+        "--json",
+    )
     assert rc == 0 and json.loads(out) == {"load": "7/928", "T": 1}
-    rc, out, _ = run(capsys, "load", "--scheme", "srsgc", "--n", "256", "--B", "2", "--W", "3",
-                     "--lam", "23", "--json")
+    rc, out, _ = run(
+        capsys,
+        "load",
+        "--scheme",
+        "srsgc",
+        "--n",
+        "256",
+        "--B",
+        "2",
+        "--W",
+        "3",
+        "--lam",
+        "23",
+        "--json",
+    )
     assert json.loads(out) == {"load": "13/256", "T": 2}
     rc, out, _ = run(capsys, "load", "--scheme", "gc", "--n", "256", "--s", "15", "--json")
     assert json.loads(out) == {"load": "1/16", "T": 0}
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["--scheme", "gc", "--n", "4", "--s", "4"], "0 <= s < n"),
-    (["--scheme", "gc", "--n", "4", "--s", "-1"], "0 <= s < n"),
-    (["--scheme", "gc", "--n", "4"], "--s"),
-    (["--scheme", "srsgc", "--n", "4", "--B", "3", "--W", "3", "--lam", "1"], "W >= B + 1"),
-    (["--scheme", "srsgc", "--n", "4", "--B", "1", "--W", "3", "--lam", "5"], "lam <= n"),
-    (["--scheme", "msgc", "--n", "4", "--B", "3", "--W", "3", "--lam", "1"], "B <= W - 1"),
-    (["--scheme", "msgc", "--n", "4", "--B", "0", "--W", "3", "--lam", "1"], "1 <= B"),
-    (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "3", "--lam", "-1"], "0 <= lam"),
-    (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "3"], "--lam"),
-    (["--scheme", "xyz", "--n", "4"], "gc, srsgc, msgc"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["--scheme", "gc", "--n", "4", "--s", "4"], "0 <= s < n"),
+        (["--scheme", "gc", "--n", "4", "--s", "-1"], "0 <= s < n"),
+        (["--scheme", "gc", "--n", "4"], "--s"),
+        (["--scheme", "srsgc", "--n", "4", "--B", "3", "--W", "3", "--lam", "1"], "W >= B + 1"),
+        (["--scheme", "srsgc", "--n", "4", "--B", "1", "--W", "3", "--lam", "5"], "lam <= n"),
+        (["--scheme", "msgc", "--n", "4", "--B", "3", "--W", "3", "--lam", "1"], "B <= W - 1"),
+        (["--scheme", "msgc", "--n", "4", "--B", "0", "--W", "3", "--lam", "1"], "1 <= B"),
+        (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "3", "--lam", "-1"], "0 <= lam"),
+        (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "3"], "--lam"),
+        (["--scheme", "xyz", "--n", "4"], "gc, srsgc, msgc"),
+    ],
+)
 def test_load_errors_are_one_line_exit_2(capsys, argv, needle):
     rc, out, err = run(capsys, "load", *argv)
     assert rc == 2 and out == ""
@@ -45,11 +74,9 @@ def test_load_errors_are_one_line_exit_2(capsys, argv, needle):
 def test_bound_json(capsys):
     rc, out, _ = run(capsys, "bound", "--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--json")
     assert rc == 0 and json.loads(out) == {"counting_bound": "1/3", "density_bound": "1/3"}
-    rc, out, _ = run(capsys, "bound", "--n", "4", "--model", "arbitrary:N=2,W=3,lam=2",
-                     "--json")
+    rc, out, _ = run(capsys, "bound", "--n", "4", "--model", "arbitrary:N=2,W=3,lam=2", "--json")
     assert json.loads(out) == {"counting_bound": None, "density_bound": "3/8"}
-    rc, out, _ = run(capsys, "bound", "--n", "256", "--model", "bursty:B=1,W=2,lam=27",
-                     "--json")
+    rc, out, _ = run(capsys, "bound", "--n", "256", "--model", "bursty:B=1,W=2,lam=27", "--json")
     assert json.loads(out) == {"counting_bound": "2/485", "density_bound": "2/485"}
 
 

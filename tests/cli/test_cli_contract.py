@@ -33,12 +33,36 @@ def test_every_subcommand_takes_max_work_and_debug():
 
 
 def test_verdicts_exit_0_and_1():
-    ok = ["verify", "--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1",
-          "--all-horizons", "--json"]
+    ok = [
+        "verify",
+        "--scheme",
+        "msgc",
+        "--n",
+        "4",
+        "--B",
+        "1",
+        "--W",
+        "2",
+        "--lam",
+        "1",
+        "--all-horizons",
+        "--json",
+    ]
     rc, out, err, _ = run_cli(ok)
     assert rc == 0 and json.loads(out)["ok"] is True
-    bad = ["verify", "--scheme", "gc", "--n", "6", "--s", "1", "--model", "per-round:s=2",
-           "--all-horizons", "--json"]
+    bad = [
+        "verify",
+        "--scheme",
+        "gc",
+        "--n",
+        "6",
+        "--s",
+        "1",
+        "--model",
+        "per-round:s=2",
+        "--all-horizons",
+        "--json",
+    ]
     rc, out, err, _ = run_cli(bad)
     assert rc == 1 and json.loads(out)["counterexample"] == [[0, 1]]
 
@@ -51,7 +75,9 @@ def crashing(monkeypatch):
     def install(exc):
         def boom(*a, **k):
             raise exc
+
         monkeypatch.setattr(bounds, "scheme_load", boom)
+
     return install
 
 
@@ -89,10 +115,20 @@ def test_memory_error_is_one_line(crashing):
     assert rc == 2 and err.count("\n") == 1 and "out of memory" in err
 
 
-@pytest.mark.parametrize("argv", [
-    [], ["nosuch"], ["verify"], ["load", "--n", "x"], ["patterns"], ["--max-work", "0", "demo"],
-    ["demo", "--max-work", "abc"], ["demo", "--max-work", "-5"], ["demo", "--max-work", "1.5"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["nosuch"],
+        ["verify"],
+        ["load", "--n", "x"],
+        ["patterns"],
+        ["--max-work", "0", "demo"],
+        ["demo", "--max-work", "abc"],
+        ["demo", "--max-work", "-5"],
+        ["demo", "--max-work", "1.5"],
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(argv):
     rc, out, err, _ = run_cli(argv)
     assert rc == 2 and err.count("\n") == 1 and err.startswith("sgc: error:"), err
@@ -104,8 +140,17 @@ def test_help_exits_0(capsys):
 
 
 def test_max_work_raises_the_budget():
-    argv = ["patterns", "count", "--n", "256", "--model", "bursty:B=1,W=2,lam=27", "--rounds",
-            "100", "--json"]
+    argv = [
+        "patterns",
+        "count",
+        "--n",
+        "256",
+        "--model",
+        "bursty:B=1,W=2,lam=27",
+        "--rounds",
+        "100",
+        "--json",
+    ]
     rc, out, err, _ = run_cli(argv + ["--max-work", "1e3"])
     assert rc == 2 and "--max-work" in err and "work units" in err
     rc, out, err, _ = run_cli(argv + ["--max-work", "1e9"])
@@ -119,8 +164,17 @@ def test_max_work_raises_the_budget():
 
 def test_huge_counts_print_in_full():
     """More than Python's default 4300-digit limit for int -> str."""
-    argv = ["patterns", "count", "--n", "256", "--model", "per-round:s=27", "--rounds", "200",
-            "--json"]
+    argv = [
+        "patterns",
+        "count",
+        "--n",
+        "256",
+        "--model",
+        "per-round:s=27",
+        "--rounds",
+        "200",
+        "--json",
+    ]
     rc, out, err, _ = run_cli(argv)
     assert rc == 0
     from sgc_theory.models import PerRound
@@ -142,27 +196,54 @@ def test_jsonable_is_strict():
     import sympy as sp
     from fractions import Fraction
 
-    payload = {"f": Fraction(3, 4), "g": Fraction(4, 2), "inf": float("inf"),
-               "nan": np.float64("nan"), "i": np.int64(7), "a": np.array([1, 2]),
-               "r": sp.Rational(7, 928), "oo": sp.oo, "k": sp.Integer(3), "b": np.bool_(True),
-               "s": {2, 1}}
+    payload = {
+        "f": Fraction(3, 4),
+        "g": Fraction(4, 2),
+        "inf": float("inf"),
+        "nan": np.float64("nan"),
+        "i": np.int64(7),
+        "a": np.array([1, 2]),
+        "r": sp.Rational(7, 928),
+        "oo": sp.oo,
+        "k": sp.Integer(3),
+        "b": np.bool_(True),
+        "s": {2, 1},
+    }
     out = json.loads(to_json(payload), parse_constant=lambda c: pytest.fail(c))
-    assert out == {"f": "3/4", "g": 2, "inf": None, "nan": None, "i": 7, "a": [1, 2],
-                   "r": "7/928", "oo": None, "k": 3, "b": True, "s": [1, 2]}
+    assert out == {
+        "f": "3/4",
+        "g": 2,
+        "inf": None,
+        "nan": None,
+        "i": 7,
+        "a": [1, 2],
+        "r": "7/928",
+        "oo": None,
+        "k": 3,
+        "b": True,
+        "s": [1, 2],
+    }
     assert jsonable([float("-inf")]) == [None]
 
 
 # ----- consistent parsing ---------------------------------------------------------------------
 @pytest.mark.parametrize("cmd", [["load"], ["verify", "--rounds", "2"], ["show", "--rounds", "2"]])
-@pytest.mark.parametrize("extra,needle", [
-    (["--scheme", "gc", "--n", "4", "--s", "1", "--B", "1"], "not --B"),
-    (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
-     "not --s"),
-    (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2"], "needs --lam"),
-    (["--scheme", "brsgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
-     "not --s"),
-    (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc, brsgc"),
-])
+@pytest.mark.parametrize(
+    "extra,needle",
+    [
+        (["--scheme", "gc", "--n", "4", "--s", "1", "--B", "1"], "not --B"),
+        (
+            ["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
+            "not --s",
+        ),
+        (["--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2"], "needs --lam"),
+        (
+            ["--scheme", "brsgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--s", "1"],
+            "not --s",
+        ),
+        (["--scheme", "xyz", "--n", "4"], "choose one of gc, srsgc, msgc, brsgc"),
+    ],
+)
 def test_scheme_options_follow_one_rule(cmd, extra, needle):
     """An unused parameter is refused by every command (load used to ignore it)."""
     rc, out, err, _ = run_cli(cmd + extra)
@@ -176,16 +257,23 @@ def test_scheme_names_are_spelled_alike(cmd, name):
     assert rc == 0
 
 
-@pytest.mark.parametrize("model,needle", [
-    ("bursty:B=1,W=2,lam=1,lam=2", "given twice"),
-    ("per-round:s=1,s=1", "given twice"),
-    ("bursty:B=1,,W=2,lam=1", "empty parameter"),
-    ("bursty:B=1_0,W=20,lam=1", "integer"),
-])
-@pytest.mark.parametrize("cmd", [["bound", "--n", "4"],
-                                 ["patterns", "count", "--n", "4", "--rounds", "2"],
-                                 ["verify", "--scheme", "gc", "--n", "4", "--s", "1",
-                                  "--rounds", "1"]])
+@pytest.mark.parametrize(
+    "model,needle",
+    [
+        ("bursty:B=1,W=2,lam=1,lam=2", "given twice"),
+        ("per-round:s=1,s=1", "given twice"),
+        ("bursty:B=1,,W=2,lam=1", "empty parameter"),
+        ("bursty:B=1_0,W=20,lam=1", "integer"),
+    ],
+)
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["bound", "--n", "4"],
+        ["patterns", "count", "--n", "4", "--rounds", "2"],
+        ["verify", "--scheme", "gc", "--n", "4", "--s", "1", "--rounds", "1"],
+    ],
+)
 def test_model_strings_refused_alike(cmd, model, needle):
     rc, out, err, _ = run_cli(cmd + ["--model", model])
     assert rc == 2 and needle in err, err
@@ -204,17 +292,26 @@ def test_pattern_rule():
         parse_pattern("3", 3, 1)
 
 
-@pytest.mark.parametrize("path,needle", [
-    ("/dev/null", "character device"), ("/", "directory"), ("/no/such/file", "no such file"),
-])
+@pytest.mark.parametrize(
+    "path,needle",
+    [
+        ("/dev/null", "character device"),
+        ("/", "directory"),
+        ("/no/such/file", "no such file"),
+    ],
+)
 def test_matrix_paths_get_their_real_reason(path, needle):
     rc, out, err, _ = run_cli(["gc", "verify", "--matrix", path, "--s", "1"])
     assert rc == 2 and needle in err, err
 
 
-@pytest.mark.parametrize("out_dir,needle", [
-    ("", "empty path"), ("/dev/null", "character device"),
-])
+@pytest.mark.parametrize(
+    "out_dir,needle",
+    [
+        ("", "empty path"),
+        ("/dev/null", "character device"),
+    ],
+)
 def test_figures_out_is_checked(out_dir, needle):
     rc, out, err, _ = run_cli(["figures", "--out", out_dir])
     assert rc == 2 and needle in err and err.count("\n") == 1, err
@@ -249,18 +346,35 @@ def test_demo_runs_and_is_strict_json():
     assert payload["gc_12_3_certified"] is True and payload["msgc_n256_all_horizons"] is True
 
 
-@pytest.mark.parametrize("argv", [  # outputs beyond a pipe's 64 KiB buffer
-    ["patterns", "sample", "--n", "3000", "--model", "per-round:s=1", "--rounds", "40"],
-    ["show", "--scheme", "brsgc", "--n", "100", "--B", "1", "--W", "2", "--lam", "2",
-     "--rounds", "20"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [  # outputs beyond a pipe's 64 KiB buffer
+        ["patterns", "sample", "--n", "3000", "--model", "per-round:s=1", "--rounds", "40"],
+        [
+            "show",
+            "--scheme",
+            "brsgc",
+            "--n",
+            "100",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "2",
+            "--rounds",
+            "20",
+        ],
+    ],
+)
 def test_closed_pipe_is_quiet(argv):
     """``sgc ... | head -1``: the reader goes away after one line; no traceback, exit 0."""
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "sgc_theory", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sgc_theory", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     first = proc.stdout.readline()
     proc.stdout.close()  # what head does after its line
     err = proc.stderr.read().decode()

@@ -26,6 +26,7 @@ TIME_LIMIT = 15.0
 def _strict(text):
     def bad(token):
         raise ValueError(f"non-strict JSON constant {token}")
+
     return json.loads(text, parse_constant=bad)
 
 
@@ -57,8 +58,13 @@ def table(tmp_path_factory):
 
 
 def _fuzz(table, data, examples):
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(argv_strategy(table))
     def inner(argv):
         check_contract(argv)
@@ -83,23 +89,73 @@ def test_fuzz_cli_long(table):
     _fuzz(table, None, 2000)
 
 
-@pytest.mark.parametrize("argv", [
-    ["patterns", "count", "--n", "256", "--model", "bursty:B=1,W=2,lam=27", "--rounds",
-     "100000"],
-    ["verify", "--scheme", "msgc", "--n", "256", "--B", "1", "--W", "2", "--lam", "27",
-     "--rounds", "3"],
-    ["gc", "verify", "--n", "60", "--s", "30"],
-    ["show", "--scheme", "msgc", "--n", "4", "--B", "1", "--W", "2", "--lam", "1", "--rounds",
-     "1000000"],
-    ["bound", "--n", "256", "--model", "bursty:B=3,W=8,lam=100"],
-    ["patterns", "sample", "--n", "1000000000", "--model", "per-round:s=2", "--rounds", "3"],
-    ["verify", "--scheme", "gc", "--n", "1000000000", "--s", "1", "--all-horizons"],
-    # the structural constructions used to allocate their n x n matrix unchecked (memory)
-    ["gc", "verify", "--construction", "rs", "--n", "1000000000", "--s", "0"],
-    ["gc", "verify", "--construction", "frc", "--n", "100000", "--s", "0"],
-    ["show", "--scheme", "brsgc", "--n", "100000", "--B", "1", "--W", "2", "--lam", "1",
-     "--rounds", "1000"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "patterns",
+            "count",
+            "--n",
+            "256",
+            "--model",
+            "bursty:B=1,W=2,lam=27",
+            "--rounds",
+            "100000",
+        ],
+        [
+            "verify",
+            "--scheme",
+            "msgc",
+            "--n",
+            "256",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "27",
+            "--rounds",
+            "3",
+        ],
+        ["gc", "verify", "--n", "60", "--s", "30"],
+        [
+            "show",
+            "--scheme",
+            "msgc",
+            "--n",
+            "4",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "1",
+            "--rounds",
+            "1000000",
+        ],
+        ["bound", "--n", "256", "--model", "bursty:B=3,W=8,lam=100"],
+        ["patterns", "sample", "--n", "1000000000", "--model", "per-round:s=2", "--rounds", "3"],
+        ["verify", "--scheme", "gc", "--n", "1000000000", "--s", "1", "--all-horizons"],
+        # the structural constructions used to allocate their n x n matrix unchecked (memory)
+        ["gc", "verify", "--construction", "rs", "--n", "1000000000", "--s", "0"],
+        ["gc", "verify", "--construction", "frc", "--n", "100000", "--s", "0"],
+        [
+            "show",
+            "--scheme",
+            "brsgc",
+            "--n",
+            "100000",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "1",
+            "--rounds",
+            "1000",
+        ],
+    ],
+)
 def test_oversized_requests_are_refused_at_once(argv):
     """The classes of unbounded work of issue 10: refused before starting (under the DEFAULT
     budget), in one line naming the estimate and the flag that raises the budget."""
@@ -112,14 +168,45 @@ def test_oversized_requests_are_refused_at_once(argv):
 TOKYO = "sam-gc-cnn_profile_est-mbp__w256-n10-l0_000-b256-cno_forloop-Tokyo"
 
 
-@pytest.mark.parametrize("argv", [
-    ["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "3", "--jobs", "5", "--mu", "1"],
-    ["simulate", "--trace", TOKYO, "--scheme", "brsgc", "--B", "1", "--W", "2", "--lam", "3",
-     "--jobs", "5", "--mu", "1", "--policy", "optimal"],
-    ["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
-     "--max-dp-work", "1e4"],
-    ["reproduce", "--trace", TOKYO, "--max-delay", "1", "--slope", "paper"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "3", "--jobs", "5", "--mu", "1"],
+        [
+            "simulate",
+            "--trace",
+            TOKYO,
+            "--scheme",
+            "brsgc",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "3",
+            "--jobs",
+            "5",
+            "--mu",
+            "1",
+            "--policy",
+            "optimal",
+        ],
+        [
+            "sweep",
+            "--trace",
+            TOKYO,
+            "--jobs",
+            "3",
+            "--max-delay",
+            "1",
+            "--mu",
+            "1",
+            "--max-dp-work",
+            "1e4",
+        ],
+        ["reproduce", "--trace", TOKYO, "--max-delay", "1", "--slope", "paper"],
+    ],
+)
 @pytest.mark.parametrize("budget", ["1e7", "inf", "20000000"])
 def test_budgets_take_one_grammar(argv, budget):
     """simulate, sweep and reproduce count their own steps, but take --max-work (and
@@ -130,30 +217,136 @@ def test_budgets_take_one_grammar(argv, budget):
     assert rc == 0, err
 
 
-@pytest.mark.parametrize("argv, needle", [
-    # overflowing shifts: one line, no RuntimeWarning on stderr
-    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
-      "--slope", "1e308", "--probe-load", "1e308"], "must stay finite"),
-    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "3", "--mu",
-      "1e308"], "mu=1e+308 is too large"),
-    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "-3", "--mu", "1"],
-     "--jobs must be >= 1"),
-    (["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "1", "--jobs", "3", "--mu", "nan"],
-     "--mu must be a finite number"),
-    (["reproduce", "--trace", TOKYO, "--mu", "inf"], "--mu must be a finite number"),
-    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay=-1", "--mu", "1"],
-     "--max-delay must be >= 0"),
-    (["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay", "1", "--mu", "1",
-      "--max-dp-work", "0"], "--max-dp-work must be >= 1"),
-    (["sweep", "--trace", TOKYO, "--jobs", "6", "--max-delay", "4", "--mu", "1",
-      "--max-work", "1000"], "--max-work"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        # overflowing shifts: one line, no RuntimeWarning on stderr
+        (
+            [
+                "sweep",
+                "--trace",
+                TOKYO,
+                "--jobs",
+                "3",
+                "--max-delay",
+                "1",
+                "--mu",
+                "1",
+                "--slope",
+                "1e308",
+                "--probe-load",
+                "1e308",
+            ],
+            "must stay finite",
+        ),
+        (
+            [
+                "simulate",
+                "--trace",
+                TOKYO,
+                "--scheme",
+                "gc",
+                "--s",
+                "1",
+                "--jobs",
+                "3",
+                "--mu",
+                "1e308",
+            ],
+            "mu=1e+308 is too large",
+        ),
+        (
+            [
+                "simulate",
+                "--trace",
+                TOKYO,
+                "--scheme",
+                "gc",
+                "--s",
+                "1",
+                "--jobs",
+                "-3",
+                "--mu",
+                "1",
+            ],
+            "--jobs must be >= 1",
+        ),
+        (
+            [
+                "simulate",
+                "--trace",
+                TOKYO,
+                "--scheme",
+                "gc",
+                "--s",
+                "1",
+                "--jobs",
+                "3",
+                "--mu",
+                "nan",
+            ],
+            "--mu must be a finite number",
+        ),
+        (["reproduce", "--trace", TOKYO, "--mu", "inf"], "--mu must be a finite number"),
+        (
+            ["sweep", "--trace", TOKYO, "--jobs", "3", "--max-delay=-1", "--mu", "1"],
+            "--max-delay must be >= 0",
+        ),
+        (
+            [
+                "sweep",
+                "--trace",
+                TOKYO,
+                "--jobs",
+                "3",
+                "--max-delay",
+                "1",
+                "--mu",
+                "1",
+                "--max-dp-work",
+                "0",
+            ],
+            "--max-dp-work must be >= 1",
+        ),
+        (
+            [
+                "sweep",
+                "--trace",
+                TOKYO,
+                "--jobs",
+                "6",
+                "--max-delay",
+                "4",
+                "--mu",
+                "1",
+                "--max-work",
+                "1000",
+            ],
+            "--max-work",
+        ),
+    ],
+)
 def test_simulation_refusals_name_the_option(argv, needle):
     rc, out, err, _ = run_cli(argv)
     assert rc == 2 and needle in err and err.count("\n") == 1, err
 
 
 def test_huge_runtimes_print_compactly():
-    rc, out, err, _ = run_cli(["simulate", "--trace", TOKYO, "--scheme", "gc", "--s", "3",
-                               "--jobs", "5", "--mu", "1", "--slope", "1e300"])
+    rc, out, err, _ = run_cli(
+        [
+            "simulate",
+            "--trace",
+            TOKYO,
+            "--scheme",
+            "gc",
+            "--s",
+            "3",
+            "--jobs",
+            "5",
+            "--mu",
+            "1",
+            "--slope",
+            "1e300",
+        ]
+    )
     assert rc == 0 and "runtime 7.8125e+298 s" in out and len(out) < 200, out

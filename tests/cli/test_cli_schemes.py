@@ -38,59 +38,168 @@ def test_load_brsgc_is_the_closed_form():
     assert out.startswith("BR-SGC (n=256, B=1, W=2, lam=27): load 283/65536")
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["load", "--n", "6", "--scheme", "brsgc", "--B", "2", "--W", "2", "--lam", "1"],
-     "1 <= B <= W - 1"),
-    (["load", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2", "--lam", "7"],
-     "lam <= n"),
-    (["verify", "--rounds", "2", "--n", "6", "--scheme", "BR-SGC", "--s", "1"], "not --s"),
-    (["show", "--rounds", "2", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2"],
-     "needs --lam"),
-    (["simulate", "--trace", LONG0, "--jobs", "3", "--mu", "1", "--scheme", "brsgc", "--s", "2"],
-     "--scheme brsgc takes --B --W --lam (not --s)"),
-    (["simulate", "--trace", LONG0, "--jobs", "3", "--mu", "1", "--scheme", "nocoding", "--B",
-      "2"], "--scheme nocoding takes no parameters (not --B)"),
-    (["simulate", "--trace", LONG0, "--jobs", "3", "--mu", "1", "--scheme", "xyz"],
-     "choose one of nocoding, gc, srsgc, msgc, brsgc"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (
+            ["load", "--n", "6", "--scheme", "brsgc", "--B", "2", "--W", "2", "--lam", "1"],
+            "1 <= B <= W - 1",
+        ),
+        (
+            ["load", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2", "--lam", "7"],
+            "lam <= n",
+        ),
+        (["verify", "--rounds", "2", "--n", "6", "--scheme", "BR-SGC", "--s", "1"], "not --s"),
+        (
+            ["show", "--rounds", "2", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2"],
+            "needs --lam",
+        ),
+        (
+            [
+                "simulate",
+                "--trace",
+                LONG0,
+                "--jobs",
+                "3",
+                "--mu",
+                "1",
+                "--scheme",
+                "brsgc",
+                "--s",
+                "2",
+            ],
+            "--scheme brsgc takes --B --W --lam (not --s)",
+        ),
+        (
+            [
+                "simulate",
+                "--trace",
+                LONG0,
+                "--jobs",
+                "3",
+                "--mu",
+                "1",
+                "--scheme",
+                "nocoding",
+                "--B",
+                "2",
+            ],
+            "--scheme nocoding takes no parameters (not --B)",
+        ),
+        (
+            ["simulate", "--trace", LONG0, "--jobs", "3", "--mu", "1", "--scheme", "xyz"],
+            "choose one of nocoding, gc, srsgc, msgc, brsgc",
+        ),
+    ],
+)
 def test_brsgc_refusals_are_one_line(argv, needle):
     rc, out, err, _ = run_cli(argv)
     assert rc == 2 and needle in err and err.count("\n") == 1, err
 
 
 def test_verify_brsgc_small_and_large():
-    rc, out, err, _ = run_cli(["verify", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2",
-                               "--lam", "2", "--all-horizons", "--json"])
+    rc, out, err, _ = run_cli(
+        [
+            "verify",
+            "--n",
+            "6",
+            "--scheme",
+            "brsgc",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "2",
+            "--all-horizons",
+            "--json",
+        ]
+    )
     assert rc == 0 and json.loads(out)["ok"] is True, err
     rc, out, err, _ = run_cli(["verify", "--n", "256", "--all-horizons", "--json"] + BR)
     assert rc == 0 and json.loads(out)["ok"] is True, err
     # outside its design model BR-SGC fails, and verify says so with exit 1
-    rc, out, err, _ = run_cli(["verify", "--n", "5", "--scheme", "brsgc", "--B", "1", "--W", "2",
-                               "--lam", "1", "--model", "bursty:B=2,W=3,lam=1", "--rounds", "3",
-                               "--json"])
+    rc, out, err, _ = run_cli(
+        [
+            "verify",
+            "--n",
+            "5",
+            "--scheme",
+            "brsgc",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "1",
+            "--model",
+            "bursty:B=2,W=3,lam=1",
+            "--rounds",
+            "3",
+            "--json",
+        ]
+    )
     assert rc == 1 and json.loads(out)["ok"] is False
 
 
 def test_show_brsgc_small_is_exact_and_readable():
-    rc, out, err, _ = run_cli(["show", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2",
-                               "--lam", "2", "--rounds", "3", "--pattern", "0,2"])
+    rc, out, err, _ = run_cli(
+        [
+            "show",
+            "--n",
+            "6",
+            "--scheme",
+            "brsgc",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "2",
+            "--rounds",
+            "3",
+            "--pattern",
+            "0,2",
+        ]
+    )
     assert rc == 0, err
     lines = out.splitlines()
     assert lines[0] == "BRSGC(n=6, B=1, W=2, lam=2), T=1, load=2/9"
     # round 1: the stragglers 0 and 2 of round 0 re-compute their 6 partitions and take k = 2
     # partitions of job 1; the others take n + k = 8
-    assert "  worker 0: job 1: share: partitions 0..1, job 0: re-computed share: partitions 0..5" \
+    assert (
+        "  worker 0: job 1: share: partitions 0..1, job 0: re-computed share: partitions 0..5"
         in lines
+    )
     assert "  worker 1: job 1: share: partitions 2..9" in lines
-    rc, out, _, _ = run_cli(["show", "--n", "6", "--scheme", "brsgc", "--B", "1", "--W", "2",
-                             "--lam", "2", "--rounds", "3", "--pattern", "0,2", "--json"])
+    rc, out, _, _ = run_cli(
+        [
+            "show",
+            "--n",
+            "6",
+            "--scheme",
+            "brsgc",
+            "--B",
+            "1",
+            "--W",
+            "2",
+            "--lam",
+            "2",
+            "--rounds",
+            "3",
+            "--pattern",
+            "0,2",
+            "--json",
+        ]
+    )
     got = json.loads(out)
     assert got["basis"] == "exact" and got["missed"] is None
     assert [r["decoded"] for r in got["rounds"]] == [[], [0, 1], [2]]
 
 
-@pytest.mark.parametrize("n, B, W, lam, seed", [(5, 1, 2, 2, 0), (7, 2, 3, 3, 1),
-                                                (9, 1, 3, 4, 2), (12, 2, 4, 5, 3)])
+@pytest.mark.parametrize(
+    "n, B, W, lam, seed", [(5, 1, 2, 2, 0), (7, 2, 3, 3, 1), (9, 1, 3, 4, 2), (12, 2, 4, 5, 3)]
+)
 def test_share_table_equals_the_exact_run(n, B, W, lam, seed):
     """The table ``show`` prints above n = 64 (partition ranges, token rule) is the exact run's
     table wherever both exist, on random admitted patterns (also ones outside the model)."""
@@ -107,8 +216,10 @@ def test_show_brsgc_above_64_uses_shares():
     assert rc == 0, err
     lines = out.splitlines()
     assert "partition ranges from shares()" in lines[0]
-    assert "  worker 0: job 1: share: partitions 0..1, job 0: re-computed share: partitions "\
-           "0..255" in lines
+    assert (
+        "  worker 0: job 1: share: partitions 0..1, job 0: re-computed share: partitions "
+        "0..255" in lines
+    )
     assert "  worker 1: job 1: share: partitions 2..259" in lines
     assert len(lines) == 1 + 3 * (256 + 2)
     rc, out, _, _ = run_cli(["show", "--n", "256", "--rounds", "2", "--json"] + BR)
@@ -120,8 +231,22 @@ def test_show_brsgc_above_64_uses_shares():
 
 
 def test_simulate_brsgc_spelled_alike_and_exact_optimum():
-    base = ["simulate", "--trace", LONG0, "--jobs", "20", "--mu", "1", "--B", "1", "--W", "2",
-            "--lam", "27", "--json"]
+    base = [
+        "simulate",
+        "--trace",
+        LONG0,
+        "--jobs",
+        "20",
+        "--mu",
+        "1",
+        "--B",
+        "1",
+        "--W",
+        "2",
+        "--lam",
+        "27",
+        "--json",
+    ]
     outs = {}
     for spelling in ("brsgc", "BR-SGC", "br_sgc"):
         for pol in ("paper", "optimal"):

@@ -10,8 +10,17 @@ def sympy_decodable(E, survivors):
     n = len(E)
     if not survivors:
         return False
-    EF = sympy.Matrix([[sympy.Rational(x.numerator, x.denominator) if hasattr(x, "denominator")
-                        else sympy.Rational(x) for x in E[i]] for i in survivors])
+    EF = sympy.Matrix(
+        [
+            [
+                sympy.Rational(x.numerator, x.denominator)
+                if hasattr(x, "denominator")
+                else sympy.Rational(x)
+                for x in E[i]
+            ]
+            for i in survivors
+        ]
+    )
     return EF.rank() == EF.col_join(sympy.ones(1, n)).rank()
 
 

@@ -17,10 +17,7 @@ from codes_oracle import sympy_decodable, sympy_failing_sets
 def test_hand_made_matrix_fails_exactly_one_set():
     # n = 4, s = 1: worker 1 holds the whole gradient; without it, rows 0, 2, 3 never touch
     # partition 3. Every other single straggler leaves worker 1 alive.
-    E = [[1, 1, 0, 0],
-         [1, 1, 1, 1],
-         [0, 0, 1, 0],
-         [0, 0, 2, 0]]
+    E = [[1, 1, 0, 0], [1, 1, 1, 1], [0, 0, 1, 0], [0, 0, 2, 0]]
     code = from_matrix(E, 1)
     r = code.verify()
     assert sympy_failing_sets(code.E, 1) == [(1,)]  # independent oracle
@@ -86,8 +83,10 @@ def matrices(draw):
     C = [[draw(st.integers(-2, 2)) for _ in range(r)] for _ in range(n)]
     E = [[sum(C[i][k] * B[k][j] for k in range(r)) for j in range(n)] for i in range(n)]
     if draw(st.booleans()):  # rational rows
-        E = [[Fraction(x, d) for x in row] for row, d in
-             zip(E, [draw(st.integers(1, 5)) for _ in range(n)])]
+        E = [
+            [Fraction(x, d) for x in row]
+            for row, d in zip(E, [draw(st.integers(1, 5)) for _ in range(n)])
+        ]
     s = draw(st.integers(0, n - 1))
     return E, s
 

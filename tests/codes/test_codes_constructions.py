@@ -4,7 +4,10 @@ from fractions import Fraction
 import pytest
 
 from sgc_theory.codes import (
-    cyclic_repetition, fractional_repetition, identity_code, make_code,
+    cyclic_repetition,
+    fractional_repetition,
+    identity_code,
+    make_code,
 )
 from sgc_theory.errors import SGCError
 
@@ -58,8 +61,7 @@ def test_s_zero_is_identity():
         assert code.verify().ok and code.verify().sets_checked == 1
 
 
-@pytest.mark.parametrize("bad", [dict(n=4, s=4), dict(n=4, s=-1), dict(n=0, s=0),
-                                 dict(n=4.5, s=1)])
+@pytest.mark.parametrize("bad", [dict(n=4, s=4), dict(n=4, s=-1), dict(n=0, s=0), dict(n=4.5, s=1)])
 def test_bad_parameters(bad):
     with pytest.raises(SGCError):
         cyclic_repetition(**bad)

@@ -11,7 +11,10 @@ from sgc_theory.errors import NotDecodableError, SGCError
 from codes_oracle import sympy_decodable
 
 CODES = [cyclic_repetition(n, s, seed=3) for n, s in [(4, 1), (5, 2), (7, 3), (6, 5)]] + [
-    fractional_repetition(6, 1), fractional_repetition(6, 2), fractional_repetition(8, 3)]
+    fractional_repetition(6, 1),
+    fractional_repetition(6, 2),
+    fractional_repetition(8, 3),
+]
 
 
 @pytest.mark.parametrize("code", CODES, ids=repr)

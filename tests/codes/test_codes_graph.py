@@ -4,8 +4,11 @@ import pytest
 from sgc_theory.codes import cyclic_repetition, fractional_repetition, from_matrix
 
 
-@pytest.mark.parametrize("code", [cyclic_repetition(7, 3, seed=0), fractional_repetition(9, 2),
-                                  cyclic_repetition(5, 4, seed=0)], ids=repr)
+@pytest.mark.parametrize(
+    "code",
+    [cyclic_repetition(7, 3, seed=0), fractional_repetition(9, 2), cyclic_repetition(5, 4, seed=0)],
+    ids=repr,
+)
 def test_constructions_cover(code):
     G = code.support_graph()
     assert nx.is_bipartite(G)

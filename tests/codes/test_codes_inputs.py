@@ -14,7 +14,9 @@ def test_from_matrix_accepts_exact_types():
     c = from_matrix([["1", "1"], [Fraction(1), sympy.Integer(1)]], 1)
     assert a.E == b.E == c.E
     assert from_matrix([["-3/2", 0], [0, 1]], 0).E[0][0] == Fraction(-3, 2)
-    assert from_matrix(sympy.Matrix([[sympy.Rational(1, 3), 0], [0, 1]]), 0).E[0][0] == Fraction(1, 3)
+    assert from_matrix(sympy.Matrix([[sympy.Rational(1, 3), 0], [0, 1]]), 0).E[0][0] == Fraction(
+        1, 3
+    )
 
 
 def test_from_matrix_rejects_bad_input():
@@ -36,13 +38,16 @@ def test_from_csv_roundtrip(tmp_path):
     assert code.verify().ok
 
 
-@pytest.mark.parametrize("text,match", [
-    ("1,2\n3\n", "ragged"),
-    ("1,2,3\n4,5,6\n", "2 x 3, must be square"),
-    ("1,abc\n0,1\n", "row 0, column 1: 'abc' is not a rational"),
-    ("1,1/0\n0,1\n", "not a rational"),
-    ("", "no rows"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("1,2\n3\n", "ragged"),
+        ("1,2,3\n4,5,6\n", "2 x 3, must be square"),
+        ("1,abc\n0,1\n", "row 0, column 1: 'abc' is not a rational"),
+        ("1,1/0\n0,1\n", "not a rational"),
+        ("", "no rows"),
+    ],
+)
 def test_from_csv_errors_name_file_and_problem(tmp_path, text, match):
     p = tmp_path / "bad.csv"
     p.write_text(text)

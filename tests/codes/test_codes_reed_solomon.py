@@ -43,8 +43,9 @@ def test_structure_agrees_with_exhaustive_certificate(n, s):
     assert code.guarantee.kind == "structural"
     assert code.load == Fraction(s + 1, n)
     assert all(len(sp) == s + 1 for sp in code.support)  # every row: s + 1 nonzeros
-    assert [sorted(sp) for sp in code.support] == [sorted({(i + k) % n for k in range(s + 1)})
-                                                    for i in range(n)]
+    assert [sorted(sp) for sp in code.support] == [
+        sorted({(i + k) % n for k in range(s + 1)}) for i in range(n)
+    ]
     structural = code.verify()
     assert structural.ok and structural.basis == "structural"
     # at most 924 sets here, fewer than 64 only for small n: either all or a sample
@@ -190,8 +191,23 @@ def test_code_guarantee_without_building():
 
 
 def test_cli_rs_n256_answers_from_the_proof(capsys):
-    rc = main(["gc", "verify", "--n", "256", "--s", "12", "--construction", "rs",
-               "--spot-checks", "4", "--seed", "9", "--json"])
+    rc = main(
+        [
+            "gc",
+            "verify",
+            "--n",
+            "256",
+            "--s",
+            "12",
+            "--construction",
+            "rs",
+            "--spot-checks",
+            "4",
+            "--seed",
+            "9",
+            "--json",
+        ]
+    )
     out, err = capsys.readouterr()
     assert rc == 0 and err == ""
     got = json.loads(out)
@@ -204,7 +220,8 @@ def test_cli_rs_n256_answers_from_the_proof(capsys):
     assert rc == 0 and out.startswith("OK:") and out.count("\n") == 1
     assert "structural proof" in out and "spot check of random sample of 64" in out
     assert "seed 0" in out
-    rc = main(["gc", "verify", "--n", "6", "--s", "2", "--construction", "cyclic",
-               "--spot-checks", "3"])
+    rc = main(
+        ["gc", "verify", "--n", "6", "--s", "2", "--construction", "cyclic", "--spot-checks", "3"]
+    )
     out, err = capsys.readouterr()
     assert rc == 2 and out == "" and err.count("\n") == 1 and "--spot-checks" in err

@@ -4,8 +4,15 @@ import json
 
 from sgc_theory.cli import main
 
-CONTRACT = {"load", "load_fraction", "lower_bound", "status", "variables", "constraints",
-            "verified"}
+CONTRACT = {
+    "load",
+    "load_fraction",
+    "lower_bound",
+    "status",
+    "variables",
+    "constraints",
+    "verified",
+}
 
 
 def run(capsys, *argv):
@@ -15,8 +22,19 @@ def run(capsys, *argv):
 
 
 def test_design_json_lp(capsys):
-    rc, out, _ = run(capsys, "design", "--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "3",
-                     "--P", "2", "--json")
+    rc, out, _ = run(
+        capsys,
+        "design",
+        "--n",
+        "4",
+        "--model",
+        "bursty:B=2,W=3,lam=2",
+        "--T",
+        "3",
+        "--P",
+        "2",
+        "--json",
+    )
     d = json.loads(out)
     assert rc == 0
     assert CONTRACT <= set(d)
@@ -27,29 +45,67 @@ def test_design_json_lp(capsys):
 
 
 def test_design_json_n256_paper_configuration(capsys):
-    rc, out, _ = run(capsys, "design", "--n", "256", "--model", "bursty:B=1,W=2,lam=27",
-                     "--T", "1", "--P", "1", "--json")
+    rc, out, _ = run(
+        capsys,
+        "design",
+        "--n",
+        "256",
+        "--model",
+        "bursty:B=1,W=2,lam=27",
+        "--T",
+        "1",
+        "--P",
+        "1",
+        "--json",
+    )
     d = json.loads(out)
     assert rc == 0 and d["status"] == "optimal"
-    lo, hi = (int(x) for x in d["lp_lower"].split("/")), (int(x) for x in
-                                                          d["load_fraction"].split("/"))
+    lo, hi = (
+        (int(x) for x in d["lp_lower"].split("/")),
+        (int(x) for x in d["load_fraction"].split("/")),
+    )
     from fractions import Fraction
+
     lo, hi = Fraction(*lo), Fraction(*hi)
-    assert lo <= hi < lo + Fraction(1, 10 ** 15)
+    assert lo <= hi < lo + Fraction(1, 10**15)
     assert Fraction(2, 485) < lo < Fraction(283, 65536) < Fraction(7, 928)
 
 
 def test_design_json_replication(capsys):
-    rc, out, _ = run(capsys, "design", "--n", "64", "--model", "bursty:B=1,W=2,lam=16",
-                     "--T", "1", "--max-replication", "1", "--json")
+    rc, out, _ = run(
+        capsys,
+        "design",
+        "--n",
+        "64",
+        "--model",
+        "bursty:B=1,W=2,lam=16",
+        "--T",
+        "1",
+        "--max-replication",
+        "1",
+        "--json",
+    )
     d = json.loads(out)
     assert rc == 0 and d["max_replication"] == 1
     assert d["load_fraction"] == "5/256" and d["exact"]  # (n + lam)/n^2: BR-SGC's load
 
 
 def test_design_json_ilp_verified(capsys):
-    rc, out, _ = run(capsys, "design", "--n", "3", "--model", "bursty:B=1,W=2,lam=1", "--T", "1",
-                     "--partitions", "2", "--solver", "cbc", "--json")
+    rc, out, _ = run(
+        capsys,
+        "design",
+        "--n",
+        "3",
+        "--model",
+        "bursty:B=1,W=2,lam=1",
+        "--T",
+        "1",
+        "--partitions",
+        "2",
+        "--solver",
+        "cbc",
+        "--json",
+    )
     d = json.loads(out)
     assert rc == 0 and d["verified"] is True and d["load_fraction"] == "1/2"
     assert d["lp_optimum"] == "11/27" and d["lower_bound"] == "2/5"
@@ -57,31 +113,53 @@ def test_design_json_ilp_verified(capsys):
 
 
 def test_design_smaller_memory(capsys):
-    rc, out, _ = run(capsys, "design", "--n", "8", "--model", "bursty:B=2,W=3,lam=3", "--T", "2",
-                     "--P", "0", "--json")
+    rc, out, _ = run(
+        capsys,
+        "design",
+        "--n",
+        "8",
+        "--model",
+        "bursty:B=2,W=3,lam=3",
+        "--T",
+        "2",
+        "--P",
+        "0",
+        "--json",
+    )
     d = json.loads(out)
     assert rc == 0 and d["P"] == 0 and d["status"] == "optimal"
-    rc, out2, _ = run(capsys, "design", "--n", "8", "--model", "bursty:B=2,W=3,lam=3", "--T", "2",
-                      "--json")
+    rc, out2, _ = run(
+        capsys, "design", "--n", "8", "--model", "bursty:B=2,W=3,lam=3", "--T", "2", "--json"
+    )
     d2 = json.loads(out2)
-    assert d2["P"] == 2 and d2["load"] < d["load"] - 1e-6     # memory is worth something here
+    assert d2["P"] == 2 and d2["load"] < d["load"] - 1e-6  # memory is worth something here
 
 
 def test_design_errors(capsys):
     for argv, needle in [
-        (["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--solver", "glpk"],
-         "cbc, highs"),
+        (
+            ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--solver", "glpk"],
+            "cbc, highs",
+        ),
         (["--n", "3", "--model", "per-round:s=3", "--T", "1"], "infeasible"),
-        (["--n", "5", "--model", "per-round:s=2", "--T", "0", "--max-replication", "2"],
-         "--max-replication"),
+        (
+            ["--n", "5", "--model", "per-round:s=2", "--T", "0", "--max-replication", "2"],
+            "--max-replication",
+        ),
         (["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "-1"], "T"),
-        (["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--partitions", "0"],
-         "partitions"),
-        (["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--time-limit", "0"],
-         "time_limit"),
+        (
+            ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--partitions", "0"],
+            "partitions",
+        ),
+        (
+            ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--time-limit", "0"],
+            "time_limit",
+        ),
         (["--n", "256", "--model", "bursty:B=2,W=3,lam=23", "--T", "3"], "--max-orbits"),
-        (["--n", "6", "--model", "bursty:B=2,W=3,lam=3", "--T", "3", "--partitions", "4"],
-         "--max-variables"),
+        (
+            ["--n", "6", "--model", "bursty:B=2,W=3,lam=3", "--T", "3", "--partitions", "4"],
+            "--max-variables",
+        ),
     ]:
         rc, out, err = run(capsys, "design", *argv)
         assert rc == 2 and out == "" and err.count("\n") == 1 and needle in err, (argv, err)

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from sgc_theory.bounds import counting_bound, density_bound, gc_load, msgc_load
-from sgc_theory.design import (build_covering_lp, build_finite_horizon_lp, design, solve)
+from sgc_theory.design import build_covering_lp, build_finite_horizon_lp, design, solve
 from sgc_theory.errors import SGCError, SolverUnavailableError
 from sgc_theory.models import Arbitrary, Bursty, PerRound
 
@@ -20,9 +20,13 @@ def opt(n, model, T, **kw):
     return res.load_fraction
 
 
-TINY = [(3, Bursty(3, B=1, W=2, lam=1), 1), (3, Bursty(3, B=1, W=2, lam=1), 2),
-        (3, Bursty(3, B=2, W=3, lam=1), 1), (3, Arbitrary(3, N=1, W=2, lam=2), 1),
-        (3, PerRound(3, s=1), 1)]
+TINY = [
+    (3, Bursty(3, B=1, W=2, lam=1), 1),
+    (3, Bursty(3, B=1, W=2, lam=1), 2),
+    (3, Bursty(3, B=2, W=3, lam=1), 1),
+    (3, Arbitrary(3, N=1, W=2, lam=2), 1),
+    (3, PerRound(3, s=1), 1),
+]
 
 
 @pytest.mark.parametrize("n,model,T", TINY, ids=lambda x: repr(x))
@@ -46,8 +50,9 @@ def test_T0_is_plain_gc(n, lam):
         assert opt(n, model, 0) == F(gc_load(n, lam))
 
 
-@pytest.mark.parametrize("n,B,W,lam", [(3, 1, 2, 1), (4, 1, 2, 1), (4, 2, 3, 2), (4, 1, 3, 2),
-                                       (5, 1, 2, 2)])
+@pytest.mark.parametrize(
+    "n,B,W,lam", [(3, 1, 2, 1), (4, 1, 2, 1), (4, 2, 3, 2), (4, 1, 3, 2), (5, 1, 2, 2)]
+)
 def test_bounds_and_msgc_sandwich(n, B, W, lam):
     """counting <= density <= LP(T) <= M-SGC at M-SGC's T; LP non-increasing in T."""
     m = Bursty(n, B=B, W=W, lam=lam)
@@ -68,10 +73,16 @@ def test_larger_P_never_increases():
     assert opt(4, m, 1, P=2) >= opt(4, m, 1, P=3)
 
 
-@pytest.mark.parametrize("n,model,T", [(3, Bursty(3, B=1, W=2, lam=1), 1),
-                                       (3, Bursty(3, B=1, W=2, lam=1), 2),
-                                       (4, Bursty(4, B=2, W=3, lam=2), 1),
-                                       (4, Bursty(4, B=2, W=3, lam=2), 3)], ids=repr)
+@pytest.mark.parametrize(
+    "n,model,T",
+    [
+        (3, Bursty(3, B=1, W=2, lam=1), 1),
+        (3, Bursty(3, B=1, W=2, lam=1), 2),
+        (4, Bursty(4, B=2, W=3, lam=2), 1),
+        (4, Bursty(4, B=2, W=3, lam=2), 3),
+    ],
+    ids=repr,
+)
 def test_finite_horizon_brackets(n, model, T):
     """finite-horizon LP (lower bound, whole history) <= stationary LP (a scheme); more rounds
     never lower the finite-horizon bound; symmetric == unreduced on the finite horizon too."""

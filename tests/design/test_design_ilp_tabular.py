@@ -12,15 +12,21 @@ from sgc_theory.schemes.tabular import TabularScheme
 from sgc_theory.verify import verify
 
 
-@pytest.mark.parametrize("n,model,T,K", [(3, Bursty(3, B=1, W=2, lam=1), 1, 3),
-                                         (3, Bursty(3, B=1, W=2, lam=1), 2, 5),
-                                         (3, Bursty(3, B=2, W=3, lam=1), 2, 4),
-                                         (4, Bursty(4, B=1, W=2, lam=1), 1, 4)], ids=repr)
+@pytest.mark.parametrize(
+    "n,model,T,K",
+    [
+        (3, Bursty(3, B=1, W=2, lam=1), 1, 3),
+        (3, Bursty(3, B=1, W=2, lam=1), 2, 5),
+        (3, Bursty(3, B=2, W=3, lam=1), 2, 4),
+        (4, Bursty(4, B=1, W=2, lam=1), 1, 4),
+    ],
+    ids=repr,
+)
 def test_tabular_scheme_verifies_all_horizons(n, model, T, K):
     sch = design_tabular(n, model, T, partitions=K)
     lp_opt = solve(build_covering_lp(n, model, T)).load_fraction
     ilp = sch.result.load_fraction
-    assert ilp >= lp_opt                      # integrality can only raise the optimum
+    assert ilp >= lp_opt  # integrality can only raise the optimum
     assert Fraction(int(sch.load.p), int(sch.load.q)) == ilp  # the table's actual load
     assert verify(sch, model, all_horizons=True).ok
     assert verify(sch, model, rounds=T + 3).ok
@@ -70,7 +76,7 @@ def test_table_decodes_every_job_on_random_patterns():
         for t in range(10 - T):
             got = set()
             for d in range(T + 1):
-                h = tuple(full[t:t + P + d])
+                h = tuple(full[t : t + P + d])
                 for A, parts in tab.assign(h).items():
                     if A & ~masks[t + d]:
                         got.update(parts)

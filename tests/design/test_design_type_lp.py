@@ -7,8 +7,15 @@ from math import factorial
 import pytest
 
 from sgc_theory.bounds import brsgc_load, counting_bound, gc_load
-from sgc_theory.design import (TypeSpace, build_covering_lp, build_type_lp, design, orbit_size,
-                               solve, solve_type_lp)
+from sgc_theory.design import (
+    TypeSpace,
+    build_covering_lp,
+    build_type_lp,
+    design,
+    orbit_size,
+    solve,
+    solve_type_lp,
+)
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Arbitrary, Bursty, PerRound
 
@@ -25,12 +32,25 @@ def type_opt(model, T, **kw):
 
 
 # every case where the set-enumeration LP runs in a few seconds: n <= 5, all three models
-AGREE = [(Bursty(3, 1, 2, 1), 1, None), (Bursty(3, 1, 2, 1), 2, None), (Bursty(3, 2, 3, 1), 1, None),
-         (Bursty(4, 1, 2, 1), 1, None), (Bursty(4, 1, 2, 2), 1, None), (Bursty(4, 2, 3, 2), 2, None),
-         (Bursty(4, 2, 3, 2), 3, 2), (Bursty(4, 1, 3, 2), 2, None), (Bursty(5, 1, 2, 2), 1, None),
-         (Bursty(5, 1, 2, 3), 2, None), (Bursty(4, 1, 2, 1), 0, None), (Bursty(4, 2, 3, 3), 1, None),
-         (Arbitrary(3, 1, 2, 2), 1, None), (Arbitrary(4, 2, 3, 2), 2, None),
-         (PerRound(3, 1), 0, None), (PerRound(4, 1), 1, None), (PerRound(5, 2), 0, None)]
+AGREE = [
+    (Bursty(3, 1, 2, 1), 1, None),
+    (Bursty(3, 1, 2, 1), 2, None),
+    (Bursty(3, 2, 3, 1), 1, None),
+    (Bursty(4, 1, 2, 1), 1, None),
+    (Bursty(4, 1, 2, 2), 1, None),
+    (Bursty(4, 2, 3, 2), 2, None),
+    (Bursty(4, 2, 3, 2), 3, 2),
+    (Bursty(4, 1, 3, 2), 2, None),
+    (Bursty(5, 1, 2, 2), 1, None),
+    (Bursty(5, 1, 2, 3), 2, None),
+    (Bursty(4, 1, 2, 1), 0, None),
+    (Bursty(4, 2, 3, 3), 1, None),
+    (Arbitrary(3, 1, 2, 2), 1, None),
+    (Arbitrary(4, 2, 3, 2), 2, None),
+    (PerRound(3, 1), 0, None),
+    (PerRound(4, 1), 1, None),
+    (PerRound(5, 2), 0, None),
+]
 
 
 @pytest.mark.parametrize("model,T,P", AGREE, ids=lambda x: repr(x))
@@ -42,17 +62,33 @@ def test_type_lp_equals_set_enumeration_lp_exactly(model, T, P):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model,T", [(Bursty(5, 2, 3, 3), 3), (Bursty(6, 1, 2, 2), 1),
-                                     (Bursty(5, 2, 3, 2), 2), (Arbitrary(5, 2, 3, 2), 2)],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "model,T",
+    [
+        (Bursty(5, 2, 3, 3), 3),
+        (Bursty(6, 1, 2, 2), 1),
+        (Bursty(5, 2, 3, 2), 2),
+        (Arbitrary(5, 2, 3, 2), 2),
+    ],
+    ids=repr,
+)
 def test_type_lp_equals_set_enumeration_lp_larger(model, T):
     enum = solve(build_covering_lp(model.n, model, T))
     res = type_opt(model, T)
     assert res.exact and res.upper == enum.load_fraction
 
 
-@pytest.mark.parametrize("model", [Bursty(4, 1, 2, 1), Bursty(5, 2, 3, 3), Arbitrary(5, 2, 3, 2),
-                                   PerRound(5, 2), Bursty(7, 1, 3, 3)], ids=repr)
+@pytest.mark.parametrize(
+    "model",
+    [
+        Bursty(4, 1, 2, 1),
+        Bursty(5, 2, 3, 3),
+        Arbitrary(5, 2, 3, 2),
+        PerRound(5, 2),
+        Bursty(7, 1, 3, 3),
+    ],
+    ids=repr,
+)
 def test_history_orbits_count_the_admitted_patterns(model):
     """Independent route: sum over orbits of n!/prod(count!) = the model's pattern count."""
     sp = TypeSpace(model)
@@ -63,8 +99,9 @@ def test_history_orbits_count_the_admitted_patterns(model):
     assert orbit_size(((0, 3), (1, 2))) == factorial(5) // (factorial(3) * factorial(2))
 
 
-@pytest.mark.parametrize("n,B,W,lam", [(8, 1, 2, 3), (16, 2, 3, 4), (256, 1, 2, 27),
-                                       (256, 2, 3, 23), (256, 1, 3, 100)])
+@pytest.mark.parametrize(
+    "n,B,W,lam", [(8, 1, 2, 3), (16, 2, 3, 4), (256, 1, 2, 27), (256, 2, 3, 23), (256, 1, 3, 100)]
+)
 def test_T0_is_plain_gc(n, B, W, lam):
     res = type_opt(Bursty(n, B, W, lam), 0)
     assert res.exact and res.upper == F(gc_load(n, lam))
@@ -85,15 +122,19 @@ def test_monotone_in_replication_and_certificates():
     r1 = type_opt(m, 1, max_replication=1)
     r2 = type_opt(m, 1, max_replication=2)
     free = type_opt(m, 1)
-    assert r1.lower >= r2.upper - Fraction(1, 10 ** 15) and r2.lower >= free.upper - Fraction(1, 10 ** 15)
-    assert r1.exact and r1.upper == F(brsgc_load(256, 27))   # singles only: BR-SGC's load
-    assert free.upper - free.lower < Fraction(1, 10 ** 15)     # a tight exact bracket
+    assert r1.lower >= r2.upper - Fraction(1, 10**15) and r2.lower >= free.upper - Fraction(
+        1, 10**15
+    )
+    assert r1.exact and r1.upper == F(brsgc_load(256, 27))  # singles only: BR-SGC's load
+    assert free.upper - free.lower < Fraction(1, 10**15)  # a tight exact bracket
     assert free.lower > F(counting_bound(256, 1, 2, 27))
-    assert r1.upper < Fraction(7, 928)                         # far below M-SGC
+    assert r1.upper < Fraction(7, 928)  # far below M-SGC
 
 
-@pytest.mark.parametrize("n,B,W,lam", [(6, 1, 2, 2), (8, 1, 2, 3), (6, 1, 3, 2), (6, 2, 3, 2),
-                                       (5, 2, 4, 2), (16, 1, 2, 4)])
+@pytest.mark.parametrize(
+    "n,B,W,lam",
+    [(6, 1, 2, 2), (8, 1, 2, 3), (6, 1, 3, 2), (6, 2, 3, 2), (5, 2, 4, 2), (16, 1, 2, 4)],
+)
 def test_brsgc_is_a_feasible_point_of_its_lp(n, B, W, lam):
     """BR-SGC looks back P = B rounds and has delay B: its load can never beat that LP, and
     with single-worker sets only and (B, W) = (1, 2) it is that LP's optimum."""
@@ -113,7 +154,7 @@ def test_memory_never_hurts():
 
 def test_strict_replication_bound_and_infeasible():
     res = solve_type_lp(build_type_lp(PerRound(5, 2), 0, max_replication=2))
-    assert res.status == "infeasible"     # a GC needs sets of s + 1 = 3 workers
+    assert res.status == "infeasible"  # a GC needs sets of s + 1 = 3 workers
     assert type_opt(PerRound(5, 2), 0, max_replication=3).upper == Fraction(3, 5)
 
 

@@ -89,8 +89,9 @@ def test_heatmap_is_extract_pattern():
 
 def test_burst_lengths_sum_to_straggling_cells():
     mod = fig("burst_hist")
-    assert list(mod.run_lengths(np.array([[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 1, 1]],
-                                         dtype=bool))) == [2, 1, 1, 2]
+    assert list(
+        mod.run_lengths(np.array([[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 1, 1]], dtype=bool))
+    ) == [2, 1, 1, 2]
     d = mod.data()
     assert set(d["per_trace"]) == set(list_traces())
     for name, lengths in d["per_trace"].items():

@@ -92,8 +92,11 @@ def all_patterns(n: int, R: int):
 
 def key(P) -> bytes:
     P = np.asarray(P, dtype=bool)
-    return P.shape[0].to_bytes(2, "big") + np.packbits(P, axis=None).tobytes() + \
-        P.shape[1].to_bytes(2, "big")
+    return (
+        P.shape[0].to_bytes(2, "big")
+        + np.packbits(P, axis=None).tobytes()
+        + P.shape[1].to_bytes(2, "big")
+    )
 
 
 def _mask_window(n, masks) -> np.ndarray:
@@ -156,7 +159,7 @@ def transfer_count_mod(kind, params, n, R, p) -> int:
     _, _, M = transfer_matrix(kind, params, n)
     A = np.array(M, dtype=np.int64) % p
     size = A.shape[0]
-    assert (p - 1) ** 2 * size < 2 ** 63, "int64 matrix product could overflow"
+    assert (p - 1) ** 2 * size < 2**63, "int64 matrix product could overflow"
     result = np.eye(size, dtype=np.int64)
     e = R
     while e:

@@ -29,8 +29,11 @@ def spec_string(case):
 
 cases = pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 
-HSET = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HSET = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -42,8 +45,9 @@ def patterns(draw, n, max_rounds=7):
     rng = np.random.default_rng(seed)
     P = rng.random((n, R)) < density
     # a few hand-flipped cells let hypothesis shrink toward small counterexamples
-    flips = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, max(R - 1, 0))),
-                          max_size=4))
+    flips = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, max(R - 1, 0))), max_size=4)
+    )
     for i, r in flips:
         if R:
             P[i, r] = not P[i, r]
@@ -121,7 +125,7 @@ def test_count_growth(case):
     assert counts[1] == sum(comb(n, j) for j in range(lam + 1))
     for R in range(7):
         # appending a clean round keeps a pattern admitted; prefixes of admitted are admitted
-        assert counts[R] <= counts[R + 1] <= counts[R] * 2 ** n
+        assert counts[R] <= counts[R + 1] <= counts[R] * 2**n
         assert counts[R + 1] <= counts[R] * counts[1]
 
 
@@ -167,8 +171,9 @@ def test_next_sets_is_allows_filter(case):
             if nxt not in seen:
                 seen.add(nxt)
                 frontier.append(nxt)
-    assert sum(mult for _, mult in m.sym_transitions(m.sym_initial())) == \
-        len(m.next_sets(m.initial_state()))
+    assert sum(mult for _, mult in m.sym_transitions(m.sym_initial())) == len(
+        m.next_sets(m.initial_state())
+    )
     assert sum(c for _, c in m.sym_initial()) == m.n
 
 

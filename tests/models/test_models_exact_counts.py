@@ -8,8 +8,13 @@ import pytest
 
 from sgc_theory.models import Arbitrary, Bursty, PerRound
 
-from model_oracles import (burst1_count, lam_only_count, transfer_count, transfer_count_mod,
-                           transfer_matrix)
+from model_oracles import (
+    burst1_count,
+    lam_only_count,
+    transfer_count,
+    transfer_count_mod,
+    transfer_matrix,
+)
 
 # small enough that int64 matrix products (p^2 x #states) cannot overflow
 PRIMES = [67_108_859, 16_777_213, 1_000_003, 999_983]
@@ -31,7 +36,7 @@ def test_bursty_223_n4_1000_rounds_exact():
     for p in PRIMES:
         assert c % p == transfer_count_mod("bursty", params, 4, 1000, p)
     # big, and below (1 + 4 + 6)^1000 (any <= 2 stragglers in each round)
-    assert 10 ** 500 < c < 11 ** 1000
+    assert 10**500 < c < 11**1000
     assert c == m.count(1000, method="automaton")
 
 
@@ -62,14 +67,16 @@ def test_bursty_1_2_27_n256_recurrence():
     assert Arbitrary(n, 1, 2, lam).count(R) == expect
 
 
-@pytest.mark.parametrize("n,W,lam,R", [(256, 3, 5, 10), (100, 4, 6, 9), (7, 3, 3, 12),
-                                       (30, 1, 4, 6)])
+@pytest.mark.parametrize(
+    "n,W,lam,R", [(256, 3, 5, 10), (100, 4, 6, 9), (7, 3, 3, 12), (30, 1, 4, 6)]
+)
 def test_bursty_B1_recurrence(n, W, lam, R):
     assert Bursty(n, 1, W, lam).count(R) == burst1_count(n, W, lam, R)
 
 
-@pytest.mark.parametrize("n,W,lam,R", [(5, 3, 3, 7), (12, 3, 4, 8), (40, 2, 5, 10),
-                                       (9, 4, 3, 8), (256, 2, 3, 6)])
+@pytest.mark.parametrize(
+    "n,W,lam,R", [(5, 3, 3, 7), (12, 3, 4, 8), (40, 2, 5, 10), (9, 4, 3, 8), (256, 2, 3, 6)]
+)
 def test_lam_only_recurrence(n, W, lam, R):
     """B = W (bursty) and N = W (arbitrary) leave only 'lam distinct workers per window'."""
     expect = lam_only_count(n, W, lam, R)
@@ -82,13 +89,15 @@ def test_per_round_closed_form(n, s, R):
     assert PerRound(n, s).count(R) == sum(comb(n, j) for j in range(s + 1)) ** R
 
 
-@pytest.mark.parametrize("kind,params,n,R", [
-    ("bursty", {"B": 2, "W": 3, "lam": 3}, 5, 40),
-    ("bursty", {"B": 3, "W": 4, "lam": 2}, 4, 30),
-    ("arbitrary", {"N": 2, "W": 3, "lam": 3}, 5, 40),
-    ("arbitrary", {"N": 2, "W": 4, "lam": 2}, 4, 30),
-])
+@pytest.mark.parametrize(
+    "kind,params,n,R",
+    [
+        ("bursty", {"B": 2, "W": 3, "lam": 3}, 5, 40),
+        ("bursty", {"B": 3, "W": 4, "lam": 2}, 4, 30),
+        ("arbitrary", {"N": 2, "W": 3, "lam": 3}, 5, 40),
+        ("arbitrary", {"N": 2, "W": 4, "lam": 2}, 4, 30),
+    ],
+)
 def test_mid_size_against_transfer(kind, params, n, R):
     m = (Bursty if kind == "bursty" else Arbitrary)(n, **params)
     assert m.count(R) == transfer_count(kind, params, n, R)
-

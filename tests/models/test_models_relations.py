@@ -11,8 +11,7 @@ from sgc_theory.models import Arbitrary, Bursty, PerRound
 
 from model_oracles import all_patterns, key
 
-HSET = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+HSET = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -49,8 +48,10 @@ def test_bursty_within_arbitrary(data):
         assert a.admits(P)
 
 
-@pytest.mark.parametrize("n,B,W,lam", [(2, 1, 2, 1), (2, 2, 3, 2), (3, 2, 3, 2), (3, 1, 3, 3),
-                                       (2, 2, 4, 2), (3, 3, 3, 2)])
+@pytest.mark.parametrize(
+    "n,B,W,lam",
+    [(2, 1, 2, 1), (2, 2, 3, 2), (3, 2, 3, 2), (3, 1, 3, 3), (2, 2, 4, 2), (3, 3, 3, 2)],
+)
 def test_bursty_within_arbitrary_exhaustive(n, B, W, lam):
     R = 12 // n if n > 1 else 6
     R = min(R, 4)
@@ -114,9 +115,11 @@ def test_monotone_in_lam(data):
     if lam == n:
         return
     P = data.draw(pattern(n))
-    for small, big in [(Bursty(n, B, W, lam), Bursty(n, B, W, lam + 1)),
-                       (Arbitrary(n, B, W, lam), Arbitrary(n, B, W, lam + 1)),
-                       (PerRound(n, lam), PerRound(n, lam + 1))]:
+    for small, big in [
+        (Bursty(n, B, W, lam), Bursty(n, B, W, lam + 1)),
+        (Arbitrary(n, B, W, lam), Arbitrary(n, B, W, lam + 1)),
+        (PerRound(n, lam), PerRound(n, lam + 1)),
+    ]:
         if small.admits(P):
             assert big.admits(P)
 
@@ -128,8 +131,10 @@ def test_monotone_in_B_and_N(data):
     if B == W:
         return
     P = data.draw(pattern(n))
-    for small, big in [(Bursty(n, B, W, lam), Bursty(n, B + 1, W, lam)),
-                       (Arbitrary(n, B, W, lam), Arbitrary(n, B + 1, W, lam))]:
+    for small, big in [
+        (Bursty(n, B, W, lam), Bursty(n, B + 1, W, lam)),
+        (Arbitrary(n, B, W, lam), Arbitrary(n, B + 1, W, lam)),
+    ]:
         if small.admits(P):
             assert big.admits(P)
 
@@ -140,8 +145,10 @@ def test_antitone_in_W(data):
     n, B, W, lam = data.draw(bursty_params(max_W=3))
     P = data.draw(pattern(n))
     # the larger window W+1 gives the smaller model (more is looked at together)
-    for small, big in [(Bursty(n, B, W + 1, lam), Bursty(n, B, W, lam)),
-                       (Arbitrary(n, B, W + 1, lam), Arbitrary(n, B, W, lam))]:
+    for small, big in [
+        (Bursty(n, B, W + 1, lam), Bursty(n, B, W, lam)),
+        (Arbitrary(n, B, W + 1, lam), Arbitrary(n, B, W, lam)),
+    ]:
         if small.admits(P):
             assert big.admits(P)
 

@@ -19,11 +19,14 @@ from model_oracles import key
 
 
 # ----- sample: uniform over the admitted set -------------------------------------------------------
-@pytest.mark.parametrize("model,R,draws", [
-    (Bursty(2, 1, 2, 1), 3, 3000),
-    (Arbitrary(2, 2, 3, 1), 3, 3000),
-    (Bursty(3, 2, 3, 2), 2, 4000),
-])
+@pytest.mark.parametrize(
+    "model,R,draws",
+    [
+        (Bursty(2, 1, 2, 1), 3, 3000),
+        (Arbitrary(2, 2, 3, 1), 3, 3000),
+        (Bursty(3, 2, 3, 2), 2, 4000),
+    ],
+)
 def test_sample_uniform(model, R, draws):
     support = {key(P) for P in model.enumerate(R)}
     k = len(support)
@@ -73,27 +76,30 @@ def test_sample_zero_rounds_and_seed():
 
 # ----- extract_pattern ---------------------------------------------------------------------------
 def test_extract_pattern_hand_example():
-    delays = [[1.0, 4.0, 2.0],
-              [2.0, 2.0, 2.0],
-              [2.1, 1.0, 3.0]]
+    delays = [[1.0, 4.0, 2.0], [2.0, 2.0, 2.0], [2.1, 1.0, 3.0]]
     # mu = 1: threshold 2 x fastest, strict '>' ; fastest per round 1, 1, 2
     got = extract_pattern(delays, mu=1.0)
     assert got.dtype == bool
-    assert got.tolist() == [[False, True, False],
-                            [False, False, False],
-                            [True, False, False]]
-    assert extract_pattern(delays, mu=0.0).tolist() == [[False, True, False],
-                                                         [True, True, False],
-                                                         [True, False, True]]
+    assert got.tolist() == [[False, True, False], [False, False, False], [True, False, False]]
+    assert extract_pattern(delays, mu=0.0).tolist() == [
+        [False, True, False],
+        [True, True, False],
+        [True, False, True],
+    ]
     # a fastest worker never straggles; equal delays never straggle
     assert not extract_pattern([[3.0], [3.0]], mu=0.0).any()
     assert extract_pattern(np.zeros((2, 0)), mu=0.5).shape == (2, 0)
 
 
 @settings(max_examples=100, deadline=None)
-@given(D=arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 6)),
-                elements=st.floats(0, 100, allow_nan=False, allow_infinity=False)),
-       mu=st.floats(0, 3, allow_nan=False))
+@given(
+    D=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 5), st.integers(1, 6)),
+        elements=st.floats(0, 100, allow_nan=False, allow_infinity=False),
+    ),
+    mu=st.floats(0, 3, allow_nan=False),
+)
 def test_extract_pattern_definition(D, mu):
     P = extract_pattern(D, mu)
     n, R = D.shape
@@ -106,56 +112,69 @@ def test_extract_pattern_definition(D, mu):
         assert not P[int(np.argmin(D[:, r])), r]
 
 
-@pytest.mark.parametrize("bad,mu", [([1.0, 2.0], 0.5), ([[1.0, -1.0]], 0.5),
-                                    ([[1.0, float("nan")]], 0.5), ([[1.0, 2.0]], -0.1),
-                                    ([[1.0, float("inf")]], 0.5)])
+@pytest.mark.parametrize(
+    "bad,mu",
+    [
+        ([1.0, 2.0], 0.5),
+        ([[1.0, -1.0]], 0.5),
+        ([[1.0, float("nan")]], 0.5),
+        ([[1.0, 2.0]], -0.1),
+        ([[1.0, float("inf")]], 0.5),
+    ],
+)
 def test_extract_pattern_rejects(bad, mu):
     with pytest.raises(SGCError):
         extract_pattern(bad, mu)
 
 
 # ----- parameter validation -----------------------------------------------------------------------
-@pytest.mark.parametrize("build", [
-    lambda: Bursty(4, 3, 2, 1),        # B > W
-    lambda: Bursty(4, 0, 2, 1),        # B < 1
-    lambda: Bursty(4, 1, 2, 5),        # lam > n
-    lambda: Bursty(4, 1, 2, -1),       # negative lam
-    lambda: Bursty(4, -1, 2, 1),
-    lambda: Bursty(4, 1, 0, 1),        # W < 1
-    lambda: Bursty(0, 1, 2, 0),        # n < 1
-    lambda: Bursty(4, 1.5, 2, 1),      # not an integer
-    lambda: Arbitrary(4, 3, 2, 1),     # N > W
-    lambda: Arbitrary(4, 0, 2, 1),
-    lambda: Arbitrary(4, 1, 2, 5),
-    lambda: Arbitrary(4, 1, -2, 1),
-    lambda: Arbitrary(-1, 1, 2, 0),
-    lambda: PerRound(3, 4),            # s > n
-    lambda: PerRound(3, -1),
-    lambda: PerRound(0, 0),
-    lambda: PerRound(3, True),         # bool is not an integer here
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Bursty(4, 3, 2, 1),  # B > W
+        lambda: Bursty(4, 0, 2, 1),  # B < 1
+        lambda: Bursty(4, 1, 2, 5),  # lam > n
+        lambda: Bursty(4, 1, 2, -1),  # negative lam
+        lambda: Bursty(4, -1, 2, 1),
+        lambda: Bursty(4, 1, 0, 1),  # W < 1
+        lambda: Bursty(0, 1, 2, 0),  # n < 1
+        lambda: Bursty(4, 1.5, 2, 1),  # not an integer
+        lambda: Arbitrary(4, 3, 2, 1),  # N > W
+        lambda: Arbitrary(4, 0, 2, 1),
+        lambda: Arbitrary(4, 1, 2, 5),
+        lambda: Arbitrary(4, 1, -2, 1),
+        lambda: Arbitrary(-1, 1, 2, 0),
+        lambda: PerRound(3, 4),  # s > n
+        lambda: PerRound(3, -1),
+        lambda: PerRound(0, 0),
+        lambda: PerRound(3, True),  # bool is not an integer here
+    ],
+)
 def test_constructor_validation(build):
     with pytest.raises(SGCError):
         build()
 
 
-@pytest.mark.parametrize("spec", [
-    "bursty:B=3,W=2,lam=1",            # B > W
-    "bursty:B=1,W=2,lam=9",            # lam > n
-    "bursty:B=1,W=2,lam=-1",
-    "arbitrary:N=-1,W=2,lam=1",
-    "per-round:s=-1",
-    "per-round:s=5",
-    "gilbert:p=1",                     # unknown kind
-    "bursty",                          # no parameters at all
-    "bursty:B=1,W=2",                  # missing lam
-    "arbitrary:N=1,lam=1",             # missing W
-    "per-round:",                      # missing s
-    "bursty:B=1,W=2,lam=1,s=3",        # parameter of another model
-    "bursty:B=one,W=2,lam=1",          # not an integer
-    "bursty:B=1;W=2;lam=1",            # malformed
-    "",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "bursty:B=3,W=2,lam=1",  # B > W
+        "bursty:B=1,W=2,lam=9",  # lam > n
+        "bursty:B=1,W=2,lam=-1",
+        "arbitrary:N=-1,W=2,lam=1",
+        "per-round:s=-1",
+        "per-round:s=5",
+        "gilbert:p=1",  # unknown kind
+        "bursty",  # no parameters at all
+        "bursty:B=1,W=2",  # missing lam
+        "arbitrary:N=1,lam=1",  # missing W
+        "per-round:",  # missing s
+        "bursty:B=1,W=2,lam=1,s=3",  # parameter of another model
+        "bursty:B=one,W=2,lam=1",  # not an integer
+        "bursty:B=1;W=2;lam=1",  # malformed
+        "",
+    ],
+)
 def test_parse_model_errors(spec):
     with pytest.raises(SGCError):
         parse_model(spec, 4)
@@ -168,15 +187,18 @@ def test_parse_model_accepts_spacing_and_case():
     assert parse_model("per-round:s=1", 4) != Bursty(4, 1, 1, 1)  # equal sets, different kinds
 
 
-@pytest.mark.parametrize("call", [
-    lambda m: m.count(-1),
-    lambda m: m.count(2, method="brute"),
-    lambda m: list(m.enumerate(-1)),
-    lambda m: m.sample(-3, 0),
-    lambda m: m.admits(np.zeros((3, 2), dtype=bool)),       # wrong n
-    lambda m: m.admits(np.zeros(4, dtype=bool)),            # not 2-D
-    lambda m: m.admits(np.full((4, 2), 2)),                 # not boolean
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.count(-1),
+        lambda m: m.count(2, method="brute"),
+        lambda m: list(m.enumerate(-1)),
+        lambda m: m.sample(-3, 0),
+        lambda m: m.admits(np.zeros((3, 2), dtype=bool)),  # wrong n
+        lambda m: m.admits(np.zeros(4, dtype=bool)),  # not 2-D
+        lambda m: m.admits(np.full((4, 2), 2)),  # not boolean
+    ],
+)
 def test_method_argument_validation(call):
     with pytest.raises(SGCError):
         call(Bursty(4, 2, 3, 2))
@@ -184,8 +206,19 @@ def test_method_argument_validation(call):
 
 # ----- CLI -----------------------------------------------------------------------------------------
 def test_cli_count_json(capsys):
-    rc = main(["patterns", "count", "--n", "5", "--model", "bursty:B=2,W=3,lam=3",
-               "--rounds", "7", "--json"])
+    rc = main(
+        [
+            "patterns",
+            "count",
+            "--n",
+            "5",
+            "--model",
+            "bursty:B=2,W=3,lam=3",
+            "--rounds",
+            "7",
+            "--json",
+        ]
+    )
     out, err = capsys.readouterr()
     assert rc == 0
     payload = json.loads(out)
@@ -194,8 +227,9 @@ def test_cli_count_json(capsys):
 
 
 def test_cli_count_big_int_exact(capsys):
-    rc = main(["patterns", "count", "--n", "256", "--model", "per-round:s=27",
-               "--rounds", "10", "--json"])
+    rc = main(
+        ["patterns", "count", "--n", "256", "--model", "per-round:s=27", "--rounds", "10", "--json"]
+    )
     out, _ = capsys.readouterr()
     assert rc == 0
     assert json.loads(out)["count"] == PerRound(256, 27).count(10)
@@ -207,14 +241,17 @@ def test_cli_count_text(capsys):
     assert rc == 0 and "125" in out
 
 
-@pytest.mark.parametrize("argv", [
-    ["patterns", "count", "--n", "4", "--model", "bursty:B=3,W=2,lam=1", "--rounds", "3"],
-    ["patterns", "count", "--n", "4", "--model", "bursty:B=1,W=2,lam=7", "--rounds", "3"],
-    ["patterns", "count", "--n", "4", "--model", "nonsense:x=1", "--rounds", "3", "--json"],
-    ["patterns", "count", "--n", "4", "--model", "bursty:B=1,W=2", "--rounds", "3"],
-    ["patterns", "count", "--n", "0", "--model", "per-round:s=0", "--rounds", "3"],
-    ["patterns", "count", "--n", "4", "--model", "per-round:s=1", "--rounds", "-1"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["patterns", "count", "--n", "4", "--model", "bursty:B=3,W=2,lam=1", "--rounds", "3"],
+        ["patterns", "count", "--n", "4", "--model", "bursty:B=1,W=2,lam=7", "--rounds", "3"],
+        ["patterns", "count", "--n", "4", "--model", "nonsense:x=1", "--rounds", "3", "--json"],
+        ["patterns", "count", "--n", "4", "--model", "bursty:B=1,W=2", "--rounds", "3"],
+        ["patterns", "count", "--n", "0", "--model", "per-round:s=0", "--rounds", "3"],
+        ["patterns", "count", "--n", "4", "--model", "per-round:s=1", "--rounds", "-1"],
+    ],
+)
 def test_cli_count_errors(argv, capsys):
     rc = main(argv)
     out, err = capsys.readouterr()
@@ -225,8 +262,21 @@ def test_cli_count_errors(argv, capsys):
 
 
 def test_cli_sample_json(capsys):
-    rc = main(["patterns", "sample", "--n", "4", "--model", "bursty:B=2,W=3,lam=2",
-               "--rounds", "6", "--seed", "3", "--json"])
+    rc = main(
+        [
+            "patterns",
+            "sample",
+            "--n",
+            "4",
+            "--model",
+            "bursty:B=2,W=3,lam=2",
+            "--rounds",
+            "6",
+            "--seed",
+            "3",
+            "--json",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert rc == 0
     rounds = json.loads(out)["pattern"]

@@ -58,9 +58,11 @@ def seed_of(spec, salt=0) -> int:
 def is_heavy(spec) -> bool:
     """Exact checks of these take about a second or more (the n = 5, B = 2 M-SGCs)."""
     kind, n, p = spec
-    return (kind == "msgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2) or (
-        kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4) or (
-        kind == "brsgc" and n == 5)
+    return (
+        (kind == "msgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2)
+        or (kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4)
+        or (kind == "brsgc" and n == 5)
+    )
 
 
 @cache
@@ -96,5 +98,6 @@ def _cached_verify(kind, n, items, construction, model_key, method, rounds):
 def cached_verify(spec, model=None, method="automaton", rounds=None, construction="auto"):
     """Memoised ``verify`` (so several tests can look at one expensive result)."""
     kind, n, params = spec
-    return _cached_verify(kind, n, tuple(sorted(params.items())), construction, model,
-                          method, rounds)
+    return _cached_verify(
+        kind, n, tuple(sorted(params.items())), construction, model, method, rounds
+    )

@@ -80,14 +80,18 @@ def test_token_rule_sound_under_stronger_model_frc(spec):
 # ----- decoded values ------------------------------------------------------------------------
 def _gradients(sch, jobs, rng, dim=2):
     """Random exact partial gradients g[t][p] (vectors of Fractions)."""
-    return [[tuple(Fraction(rng.randint(-9, 9), rng.randint(1, 7)) for _ in range(dim))
-             for _ in range(sch.num_partitions)] for _ in range(jobs)]
+    return [
+        [
+            tuple(Fraction(rng.randint(-9, 9), rng.randint(1, 7)) for _ in range(dim))
+            for _ in range(sch.num_partitions)
+        ]
+        for _ in range(jobs)
+    ]
 
 
 def _returned(coeffs, gp):
     dim = len(gp[0])
-    return tuple(sum((c * g[k] for c, g in zip(coeffs, gp) if c), Fraction(0))
-                 for k in range(dim))
+    return tuple(sum((c * g[k] for c, g in zip(coeffs, gp) if c), Fraction(0)) for k in range(dim))
 
 
 @pytest.mark.parametrize("spec", GRID)
@@ -110,13 +114,16 @@ def test_decoded_values_equal_true_gradient(spec):
                 values.append(_returned(task.coeffs, g[t]))
             a = sch.decode(t, got)
             assert len(a) == len(got)
-            decoded = tuple(sum((c * v[k] for c, v in zip(a, values)), Fraction(0))
-                            for k in range(2))
+            decoded = tuple(
+                sum((c * v[k] for c, v in zip(a, values)), Fraction(0)) for k in range(2)
+            )
             truth = tuple(sum((gp[k] for gp in g[t]), Fraction(0)) for k in range(2))
             assert decoded == truth, (t, d)
             # the same coefficients work on the bare coefficient vectors
-            ones = [sum((c * task.coeffs[p] for c, (_, _, task) in zip(a, got)), Fraction(0))
-                    for p in range(sch.num_partitions)]
+            ones = [
+                sum((c * task.coeffs[p] for c, (_, _, task) in zip(a, got)), Fraction(0))
+                for p in range(sch.num_partitions)
+            ]
             assert ones == [1] * sch.num_partitions
 
 
@@ -166,8 +173,9 @@ def test_partitions_and_task_costs_match_closed_forms(spec):
             k = bin(redo).count("1")
             state = (0,) * B + (redo,) + (0,) * (B - 1)
             ranges = [sch.shares(state, i)[0] for i in range(n)]
-            assert [b - a for _, a, b in ranges] == [k if redo >> i & 1 else n + k
-                                                    for i in range(n)]
+            assert [b - a for _, a, b in ranges] == [
+                k if redo >> i & 1 else n + k for i in range(n)
+            ]
             assert sorted(q for _, a, b in ranges for q in range(a, b)) == list(range(n * n))
     else:
         B, W, lam = p["B"], p["W"], p["lam"]

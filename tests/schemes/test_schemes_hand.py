@@ -53,7 +53,7 @@ def ms_d1(i, j):
 
 def ms_coded(i):
     v = [F0] * MS_DIM
-    for p in ((0, 1) if i < 2 else (2, 3)):
+    for p in (0, 1) if i < 2 else (2, 3):
         v[8 + p] = F1
     return tuple(v)
 
@@ -61,10 +61,14 @@ def ms_coded(i):
 MS_EXPECTED = {
     0: [[(0, ms_d1(i, 0))] for i in range(4)],
     1: [[(1, ms_d1(i, 0)), (0, ms_d1(i, 1))] for i in range(4)],
-    2: [[(2, ms_d1(i, 0)), (1, ms_d1(i, 1)), (0, ms_d1(1, 1) if i == 1 else ms_coded(i))]
-        for i in range(4)],
-    3: [[(3, ms_d1(i, 0)), (2, ms_d1(i, 1)), (1, ms_d1(1, 0) if i == 1 else ms_coded(i))]
-        for i in range(4)],
+    2: [
+        [(2, ms_d1(i, 0)), (1, ms_d1(i, 1)), (0, ms_d1(1, 1) if i == 1 else ms_coded(i))]
+        for i in range(4)
+    ],
+    3: [
+        [(3, ms_d1(i, 0)), (2, ms_d1(i, 1)), (1, ms_d1(1, 0) if i == 1 else ms_coded(i))]
+        for i in range(4)
+    ],
 }
 
 
@@ -193,26 +197,29 @@ def test_srsgc_reattempt_happens_B_rounds_later():
 
 
 # ----- parameter validation ------------------------------------------------------------------
-@pytest.mark.parametrize("build, words", [
-    (lambda: SRSGC(4, B=2, W=2, lam=1), "W >= B + 1"),
-    (lambda: SRSGC(4, B=3, W=3, lam=1), "W >= B + 1"),
-    (lambda: MSGC(4, B=2, W=2, lam=1), "B <= W - 1"),
-    (lambda: MSGC(4, B=3, W=3, lam=1), "B <= W - 1"),
-    (lambda: MSGC(4, B=4, W=3, lam=1), "B <= W - 1"),
-    (lambda: SRSGC(4, B=1, W=2, lam=5), "lam"),
-    (lambda: MSGC(4, B=1, W=2, lam=5), "lam"),
-    (lambda: GC(4, 4), "s < n"),
-    (lambda: GC(4, 7), "s < n"),
-    (lambda: GC(4, -1), "s"),
-    (lambda: GC(0, 0), "n"),
-    (lambda: MSGC(4, B=0, W=2, lam=1), "B"),
-    (lambda: MSGC(4, B=1, W=1, lam=1), "W"),
-    (lambda: SRSGC(4, B=1, W=2, lam=-1), "lam"),
-    (lambda: SRSGC(4, B=1, W=2, lam=1, rule="random"), "rule"),
-    (lambda: GC(4, 1, construction="mds?"), "construction"),
-    (lambda: GC(4, 1.5), "s"),
-    (lambda: SRSGC(1, B=1, W=2, lam=1), "s"),
-])
+@pytest.mark.parametrize(
+    "build, words",
+    [
+        (lambda: SRSGC(4, B=2, W=2, lam=1), "W >= B + 1"),
+        (lambda: SRSGC(4, B=3, W=3, lam=1), "W >= B + 1"),
+        (lambda: MSGC(4, B=2, W=2, lam=1), "B <= W - 1"),
+        (lambda: MSGC(4, B=3, W=3, lam=1), "B <= W - 1"),
+        (lambda: MSGC(4, B=4, W=3, lam=1), "B <= W - 1"),
+        (lambda: SRSGC(4, B=1, W=2, lam=5), "lam"),
+        (lambda: MSGC(4, B=1, W=2, lam=5), "lam"),
+        (lambda: GC(4, 4), "s < n"),
+        (lambda: GC(4, 7), "s < n"),
+        (lambda: GC(4, -1), "s"),
+        (lambda: GC(0, 0), "n"),
+        (lambda: MSGC(4, B=0, W=2, lam=1), "B"),
+        (lambda: MSGC(4, B=1, W=1, lam=1), "W"),
+        (lambda: SRSGC(4, B=1, W=2, lam=-1), "lam"),
+        (lambda: SRSGC(4, B=1, W=2, lam=1, rule="random"), "rule"),
+        (lambda: GC(4, 1, construction="mds?"), "construction"),
+        (lambda: GC(4, 1.5), "s"),
+        (lambda: SRSGC(1, B=1, W=2, lam=1), "s"),
+    ],
+)
 def test_parameter_errors(build, words):
     with pytest.raises(SGCError, match=None) as info:
         build()

@@ -10,25 +10,39 @@ from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
 from sgc_theory.schemes import make_scheme
 from sgc_theory.simulate import load_trace, simulate
-from sgc_theory.simulate.optimal import (BudgetError, brute_force, optimal_path, relaxed_prefix,
-                                         round_options)
+from sgc_theory.simulate.optimal import (
+    BudgetError,
+    brute_force,
+    optimal_path,
+    relaxed_prefix,
+    round_options,
+)
 
 LONG0 = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 
-CONFIGS = [("gc", {"s": 1}), ("gc", {"s": 2}), ("msgc", {"B": 1, "W": 2, "lam": 1}),
-           ("msgc", {"B": 1, "W": 2, "lam": 2}), ("msgc", {"B": 2, "W": 3, "lam": 2}),
-           ("msgc", {"B": 1, "W": 3, "lam": 2}), ("srsgc", {"B": 1, "W": 2, "lam": 2}),
-           ("srsgc", {"B": 1, "W": 3, "lam": 3}), ("srsgc", {"B": 2, "W": 3, "lam": 3}),
-           ("msgc", {"B": 1, "W": 2, "lam": 4}), ("msgc", {"B": 2, "W": 3, "lam": 4}),
-           # B does not divide W - 1: SR-SGC can miss deadlines on admitted patterns
-           ("srsgc", {"B": 2, "W": 4, "lam": 4}),
-           ("brsgc", {"B": 1, "W": 2, "lam": 2}), ("brsgc", {"B": 2, "W": 3, "lam": 2}),
-           ("brsgc", {"B": 1, "W": 3, "lam": 3})]
+CONFIGS = [
+    ("gc", {"s": 1}),
+    ("gc", {"s": 2}),
+    ("msgc", {"B": 1, "W": 2, "lam": 1}),
+    ("msgc", {"B": 1, "W": 2, "lam": 2}),
+    ("msgc", {"B": 2, "W": 3, "lam": 2}),
+    ("msgc", {"B": 1, "W": 3, "lam": 2}),
+    ("srsgc", {"B": 1, "W": 2, "lam": 2}),
+    ("srsgc", {"B": 1, "W": 3, "lam": 3}),
+    ("srsgc", {"B": 2, "W": 3, "lam": 3}),
+    ("msgc", {"B": 1, "W": 2, "lam": 4}),
+    ("msgc", {"B": 2, "W": 3, "lam": 4}),
+    # B does not divide W - 1: SR-SGC can miss deadlines on admitted patterns
+    ("srsgc", {"B": 2, "W": 4, "lam": 4}),
+    ("brsgc", {"B": 1, "W": 2, "lam": 2}),
+    ("brsgc", {"B": 2, "W": 3, "lam": 2}),
+    ("brsgc", {"B": 1, "W": 3, "lam": 3}),
+]
 
 
 def tiny(seed, n, R):
     rng = np.random.default_rng(seed)
-    D = rng.choice([1.0, 1.5, 2.5, 3.0, 4.0, 6.0], size=(n, R), p=[.4, .1, .15, .15, .1, .1])
+    D = rng.choice([1.0, 1.5, 2.5, 3.0, 4.0, 6.0], size=(n, R), p=[0.4, 0.1, 0.15, 0.15, 0.1, 0.1])
     return D
 
 
@@ -67,8 +81,12 @@ def test_round_options_by_hand():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10 ** 6), st.integers(3, 4), st.sampled_from(CONFIGS),
-       st.sampled_from([0.0, 0.4, 1.0]))
+@given(
+    st.integers(0, 10**6),
+    st.integers(3, 4),
+    st.sampled_from(CONFIGS),
+    st.sampled_from([0.0, 0.4, 1.0]),
+)
 def test_optimal_equals_brute_force(seed, n, config, mu):
     name, params = config
     if name != "gc" and params["lam"] > n:
@@ -86,7 +104,7 @@ def test_optimal_equals_brute_force(seed, n, config, mu):
     assert r.lower_bound == r.runtime
     assert sch.design_model.admits(r.pattern)
     # the generic path (decoding checked only afterwards) agrees or brackets the optimum
-    g = optimal_path(D[:, :jobs + sch.T], mu, Opaque(sch), jobs)
+    g = optimal_path(D[:, : jobs + sch.T], mu, Opaque(sch), jobs)
     assert g.cost <= best + 1e-12
     # never slower than the online policies (when those meet every deadline)
     for pol in ("paper", "minimal"):
@@ -98,8 +116,15 @@ def test_optimal_equals_brute_force(seed, n, config, mu):
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("params", [{"B": 1, "W": 2, "lam": 1}, {"B": 1, "W": 2, "lam": 3},
-                                    {"B": 2, "W": 3, "lam": 2}, {"B": 1, "W": 3, "lam": 2}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"B": 1, "W": 2, "lam": 1},
+        {"B": 1, "W": 2, "lam": 3},
+        {"B": 2, "W": 3, "lam": 2},
+        {"B": 1, "W": 3, "lam": 2},
+    ],
+)
 def test_brsgc_optimal_is_exact_and_equals_brute_force(seed, params):
     """BR-SGC's end of run (round t + B after a straggler in round t) is tracked exactly: the
     optimum equals the brute force over every cut-off choice and every last round, and is
@@ -115,7 +140,7 @@ def test_brsgc_optimal_is_exact_and_equals_brute_force(seed, params):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10 ** 6), st.integers(3, 6), st.integers(3, 6), st.integers(0, 5))
+@given(st.integers(0, 10**6), st.integers(3, 6), st.integers(3, 6), st.integers(0, 5))
 def test_gc_optimal_is_minimal(seed, n, R, s):
     """GC's model is memoryless: the greedy minimal-wait master is optimal."""
     rng = np.random.default_rng(seed)
@@ -126,15 +151,26 @@ def test_gc_optimal_is_minimal(seed, n, R, s):
     assert o.round_times == m.round_times and o.runtime == m.runtime
 
 
-@pytest.mark.parametrize("name, params", [
-    ("gc", {"s": 15}), ("gc", {"s": 7}), ("msgc", {"B": 1, "W": 2, "lam": 27}),
-    ("msgc", {"B": 2, "W": 3, "lam": 20}), ("srsgc", {"B": 2, "W": 3, "lam": 23}),
-    ("srsgc", {"B": 1, "W": 2, "lam": 18}), ("msgc", {"B": 1, "W": 2, "lam": 256}),
-    ("brsgc", {"B": 1, "W": 2, "lam": 27}), ("brsgc", {"B": 2, "W": 4, "lam": 27})])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("gc", {"s": 15}),
+        ("gc", {"s": 7}),
+        ("msgc", {"B": 1, "W": 2, "lam": 27}),
+        ("msgc", {"B": 2, "W": 3, "lam": 20}),
+        ("srsgc", {"B": 2, "W": 3, "lam": 23}),
+        ("srsgc", {"B": 1, "W": 2, "lam": 18}),
+        ("msgc", {"B": 1, "W": 2, "lam": 256}),
+        ("brsgc", {"B": 1, "W": 2, "lam": 27}),
+        ("brsgc", {"B": 2, "W": 4, "lam": 27}),
+    ],
+)
 def test_optimal_bounds_online_policies_on_real_trace(name, params):
     tr = load_trace(LONG0)
-    runs = {p: simulate(tr, name, jobs=25, mu=1.0, policy=p, **params)
-            for p in ("paper", "minimal", "optimal")}
+    runs = {
+        p: simulate(tr, name, jobs=25, mu=1.0, policy=p, **params)
+        for p in ("paper", "minimal", "optimal")
+    }
     o = runs["optimal"]
     assert o.runtime <= min(runs["paper"].runtime, runs["minimal"].runtime) + 1e-9
     assert o.exact and o.lower_bound == o.runtime
@@ -168,8 +204,9 @@ def test_relaxed_prefix_is_a_lower_bound():
 
 def test_budget_refusal_names_the_flag():
     with pytest.raises(BudgetError, match=r"--max-work") as exc:
-        simulate(LONG0, "msgc", jobs=25, mu=1.0, policy="optimal", B=1, W=5, lam=20,
-                 max_work=10_000)
+        simulate(
+            LONG0, "msgc", jobs=25, mu=1.0, policy="optimal", B=1, W=5, lam=20, max_work=10_000
+        )
     assert "transitions" in str(exc.value)
 
 

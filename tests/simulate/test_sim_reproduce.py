@@ -47,8 +47,10 @@ def test_reproduce_equals_simulate_for_the_chosen_configurations(trace, slope):
 
 
 def test_summary_is_median_and_range_of_the_runs():
-    out = reproduce([TOKYO, "sam-gc-cnn_profile_est-mbp__w256-n10-l0_000-b256-cno_forloop-Sydney"],
-                    slopes=["default", 2.2013])
+    out = reproduce(
+        [TOKYO, "sam-gc-cnn_profile_est-mbp__w256-n10-l0_000-b256-cno_forloop-Sydney"],
+        slopes=["default", 2.2013],
+    )
     assert len(out["runs"]) == 4
     for pol, s in out["summary"].items():
         vals = [r["ratio_msgc_gc"][pol] for r in out["runs"]]

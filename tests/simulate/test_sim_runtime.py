@@ -9,10 +9,12 @@ from sgc_theory.simulate import simulate
 
 # workers x rounds, mu = 1, slope = 0 (load does not matter)
 #          r0 r1 r2 r3
-D1 = [[1, 1, 1, 1],   # w0
-      [1, 3, 1, 5],   # w1
-      [1, 1, 4, 6],   # w2
-      [1, 1, 1, 7]]   # w3
+D1 = [
+    [1, 1, 1, 1],  # w0
+    [1, 3, 1, 5],  # w1
+    [1, 1, 4, 6],  # w2
+    [1, 1, 1, 7],
+]  # w3
 # every round's fastest is 1 -> threshold 2:
 #   r0: nobody slow (max 1); r1: {w1} (3); r2: {w2} (4); r3: {w1, w2, w3} (5, 6, 7)
 
@@ -36,17 +38,20 @@ def test_load_shift():
     assert r.round_times == pytest.approx([1.5, 3.0, 3.0, 7.5]) and r.load == 0.5
 
 
-@pytest.mark.parametrize("s, paper, minimal", [
-    # s=0: every straggler forces a wait: [1, 3, 4, 7]; minimal also has to wait for all
-    (0, [1, 3, 4, 7], [1, 3, 4, 7]),
-    # s=1: r1, r2 one straggler each -> threshold 2; r3 three: paper waits 7,
-    #      minimal waits until 6 (only w3 left)
-    (1, [1, 2, 2, 7], [1, 2, 2, 6]),
-    # s=2: r3 paper 7; minimal until 5 ({w2, w3} left)
-    (2, [1, 2, 2, 7], [1, 2, 2, 5]),
-    # s=3: everything tolerated
-    (3, [1, 2, 2, 2], [1, 2, 2, 2]),
-])
+@pytest.mark.parametrize(
+    "s, paper, minimal",
+    [
+        # s=0: every straggler forces a wait: [1, 3, 4, 7]; minimal also has to wait for all
+        (0, [1, 3, 4, 7], [1, 3, 4, 7]),
+        # s=1: r1, r2 one straggler each -> threshold 2; r3 three: paper waits 7,
+        #      minimal waits until 6 (only w3 left)
+        (1, [1, 2, 2, 7], [1, 2, 2, 6]),
+        # s=2: r3 paper 7; minimal until 5 ({w2, w3} left)
+        (2, [1, 2, 2, 7], [1, 2, 2, 5]),
+        # s=3: everything tolerated
+        (3, [1, 2, 2, 2], [1, 2, 2, 2]),
+    ],
+)
 def test_gc_hand(s, paper, minimal):
     rp = run(D1, "gc", s=s)
     rm = run(D1, "gc", policy="minimal", s=s)
@@ -59,8 +64,8 @@ def test_gc_exactly_up_to_s():
     # a round with exactly s stragglers is tolerated (no wait), s + 1 is not
     for s in range(1, 4):
         D = np.ones((5, 2))
-        D[:s, 0] = 10.0      # round 0: s stragglers
-        D[:s + 1, 1] = 10.0  # round 1: s + 1 stragglers
+        D[:s, 0] = 10.0  # round 0: s stragglers
+        D[: s + 1, 1] = 10.0  # round 1: s + 1 stragglers
         r = simulate(D, "gc", jobs=2, mu=1.0, slope=0.0, s=s)
         assert r.round_times == [2.0, 10.0] and r.waits == 1
         assert r.pattern[:, 0].sum() == s and r.pattern[:, 1].sum() == 0
@@ -106,9 +111,13 @@ def test_minimal_can_be_slower_than_paper_under_bursty():
     assert p.round_times == [5, 2, 1] and m.round_times == [4, 100, 1]
 
 
-traces = st.integers(3, 5).flatmap(lambda n: st.integers(3, 5).flatmap(
-    lambda R: st.lists(st.lists(st.floats(0.5, 10.0), min_size=R, max_size=R),
-                       min_size=n, max_size=n)))
+traces = st.integers(3, 5).flatmap(
+    lambda n: st.integers(3, 5).flatmap(
+        lambda R: st.lists(
+            st.lists(st.floats(0.5, 10.0), min_size=R, max_size=R), min_size=n, max_size=n
+        )
+    )
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -129,12 +138,23 @@ def test_relabelling_workers(D, data):
     D = np.array(D)
     n, R = D.shape
     perm = data.draw(st.permutations(range(n)))
-    scheme, kw = data.draw(st.sampled_from([
-        ("nocoding", {}), ("gc", {"s": 1}), ("msgc", {"B": 1, "W": 2, "lam": 1}),
-        ("msgc", {"B": 1, "W": 3, "lam": 2}), ("srsgc", {"B": 1, "W": 2, "lam": 2})]))
+    scheme, kw = data.draw(
+        st.sampled_from(
+            [
+                ("nocoding", {}),
+                ("gc", {"s": 1}),
+                ("msgc", {"B": 1, "W": 2, "lam": 1}),
+                ("msgc", {"B": 1, "W": 3, "lam": 2}),
+                ("srsgc", {"B": 1, "W": 2, "lam": 2}),
+            ]
+        )
+    )
     policy = data.draw(st.sampled_from(["paper", "minimal"]))
-    jobs = R - (0 if scheme in ("nocoding", "gc") else (kw["B"] if scheme == "srsgc"
-                                                          else kw["W"] - 2 + kw["B"]))
+    jobs = R - (
+        0
+        if scheme in ("nocoding", "gc")
+        else (kw["B"] if scheme == "srsgc" else kw["W"] - 2 + kw["B"])
+    )
     if jobs < 1:
         return
     a = simulate(D, scheme, jobs=jobs, mu=0.5, policy=policy, slope=0.2, **kw)
@@ -169,8 +189,11 @@ def test_job_times_end_at_runtime_and_respect_deadlines():
     from sgc_theory.simulate import simulate
 
     name = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
-    for scheme, params in [("nocoding", {}), ("gc", {"s": 15}),
-                           ("msgc", {"B": 1, "W": 2, "lam": 27})]:
+    for scheme, params in [
+        ("nocoding", {}),
+        ("gc", {"s": 15}),
+        ("msgc", {"B": 1, "W": 2, "lam": 27}),
+    ]:
         r = simulate(name, scheme, jobs=8, mu=1.0, **params)
         times = r.job_times()
         ends = np.cumsum(r.round_times)

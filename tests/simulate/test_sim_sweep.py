@@ -1,6 +1,5 @@
 """Sweep: vectorized route against the single-run simulator (independent route)."""
 
-
 import numpy as np
 import pytest
 
@@ -34,8 +33,16 @@ def test_sweep_equals_brute_force(seed, policy):
     best = {}
     for row in res.table:
         try:
-            r = simulate(D, row["scheme"], jobs=jobs, mu=0.6, policy=policy, slope=0.8,
-                         probe_load=0.1, **row["params"])
+            r = simulate(
+                D,
+                row["scheme"],
+                jobs=jobs,
+                mu=0.6,
+                policy=policy,
+                slope=0.8,
+                probe_load=0.1,
+                **row["params"],
+            )
         except SGCError as exc:  # missed deadline (SR-SGC outside B | W - 1)
             assert not row["decoded"] and "deadline" in str(exc)
             continue
@@ -87,16 +94,26 @@ def test_sweep_nocoding_and_empty_schemes():
 
 
 def test_sweep_target_trace_quick():
-    res = sweep("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000", jobs=20, max_delay=10,
-                mu=1.0, progress=False)
+    res = sweep(
+        "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000",
+        jobs=20,
+        max_delay=10,
+        mu=1.0,
+        progress=False,
+    )
     b = res.best["paper"]
     # no coding, GC (s < n), SR-SGC and BR-SGC (both 145 (B, W) pairs with B <= 10 < W <= 20),
     # M-SGC (30 pairs with W - 2 + B <= 10), each with lam = 1..256
     assert res.evaluated == 1 + 256 + 145 * 256 + 30 * 256 + 145 * 256
     assert b["gc"]["runtime"] <= b["nocoding"]["runtime"]
     # the best GC equals a single run
-    r = simulate("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000", "gc", jobs=20, mu=1.0,
-                 s=b["gc"]["s"])
+    r = simulate(
+        "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000",
+        "gc",
+        jobs=20,
+        mu=1.0,
+        s=b["gc"]["s"],
+    )
     assert r.runtime == pytest.approx(b["gc"]["runtime"])
     loads = [row["load"] for row in res.table]
     assert all(0 < x <= 1 for x in loads)
@@ -104,18 +121,19 @@ def test_sweep_target_trace_quick():
 
 def test_scheduler_unreachable():
     with pytest.raises(SGCError, match="scheduler"):
-        sweep(small_trace(0), jobs=3, max_delay=1, mu=1.0, slope=0.0,
-              scheduler="tcp://127.0.0.1:9")
+        sweep(small_trace(0), jobs=3, max_delay=1, mu=1.0, slope=0.0, scheduler="tcp://127.0.0.1:9")
 
 
 def test_dask_cluster_matches_local():
     distributed = pytest.importorskip("distributed")
     D = small_trace(5)
     local = sweep(D, jobs=4, max_delay=2, mu=0.5, slope=0.0)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
-        remote = sweep(D, jobs=4, max_delay=2, mu=0.5, slope=0.0,
-                       scheduler=cluster.scheduler_address)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = sweep(
+            D, jobs=4, max_delay=2, mu=0.5, slope=0.0, scheduler=cluster.scheduler_address
+        )
     assert [r["runtime"] for r in remote.table] == [r["runtime"] for r in local.table]
 
 
@@ -124,10 +142,18 @@ def test_generic_path_equals_builtin_fast_path(seed):
     """The registry-generic route (scheme objects, their design models and decode_rounds) gives
     the same table as the closed-form fast paths: adding a scheme is a registration."""
     D = small_trace(seed)
-    kw = dict(jobs=4, max_delay=2, mu=0.6, slope=0.8, probe_load=0.1,
-              policy=("paper", "minimal"), schemes=("gc", "srsgc", "msgc", "brsgc"))
+    kw = dict(
+        jobs=4,
+        max_delay=2,
+        mu=0.6,
+        slope=0.8,
+        probe_load=0.1,
+        policy=("paper", "minimal"),
+        schemes=("gc", "srsgc", "msgc", "brsgc"),
+    )
     fast = sweep(D, **kw)
     gen = sweep(D, _force_generic=True, **kw)
+
     def key(r):
         return (r["scheme"], r["policy"], tuple(sorted(r["params"].items())))
 
@@ -159,8 +185,7 @@ def test_sweep_optimal_best_equals_every_configuration(seed):
             if row["scheme"] != sc or row["policy"] != "optimal":
                 continue
             try:
-                r = simulate(D, sc, jobs=3, mu=0.5, slope=0.5, policy="optimal",
-                             **row["params"])
+                r = simulate(D, sc, jobs=3, mu=0.5, slope=0.5, policy="optimal", **row["params"])
             except SGCError:
                 continue
             vals.append(r.runtime)

@@ -35,14 +35,17 @@ def test_ambiguous_and_unknown():
         load_trace("no-such-trace")
 
 
-@pytest.mark.parametrize("content, rule", [
-    ("", "empty"),
-    ("w0,w1\n", "no data"),
-    ("w0,w1\n1,2\n3\n", "ragged"),
-    ("w0,w1\n1,nan\n", "NaN"),
-    ("w0,w1\n1,abc\n", "not a number"),
-    ("w0,w1\n1,-2\n", "negative"),
-])
+@pytest.mark.parametrize(
+    "content, rule",
+    [
+        ("", "empty"),
+        ("w0,w1\n", "no data"),
+        ("w0,w1\n1,2\n3\n", "ragged"),
+        ("w0,w1\n1,nan\n", "NaN"),
+        ("w0,w1\n1,abc\n", "not a number"),
+        ("w0,w1\n1,-2\n", "negative"),
+    ],
+)
 def test_malformed(tmp_path, content, rule):
     p = tmp_path / "bad_trace.csv"
     p.write_text(content)
@@ -66,8 +69,10 @@ def test_fit_recovers_a_planted_slope_exactly():
     rng = np.random.default_rng(3)
     base = rng.integers(32, 256, size=(16, 12)) / 64.0  # 0.5 .. 4 s, multiples of 1/64
     for slope in (2.25, 1.125, 0.0):
-        traces = [Trace(delays=base + slope * L, name=f"probe{L}", probe_load=L)
-                  for L in (0.0, 0.25, 0.5, 0.75, 1.0)]
+        traces = [
+            Trace(delays=base + slope * L, name=f"probe{L}", probe_load=L)
+            for L in (0.0, 0.25, 0.5, 0.75, 1.0)
+        ]
         fit = fit_slope(traces)
         assert fit["slope"] == slope and fit["intercept"] == base.mean() and fit["r2"] == 1.0
         assert [p["probe_load"] for p in fit["points"]] == [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -91,25 +96,35 @@ def test_default_slope_is_the_desktop_long_fit():
     assert round(fit_slope(family="desktop_long")["slope"], 4) == DEFAULT_SLOPE
 
 
-@pytest.mark.parametrize("bad, rule", [
-    ([[1.0, 2.0], [3.0]], "ragged"),
-    ([[1.0, "x"], [3.0, 4.0]], "not numeric"),
-    ([[1.0, float("nan")]], "finite"),
-    ([[1.0, -1.0]], "finite and >= 0"),
-    ([1.0, 2.0], "2-D"),
-])
+@pytest.mark.parametrize(
+    "bad, rule",
+    [
+        ([[1.0, 2.0], [3.0]], "ragged"),
+        ([[1.0, "x"], [3.0, 4.0]], "not numeric"),
+        ([[1.0, float("nan")]], "finite"),
+        ([[1.0, -1.0]], "finite and >= 0"),
+        ([1.0, 2.0], "2-D"),
+    ],
+)
 def test_api_refuses_bad_delay_matrices(bad, rule):
     with pytest.raises(SGCError, match=rule):
         simulate(bad, "nocoding", jobs=1, mu=1.0)
 
 
-@pytest.mark.parametrize("kw, rule", [
-    ({"mu": float("nan")}, "mu must be finite"), ({"mu": -0.5}, "mu must be >= 0"),
-    ({"mu": "1"}, "mu must be a number"), ({"jobs": -3}, "jobs must be >= 1"),
-    ({"jobs": 10 ** 12}, "rounds"), ({"jobs": 2.5}, "jobs must be an integer"),
-    ({"slope": float("inf")}, "slope must be finite"), ({"policy": 3}, "policy"),
-    ({"max_work": -1}, "max_work"),
-])
+@pytest.mark.parametrize(
+    "kw, rule",
+    [
+        ({"mu": float("nan")}, "mu must be finite"),
+        ({"mu": -0.5}, "mu must be >= 0"),
+        ({"mu": "1"}, "mu must be a number"),
+        ({"jobs": -3}, "jobs must be >= 1"),
+        ({"jobs": 10**12}, "rounds"),
+        ({"jobs": 2.5}, "jobs must be an integer"),
+        ({"slope": float("inf")}, "slope must be finite"),
+        ({"policy": 3}, "policy"),
+        ({"max_work": -1}, "max_work"),
+    ],
+)
 def test_api_refuses_bad_arguments(kw, rule):
     args = dict(jobs=2, mu=1.0)
     args.update(kw)

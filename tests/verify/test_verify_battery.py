@@ -107,8 +107,9 @@ FAILING = []
 for _pair in _failing_pairs():
     # n = 5 with a 3-round window: about a second each with the shortest-horizon scan
     _heavy = _pair[0][0] != "gc" and _pair[0][1] == 5 and _pair[0][2]["W"] == 3
-    FAILING.append(pytest.param(_pair, id=_pair_id(_pair),
-                                marks=(pytest.mark.slow,) if _heavy else ()))
+    FAILING.append(
+        pytest.param(_pair, id=_pair_id(_pair), marks=(pytest.mark.slow,) if _heavy else ())
+    )
 
 
 def _check_counterexample(sch, model, res):
@@ -199,8 +200,7 @@ def _agreement_pairs():
         if n != 4 and not (n == 3 and kind != "gc"):
             continue
         models = [PerRound(n, k) for k in (1, 2)]
-        models += [Bursty(n, B, W, lam) for (B, W) in ((1, 2), (2, 3), (1, 3))
-                   for lam in (1, 2, n)]
+        models += [Bursty(n, B, W, lam) for (B, W) in ((1, 2), (2, 3), (1, 3)) for lam in (1, 2, n)]
         models += [Arbitrary(n, 2, 3, 2), Arbitrary(n, 1, 2, n)]
         for m in models:
             out.append((spec, m))
@@ -212,9 +212,14 @@ def _agree_heavy(pair):
     return n == 4 and kind != "gc" and m.W == 3 and (m.lam == 4 or p["B"] == 2 or p["W"] == 3)
 
 
-AGREE = [pytest.param(pair, id=f"{spec_id(pair[0])}|{pair[1].spec}",
-                      marks=(pytest.mark.slow,) if _agree_heavy(pair) else ())
-         for pair in _agreement_pairs()]
+AGREE = [
+    pytest.param(
+        pair,
+        id=f"{spec_id(pair[0])}|{pair[1].spec}",
+        marks=(pytest.mark.slow,) if _agree_heavy(pair) else (),
+    )
+    for pair in _agreement_pairs()
+]
 
 
 @pytest.mark.parametrize("pair", AGREE)
@@ -231,10 +236,14 @@ def test_symmetric_and_automaton_verdicts_agree(pair):
 
 # ----- graphs --------------------------------------------------------------------------------
 GRAPH_CASES = [
-    (GC(4, 1), None), (GC(4, 1), PerRound(4, 2)),
-    (SRSGC(4, B=1, W=2, lam=2), None), (SRSGC(4, B=2, W=3, lam=2), Bursty(4, 2, 3, 3)),
-    (MSGC(4, B=1, W=2, lam=1), None), (MSGC(4, B=1, W=3, lam=1), Bursty(4, 2, 3, 1)),
-    (MSGC(3, B=2, W=3, lam=2), None), (MSGC(3, B=2, W=3, lam=1), Bursty(3, 2, 3, 2)),
+    (GC(4, 1), None),
+    (GC(4, 1), PerRound(4, 2)),
+    (SRSGC(4, B=1, W=2, lam=2), None),
+    (SRSGC(4, B=2, W=3, lam=2), Bursty(4, 2, 3, 3)),
+    (MSGC(4, B=1, W=2, lam=1), None),
+    (MSGC(4, B=1, W=3, lam=1), Bursty(4, 2, 3, 1)),
+    (MSGC(3, B=2, W=3, lam=2), None),
+    (MSGC(3, B=2, W=3, lam=1), Bursty(3, 2, 3, 2)),
 ]
 
 

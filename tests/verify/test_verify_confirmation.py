@@ -85,9 +85,16 @@ def test_n256_failure_confirmed_by_exact_ranks():
     assert res.counterexample_rounds() == [list(range(16))]  # a whole group straggles
 
 
-SCHEMES = [GC(7, 2), GC(6, 2), SRSGC(7, B=1, W=2, lam=2), SRSGC(6, B=1, W=3, lam=4),
-           SRSGC(6, B=2, W=3, lam=3, construction="cyclic"), MSGC(6, B=1, W=2, lam=2),
-           MSGC(5, B=2, W=3, lam=2, construction="rs"), MSGC(6, B=1, W=3, lam=2)]
+SCHEMES = [
+    GC(7, 2),
+    GC(6, 2),
+    SRSGC(7, B=1, W=2, lam=2),
+    SRSGC(6, B=1, W=3, lam=4),
+    SRSGC(6, B=2, W=3, lam=3, construction="cyclic"),
+    MSGC(6, B=1, W=2, lam=2),
+    MSGC(5, B=2, W=3, lam=2, construction="rs"),
+    MSGC(6, B=1, W=3, lam=2),
+]
 
 
 def _stronger(sch):
@@ -113,10 +120,17 @@ def test_rank_route_agrees_with_scheme_run(sch, monkeypatch):
     assert seen == {True, False}  # both outcomes were exercised
 
 
-@pytest.mark.parametrize("sch,construction", [
-    (SRSGC(256, B=2, W=3, lam=23), "rs"), (GC(256, 15), "frc"), (GC(256, 12), "rs"),
-    (MSGC(256, B=1, W=2, lam=27), "rs"), (SRSGC(256, B=1, W=3, lam=45), "frc"),
-], ids=repr)
+@pytest.mark.parametrize(
+    "sch,construction",
+    [
+        (SRSGC(256, B=2, W=3, lam=23), "rs"),
+        (GC(256, 15), "frc"),
+        (GC(256, 12), "rs"),
+        (MSGC(256, B=1, W=2, lam=27), "rs"),
+        (SRSGC(256, B=1, W=3, lam=45), "frc"),
+    ],
+    ids=repr,
+)
 def test_n256_verdicts_name_the_code(sch, construction):
     res = verify(sch, all_horizons=True)
     assert res.ok and res.method == "symmetric"

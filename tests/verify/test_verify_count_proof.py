@@ -18,8 +18,12 @@ for n in (3, 4, 5):
 @pytest.mark.parametrize("n,B,W,lam", CASES)
 def test_count_proof_implies_exact_proof(n, B, W, lam):
     sch = SRSGC(n, B, W, lam, construction="cyclic")
-    models = [sch.design_model, Bursty(n, B, W, min(n, lam + 1)),
-              Bursty(n, min(W, B + 1), W, lam), Arbitrary(n, 1, W, lam)]
+    models = [
+        sch.design_model,
+        Bursty(n, B, W, min(n, lam + 1)),
+        Bursty(n, min(W, B + 1), W, lam),
+        Arbitrary(n, 1, W, lam),
+    ]
     for model in models:
         quick = sch.symmetric_view().count_proof(model, n)
         if quick is not None:
@@ -38,7 +42,9 @@ def test_count_proof_covers_n256_designs(B, W, lam):
 
 def test_count_proof_refuses_when_its_lemma_does_not_hold():
     # lowest-index rule: re-attempters need not be the round-t stragglers
-    assert SRSGC(5, 2, 3, 3, rule="lowest-index").symmetric_view().count_proof(
-        Bursty(5, 2, 3, 3), 5) is None
+    assert (
+        SRSGC(5, 2, 3, 3, rule="lowest-index").symmetric_view().count_proof(Bursty(5, 2, 3, 3), 5)
+        is None
+    )
     # B = W: a worker may straggle in rounds t and t + B, the lemma is void
     assert SRSGC(5, 1, 2, 2).symmetric_view().count_proof(Bursty(5, 2, 2, 2), 5) is None
