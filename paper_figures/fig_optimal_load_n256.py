@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
 from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
-from sgc_theory.bounds import (
+from sgc_theory.bounds import (  # noqa: E402
     brsgc_load,
     counting_bound,
-    msgc_load,  # noqa: E402
+    msgc_load,
     srsgc_load,
 )
 from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
