@@ -38,14 +38,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from ..budget import Meter, check_work, fmt_work
+from ..budget import Meter, WorkTooLargeError, check_work, fmt_work
 from ..errors import SGCError, check_int
 from .loads import Param
 
 if TYPE_CHECKING:
     from ..models.base import StragglerModel, SymState
 
-__all__ = ["counting_bound", "max_straggler_density", "density_bound", "model_counting_bound"]
+__all__ = [
+    "counting_bound",
+    "max_straggler_density",
+    "density_bound",
+    "model_counting_bound",
+    "closed_form_lower_bound",
+]
 
 
 def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
@@ -296,3 +302,27 @@ def _density_ilp(
         total = round(pulp.value(prob.objective))
         best = max(best, Fraction(total, p))
     return best
+
+
+def closed_form_lower_bound(model: StragglerModel) -> tuple[Fraction, str] | tuple[None, None]:
+    """``(bound, name)``: the larger of the counting bound (when the model has one) and the
+    density bound, as an exact Fraction with its name (``"counting"`` or ``"density"``); both
+    bound the load of every scheme under ``model``, whatever its delay. ``(None, None)`` when
+    neither applies. The density bound is left out when computing it exceeds the work budget
+    (it is a maximum mean cycle over the model's automaton).
+
+    >>> from sgc_theory.models import Bursty
+    >>> closed_form_lower_bound(Bursty(256, B=1, W=2, lam=27))
+    (Fraction(2, 485), 'counting')
+    """
+    cands = []
+    cb = model_counting_bound(model)
+    if cb is not None:
+        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
+    try:
+        db = density_bound(model)
+    except WorkTooLargeError:
+        db = None  # refused before starting: the counting bound (if any) stands alone
+    if db is not None and db != sp.oo:
+        cands.append((Fraction(int(db.p), int(db.q)), "density"))
+    return max(cands, key=lambda c: c[0]) if cands else (None, None)  # ties: counting

@@ -16,17 +16,12 @@ FINITE_HORIZON_MAX_PATTERNS = 5_000
 def lower_bound(model, T, finite_horizon: bool = True, solver=None):
     """``max(counting bound, density bound, finite-horizon LP when cheap)`` as a Fraction,
     with the name of the bound that attains it."""
-    import sympy as sp
-
-    from ..bounds.lower import density_bound, model_counting_bound
+    from ..bounds.lower import closed_form_lower_bound
 
     cands = []
-    cb = model_counting_bound(model)
-    if cb is not None:
-        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
-    db = density_bound(model)
-    if db != sp.oo:
-        cands.append((Fraction(int(db.p), int(db.q)), "density"))
+    closed = closed_form_lower_bound(model)
+    if closed[0] is not None:
+        cands.append(closed)
     if finite_horizon:
         rounds = T + 3
         if model.count(rounds - 1) <= FINITE_HORIZON_MAX_PATTERNS:

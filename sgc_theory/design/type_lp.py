@@ -79,6 +79,7 @@ from math import comb
 
 import numpy as np
 
+from ..bounds.lower import closed_form_lower_bound
 from ..errors import SGCError, check_int
 from ..lp.highs import HighsLP, check_time_limit
 from .types import TypeSpace
@@ -614,6 +615,8 @@ def solve_type_lp(
         cheaper="a smaller T or P (--P), or --max-replication",
     )
     pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
+    known, known_name = closed_form_lower_bound(lp.model)
+    met_bound = False
     rounds = 0
     status = "not solved"
     bar = None
@@ -639,6 +642,11 @@ def solve_type_lp(
                 break
             if deadline is not None and time.perf_counter() > deadline:
                 status = "time limit"
+                break
+            if known is not None and hl.objective <= float(known) * (1 + 1e-12):
+                # the restricted LP already meets a bound valid for every scheme: no column
+                # can improve it (checked exactly below, on the exact primal)
+                met_bound = True
                 break
             u, pis = _duals(lp, hl)
             new = []
@@ -669,9 +677,20 @@ def solve_type_lp(
         lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[: len(v_keys)])}
     upper = lower = lower_any = None
     cert = "not certified"
+    if certify and met_bound and hl.x.size == fixed + len(lp.columns):
+        for D in (10**4, 10**6, 10**9, 10**12):
+            cand = _exact_primal(lp, hl.x[fixed:], D)
+            if cand is not None and cand == known:
+                upper = lower = lower_any = known
+                cert = (
+                    f"an exactly feasible scheme meets the {known_name} bound (a lower bound "
+                    "on every scheme)"
+                )
+                break
     left = None if deadline is None else deadline - time.perf_counter()
     if (
         certify
+        and cert == "not certified"
         and status == "optimal"
         and solver == "highs"
         and lp.num_rows <= EXACT_VERTEX_ROWS
@@ -703,6 +722,10 @@ def solve_type_lp(
             if upper is not None and upper == lower:
                 break
         lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
+        if known is not None and (lower is None or known > lower):
+            lower = known  # valid for every scheme, so for this LP too
+            if lower_any is None or known > lower_any:
+                lower_any = known
         if upper is not None and lower is not None:
             cert = (
                 "exact primal and dual certificates agree"

@@ -141,7 +141,7 @@ def test_design_errors(capsys):
             ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--solver", "glpk"],
             "cbc, highs",
         ),
-        (["--n", "3", "--model", "per-round:s=3", "--T", "1"], "infeasible"),
+        (["--n", "3", "--model", "per-round:s=3", "--T", "1"], "no scheme exists"),
         (
             ["--n", "5", "--model", "per-round:s=2", "--T", "0", "--max-replication", "2"],
             "--max-replication",
