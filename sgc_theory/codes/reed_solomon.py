@@ -110,6 +110,13 @@ class ReedSolomonCode(GradientCode):
         n = check_int("n", n, minimum=1)
         s = check_int("s", s, minimum=0)
         require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
+        from ..budget import check_work
+
+        # an n x n exact matrix, each of its n (s + 1) entries a product of s differences
+        check_work(
+            n * n + 3 * n * (s + 1) ** 2,
+            f"building the Reed-Solomon gradient code n={n}, s={s} (an exact {n} x {n} matrix)",
+        )
         if nodes is None:
             xs = tuple(Fraction(i) for i in range(n))
         else:
