@@ -33,13 +33,7 @@ ANY = st.one_of(
 SMALL = st.one_of(st.integers(-2, 6), st.sampled_from([None, "2", 2.5, True, 10**12]))
 MODEL_STR = st.sampled_from(
     [
-        "per-round:s=1",
-        "bursty:B=1,W=2,lam=1",
-        "bursty:B=2,W=3,lam=2",
-        "arbitrary:N=2,W=3,lam=2",
-        "bursty:B=1,W=2",
-        "bursty:B=1,W=2,lam=9",
-        "junk",
+        *"per-round:s=1 bursty:B=1,W=2,lam=1 bursty:B=2,W=3,lam=2 arbitrary:N=2,W=3,lam=2 bursty:B=1,W=2 bursty:B=1,W=2,lam=9 junk".split(),
         7,
         None,
     ]

@@ -16,21 +16,7 @@ from hypothesis import strategies as st
 #: integers a user may type: ordinary, boundary, extreme and malformed
 INTS = st.sampled_from(
     [
-        "0",
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "8",
-        "12",
-        "256",
-        "-1",
-        "-7",
-        "1000000000",
-        "99999999999999999999999",
-        "abc",
+        *"0 1 2 3 4 5 6 8 12 256 -1 -7 1000000000 99999999999999999999999 abc".split(),
         "",
         "1.5",
         "1e3",
@@ -47,33 +33,9 @@ ROUNDS = st.sampled_from(
 MODELS = st.one_of(
     st.sampled_from(
         [
-            "per-round:s=1",
-            "per-round:s=2",
-            "bursty:B=1,W=2,lam=1",
-            "bursty:B=2,W=3,lam=2",
-            "arbitrary:N=2,W=3,lam=2",
-            "bursty:B=1,W=2,lam=27",
-            "bursty:B=3,W=8,lam=100",
-            "bursty:B=2,W=40,lam=3",
-            "arbitrary:N=3,W=10,lam=8",
-            "bursty:B=1,W=1000000,lam=1",
-            # malformed
-            "bursty:B=2,W=3,lam=2,lam=3",
-            "per-round:s=2,s=3",
-            "bursty:B=2,W=3",
-            "bursty:",
-            "bursty",
-            "foo:x=1",
+            *"per-round:s=1 per-round:s=2 bursty:B=1,W=2,lam=1 bursty:B=2,W=3,lam=2 arbitrary:N=2,W=3,lam=2 bursty:B=1,W=2,lam=27 bursty:B=3,W=8,lam=100 bursty:B=2,W=40,lam=3 arbitrary:N=3,W=10,lam=8 bursty:B=1,W=1000000,lam=1 bursty:B=2,W=3,lam=2,lam=3 per-round:s=2,s=3 bursty:B=2,W=3 bursty: bursty foo:x=1".split(),
             "",
-            ":",
-            "bursty:B=x,W=3,lam=2",
-            "bursty:B=2,W=1,lam=2",
-            "per-round:s=-1",
-            "per-round:s=1e3",
-            "bursty:B=1,,W=2,lam=1",
-            "bursty:B=1,W=99999999999999999999999999999,lam=1",
-            "BURSTY:B=1,W=2,lam=1",
-            "arbitrary:N=0,W=2,lam=1",
+            *": bursty:B=x,W=3,lam=2 bursty:B=2,W=1,lam=2 per-round:s=-1 per-round:s=1e3 bursty:B=1,,W=2,lam=1 bursty:B=1,W=99999999999999999999999999999,lam=1 BURSTY:B=1,W=2,lam=1 arbitrary:N=0,W=2,lam=1".split(),
             "per-round:s=" + "9" * 50,
         ]
     ),
@@ -152,23 +114,7 @@ def trace_files(tmp):
     (tmp / "t_empty.csv").write_text("")
     (tmp / "t_junk.csv").write_bytes(bytes(range(256)) * 4)
     (tmp / "t_dir").mkdir(exist_ok=True)
-    names = [
-        "t_ok.csv",
-        "t_noheader.csv",
-        "t_one.csv",
-        "t_nan.csv",
-        "t_inf.csv",
-        "t_huge.csv",
-        "t_neg.csv",
-        "t_zero.csv",
-        "t_ragged.csv",
-        "t_header.csv",
-        "t_text.csv",
-        "t_empty.csv",
-        "t_junk.csv",
-        "t_dir",
-        "t_missing.csv",
-    ]
+    names = "t_ok.csv t_noheader.csv t_one.csv t_nan.csv t_inf.csv t_huge.csv t_neg.csv t_zero.csv t_ragged.csv t_header.csv t_text.csv t_empty.csv t_junk.csv t_dir t_missing.csv".split()
     odd = st.sampled_from(
         [str(tmp / n) for n in names]
         + [TOKYO, SYDNEY_PREFIX, "sam-gc", "nosuchtrace", "", "/dev/null", "/", "/dev/zero"]
@@ -178,22 +124,7 @@ def trace_files(tmp):
 
 #: floats a user may type for --mu, --probe-load, --slope, --time-limit
 FLOATS = st.sampled_from(
-    [
-        "0",
-        "1",
-        "0.5",
-        "2.2013",
-        "-1",
-        "nan",
-        "inf",
-        "-inf",
-        "1e308",
-        "1e-320",
-        "abc",
-        "",
-        "1,5",
-        "0x10",
-    ]
+    [*"0 1 0.5 2.2013 -1 nan inf -inf 1e308 1e-320 abc".split(), "", "1,5", "0x10"]
 )
 SLOPES = st.one_of(FLOATS, st.sampled_from(["paper", "default", "PAPER", "papers"]))
 BUDGETS = st.sampled_from(
@@ -385,17 +316,7 @@ ALWAYS = "__always__"
 LIKELY = "__likely__"
 
 JUNK = st.sampled_from(
-    [
-        "--bogus",
-        "extra",
-        "--n",
-        "--json=1",
-        "-x",
-        "--max-work",
-        "--max-work=0",
-        "--max-work=abc",
-        "--debug",
-    ]
+    "--bogus extra --n --json=1 -x --max-work --max-work=0 --max-work=abc --debug".split()
 )
 
 

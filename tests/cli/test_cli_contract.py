@@ -33,36 +33,10 @@ def test_every_subcommand_takes_max_work_and_debug():
 
 
 def test_verdicts_exit_0_and_1():
-    ok = [
-        "verify",
-        "--scheme",
-        "msgc",
-        "--n",
-        "4",
-        "--B",
-        "1",
-        "--W",
-        "2",
-        "--lam",
-        "1",
-        "--all-horizons",
-        "--json",
-    ]
+    ok = "verify --scheme msgc --n 4 --B 1 --W 2 --lam 1 --all-horizons --json".split()
     rc, out, err, _ = run_cli(ok)
     assert rc == 0 and json.loads(out)["ok"] is True
-    bad = [
-        "verify",
-        "--scheme",
-        "gc",
-        "--n",
-        "6",
-        "--s",
-        "1",
-        "--model",
-        "per-round:s=2",
-        "--all-horizons",
-        "--json",
-    ]
+    bad = "verify --scheme gc --n 6 --s 1 --model per-round:s=2 --all-horizons --json".split()
     rc, out, err, _ = run_cli(bad)
     assert rc == 1 and json.loads(out)["counterexample"] == [[0, 1]]
 
@@ -140,17 +114,7 @@ def test_help_exits_0(capsys):
 
 
 def test_max_work_raises_the_budget():
-    argv = [
-        "patterns",
-        "count",
-        "--n",
-        "256",
-        "--model",
-        "bursty:B=1,W=2,lam=27",
-        "--rounds",
-        "100",
-        "--json",
-    ]
+    argv = "patterns count --n 256 --model bursty:B=1,W=2,lam=27 --rounds 100 --json".split()
     rc, out, err, _ = run_cli(argv + ["--max-work", "1e3"])
     assert rc == 2 and "--max-work" in err and "work units" in err
     rc, out, err, _ = run_cli(argv + ["--max-work", "1e9"])
@@ -164,17 +128,7 @@ def test_max_work_raises_the_budget():
 
 def test_huge_counts_print_in_full():
     """More than Python's default 4300-digit limit for int -> str."""
-    argv = [
-        "patterns",
-        "count",
-        "--n",
-        "256",
-        "--model",
-        "per-round:s=27",
-        "--rounds",
-        "200",
-        "--json",
-    ]
+    argv = "patterns count --n 256 --model per-round:s=27 --rounds 200 --json".split()
     rc, out, err, _ = run_cli(argv)
     assert rc == 0
     from sgc_theory.models import PerRound
@@ -350,21 +304,7 @@ def test_demo_runs_and_is_strict_json():
     "argv",
     [  # outputs beyond a pipe's 64 KiB buffer
         ["patterns", "sample", "--n", "3000", "--model", "per-round:s=1", "--rounds", "40"],
-        [
-            "show",
-            "--scheme",
-            "brsgc",
-            "--n",
-            "100",
-            "--B",
-            "1",
-            "--W",
-            "2",
-            "--lam",
-            "2",
-            "--rounds",
-            "20",
-        ],
+        "show --scheme brsgc --n 100 --B 1 --W 2 --lam 2 --rounds 20".split(),
     ],
 )
 def test_closed_pipe_is_quiet(argv):

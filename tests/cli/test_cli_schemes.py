@@ -55,35 +55,11 @@ def test_load_brsgc_is_the_closed_form():
             "needs --lam",
         ),
         (
-            [
-                "simulate",
-                "--trace",
-                LONG0,
-                "--jobs",
-                "3",
-                "--mu",
-                "1",
-                "--scheme",
-                "brsgc",
-                "--s",
-                "2",
-            ],
+            ["simulate", "--trace", LONG0, *"--jobs 3 --mu 1 --scheme brsgc --s 2".split()],
             "--scheme brsgc takes --B --W --lam (not --s)",
         ),
         (
-            [
-                "simulate",
-                "--trace",
-                LONG0,
-                "--jobs",
-                "3",
-                "--mu",
-                "1",
-                "--scheme",
-                "nocoding",
-                "--B",
-                "2",
-            ],
+            ["simulate", "--trace", LONG0, *"--jobs 3 --mu 1 --scheme nocoding --B 2".split()],
             "--scheme nocoding takes no parameters (not --B)",
         ),
         (
@@ -99,68 +75,21 @@ def test_brsgc_refusals_are_one_line(argv, needle):
 
 def test_verify_brsgc_small_and_large():
     rc, out, err, _ = run_cli(
-        [
-            "verify",
-            "--n",
-            "6",
-            "--scheme",
-            "brsgc",
-            "--B",
-            "1",
-            "--W",
-            "2",
-            "--lam",
-            "2",
-            "--all-horizons",
-            "--json",
-        ]
+        "verify --n 6 --scheme brsgc --B 1 --W 2 --lam 2 --all-horizons --json".split()
     )
     assert rc == 0 and json.loads(out)["ok"] is True, err
     rc, out, err, _ = run_cli(["verify", "--n", "256", "--all-horizons", "--json"] + BR)
     assert rc == 0 and json.loads(out)["ok"] is True, err
     # outside its design model BR-SGC fails, and verify says so with exit 1
     rc, out, err, _ = run_cli(
-        [
-            "verify",
-            "--n",
-            "5",
-            "--scheme",
-            "brsgc",
-            "--B",
-            "1",
-            "--W",
-            "2",
-            "--lam",
-            "1",
-            "--model",
-            "bursty:B=2,W=3,lam=1",
-            "--rounds",
-            "3",
-            "--json",
-        ]
+        "verify --n 5 --scheme brsgc --B 1 --W 2 --lam 1 --model bursty:B=2,W=3,lam=1 --rounds 3 --json".split()
     )
     assert rc == 1 and json.loads(out)["ok"] is False
 
 
 def test_show_brsgc_small_is_exact_and_readable():
     rc, out, err, _ = run_cli(
-        [
-            "show",
-            "--n",
-            "6",
-            "--scheme",
-            "brsgc",
-            "--B",
-            "1",
-            "--W",
-            "2",
-            "--lam",
-            "2",
-            "--rounds",
-            "3",
-            "--pattern",
-            "0,2",
-        ]
+        "show --n 6 --scheme brsgc --B 1 --W 2 --lam 2 --rounds 3 --pattern 0,2".split()
     )
     assert rc == 0, err
     lines = out.splitlines()
@@ -173,24 +102,7 @@ def test_show_brsgc_small_is_exact_and_readable():
     )
     assert "  worker 1: job 1: share: partitions 2..9" in lines
     rc, out, _, _ = run_cli(
-        [
-            "show",
-            "--n",
-            "6",
-            "--scheme",
-            "brsgc",
-            "--B",
-            "1",
-            "--W",
-            "2",
-            "--lam",
-            "2",
-            "--rounds",
-            "3",
-            "--pattern",
-            "0,2",
-            "--json",
-        ]
+        "show --n 6 --scheme brsgc --B 1 --W 2 --lam 2 --rounds 3 --pattern 0,2 --json".split()
     )
     got = json.loads(out)
     assert got["basis"] == "exact" and got["missed"] is None
@@ -231,22 +143,7 @@ def test_show_brsgc_above_64_uses_shares():
 
 
 def test_simulate_brsgc_spelled_alike_and_exact_optimum():
-    base = [
-        "simulate",
-        "--trace",
-        LONG0,
-        "--jobs",
-        "20",
-        "--mu",
-        "1",
-        "--B",
-        "1",
-        "--W",
-        "2",
-        "--lam",
-        "27",
-        "--json",
-    ]
+    base = ["simulate", "--trace", LONG0, *"--jobs 20 --mu 1 --B 1 --W 2 --lam 27 --json".split()]
     outs = {}
     for spelling in ("brsgc", "BR-SGC", "br_sgc"):
         for pol in ("paper", "optimal"):

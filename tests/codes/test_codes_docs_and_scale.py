@@ -7,12 +7,7 @@ import pytest
 
 from sgc_theory.codes import GradientCode, cyclic_repetition
 
-MODULES = [
-    "sgc_theory.codes",
-    "sgc_theory.codes.base",
-    "sgc_theory.codes.certify",
-    "sgc_theory.codes.constructions",
-]
+MODULES = "sgc_theory.codes sgc_theory.codes.base sgc_theory.codes.certify sgc_theory.codes.constructions".split()
 
 
 @pytest.mark.parametrize("name", MODULES)

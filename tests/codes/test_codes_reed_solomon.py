@@ -191,23 +191,7 @@ def test_code_guarantee_without_building():
 
 
 def test_cli_rs_n256_answers_from_the_proof(capsys):
-    rc = main(
-        [
-            "gc",
-            "verify",
-            "--n",
-            "256",
-            "--s",
-            "12",
-            "--construction",
-            "rs",
-            "--spot-checks",
-            "4",
-            "--seed",
-            "9",
-            "--json",
-        ]
-    )
+    rc = main("gc verify --n 256 --s 12 --construction rs --spot-checks 4 --seed 9 --json".split())
     out, err = capsys.readouterr()
     assert rc == 0 and err == ""
     got = json.loads(out)

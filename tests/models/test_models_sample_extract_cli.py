@@ -158,20 +158,7 @@ def test_constructor_validation(build):
 @pytest.mark.parametrize(
     "spec",
     [
-        "bursty:B=3,W=2,lam=1",  # B > W
-        "bursty:B=1,W=2,lam=9",  # lam > n
-        "bursty:B=1,W=2,lam=-1",
-        "arbitrary:N=-1,W=2,lam=1",
-        "per-round:s=-1",
-        "per-round:s=5",
-        "gilbert:p=1",  # unknown kind
-        "bursty",  # no parameters at all
-        "bursty:B=1,W=2",  # missing lam
-        "arbitrary:N=1,lam=1",  # missing W
-        "per-round:",  # missing s
-        "bursty:B=1,W=2,lam=1,s=3",  # parameter of another model
-        "bursty:B=one,W=2,lam=1",  # not an integer
-        "bursty:B=1;W=2;lam=1",  # malformed
+        *"bursty:B=3,W=2,lam=1 bursty:B=1,W=2,lam=9 bursty:B=1,W=2,lam=-1 arbitrary:N=-1,W=2,lam=1 per-round:s=-1 per-round:s=5 gilbert:p=1 bursty bursty:B=1,W=2 arbitrary:N=1,lam=1 per-round: bursty:B=1,W=2,lam=1,s=3 bursty:B=one,W=2,lam=1 bursty:B=1;W=2;lam=1".split(),
         "",
     ],
 )
@@ -206,19 +193,7 @@ def test_method_argument_validation(call):
 
 # ----- CLI -----------------------------------------------------------------------------------------
 def test_cli_count_json(capsys):
-    rc = main(
-        [
-            "patterns",
-            "count",
-            "--n",
-            "5",
-            "--model",
-            "bursty:B=2,W=3,lam=3",
-            "--rounds",
-            "7",
-            "--json",
-        ]
-    )
+    rc = main("patterns count --n 5 --model bursty:B=2,W=3,lam=3 --rounds 7 --json".split())
     out, err = capsys.readouterr()
     assert rc == 0
     payload = json.loads(out)
@@ -263,19 +238,7 @@ def test_cli_count_errors(argv, capsys):
 
 def test_cli_sample_json(capsys):
     rc = main(
-        [
-            "patterns",
-            "sample",
-            "--n",
-            "4",
-            "--model",
-            "bursty:B=2,W=3,lam=2",
-            "--rounds",
-            "6",
-            "--seed",
-            "3",
-            "--json",
-        ]
+        "patterns sample --n 4 --model bursty:B=2,W=3,lam=2 --rounds 6 --seed 3 --json".split()
     )
     out, _ = capsys.readouterr()
     assert rc == 0
