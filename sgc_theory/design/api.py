@@ -114,74 +114,49 @@ def design(
     from ..budget import work_budget
 
     with work_budget(max_work):
-        return _design(
-            n,
-            model,
-            T,
-            P,
-            partitions,
-            max_replication,
-            solver,
-            time_limit,
-            max_orbits,
-            max_variables,
-            progress,
-        )
-
-
-def _design(
-    n,
-    model,
-    T,
-    P,
-    partitions,
-    max_replication,
-    solver,
-    time_limit,
-    max_orbits,
-    max_variables,
-    progress,
-):
-    model = _model_of(n, model)
-    T = check_int("T", T, minimum=0)
-    P = model.W - 1 if P is None else check_int("P", P, minimum=0)
-    time_limit = check_time_limit(time_limit)
-    max_orbits = check_int("max_orbits", max_orbits, minimum=1)
-    max_variables = check_int("max_variables", max_variables, minimum=1)
-    solver = "highs" if solver is None else str(solver).lower()
-    if solver not in ("highs", "cbc"):
-        raise SGCError(f"solver must be one of cbc, highs (got {solver!r})")
-    if partitions is None:
-        lp = build_type_lp(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
-        res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
-        if res.status == "infeasible" and max_replication is not None:
-            res.certificate = (
-                f"infeasible with sets of at most {max_replication} workers: raise max_replication"
+        model = _model_of(n, model)
+        T = check_int("T", T, minimum=0)
+        P = model.W - 1 if P is None else check_int("P", P, minimum=0)
+        time_limit = check_time_limit(time_limit)
+        max_orbits = check_int("max_orbits", max_orbits, minimum=1)
+        max_variables = check_int("max_variables", max_variables, minimum=1)
+        solver = "highs" if solver is None else str(solver).lower()
+        if solver not in ("highs", "cbc"):
+            raise SGCError(f"solver must be one of cbc, highs (got {solver!r})")
+        if partitions is None:
+            lp = build_type_lp(
+                model, T, P=P, max_replication=max_replication, max_orbits=max_orbits
             )
+            res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
+            if res.status == "infeasible" and max_replication is not None:
+                res.certificate = (
+                    f"infeasible with sets of at most {max_replication} workers: "
+                    "raise max_replication"
+                )
+            return res
+        K = check_int("partitions", partitions, minimum=1)
+        if max_replication is not None:
+            raise SGCError(
+                "max_replication applies to the LP, not to the integer design (partitions=K)"
+            )
+        if model.n > 12:
+            raise SGCError(
+                f"the integer design enumerates worker sets (2^n per history): "
+                f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n"
+            )
+        est = estimate_ilp_variables(model, T, P)
+        if est > max_variables:
+            raise SGCError(
+                f"the integer design would have about {est} variables (more than "
+                f"max_variables={max_variables}); lower n, T or P, use the LP (no "
+                "partitions), or raise max_variables"
+            )
+        ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
+        res = solve(ilp, solver=solver, time_limit=time_limit)
+        lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")
+        res.lp_bound = lpres.lower
+        res.lp_result = lpres
         return res
-    K = check_int("partitions", partitions, minimum=1)
-    if max_replication is not None:
-        raise SGCError(
-            "max_replication applies to the LP, not to the integer design (partitions=K)"
-        )
-    if model.n > 12:
-        raise SGCError(
-            f"the integer design enumerates worker sets (2^n per history): "
-            f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n"
-        )
-    est = estimate_ilp_variables(model, T, P)
-    if est > max_variables:
-        raise SGCError(
-            f"the integer design would have about {est} variables (more than "
-            f"max_variables={max_variables}); lower n, T or P, use the LP (no "
-            "partitions), or raise max_variables"
-        )
-    ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
-    res = solve(ilp, solver=solver, time_limit=time_limit)
-    lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")
-    res.lp_bound = lpres.lower
-    res.lp_result = lpres
-    return res
 
 
 def design_tabular(
