@@ -36,6 +36,7 @@ __all__ = [
     "nocoding_load",
     "scheme_load",
     "brsgc_load",
+    "wcsgc_load",
     "brsgc_delay",
 ]
 
@@ -197,6 +198,18 @@ def brsgc_delay(B: Param) -> sp.Expr:
     """BR-SGC delay ``T = B``: a straggler of round ``t`` re-computes its share in ``t + B``."""
     (B,) = _sym(B)
     return B
+
+
+def wcsgc_load(n: Param, W: Param, lam: Param) -> sp.Expr:
+    """WC-SGC load ``W / (n W - lam)`` (bursty ``(1, W, lam)``, delay 2): ``K = n W - lam``
+    units per job, at most ``W`` per worker and round; equal to the counting bound with
+    ``B = 1``, hence optimal.
+
+    >>> wcsgc_load(256, 2, 27)
+    2/485
+    """
+    n, W, lam = _sym(n, W, lam)
+    return W / (n * W - lam)
 
 
 def scheme_load(

@@ -7,6 +7,7 @@ from .gc import GC
 from .m_sgc import MSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
+from .wc_sgc import WCSGC
 
 __all__ = [
     "Scheme",
@@ -16,6 +17,7 @@ __all__ = [
     "SRSGC",
     "MSGC",
     "BRSGC",
+    "WCSGC",
     "TabularScheme",
     "make_scheme",
     "SCHEMES",

@@ -15,7 +15,7 @@ from functools import cache
 
 import pytest
 
-from sgc_theory.schemes import BRSGC, GC, MSGC, SRSGC
+from sgc_theory.schemes import BRSGC, GC, MSGC, SRSGC, WCSGC
 from sgc_theory.verify import verify
 
 NS = (3, 4, 5)
@@ -38,11 +38,14 @@ def _spec_list():
             for B in range(1, W):
                 for lam in range(0, n + 1):
                     out.append(("brsgc", n, dict(B=B, W=W, lam=lam)))
+        for W in (2, 3):
+            for lam in range(0, n + 1):
+                out.append(("wcsgc", n, dict(B=1, W=W, lam=lam)))
     return out
 
 
 SPECS = _spec_list()
-_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC}
+_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC}
 
 
 def spec_id(spec) -> str:
@@ -67,7 +70,7 @@ def is_heavy(spec) -> bool:
 
 @cache
 def _build(kind, n, items, construction):
-    if kind == "brsgc":  # uncoded: no gradient code to choose
+    if kind in ("brsgc", "wcsgc"):  # uncoded: no gradient code to choose
         return _CLS[kind](n, **dict(items))
     return _CLS[kind](n, **dict(items), construction=construction)
 

@@ -177,6 +177,17 @@ def test_partitions_and_task_costs_match_closed_forms(spec):
                 k if redo >> i & 1 else n + k for i in range(n)
             ]
             assert sorted(q for _, a, b in ranges for q in range(a, b)) == list(range(n * n))
+    elif kind == "wcsgc":
+        W, lam = p["W"], p["lam"]
+        K = n * W - lam
+        # the counting bound of bursty(1, W, lam): optimal
+        assert sch.T == 2 and sch.load == Fraction(W, K) == Fraction(W, n * (W - 1 + 1) - lam)
+        assert sch.partition_sizes == (Fraction(1, K),) * K
+        # straggler-free start: the fresh job fills workers in order, W units each
+        per_worker, carry = sch.plan_units(sch.initial_state())
+        fresh = [u for _, _, fr in per_worker for u in fr]
+        assert fresh == list(range(K)) and carry == ()
+        assert all(len(fr) <= W for _, _, fr in per_worker)
     else:
         B, W, lam = p["B"], p["W"], p["lam"]
         assert sch.T == W - 2 + B

@@ -38,6 +38,9 @@ GRID = params_of(SPECS)
 @pytest.mark.parametrize("spec", GRID)
 def test_design_model_proved_by_automaton_and_symmetric(spec):
     a = cached_verify(spec, method="automaton")
+    if build(spec).symmetric_view() is None:  # WC-SGC: a global backlog, no per-worker view
+        assert a.ok and a.method == "automaton" and a.counterexample is None
+        return
     s = cached_verify(spec, method="symmetric")
     assert a.ok and s.ok
     assert a.method == "automaton" and s.method == "symmetric"
@@ -80,6 +83,14 @@ def _failing_pairs():
                 out.append((spec, PerRound(n, p["s"] + 1), False))
             continue
         B, W, lam = p["B"], p["W"], p["lam"]
+        if kind == "wcsgc":
+            # one straggler more per window: the backlog grows by W units a window until it no
+            # longer fits; a burst of two rounds: a re-computing worker straggles again
+            if lam < n:
+                out.append((spec, Bursty(n, 1, W, lam + 1), False))
+            if lam >= 1:
+                out.append((spec, Bursty(n, 2, W, lam), False))
+            continue
         if kind == "msgc":
             if lam < n:
                 out.append((spec, Bursty(n, B, W, lam + 1), False))
@@ -104,12 +115,14 @@ def _pair_id(pair):
 
 
 FAILING = []
+FAILING_SYMMETRIC = []  # pairs whose scheme has a worker-symmetric view
 for _pair in _failing_pairs():
     # n = 5 with a 3-round window: about a second each with the shortest-horizon scan
     _heavy = _pair[0][0] != "gc" and _pair[0][1] == 5 and _pair[0][2]["W"] == 3
-    FAILING.append(
-        pytest.param(_pair, id=_pair_id(_pair), marks=(pytest.mark.slow,) if _heavy else ())
-    )
+    _param = pytest.param(_pair, id=_pair_id(_pair), marks=(pytest.mark.slow,) if _heavy else ())
+    FAILING.append(_param)
+    if _pair[0][0] != "wcsgc":
+        FAILING_SYMMETRIC.append(_param)
 
 
 def _check_counterexample(sch, model, res):
@@ -142,8 +155,8 @@ def test_stronger_model_verdicts_counterexamples_and_shortest(pair):
     spec, model, expected = pair
     sch = build(spec)
     a = cached_verify(spec, model, method="automaton")
-    s = cached_verify(spec, model, method="symmetric")
-    assert a.ok == s.ok, (a, s)
+    s = None if sch.symmetric_view() is None else cached_verify(spec, model, method="symmetric")
+    assert s is None or a.ok == s.ok, (a, s)
     if expected is not None:
         assert a.ok is expected
     if a.ok:
@@ -156,12 +169,14 @@ def test_stronger_model_verdicts_counterexamples_and_shortest(pair):
     assert least == L, "the automaton counterexample is not a shortest one"
     L_fin = _check_counterexample(sch, model, fin)
     assert L_fin == L
+    if s is None:
+        return
     # the symmetric explorer is breadth-first on counts: same shortest length, admitted pattern
     assert s.counterexample.shape[1] == L
     assert model.admits(s.counterexample)
 
 
-@pytest.mark.parametrize("pair", FAILING)
+@pytest.mark.parametrize("pair", FAILING_SYMMETRIC)
 def test_symmetric_counterexamples_replay_with_cyclic_code(pair):
     """With a generic (cyclic) code the token rule is exact, so the symmetric explorer's
     concretized counterexample must really fail."""
@@ -197,7 +212,7 @@ def _agreement_pairs():
     out = []
     for spec in SPECS:
         kind, n, p = spec
-        if n != 4 and not (n == 3 and kind != "gc"):
+        if kind == "wcsgc" or (n != 4 and not (n == 3 and kind != "gc")):
             continue
         models = [PerRound(n, k) for k in (1, 2)]
         models += [Bursty(n, B, W, lam) for (B, W) in ((1, 2), (2, 3), (1, 3)) for lam in (1, 2, n)]
