@@ -28,6 +28,7 @@ LABELS = {
     "srsgc": "SR-SGC",
     "msgc": "M-SGC",
     "brsgc": "BR-SGC",
+    "wcsgc": "WC-SGC",
 }
 COLORS = {
     "nocoding": "tab:gray",
@@ -35,6 +36,7 @@ COLORS = {
     "srsgc": "tab:orange",
     "msgc": "tab:green",
     "brsgc": "tab:purple",
+    "wcsgc": "tab:brown",
     "bound": "black",
     "lp": "tab:red",
 }

@@ -15,7 +15,7 @@ True
 from .codes import GradientCode, make_code
 from .errors import SGCError
 from .models import Arbitrary, Bursty, PerRound, extract_pattern, parse_model
-from .schemes import BRSGC, GC, MSGC, SRSGC, make_scheme
+from .schemes import BRSGC, GC, MSGC, SRSGC, WCSGC, make_scheme
 from .verify import verify
 
 __version__ = "0.1.0"
@@ -33,6 +33,7 @@ __all__ = [
     "SRSGC",
     "MSGC",
     "BRSGC",
+    "WCSGC",
     "make_scheme",
     "verify",
 ]

@@ -37,6 +37,7 @@ __all__ = [
     "scheme_load",
     "brsgc_load",
     "wcsgc_load",
+    "wcsgc_delay",
     "brsgc_delay",
 ]
 
@@ -212,6 +213,12 @@ def wcsgc_load(n: Param, W: Param, lam: Param) -> sp.Expr:
     return W / (n * W - lam)
 
 
+def wcsgc_delay() -> sp.Expr:
+    """WC-SGC delay ``T = 2``: a unit lost twice is re-computed by a safe worker two rounds
+    after its job's release."""
+    return sp.Integer(2)
+
+
 def scheme_load(
     scheme: str,
     n: int,
@@ -232,12 +239,16 @@ def scheme_load(
         if not 0 <= s < n:
             raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
         return gc_load(n, s), gc_delay()
-    if key not in ("srsgc", "msgc", "brsgc"):
-        raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc (got {scheme!r})")
+    if key not in ("srsgc", "msgc", "brsgc", "wcsgc"):
+        raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc (got {scheme!r})")
     B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
-    label = {"srsgc": "SR-SGC", "msgc": "M-SGC", "brsgc": "BR-SGC"}[key]
+    label = {"srsgc": "SR-SGC", "msgc": "M-SGC", "brsgc": "BR-SGC", "wcsgc": "WC-SGC"}[key]
     if not 0 <= lam <= n:
         raise SGCError(f"{label} needs 0 <= lam <= n (got lam={lam}, n={n})")
+    if key == "wcsgc":
+        if B != 1 or W < 2:
+            raise SGCError(f"WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})")
+        return wcsgc_load(n, W, lam), wcsgc_delay()
     if key == "brsgc":
         if not 1 <= B <= W - 1:
             raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")

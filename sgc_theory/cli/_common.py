@@ -24,6 +24,7 @@ SCHEME_PARAMS = {
     "srsgc": ("B", "W", "lam"),
     "msgc": ("B", "W", "lam"),
     "brsgc": ("B", "W", "lam"),
+    "wcsgc": ("B", "W", "lam"),
 }
 
 #: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
@@ -36,6 +37,7 @@ LABELS = {
     "srsgc": "SR-SGC",
     "msgc": "M-SGC",
     "brsgc": "BR-SGC",
+    "wcsgc": "WC-SGC",
 }
 
 #: every scheme option, in the order they are listed
@@ -187,7 +189,7 @@ def _key(text) -> str:
 
 def scheme_name(text: str) -> str:
     """argparse type of ``--scheme``: a registered family (``gc``, ``srsgc``, ``msgc``,
-    ``brsgc``) in any case, dashes and underscores ignored.
+    ``brsgc``, ``wcsgc``) in any case, dashes and underscores ignored.
 
     >>> scheme_name("BR-SGC")
     'brsgc'
@@ -216,13 +218,17 @@ def sim_scheme_name(text: str) -> str:
 def add_param_args(p) -> None:
     """``--s --B --W --lam`` (which of them a family takes: :data:`SCHEME_PARAMS`)."""
     p.add_argument("--s", type=int, default=None, help="GC: stragglers tolerated per round")
-    p.add_argument("--B", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: burst length")
-    p.add_argument("--W", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC: window length")
+    p.add_argument(
+        "--B", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC, WC-SGC: burst length"
+    )
+    p.add_argument(
+        "--W", type=int, default=None, help="SR-SGC, M-SGC, BR-SGC, WC-SGC: window length"
+    )
     p.add_argument(
         "--lam",
         type=int,
         default=None,
-        help="SR-SGC, M-SGC, BR-SGC: distinct stragglers per window",
+        help="SR-SGC, M-SGC, BR-SGC, WC-SGC: distinct stragglers per window",
     )
 
 

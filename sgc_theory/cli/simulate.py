@@ -98,6 +98,15 @@ def register(subparsers) -> None:
         help="largest decoding delay T allowed",
     )
     q.add_argument(
+        "--schemes",
+        nargs="+",
+        type=sim_scheme_name,
+        default=None,
+        metavar="NAME",
+        help="the families to sweep (default: every family with a vectorised path: nocoding, "
+        "gc, srsgc, msgc, brsgc; wcsgc only when named)",
+    )
+    q.add_argument(
         "--scheduler",
         default=None,
         help="address of a running Dask scheduler (default: run locally)",
@@ -172,6 +181,7 @@ def _sweep(args) -> int:
         slope=args.slope,
         probe_load=args.probe_load,
         scheduler=args.scheduler,
+        schemes=args.schemes,
         progress=progress,
         max_work=budget_value(getattr(args, "max_work", None)),
         max_dp_work=budget_value(args.max_dp_work),

@@ -1,4 +1,5 @@
-"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC as exact state machines."""
+"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC, BR-SGC and WC-SGC as exact
+state machines."""
 
 from ..errors import SGCError
 from .base import Run, Scheme, Task
@@ -23,11 +24,12 @@ __all__ = [
     "SCHEMES",
 ]
 
-SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC}
+SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC}
 
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
-    """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc`` (B, W, lam).
+    """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc``, ``wcsgc`` (B, W,
+    lam).
 
     >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
     1
@@ -44,6 +46,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
         "srsgc": ("construction", "seed", "rule"),
         "msgc": ("construction", "seed"),
         "brsgc": (),
+        "wcsgc": (),
     }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:

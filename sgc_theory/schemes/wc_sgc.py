@@ -2,7 +2,7 @@
 
 The scheme
 ----------
-Parameters ``n, W, lam`` (bursty model with ``B = 1``, any ``W >= 2``); delay ``T = 2``; no
+Parameters ``n, B, W, lam`` with ``B = 1`` and any ``W >= 2``; delay ``T = 2``; no
 coding.  Each job's data is cut into ``K = n W - lam`` equal units and every worker computes at
 most ``W`` units per round, so the load is ``W / (n W - lam)``: the counting bound of
 bursty ``(1, W, lam)``, a lower bound on the load of every scheme, whatever its delay.  The load
@@ -51,8 +51,8 @@ Scope
     small ``n`` (:data:`EXACT_MAX_N`); :meth:`WCSGC.decode_rounds` is an exact token-level
     decoder (the scheme is uncoded) usable at any ``n``.  There is no worker-symmetric view:
     the all-horizon verifier proves it at small ``n`` on its exact automaton; at ``n = 256`` the
-    guarantee rests on the argument above (checked numerically by :func:`backlog_bound`).  It is
-    not in the command-line registry (``sgc load/verify/simulate``) yet.
+    guarantee rests on the argument above (checked numerically by :func:`backlog_bound`).  On
+    the command line it is ``--scheme wcsgc --B 1 --W --lam``.
 """
 
 from __future__ import annotations
@@ -76,10 +76,12 @@ EXACT_MAX_N = 64
 class WCSGC(BurstyDesigned, Scheme):
     """Work-conserving SGC for bursty ``(1, W, lam)``: delay 2, load ``W / (n W - lam)``.
 
+    Parameters ``(n, B, W, lam)`` like the other bursty-designed schemes; ``B`` must be 1.
+
     See the module docstring for the scheme, the proof that it meets the counting bound, and
     the LP solutions it comes from.
 
-    >>> sch = WCSGC(256, W=2, lam=27)
+    >>> sch = WCSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load, sch.num_partitions
     (2, 2/485, 485)
     >>> per_worker, carry = sch.plan_units(sch.initial_state())
@@ -91,7 +93,7 @@ class WCSGC(BurstyDesigned, Scheme):
     #: :meth:`decode_rounds` is exact (uncoded units), not only sufficient
     exact_token_rule = True
 
-    def __init__(self, n: int, W: int, lam: int, B: int = 1):
+    def __init__(self, n: int, B: int, W: int, lam: int):
         self.n = check_int("n", n, minimum=1)
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=2)

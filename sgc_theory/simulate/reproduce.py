@@ -24,7 +24,7 @@ import statistics
 
 from ..errors import SGCError, check_int
 from .optimal import BudgetError
-from .runtime import SCHEMES, as_trace, param_names, resolve_slope, simulate
+from .runtime import DEFAULT_SCHEMES, SCHEMES, as_trace, param_names, resolve_slope, simulate
 from .sweep import sweep
 from .traces import trace_index
 
@@ -123,7 +123,7 @@ def reproduce(
     max_delay = check_int("max_delay", max_delay, minimum=0)
     if jobs is not None:
         jobs = check_int("jobs", jobs, minimum=1)
-    schemes = SCHEMES if schemes is None else tuple(schemes)
+    schemes = DEFAULT_SCHEMES if schemes is None else tuple(schemes)
     for sc in schemes:
         if sc not in SCHEMES:
             raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")

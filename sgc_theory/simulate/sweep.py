@@ -48,6 +48,7 @@ import numpy as np
 from ..errors import SGCError, check_int
 from .optimal import BudgetError
 from .runtime import (
+    DEFAULT_SCHEMES,
     POLICIES,
     SCHEMES,
     _make,
@@ -731,7 +732,7 @@ def sweep(
         max_work = check_int("max_work", max_work, minimum=1)
     if max_dp_work is not None:
         max_dp_work = check_int("max_dp_work", max_dp_work, minimum=1)
-    schemes = SCHEMES if schemes is None else schemes
+    schemes = DEFAULT_SCHEMES if schemes is None else schemes
     if isinstance(schemes, str):
         schemes = (schemes,)
     for sc in schemes:

@@ -23,7 +23,7 @@ def F(x) -> Fraction:
 
 @pytest.mark.parametrize("n,W,lam", [(4, 2, 1), (4, 2, 3), (5, 2, 2), (4, 3, 2), (6, 2, 4)])
 def test_load_is_the_lp_optimum_at_T2_and_the_counting_bound(n, W, lam):
-    sch = WCSGC(n, W, lam)
+    sch = WCSGC(n, 1, W, lam)
     assert F(sch.load) == F(counting_bound(n, 1, W, lam)) == Fraction(W, n * W - lam)
     res = solve_type_lp(build_type_lp(Bursty(n, 1, W, lam), 2))
     assert res.exact and res.upper == F(sch.load)
@@ -33,7 +33,7 @@ def test_load_is_the_lp_optimum_at_T2_and_the_counting_bound(n, W, lam):
 def test_one_round_less_costs_more(n, lam):
     """At T = 1 the optimum of bursty(1, 2, lam) lies strictly above WC-SGC's load."""
     res = solve_type_lp(build_type_lp(Bursty(n, 1, 2, lam), 1))
-    assert res.lower > F(WCSGC(n, 2, lam).load)
+    assert res.lower > F(WCSGC(n, 1, 2, lam).load)
 
 
 @pytest.mark.parametrize("n,W,lam", [(3, 2, 3), (5, 3, 2), (16, 2, 9), (256, 2, 27), (256, 4, 20)])
@@ -57,7 +57,7 @@ def _greedy_pattern(n, W, lam, R, rng):
 
 @pytest.mark.parametrize("W,lam", [(2, 27), (3, 100), (2, 255), (4, 60)])
 def test_every_job_on_time_at_n256_on_heavy_patterns(W, lam):
-    sch = WCSGC(256, W, lam)
+    sch = WCSGC(256, 1, W, lam)
     model = Bursty(256, 1, W, lam)
     rng = np.random.default_rng(lam)
     R = 24
@@ -71,7 +71,7 @@ def test_every_job_on_time_at_n256_on_heavy_patterns(W, lam):
 def test_heavy_alternating_pattern_uses_the_whole_backlog():
     """lam stragglers every other round: the pending work reaches lam W units and still fits."""
     n, W, lam = 8, 2, 5
-    sch = WCSGC(n, W, lam)
+    sch = WCSGC(n, 1, W, lam)
     P = np.zeros((n, 12), dtype=bool)
     for r in range(0, 12, 2):
         P[:lam, r] = True
@@ -86,8 +86,8 @@ def test_heavy_alternating_pattern_uses_the_whole_backlog():
     "kwargs,needle",
     [
         (dict(n=4, W=3, lam=1, B=2), "B = 1"),
-        (dict(n=4, W=2, lam=5), "lam <= n"),
-        (dict(n=4, W=1, lam=1), "W"),
+        (dict(n=4, B=1, W=2, lam=5), "lam <= n"),
+        (dict(n=4, B=1, W=1, lam=1), "W"),
     ],
 )
 def test_refusals(kwargs, needle):
