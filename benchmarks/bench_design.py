@@ -92,6 +92,17 @@ def main(argv=None) -> int:
             f"BR-SGC n=256 {params}: all horizons {'PROVED' if res.ok else 'FAILED'}, "
             f"{res.states} states, {dt:.2f} s"
         )
+    from sgc_theory import WCSGC
+    from sgc_theory.schemes.wc_sgc import backlog_bound
+
+    for n, W, lam in ((5, 3, 3), (8, 2, 5), (10, 3, 4)):
+        dt, res = timed(lambda a=(n, W, lam): verify(WCSGC(a[0], 1, a[1], a[2]), all_horizons=True))
+        print(
+            f"WC-SGC n={n} (1,{W},{lam}): all horizons {'PROVED' if res.ok else 'FAILED'} "
+            f"(exact automaton), {res.states} states, {dt:.2f} s"
+        )
+    dt, b = timed(lambda: backlog_bound(256, 2, 27))
+    print(f"WC-SGC n=256 (1,2,27): backlog recursion max {b} units <= nW = 512, {dt:.3f} s")
     bench_small()
     if args.table_max_n:
         script = Path(__file__).resolve().parent.parent / "scripts" / "make_results_table.py"

@@ -5,7 +5,8 @@ bound, all as n x load (so that 1 is uncoded, straggler-free computation). Left:
 lam) at delay T = 1 (M-SGC's delay); BR-SGC stays within 1 % of the optimum up to lam = 27 (the
 paper's configuration, marked) while M-SGC pays about 75 % more. Right: bursty(2, 3, lam), the
 LP at T = 2 (BR-SGC's and SR-SGC's delay) and T = 3 (M-SGC's), where the LP is small enough to
-solve here; at T = 3 it meets the counting bound. SR-SGC (load (s + 1)/n) is off the scale
+solve here; at T = 3 it meets the counting bound. For B = 1 the counting bound is WC-SGC's load
+at T = 2 (work-conserving re-queueing), so it is the exact optimum at every T >= 2. SR-SGC (load (s + 1)/n) is off the scale
 beyond small lam.
 """
 
@@ -82,7 +83,8 @@ def main(out_dir):
                 color=COLORS[key],
                 label=f"{LABELS[key]} (T = {delays[key]})",
             )
-        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", label="counting bound")
+        bound_label = "counting bound" + (" = WC-SGC (T = 2)" if B == 1 else "")
+        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", label=bound_label)
         for T, marker in ((1, "s"), (2, "s"), (3, "D")):
             pts = [p for p in d["lp"] if (p["B"], p["W"], p["T"]) == (B, W, T)]
             if pts:

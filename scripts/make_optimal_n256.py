@@ -27,7 +27,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sgc_theory.bounds import brsgc_load, counting_bound, gc_load, msgc_delay, msgc_load, srsgc_load
+from sgc_theory.bounds import (
+    brsgc_load,
+    counting_bound,
+    gc_load,
+    msgc_delay,
+    msgc_load,
+    srsgc_load,
+    wcsgc_load,
+)
 from sgc_theory.design import TypeSpace, build_type_lp, solve_type_lp
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
@@ -47,6 +55,7 @@ COLUMNS = [
     "msgc_T",
     "brsgc",
     "brsgc_T",
+    "wcsgc",
     "counting_bound",
     "lp_T",
     "lp_P",
@@ -136,6 +145,7 @@ def rows(quick, max_orbits, time_limit):
             "msgc_T": int(msgc_delay(B, W)),
             "brsgc": F(brsgc_load(N, lam)),
             "brsgc_T": B,
+            "wcsgc": F(wcsgc_load(N, W, lam)) if B == 1 else None,
             "counting_bound": F(counting_bound(N, B, W, lam)),
             "lp_T": T,
         }
@@ -182,12 +192,14 @@ def markdown(rs, seconds, argv):
         "an exactly achievable load, equal to the exact optimum when `lp_exact` (recovered from "
         "the solver's basis and checked exactly), else the upper end of an exact bracket whose "
         "lower end is `lp_lower`. GC works at T = 0, SR-SGC and BR-SGC at T = B, M-SGC at "
-        "T = W - 2 + B. `BR-SGC / bound - 1` bounds BR-SGC's distance to the optimum of every "
+        "T = W - 2 + B, WC-SGC (B = 1 only) at T = 2, where its load is the counting bound. "
+        "`BR-SGC / bound - 1` bounds BR-SGC's distance to the optimum of every "
         "scheme from above, also where the LP is out of reach. Empty LP cells: see `lp_note`.",
         "",
-        "| B | W | lam | GC | SR-SGC | M-SGC (T) | BR-SGC (T) | counting bound | T | P | "
-        "LP optimum | exact | s | BR-SGC / LP - 1 | M-SGC / LP - 1 | BR-SGC / bound - 1 | note |",
-        "|" + "---|" * 17,
+        "| B | W | lam | GC | SR-SGC | M-SGC (T) | BR-SGC (T) | WC-SGC (T = 2) | counting bound "
+        "| T | P | LP optimum | exact | s | BR-SGC / LP - 1 | M-SGC / LP - 1 | "
+        "BR-SGC / bound - 1 | note |",
+        "|" + "---|" * 18,
     ]
     for r in rs:
         s = to_str(r)
@@ -202,6 +214,7 @@ def markdown(rs, seconds, argv):
                     cell(r["srsgc"]),
                     f"{cell(r['msgc'])} ({r['msgc_T']})",
                     f"{cell(r['brsgc'])} ({r['brsgc_T']})",
+                    cell(r["wcsgc"]),
                     cell(r["counting_bound"]),
                     str(r["lp_T"]),
                     str(r.get("lp_P", "")),
