@@ -48,7 +48,7 @@ Where it comes from
 
 Scope
     The exact state machine (tasks with coefficient vectors over the ``K`` units) is built for
-    small ``n`` (:data:`EXACT_MAX_N`); :meth:`WCSGC.decode_rounds` is an exact token-level
+    small ``n`` (``EXACT_MAX_N``); :meth:`WCSGC.decode_rounds` is an exact token-level
     decoder (the scheme is uncoded) usable at any ``n``.  There is no worker-symmetric view:
     the all-horizon verifier proves it at small ``n`` on its exact automaton; at ``n = 256`` the
     guarantee rests on the argument above (checked numerically by :func:`backlog_bound`).  On
