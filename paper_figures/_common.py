@@ -16,20 +16,16 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from sgc_theory.cli._common import LABELS as _CLI_LABELS  # noqa: E402
+
 #: trace used by the single-trace figures (256 workers, 30 rounds, probe load 0, Canada)
 TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 #: straggler slack of the paper's runs: straggler iff time > (1 + MU) x fastest
 MU = 1.0
 #: paper configurations at n = 256 (docs/guide/schemes.md)
 PAPER = {"gc": {"s": 15}, "srsgc": {"B": 2, "W": 3, "lam": 23}, "msgc": {"B": 1, "W": 2, "lam": 27}}
-LABELS = {
-    "nocoding": "no coding",
-    "gc": "GC",
-    "srsgc": "SR-SGC",
-    "msgc": "M-SGC",
-    "brsgc": "BR-SGC",
-    "wcsgc": "WC-SGC",
-}
+#: how the families are written (the command line's labels)
+LABELS = dict(_CLI_LABELS)
 COLORS = {
     "nocoding": "tab:gray",
     "gc": "tab:blue",
