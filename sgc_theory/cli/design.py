@@ -88,10 +88,6 @@ def _fs(f) -> str | None:
     return f"{f.numerator}/{f.denominator}"
 
 
-def _g(f) -> str:
-    return "n/a" if f is None else f"{float(f):.8g}"
-
-
 def _show(f) -> str:
     """A fraction for text output: exact when short, else its value and denominator size."""
     if f is None:

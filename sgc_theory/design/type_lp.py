@@ -294,12 +294,6 @@ class TypeLP:
         return out
 
     # ----- set orbits ------------------------------------------------------------------------
-    def is_safe(self, node: _Node, a) -> bool:
-        """No admitted next straggler vector covers ``a`` (so the set surely answers)."""
-        if any(x > cp for x, cp in zip(a, node.caps)):
-            return True
-        return sum(x for x, cs in zip(a, node.costly) if cs) > node.budget
-
     def safe_singles(self, node: _Node, total=None) -> list:
         """Minimal safe orbits made of one type: ``cap_j + 1`` workers of a type of which at
         most ``cap_j < c_j`` can straggle next (a single worker when the type cannot)."""
@@ -331,33 +325,6 @@ class TypeLP:
             if not need:
                 break
         return tuple(a)
-
-    def minimal_safe(self, node: _Node, total=None) -> list:
-        """Every minimal safe set orbit of a node (optionally of at most ``total`` workers):
-        the :meth:`safe_singles` and every way to put ``budget + 1`` workers on the types whose
-        stragglers are new in the window, within their caps."""
-        out = self.safe_singles(node, total)
-        need = node.budget + 1
-        if total is not None and need > total:
-            return out
-        costly = [j for j in range(len(node.orbit)) if node.costly[j]]
-        if not costly:
-            return out
-        partial = [((), 0)]
-        for j in costly[:-1]:
-            partial = [
-                (pre + (x,), tot + x)
-                for pre, tot in partial
-                for x in range(min(node.caps[j], need - tot) + 1)
-            ]
-        last = costly[-1]
-        for pre, tot in partial:
-            if need - tot <= node.caps[last]:
-                a = [0] * len(node.orbit)
-                for j, x in zip(costly, pre + (need - tot,)):
-                    a[j] = x
-                out.append(tuple(a))
-        return out
 
     def coefficient(self, node: _Node, a, s) -> Fraction:
         """``U(a, s)``: the part of set orbit ``a`` left uncovered when ``s`` straggle."""
@@ -677,9 +644,16 @@ def solve_type_lp(
         lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[: len(v_keys)])}
     upper = lower = lower_any = None
     cert = "not certified"
+    rounded: dict = {}  # denominator -> exact load of the repaired primal (computed once)
+
+    def primal(D):
+        if D not in rounded:
+            rounded[D] = _exact_primal(lp, hl.x[fixed:], D)
+        return rounded[D]
+
     if certify and met_bound and hl.x.size == fixed + len(lp.columns):
         for D in (10**4, 10**6, 10**9, 10**12):
-            cand = _exact_primal(lp, hl.x[fixed:], D)
+            cand = primal(D)
             if cand is not None and cand == known:
                 upper = lower = lower_any = known
                 cert = (
@@ -713,7 +687,7 @@ def solve_type_lp(
         # vertex when it is simple), then finer ones; keep the best of each side
         late = deadline is not None and time.perf_counter() > deadline
         for D in (10**12,) if late else (10**4, 10**6, 10**9, 10**12):
-            cand = _exact_primal(lp, hl.x[fixed:], D)
+            cand = primal(D)
             if cand is not None and (upper is None or cand < upper):
                 upper = cand
             low = _exact_dual(lp, w, lp.max_replication, D)

@@ -208,8 +208,7 @@ def _verify(
     graph=False,
     max_states=None,
 ) -> VerificationResult:
-    if method not in METHODS:
-        raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+    # arguments validated by verify()
     model = scheme.design_model if model is None else model
     if model.n != scheme.n:
         raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
