@@ -24,8 +24,8 @@ import statistics
 
 from ..errors import SGCError, check_int
 from .optimal import BudgetError
-from .runtime import DEFAULT_SCHEMES, SCHEMES, as_trace, param_names, resolve_slope, simulate
-from .sweep import sweep
+from .runtime import SCHEMES, as_trace, param_names, resolve_slope, simulate
+from .sweep import DEFAULT_SCHEMES, sweep
 from .traces import trace_index
 
 __all__ = ["reproduce", "load0_traces", "REPRO_POLICIES"]

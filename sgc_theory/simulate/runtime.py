@@ -53,7 +53,6 @@ __all__ = [
     "SimResult",
     "simulate",
     "SCHEMES",
-    "DEFAULT_SCHEMES",
     "POLICIES",
     "DEFAULT_SLOPE",
     "PAPER_SLOPE",
@@ -72,12 +71,6 @@ DEFAULT_SLOPE = 1.1218
 PAPER_SLOPE = 2.2013
 #: ``nocoding`` followed by every scheme registered in :data:`sgc_theory.schemes.SCHEMES`
 SCHEMES = ("nocoding",) + tuple(_REGISTRY)
-
-#: what :func:`~sgc_theory.simulate.sweep` and :func:`~sgc_theory.simulate.reproduce` cover
-#: when no scheme is named: every family with a vectorised sweep path. WC-SGC has none (its
-#: decoding depends on which workers straggle, not only on how many, so it goes the generic
-#: route: minutes per trace at n = 256); name it to include it.
-DEFAULT_SCHEMES = tuple(s for s in SCHEMES if s != "wcsgc")
 POLICIES = ("paper", "minimal", "optimal")
 #: default budget of the paper/minimal simulators, in trace cells (workers x rounds)
 DEFAULT_MAX_CELLS = 20_000_000
