@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sgc_theory.cli._common import LABELS as _CLI_LABELS  # noqa: E402
+from sgc_theory.fileio import atomic_write  # noqa: E402
 
 #: trace used by the single-trace figures (256 workers, 30 rounds, probe load 0, Canada)
 TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
@@ -50,14 +51,22 @@ plt.rcParams.update(
 
 
 def save(fig, out_dir, name: str) -> list[str]:
-    """Write ``name.png`` and ``name.pdf`` into ``out_dir`` (created), close ``fig``."""
+    """Write ``name.png`` and ``name.pdf`` into ``out_dir`` (created), close ``fig``; each file is
+    written under a temporary name and renamed, so it is whole or absent."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = []
     fig.tight_layout()
     for ext in ("png", "pdf"):
         path = out / f"{name}.{ext}"
-        fig.savefig(path, metadata={"CreationDate": None} if ext == "pdf" else None)
+        try:
+            with atomic_write(path, "wb") as fh:
+                fig.savefig(
+                    fh, format=ext, metadata={"CreationDate": None} if ext == "pdf" else None
+                )
+        except BaseException:
+            plt.close(fig)
+            raise
         files.append(os.fspath(path))
     plt.close(fig)
     return files

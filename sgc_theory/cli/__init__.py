@@ -22,8 +22,10 @@ budget, see :mod:`sgc_theory.budget`) and ``--debug`` (tracebacks of internal er
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
+import signal
 import sys
 from contextlib import contextmanager
 
@@ -57,6 +59,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and no option abbreviations (``--js`` is not ``--json``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line, no usage dump
         raise UsageError(message)
 
@@ -122,11 +130,113 @@ def _one_line(text) -> str:
 
 
 def _say(message: str) -> None:
+    """One line on stderr; never on stdout, never an exception (stderr may be closed)."""
+    err = sys.stderr
+    if err is None:
+        return
     try:
-        print(message, file=sys.stderr)
-        sys.stderr.flush()
-    except (OSError, ValueError):  # pragma: no cover  (stderr closed)
+        err.write(message + "\n")
+        err.flush()
+    except (OSError, ValueError, AttributeError):  # stderr closed or full
         pass
+
+
+#: ``--max-work -inf``: argparse would read "-inf" as an option; joined with "=" it is a value
+_VALUE_OPTIONS = ("--max-work",)
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """``--max-work -inf`` -> ``--max-work=-inf`` (so that the value reaches the validator and is
+    refused with its rule, not "expected one argument")."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if a in _VALUE_OPTIONS and nxt is not None and nxt.startswith("-") and nxt != "--":
+            if not nxt.startswith("--"):
+                out.append(f"{a}={nxt}")
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+class _Interrupt:
+    """Ctrl-C during a command: raise ``KeyboardInterrupt`` and remember it, so that an
+    interrupt swallowed by a library (an "Exception ignored" in a callback) still ends the
+    command with exit 130."""
+
+    def __init__(self):
+        self.seen = False
+        self.previous = None
+
+    def handler(self, signum, frame):
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self.handler)
+        except (ValueError, OSError):  # not the main thread (tests calling main in a thread)
+            self.previous = None
+
+    def quiet(self) -> None:
+        """After the interrupt is handled: further presses are ignored while we exit."""
+        if self.previous is not None:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            except (ValueError, OSError):  # pragma: no cover
+                pass
+
+    def restore(self) -> None:
+        if self.previous is not None:
+            try:
+                signal.signal(signal.SIGINT, self.previous)
+            except (ValueError, OSError, TypeError):  # pragma: no cover
+                pass
+
+
+def _prepare_streams() -> str | None:
+    """Make the standard streams safe to use: a closed stderr (``2>&-``) becomes the null
+    device (errors are then lost, exit codes stay right), text that the terminal's encoding
+    cannot show (``PYTHONIOENCODING=ascii`` and a non-ASCII path) is escaped instead of
+    failing. Returns a refusal when stdout is closed (``>&-``): the output would be lost."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (lives as long as the process)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError, AttributeError):  # pragma: no cover
+                pass
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return "standard output is closed (>&-): there is nowhere to print the result"
+    return None
+
+
+def _os_message(exc: OSError) -> str:
+    """An operating-system failure (disk full, read-only file, name too long, a folder where a
+    file was expected, ...) in one line naming the file when it is known."""
+    reason = exc.strerror or os.strerror(exc.errno) if exc.errno else str(exc)
+    if exc.filename is not None:
+        return f"{os.fsdecode(exc.filename)}: {reason}"
+    if exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EBADF, errno.EDQUOT):
+        return f"cannot write the output: {reason}"
+    return reason or type(exc).__name__
+
+
+def _flush_stdout() -> None:
+    """Flush stdout; on failure (full disk, closed pipe) send further output nowhere, so that
+    Python's own flush at exit does not fail a second time."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+        raise
 
 
 @contextmanager
@@ -159,9 +269,30 @@ def _silence_stdout() -> None:
 
 def main(argv=None) -> int:
     """Run ``sgc`` with ``argv`` (default: the process arguments); returns the exit code."""
+    interrupt = _Interrupt()
+    interrupt.install()
+    try:
+        rc = _main(argv, interrupt)
+    except KeyboardInterrupt:  # between the handlers of _main
+        interrupt.quiet()
+        _say("sgc: interrupted")
+        rc = 130
+    if interrupt.seen and rc != 130:  # an interrupt a library swallowed
+        _say("sgc: interrupted")
+        rc = 130
+    interrupt.restore()
+    return rc
+
+
+def _main(argv, interrupt: _Interrupt) -> int:
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     debug = _debug_wanted(argv)
     try:
+        closed = _prepare_streams()
+        if closed is not None:
+            _say(f"sgc: error: {closed}")
+            return 2
+        argv = _join_negative_values(argv)
         parser = build_parser()
         try:
             args = parser.parse_args(argv)
@@ -173,12 +304,11 @@ def main(argv=None) -> int:
         debug = debug or bool(getattr(args, "debug", False))
         with work_budget(getattr(args, "max_work", None)), _big_integers():
             rc = args.func(args)
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        _flush_stdout()
         return int(rc or 0)
     except KeyboardInterrupt:
+        interrupt.quiet()
+        interrupt.seen = True
         _say("sgc: interrupted")
         return 130
     except SGCError as exc:
@@ -193,6 +323,15 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except OSError as exc:  # an ordinary condition of the machine, not a bug
+        if exc.filename is None:  # a failed write to stdout: do not fail again at exit
+            _silence_stdout()
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        _say(f"sgc: error: {_one_line(_os_message(exc))}")
+        return 2
     except Exception as exc:  # a bug: one line, the traceback on request
         if debug:
             import traceback

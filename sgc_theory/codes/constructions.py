@@ -18,7 +18,6 @@ Distributed Learning", ICML 2017 (fractional and cyclic repetition schemes).
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 from fractions import Fraction
@@ -26,7 +25,9 @@ from fractions import Fraction
 import flint
 
 from ..budget import check_work
-from ..errors import SGCError, check_int, check_input_file, check_seed, require
+from ..errors import SGCError, check_int, check_seed, require
+from ..fileio import MAX_CSV_BYTES as _MAX_CSV_BYTES
+from ..fileio import read_csv
 from .base import GradientCode, Guarantee
 from .reed_solomon import RS_LEMMA, reed_solomon
 
@@ -204,8 +205,11 @@ def from_matrix(E, s) -> GradientCode:
 def from_csv(path, s) -> GradientCode:
     """Read ``E`` from a CSV file of rationals (``1``, ``-3/2``, ``0``, ``0.25``).
 
-    The matrix must be square. Blank lines are ignored. Any problem (unreadable file, ragged
-    rows, non-rational entries, non-square shape) raises :class:`SGCError` naming the file.
+    The file is read by :func:`sgc_theory.fileio.read_csv` (the rules every CSV of the package
+    follows: a byte-order mark dropped, blank lines skipped, an optional header line of names,
+    size and shape checked before parsing, decimal exponents at most 1000 in size). The matrix
+    must be square. Any problem (unreadable file, ragged rows, non-rational entries, non-square
+    shape, a file over the work budget) raises :class:`SGCError` naming the file.
 
     Examples
     --------
@@ -215,37 +219,8 @@ def from_csv(path, s) -> GradientCode:
     >>> from_csv(p, 1).verify().ok
     True
     """
-    check_input_file(path, "matrix file", max_bytes=MAX_CSV_BYTES)
-    try:
-        with open(path, newline="") as fh:
-            lines = list(csv.reader(fh))
-    except OSError as exc:
-        raise SGCError(f"matrix file {path}: cannot read ({exc.strerror or exc})") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise SGCError(f"matrix file {path}: not a readable CSV ({exc})") from None
-    rows = [row for row in lines if any(cell.strip() for cell in row)]
-    require(rows, f"matrix file {path}: no rows found")
-    width = len(rows[0])
-    parsed = []
-    for i, row in enumerate(rows):
-        require(
-            len(row) == width,
-            f"matrix file {path}: ragged rows (row {i} has {len(row)} entries, row 0 has {width})",
-        )
-        out = []
-        for j, cell in enumerate(row):
-            try:
-                out.append(Fraction(cell.strip()))
-            except (ValueError, ZeroDivisionError):
-                raise SGCError(
-                    f"matrix file {path}: row {i}, column {j}: {cell.strip()!r} is not a "
-                    "rational number"
-                ) from None
-        parsed.append(out)
-    require(
-        len(parsed) == width,
-        f"matrix file {path}: matrix is {len(parsed)} x {width}, must be square n x n",
-    )
+    table = read_csv(path, "matrix file", exact=True, square=True)
+    parsed, width = table.rows, table.shape[1]
     s = check_int("s", s, minimum=0)
     require(s < width, f"s must satisfy 0 <= s < n (got s={s}, n={width})")
     code = GradientCode(parsed, s, name=str(path))
@@ -265,8 +240,8 @@ def _check_construction_name(construction):
         )
 
 
-#: largest matrix file read (bytes)
-MAX_CSV_BYTES = 64 * 2**20
+#: largest matrix file read (bytes): the limit of every CSV
+MAX_CSV_BYTES = _MAX_CSV_BYTES
 
 
 def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> GradientCode:

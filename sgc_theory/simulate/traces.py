@@ -22,6 +22,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import SGCError
+from ..fileio import parse_csv_text, read_csv
 
 __all__ = ["Trace", "list_traces", "load_trace", "trace_index", "trace_families", "fit_slope"]
 
@@ -109,63 +110,35 @@ def _resolve_shipped(name: str) -> str | None:
     return None
 
 
+def _delays_of(table, label: str) -> np.ndarray:
+    """A trace table (rounds x workers, read by :mod:`sgc_theory.fileio`) as a checked
+    ``(workers, rounds)`` float array: every value finite and ``>= 0``."""
+    arr = np.asarray(table.rows, dtype=float)
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        r, j = (int(x) for x in np.argwhere(bad)[0])
+        v = arr[r, j]
+        where = f"trace file {label}: line {table.first_line + r}, column {j + 1}"
+        if not math.isfinite(v):
+            raise SGCError(
+                f"{where}: {v} is not a finite number (NaN/inf and values beyond 1.8e308 are "
+                "not allowed)"
+            )
+        raise SGCError(f"{where}: negative time {v} (delays must be >= 0)")
+    return arr.T.copy()
+
+
 def parse_delay_csv(text: str, label: str, with_header: bool = False):
     """Parse a rounds x workers CSV (optional header line) into a ``(workers, rounds)`` array.
 
-    ``label`` names the file in error messages (with the line and column of a bad value).
-    With ``with_header=True`` returns ``(array, header_lines)``.
+    The rules of every CSV of the package (:func:`sgc_theory.fileio.parse_csv_text`: a
+    byte-order mark dropped, a header exactly when no cell of the first line is a number, the
+    long format refused). ``label`` names the file in error messages (with the line and column
+    of a bad value). With ``with_header=True`` returns ``(array, header_lines)``.
     """
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        raise SGCError(
-            f"trace file {label}: empty (expected a header w0,w1,... and one line per round)"
-        )
-    rows = list(csv.reader(lines))
-    first = rows[0]
-    start = 0
-    try:
-        [float(x) for x in first]
-    except ValueError:
-        start = 1  # header line
-        if any(not cell.strip() for cell in first):
-            raise SGCError(f"trace file {label}: header line has an empty column name") from None
-    data_rows = rows[start:]
-    if not data_rows:
-        raise SGCError(f"trace file {label}: no data lines (need one line per round)")
-    width = len(rows[0])
-    if width == 0:
-        raise SGCError(f"trace file {label}: no worker columns")
-    values = []
-    for k, row in enumerate(data_rows):
-        lineno = k + start + 1
-        if len(row) != width:
-            raise SGCError(
-                f"trace file {label}: line {lineno} has {len(row)} values, expected "
-                f"{width} (one per worker; ragged rows are not allowed)"
-            )
-        parsed = []
-        for j, cell in enumerate(row):
-            try:
-                v = float(cell)
-            except ValueError:
-                raise SGCError(
-                    f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is not a number"
-                ) from None
-            if not math.isfinite(v):
-                raise SGCError(
-                    f"trace file {label}: line {lineno}, column {j + 1}: {cell!r} is "
-                    "not a finite number (NaN/inf and values beyond 1.8e308 are not "
-                    "allowed)"
-                )
-            if v < 0:
-                raise SGCError(
-                    f"trace file {label}: line {lineno}, column {j + 1}: negative "
-                    f"time {v} (delays must be >= 0)"
-                )
-            parsed.append(v)
-        values.append(parsed)
-    arr = np.asarray(values, dtype=float).T.copy()
-    return (arr, start) if with_header else arr
+    table = parse_csv_text(text, f"trace file {label}")
+    arr = _delays_of(table, label)
+    return (arr, table.first_line - 1) if with_header else arr
 
 
 def load_trace(name_or_path) -> Trace:
@@ -186,19 +159,15 @@ def load_trace(name_or_path) -> Trace:
     if os.path.exists(path) and not os.path.isfile(path):
         raise SGCError(f"trace {path!r} is not a regular file (a device or pipe?); give a CSV file")
     if os.path.isfile(path):
-        try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SGCError(f"trace file {path}: cannot be read ({exc})") from None
-        delays, header = parse_delay_csv(text, path, with_header=True)
+        table = read_csv(path, "trace file")
+        delays, header = _delays_of(table, path), table.first_line - 1
         return Trace(
             delays=delays,
             name=os.path.basename(path),
             probe_load=None,
             region=None,
             source=path,
-            meta={"header_lines": header},
+            meta={"header_lines": header, "header": table.header},
         )
     shipped = _resolve_shipped(path) if path else None
     if shipped is None:

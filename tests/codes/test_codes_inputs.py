@@ -42,10 +42,14 @@ def test_from_csv_roundtrip(tmp_path):
     "text,match",
     [
         ("1,2\n3\n", "ragged"),
-        ("1,2,3\n4,5,6\n", "2 x 3, must be square"),
-        ("1,abc\n0,1\n", "row 0, column 1: 'abc' is not a rational"),
+        ("1,2,3\n4,5,6\n", "2 x 3, it must be square"),
+        ("1,abc\n0,1\n", "line 1 mixes names and numbers"),
+        ("1,1\n0,abc\n", "line 2, column 2: 'abc' is not a rational"),
         ("1,1/0\n0,1\n", "not a rational"),
-        ("", "no rows"),
+        ("1e99999999,1\n1,1\n", "exponent 99999999; exact numbers need"),
+        ("1e-99999999,1\n1,1\n", "exponent -99999999"),
+        ("time,worker,delay\n0,0,1\n", "long format"),
+        ("", "empty"),
     ],
 )
 def test_from_csv_errors_name_file_and_problem(tmp_path, text, match):
