@@ -70,17 +70,28 @@ def _check_concrete(rules: Any, **values: Any) -> None:
             raise SGCError(msg.format(**ints))
 
 
+# one rule each, applied by every function whose arguments it concerns
 _N_RULE = (lambda n, **_: n >= 1, "n must be >= 1 (got n={n})")
+_B_RULE = (lambda B, **_: B >= 1, "needs B >= 1 (got B={B})")
+_LAM_RULE = (lambda lam, **_: lam >= 0, "needs lam >= 0 (got lam={lam})")
+_LAM_N_RULE = (lambda lam, n, **_: 0 <= lam <= n, "needs 0 <= lam <= n (got lam={lam}, n={n})")
 _BURSTY_RULES = (
     _N_RULE,
     (lambda B, W, **_: 1 <= B <= W, "needs 1 <= B <= W (got B={B}, W={W})"),
-    (lambda lam, n, **_: 0 <= lam <= n, "needs 0 <= lam <= n (got lam={lam}, n={n})"),
+    _LAM_N_RULE,
 )
+_SRSGC_W_RULE = (lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})")
+_MSGC_BW_RULE = (
+    lambda B, W, **_: 1 <= B <= W - 1,
+    "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})",
+)
+_WCSGC_W_RULE = (lambda W, **_: W >= 2, "WC-SGC needs W >= 2 (got W={W})")
 
 
 def nocoding_load(n: Param) -> sp.Expr:
     """Uncoded, straggler-free load ``1/n``."""
     (n,) = _sym(n)
+    _check_concrete((_N_RULE,), n=n)
     return 1 / n
 
 
@@ -105,6 +116,7 @@ def gc_delay() -> sp.Expr:
 def srsgc_s(B: Param, W: Param, lam: Param) -> sp.Expr:
     """Straggler tolerance ``s = ceil(B lam / (W - 1 + B))`` of SR-SGC's underlying GC [KEK23]_."""
     B, W, lam = _sym(B, W, lam)
+    _check_concrete((_B_RULE, _SRSGC_W_RULE, _LAM_RULE), B=B, W=W, lam=lam)
     return sp.ceiling(B * lam / (W - 1 + B))
 
 
@@ -116,8 +128,7 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """
     n, B, W, lam = _sym(n, B, W, lam)
     _check_concrete(
-        _BURSTY_RULES
-        + ((lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),),
+        _BURSTY_RULES + (_SRSGC_W_RULE,),
         n=n,
         B=B,
         W=W,
@@ -129,12 +140,14 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
 def srsgc_delay(B: Param) -> sp.Expr:
     """SR-SGC delay ``T = B``."""
     (B,) = _sym(B)
+    _check_concrete((_B_RULE,), B=B)
     return B
 
 
 def msgc_delay(B: Param, W: Param) -> sp.Expr:
     """M-SGC delay ``T = W - 2 + B``."""
     B, W = _sym(B, W)
+    _check_concrete((_MSGC_BW_RULE,), B=B, W=W)
     return W - 2 + B
 
 
@@ -144,7 +157,11 @@ def msgc_x(B: Param, W: Param, lam: Param, n: Param | None = None) -> sp.Expr:
     ``x = (lam + 1)(W - 1) / (B + (lam + 1)(W - 1))``, and ``x = 1`` when ``lam = n``.
     """
     B, W, lam = _sym(B, W, lam)
-    if n is not None and lam == sp.sympify(n):
+    _check_concrete((_MSGC_BW_RULE, _LAM_RULE), B=B, W=W, lam=lam)
+    if n is not None:
+        (n,) = _sym(n)
+        _check_concrete((_N_RULE, _LAM_N_RULE), n=n, lam=lam)
+    if n is not None and lam == n:
         return sp.Integer(1)
     return (lam + 1) * (W - 1) / (B + (lam + 1) * (W - 1))
 
@@ -155,6 +172,7 @@ def msgc_mu(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     ``mu = (lam + 1) / (n (B + (lam + 1)(W - 1)))``; for ``lam = n`` (no D2), ``1/(n (W - 1))``.
     """
     n, B, W, lam = _sym(n, B, W, lam)
+    _check_concrete(_BURSTY_RULES + (_MSGC_BW_RULE,), n=n, B=B, W=W, lam=lam)
     if lam == n:
         return 1 / (n * (W - 1))
     return (lam + 1) / (n * (B + (lam + 1) * (W - 1)))
@@ -170,8 +188,7 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """
     n, B, W, lam = _sym(n, B, W, lam)
     _check_concrete(
-        _BURSTY_RULES
-        + ((lambda B, W, **_: B <= W - 1, "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})"),),
+        _BURSTY_RULES + (_MSGC_BW_RULE,),
         n=n,
         B=B,
         W=W,
@@ -192,12 +209,14 @@ def brsgc_load(n: Param, lam: Param) -> sp.Expr:
     283/65536
     """
     n, lam = _sym(n, lam)
+    _check_concrete((_N_RULE, _LAM_N_RULE), n=n, lam=lam)
     return (n + lam) / n**2
 
 
 def brsgc_delay(B: Param) -> sp.Expr:
     """BR-SGC delay ``T = B``: a straggler of round ``t`` re-computes its share in ``t + B``."""
     (B,) = _sym(B)
+    _check_concrete((_B_RULE,), B=B)
     return B
 
 
@@ -210,6 +229,7 @@ def wcsgc_load(n: Param, W: Param, lam: Param) -> sp.Expr:
     2/485
     """
     n, W, lam = _sym(n, W, lam)
+    _check_concrete((_N_RULE, _WCSGC_W_RULE, _LAM_N_RULE), n=n, W=W, lam=lam)
     return W / (n * W - lam)
 
 

@@ -263,6 +263,7 @@ def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> Gradie
     'structural'
     """
     _check_construction_name(construction)
+    seed = check_seed("seed", seed)
     if construction == "cyclic":
         return cyclic_repetition(n, s, seed=seed)
     if construction == "frc":

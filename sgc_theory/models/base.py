@@ -223,7 +223,36 @@ class StragglerModel:
 
     def row_ok(self, row: int) -> bool:
         """Per-worker condition on a ``W``-bit window row (bit 0 = newest round)."""
-        return self._row_table[row]
+        return self._row_table[self._check_bits(row, self.W, "row", "a W-bit window row")]
+
+    # ----- argument rules of the automaton (one each) --------------------------------------
+    def _check_bits(self, value: Any, width: int, name: str, what: str) -> int:
+        """``value`` is an integer of ``width`` bits: ``0 <= value < 2^width``."""
+        if type(value) is not int:
+            value = check_int(name, value)
+        if value < 0 or value >> width:
+            raise SGCError(
+                f"{name} must be {what}, an integer with 0 <= {name} < 2^{width} (got "
+                f"{name}={value if value.bit_length() < 64 else f'a {value.bit_length()}-bit integer'})"
+            )
+        return value
+
+    def _check_mask(self, mask: Any, name: str = "mask") -> int:
+        """A straggler set: a bitmask of the workers ``0..n-1``."""
+        return self._check_bits(mask, self.n, name, f"a set of workers 0..{self.n - 1} (a bitmask)")
+
+    def _check_state(self, state: Any) -> State:
+        """An automaton state: ``W - 1`` straggler sets, oldest first (as from
+        :meth:`initial_state` and :meth:`advance`)."""
+        if not isinstance(state, (tuple, list)) or len(state) != self.W - 1:
+            raise SGCError(
+                f"state must be a tuple of W - 1 = {self.W - 1} straggler sets (bitmasks, oldest "
+                f"first, as from initial_state() or advance()); got {type(state).__name__}"
+                + (f" of length {len(state)}" if isinstance(state, (tuple, list)) else "")
+            )
+        for m in state:
+            self._check_mask(m, "state entry")
+        return tuple(state)
 
     # ----- explicit automaton (bitmask states) -------------------------------------------
     def initial_state(self) -> tuple[int, ...]:
@@ -239,7 +268,8 @@ class StragglerModel:
 
     def allows(self, state: State, mask: int) -> bool:
         """May the straggler set ``mask`` follow the rounds recorded in ``state``?"""
-        union = mask
+        state = self._check_state(state)
+        union = mask = self._check_mask(mask)
         for m in state:
             union |= m
         if union.bit_count() > self.lam:
@@ -252,6 +282,7 @@ class StragglerModel:
 
     def next_sets(self, state: State) -> list[int]:
         """All straggler sets (bitmasks) admitted after ``state``, in increasing order."""
+        state = self._check_state(state)
         prev = 0
         for m in state:
             prev |= m
@@ -289,6 +320,8 @@ class StragglerModel:
 
     def advance(self, state: State, mask: int) -> State:
         """State after a round with straggler set ``mask``."""
+        state = self._check_state(state)
+        mask = self._check_mask(mask)
         if self.W == 1:
             return ()
         return tuple(state[1:]) + (mask,)
