@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -47,6 +48,9 @@ __all__ = [
     "check_work",
     "Meter",
     "fmt_work",
+    "resident_bytes",
+    "SECONDS_PER_UNIT",
+    "BYTES_PER_UNIT",
 ]
 
 #: default budget in work units (about a minute or two of computing)
@@ -197,11 +201,45 @@ def check_work(
         raise error(_refusal(what, estimate, limit, cheaper), what, estimate, limit, cheaper)
 
 
+#: seconds of computing one work unit stands for, at most (a unit is about a microsecond; a meter
+#: whose charges undercount the real cost still stops when the time the budget stands for
+#: has passed, with a margin of a half)
+SECONDS_PER_UNIT = 1.5e-6
+
+#: computing time always allowed (seconds)
+MIN_SECONDS = 1.0
+
+#: bytes of memory one work unit may hold, at most (a metered search whose memory grows faster
+#: than its charges stops when it has taken this much per unit of the budget)
+BYTES_PER_UNIT = 8
+
+#: memory growth always allowed to a metered search (bytes)
+MIN_MEMORY = 256 * 2**20
+
+#: charges between two checks of time and memory
+_CHECK_EVERY = 256
+
+
+def resident_bytes() -> int | None:
+    """Memory the process holds now (resident set, bytes), or ``None`` where unknown."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):  # pragma: no cover  (not Linux)
+        return None
+
+
 class Meter:
     """Work counted as it is done; ``charge(units)`` raises :class:`WorkTooLargeError` at the budget.
 
     Used where no tight a-priori estimate exists (state spaces explored breadth-first, memoised
     depth-first searches). ``estimate`` (optional) is an a-priori figure quoted in the refusal.
+
+    The charges are checked against what they stand for: every few hundred charges the meter
+    also stops the work when the computing time since it started exceeds
+    :data:`SECONDS_PER_UNIT` per unit of the budget, or when the process has grown by more than
+    :data:`BYTES_PER_UNIT` per unit (at least :data:`MIN_MEMORY`), so that charges that
+    undercount the real cost still end the work within a second or so of the budget.
 
     >>> m = Meter("a search", limit=10)
     >>> m.charge(4); m.used
@@ -212,23 +250,38 @@ class Meter:
     sgc_theory.budget.WorkTooLargeError: a search: stopped at the budget of 10 work units; raise the budget with --max-work N (Python: max_work=N)
     """
 
-    __slots__ = ("what", "cheaper", "limit", "used", "estimate")
+    __slots__ = ("what", "cheaper", "limit", "used", "estimate", "_calls", "_t0", "_m0")
 
     def __init__(self, what: str, *, cheaper: str | None = None, limit=None, estimate=None):
         self.what, self.cheaper, self.estimate = what, cheaper, estimate
         self.limit = current_limit(limit)
         self.used = 0
+        self._calls = 0
+        self._t0 = time.process_time()
+        self._m0 = resident_bytes()
 
     def charge(self, units=1) -> None:
         self.used += units
         if self.used > self.limit:
-            raise WorkTooLargeError(
-                _refusal(self.what, self.estimate, self.limit, self.cheaper, metered=True),
-                self.what,
-                self.estimate,
-                self.limit,
-                self.cheaper,
-            )
+            self._stop()
+        self._calls += 1
+        if self._calls % _CHECK_EVERY == 0 and self.limit != _INF:
+            self._check_real_cost()
+
+    def _check_real_cost(self) -> None:
+        if time.process_time() - self._t0 > max(MIN_SECONDS, self.limit * SECONDS_PER_UNIT):
+            self._stop(" (the computing time it stands for is used up)")
+        if self._m0 is not None:
+            now = resident_bytes()
+            if now is not None and now - self._m0 > max(MIN_MEMORY, self.limit * BYTES_PER_UNIT):
+                self._stop(f" (the memory it allows is used up: {(now - self._m0) >> 20} MB)")
+
+    def _stop(self, why: str = "") -> None:
+        message = _refusal(self.what, self.estimate, self.limit, self.cheaper, metered=True)
+        if why:
+            head, sep, tail = message.partition(" work units")
+            message = head + sep + why + tail
+        raise WorkTooLargeError(message, self.what, self.estimate, self.limit, self.cheaper)
 
     @property
     def left(self):

@@ -27,9 +27,20 @@ import importlib
 import os
 import signal
 import sys
+import time
 from contextlib import contextmanager
 
-from ..budget import DEFAULT_MAX_WORK, ENV_VAR, parse_max_work, work_budget
+from ..budget import (
+    BYTES_PER_UNIT,
+    DEFAULT_MAX_WORK,
+    ENV_VAR,
+    SECONDS_PER_UNIT,
+    current_limit,
+    fmt_work,
+    parse_max_work,
+    resident_bytes,
+    work_budget,
+)
 from ..errors import SGCError
 from ._common import emit  # noqa: F401  (re-exported for the command modules)
 
@@ -198,6 +209,73 @@ class _Interrupt:
                 pass
 
 
+class _OverBudget(BaseException):
+    """The whole command went over the time or memory its work budget stands for (a
+    ``BaseException``, so that no library ``except`` clause can swallow it)."""
+
+
+#: a command is always allowed this much computing time and memory growth (imports included)
+_FLOOR_SECONDS = 20.0
+_FLOOR_BYTES = 2**30
+
+
+class _Watch:
+    """The budget as a meter of the whole command: every half second of computing, the time
+    and the memory the process has taken since the command started are compared with what the
+    budget stands for (:data:`~sgc_theory.budget.SECONDS_PER_UNIT` and
+    :data:`~sgc_theory.budget.BYTES_PER_UNIT` per work unit, with a floor for the imports), so
+    that a request whose estimate missed its real cost still stops within about a second of
+    crossing it. Metered searches stop earlier on their own charges."""
+
+    def __init__(self):
+        self.armed = False
+        self.previous = None
+
+    def start(self) -> None:
+        limit = current_limit()
+        if limit == float("inf") or not hasattr(signal, "setitimer"):
+            return
+        self.limit = limit
+        self.seconds = max(_FLOOR_SECONDS, limit * SECONDS_PER_UNIT)
+        self.bytes = max(_FLOOR_BYTES, limit * BYTES_PER_UNIT)
+        self.t0 = time.process_time()
+        self.m0 = resident_bytes()
+        try:
+            self.previous = signal.signal(signal.SIGPROF, self._tick)
+            signal.setitimer(signal.ITIMER_PROF, 0.5, 0.5)
+        except (ValueError, OSError):  # not the main thread
+            return
+        self.armed = True
+
+    def _tick(self, signum, frame):
+        used = time.process_time() - self.t0
+        grown = None
+        if self.m0 is not None:
+            now = resident_bytes()
+            grown = None if now is None else now - self.m0
+        if used > self.seconds:
+            what = f"{used:.0f} s of computing"
+        elif grown is not None and grown > self.bytes:
+            what = f"{grown >> 20} MB of memory"
+        else:
+            return
+        self.stop()
+        raise _OverBudget(
+            f"stopped after {what}, more than the budget of {fmt_work(self.limit)} work units "
+            f"stands for; raise the budget with --max-work N (or choose smaller parameters)"
+        )
+
+    def stop(self) -> None:
+        if not self.armed:
+            return
+        self.armed = False
+        try:
+            signal.setitimer(signal.ITIMER_PROF, 0, 0)
+            signal.signal(signal.SIGPROF, self.previous or signal.SIG_DFL)
+        except (ValueError, OSError, TypeError):  # pragma: no cover
+            pass
+
+
 def _prepare_streams() -> str | None:
     """Make the standard streams safe to use: a closed stderr (``2>&-``) becomes the null
     device (errors are then lost, exit codes stay right), text that the terminal's encoding
@@ -302,8 +380,13 @@ def _main(argv, interrupt: _Interrupt) -> int:
         except SystemExit as exc:  # --help: argparse printed it
             return exc.code if isinstance(exc.code, int) else 0
         debug = debug or bool(getattr(args, "debug", False))
-        with work_budget(getattr(args, "max_work", None)), _big_integers():
-            rc = args.func(args)
+        watch = _Watch()
+        try:
+            with work_budget(getattr(args, "max_work", None)), _big_integers():
+                watch.start()
+                rc = args.func(args)
+        finally:
+            watch.stop()
         _flush_stdout()
         return int(rc or 0)
     except KeyboardInterrupt:
@@ -311,7 +394,7 @@ def _main(argv, interrupt: _Interrupt) -> int:
         interrupt.seen = True
         _say("sgc: interrupted")
         return 130
-    except SGCError as exc:
+    except (SGCError, _OverBudget) as exc:
         _say(f"sgc: error: {_one_line(exc)}")
         return 2
     except MemoryError:

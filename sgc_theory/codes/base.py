@@ -572,6 +572,15 @@ class GradientCode:
             k = check_int("spot_checks", k, minimum=1)
             seed = check_int("seed", seed, minimum=0)
             key = ("structural", k, seed)
+            checks = min(k, math.comb(self.n, self.s))
+            with work_budget(max_work):
+                # each spot check builds the decoding vector and multiplies it exactly: n^2 steps
+                check_work(
+                    checks * self.n * self.n,
+                    f"spot-checking {fmt_work(checks)} straggler sets of the ({self.n}, {self.s}) "
+                    f"gradient code {self.name!r} exactly",
+                    cheaper="fewer spot checks (--spot-checks)",
+                )
             if key not in self._verify_cache:
                 self._verify_cache[key] = self._spot_check(k, seed)
             return self._verify_cache[key]
