@@ -297,7 +297,40 @@ def test_demo_runs_and_is_strict_json():
     rc, out, err, _ = run_cli(["demo", "--json"])
     assert rc == 0
     payload = json.loads(out, parse_constant=lambda c: pytest.fail(c))
-    assert payload["gc_12_3_certified"] is True and payload["msgc_n256_all_horizons"] is True
+    from fractions import Fraction
+
+    import sgc_theory as sgc
+    from sgc_theory.bounds import counting_bound
+
+    loads = {r["family"]: r["load"] for r in payload["loads"]}
+    assert set(loads) == {"nocoding", "gc", "srsgc", "msgc", "brsgc", "wcsgc"}
+    for key, load in loads.items():  # one shape: exact fraction + its float
+        assert (
+            set(load) == {"fraction", "float"}
+            and float(Fraction(load["fraction"])) == load["float"]
+        )
+    assert Fraction(loads["msgc"]["fraction"]) == sgc.MSGC(256, 1, 2, 27).load
+    assert Fraction(loads["gc"]["fraction"]) == Fraction(1, 16)
+    opt = payload["optimum"]
+    assert Fraction(opt["counting_bound"]["fraction"]) == counting_bound(256, 1, 2, 27)
+    # the optimum at delay 1 lies between the bound and every delay-1 scheme's load
+    best = Fraction(opt["load"]["fraction"])
+    assert Fraction(opt["counting_bound"]["fraction"]) <= best
+    assert best <= Fraction(loads["brsgc"]["fraction"]) <= Fraction(loads["msgc"]["fraction"])
+    assert payload["proof"]["ok"] is True and payload["exhaustive"]["ok"] is True
+    # the exhaustive check covered every admitted pattern (counted independently)
+    ex = payload["exhaustive"]
+    assert ex["patterns"] == sgc.Bursty(4, 1, 2, 2).count(ex["rounds"])
+    runtimes = {r["family"]: r["seconds"] for r in payload["runtime"]["rows"]}
+    assert all(t > 0 for t in runtimes.values()) and len(runtimes) == 6
+
+
+def test_demo_text_is_short_and_aligned():
+    rc, out, err, _ = run_cli(["demo"])
+    assert rc == 0 and len(out.splitlines()) < 40
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert "7/928" in out and "6529/1524544" in out and "2/485" in out and "PROVED" in out
+    assert "{" not in out  # no raw dicts
 
 
 @pytest.mark.parametrize(
