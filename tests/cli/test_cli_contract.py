@@ -92,7 +92,6 @@ def test_memory_error_is_one_line(crashing):
 @pytest.mark.parametrize(
     "argv",
     [
-        [],
         ["nosuch"],
         ["verify"],
         ["load", "--n", "x"],
@@ -304,7 +303,7 @@ def test_demo_runs_and_is_strict_json():
 
     loads = {r["family"]: r["load"] for r in payload["loads"]}
     assert set(loads) == {"nocoding", "gc", "srsgc", "msgc", "brsgc", "wcsgc"}
-    for key, load in loads.items():  # one shape: exact fraction + its float
+    for load in loads.values():  # one shape: exact fraction + its float
         assert (
             set(load) == {"fraction", "float"}
             and float(Fraction(load["fraction"])) == load["float"]
@@ -353,3 +352,100 @@ def test_closed_pipe_is_quiet(argv):
     err = proc.stderr.read().decode()
     rc = proc.wait(timeout=60)
     assert first and rc == 0 and err == "", (rc, err)
+
+
+# ----- one design: version, the list of commands, a help text for every option ----------------
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    rc, out, err, _ = run_cli(["--version"])
+    assert rc == 0 and out.strip() == f"sgc {version('sgc_theory')}" and err == ""
+
+
+def test_bare_sgc_lists_every_command_with_one_line():
+    rc, out, err, _ = run_cli([])
+    assert rc == 0 and err == ""
+    listed = [line.strip().split("  ")[0] for line in out.splitlines() if line.startswith("  ")]
+    for words in _leaf_commands():
+        name = " ".join(words)
+        assert name in listed, name
+        line = next(li for li in out.splitlines() if li.strip().startswith(name + " "))
+        assert len(line.split(None, len(words))[-1]) > 10  # a one-line description
+
+
+def test_every_option_of_every_command_has_a_help_text():
+    from sgc_theory.cli import _leaf_parsers
+
+    for leaf in _leaf_parsers(build_parser()):
+        for action in leaf._actions:
+            if action.option_strings:
+                assert action.help and len(action.help) > 5, (leaf.prog, action.option_strings)
+
+
+def test_every_max_work_help_states_its_unit_and_default():
+    from sgc_theory.cli import _leaf_parsers
+
+    for leaf in _leaf_parsers(build_parser()):
+        text = leaf._option_string_actions["--max-work"].help
+        assert "default" in text, leaf.prog
+        assert any(u in text for u in ("work units", "transitions", "x rounds")), leaf.prog
+
+
+@pytest.mark.parametrize("words", _leaf_commands(), ids=" ".join)
+def test_help_of_every_command_exits_0(words):
+    rc, out, err, _ = run_cli([*words, "--help"])
+    assert rc == 0 and "usage: sgc" in out and err == ""
+
+
+def _is_load(x) -> bool:
+    from fractions import Fraction
+
+    return (
+        isinstance(x, dict)
+        and set(x) == {"fraction", "float"}
+        and float(Fraction(x["fraction"])) == x["float"]
+    )
+
+
+@pytest.mark.parametrize(
+    "argv,keys",
+    [
+        ("load --scheme brsgc --n 256 --B 1 --W 2 --lam 27 --json", ["load"]),
+        ("load --scheme gc --n 4 --s 1 --json", ["load"]),
+        ("bound --n 256 --model bursty:B=1,W=2,lam=27 --json", ["counting_bound", "density_bound"]),
+    ],
+)
+def test_loads_have_one_json_shape(argv, keys):
+    rc, out, err, _ = run_cli(argv.split())
+    payload = json.loads(out)
+    assert rc == 0 and all(_is_load(payload[k]) for k in keys)
+
+
+@pytest.mark.parametrize(
+    "argv,code",
+    [
+        ("patterns count --n 4 --model per-round:s=1 --rounds 2", 0),
+        ("gc verify --n 12 --s 2 --construction frc", 0),
+        ("verify --scheme gc --n 6 --s 1 --model per-round:s=2 --all-horizons", 1),
+        ("patterns count --n 4 --model per-round:s=9 --rounds 2", 2),
+        ("verify --scheme msgc --n 256 --B 1 --W 2 --lam 27 --rounds 3", 2),
+        ("load --scheme gc --n 4", 2),
+    ],
+)
+def test_exit_codes_on_representative_inputs(argv, code):
+    rc, out, err, _ = run_cli(argv.split())
+    assert rc == code, (argv, err)
+    if code == 2:
+        assert out == "" and err.startswith("sgc: error:") and err.count("\n") == 1
+
+
+def test_gc_verify_checks_every_set_when_they_fit():
+    rc, out, err, _ = run_cli("gc verify --construction frc --n 12 --s 2 --json".split())
+    got = json.loads(out)
+    assert rc == 0 and got["sets_checked"] == got["sets_total"] == 66 and not got["sampled"]
+    rc, out, err, _ = run_cli("gc verify --construction frc --n 12 --s 2".split())
+    assert "exhaustive" in out and "sample" not in out
+    # above the budget: the structural proof and a seeded sample
+    argv = "gc verify --construction rs --n 256 --s 12 --json".split()
+    got = json.loads(run_cli(argv)[1])
+    assert got["sampled"] and got["sets_checked"] == 64 and got["basis"] == "structural"
