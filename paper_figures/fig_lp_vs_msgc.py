@@ -8,7 +8,6 @@ M-SGC; where they meet, M-SGC is optimal for its delay (always at lam >= n - 1 h
 from __future__ import annotations
 
 import sys
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -19,13 +18,10 @@ from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import counting_bound, msgc_delay, msgc_load  # noqa: E402
 from sgc_theory.design import design  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
+from sgc_theory.rationals import to_fraction  # noqa: E402
 
 N = 4
 CASES = ((1, 2, (1, 2, 3, 4)), (1, 3, (1, 2, 3, 4)), (2, 3, (1, 2, 3)))
-
-
-def _frac(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
 
 
 @cache
@@ -46,8 +42,8 @@ def _rows(n=N):
                     "T": T,
                     "lp": res.load_fraction,
                     "lp_exact": res.exact,
-                    "msgc": _frac(msgc_load(n, B, W, lam)),
-                    "bound": _frac(counting_bound(n, B, W, lam)),
+                    "msgc": to_fraction(msgc_load(n, B, W, lam)),
+                    "bound": to_fraction(counting_bound(n, B, W, lam)),
                 }
             )
     return tuple(rows)

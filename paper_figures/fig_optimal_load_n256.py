@@ -13,7 +13,6 @@ beyond small lam.
 from __future__ import annotations
 
 import sys
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -29,13 +28,10 @@ from sgc_theory.bounds import (  # noqa: E402
 )
 from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
+from sgc_theory.rationals import to_fraction  # noqa: E402
 
 N = 256
 LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 4), (2, 3, 3): (1, 2)}
-
-
-def _frac(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
 
 
 @cache
@@ -54,10 +50,10 @@ def data():
     for B, W in ((1, 2), (2, 3)):
         curves[(B, W)] = {
             "lam": lams,
-            "msgc": [_frac(msgc_load(N, B, W, x)) for x in lams],
-            "srsgc": [_frac(srsgc_load(N, B, W, x)) for x in lams],
-            "brsgc": [_frac(brsgc_load(N, x)) for x in lams],
-            "bound": [_frac(counting_bound(N, B, W, x)) for x in lams],
+            "msgc": [to_fraction(msgc_load(N, B, W, x)) for x in lams],
+            "srsgc": [to_fraction(srsgc_load(N, B, W, x)) for x in lams],
+            "brsgc": [to_fraction(brsgc_load(N, x)) for x in lams],
+            "bound": [to_fraction(counting_bound(N, B, W, x)) for x in lams],
         }
     lp = []
     for (B, W, T), grid in LP_LAMS.items():

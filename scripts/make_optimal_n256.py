@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from sgc_theory.rationals import fraction_str, to_fraction
 from sgc_theory.bounds import (
     brsgc_load,
     counting_bound,
@@ -71,12 +72,8 @@ COLUMNS = [
 ]
 
 
-def F(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
-
-
-def fs(f) -> str:
-    return "" if f is None else f"{f.numerator}/{f.denominator}"
+def _fs(f) -> str:
+    return "" if f is None else fraction_str(f)
 
 
 def lp_cell(B, W, lam, T, max_orbits, time_limit):
@@ -139,14 +136,14 @@ def rows(quick, max_orbits, time_limit):
             "B": B,
             "W": W,
             "lam": lam,
-            "gc": F(gc_load(N, lam)) if lam < N else None,
-            "srsgc": F(srsgc_load(N, B, W, lam)),
-            "msgc": F(msgc_load(N, B, W, lam)),
+            "gc": to_fraction(gc_load(N, lam)) if lam < N else None,
+            "srsgc": to_fraction(srsgc_load(N, B, W, lam)),
+            "msgc": to_fraction(msgc_load(N, B, W, lam)),
             "msgc_T": int(msgc_delay(B, W)),
-            "brsgc": F(brsgc_load(N, lam)),
+            "brsgc": to_fraction(brsgc_load(N, lam)),
             "brsgc_T": B,
-            "wcsgc": F(wcsgc_load(N, W, lam)) if B == 1 else None,
-            "counting_bound": F(counting_bound(N, B, W, lam)),
+            "wcsgc": to_fraction(wcsgc_load(N, W, lam)) if B == 1 else None,
+            "counting_bound": to_fraction(counting_bound(N, B, W, lam)),
             "lp_T": T,
         }
         row.update(lp_cell(B, W, lam, T, budget, time_limit))
@@ -169,7 +166,7 @@ def to_str(row):
     for k in COLUMNS:
         v = row.get(k)
         if isinstance(v, Fraction):
-            out[k] = fs(v)
+            out[k] = _fs(v)
         elif isinstance(v, float) and "_over_" in k:
             out[k] = f"{v:.4%}"
         else:

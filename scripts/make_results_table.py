@@ -30,6 +30,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from sgc_theory.rationals import fraction_str, to_fraction
 from sgc_theory.bounds import (
     brsgc_load,
     counting_bound,
@@ -72,14 +73,8 @@ COLUMNS = [
 ]
 
 
-def F(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
-
-
-def fs(f) -> str:
-    if f is None:
-        return ""
-    return f"{f.numerator}/{f.denominator}"
+def _fs(f) -> str:
+    return "" if f is None else fraction_str(f)
 
 
 def configs(max_n, max_W):
@@ -108,15 +103,15 @@ def rows_for(
         "B": B,
         "W": W,
         "lam": lam,
-        "gc": F(gc_load(n, lam)),
-        "srsgc": F(srsgc_load(n, B, W, lam)),
+        "gc": to_fraction(gc_load(n, lam)),
+        "srsgc": to_fraction(srsgc_load(n, B, W, lam)),
         "srsgc_T": B,
-        "msgc": F(msgc_load(n, B, W, lam)),
+        "msgc": to_fraction(msgc_load(n, B, W, lam)),
         "msgc_T": Tm,
-        "brsgc": F(brsgc_load(n, lam)),
+        "brsgc": to_fraction(brsgc_load(n, lam)),
         "brsgc_T": B,
-        "counting_bound": F(counting_bound(n, B, W, lam)),
-        "density_bound": F(density_bound(m)),
+        "counting_bound": to_fraction(counting_bound(n, B, W, lam)),
+        "density_bound": to_fraction(density_bound(m)),
     }
     out = []
     space = TypeSpace(m)
@@ -163,7 +158,7 @@ def rows_for(
 
 def to_str(row):
     return {
-        k: (fs(v) if isinstance(v, Fraction) else ("" if v is None else v)) for k, v in row.items()
+        k: (_fs(v) if isinstance(v, Fraction) else ("" if v is None else v)) for k, v in row.items()
     }
 
 

@@ -1,6 +1,6 @@
 """sgc_theory: sequential gradient coding, exactly.
 
-Build GC, SR-SGC and M-SGC as explicit per-round assignments, prove them against every straggler
+Build GC, SR-SGC, M-SGC, BR-SGC and WC-SGC as explicit per-round assignments, prove them against every straggler
 pattern a model admits (for a fixed horizon or for all horizons), compute loads, bounds and the
 optimal load for a given delay, and replay real AWS Lambda traces.
 
@@ -89,7 +89,19 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The installed distribution's version (``pyproject.toml``), or ``0+unknown`` when the
+    package runs from a checkout that was never installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sgc_theory")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "SGCError",

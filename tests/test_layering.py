@@ -11,16 +11,17 @@ PKG = Path(__file__).resolve().parent.parent / "sgc_theory"
 #: what each area may import from the package (besides itself)
 ALLOWED = {
     "errors": set(),
-    "budget": {"errors"},
-    "fileio": {"budget", "errors"},
-    "linalg": {"budget", "errors"},
-    "models": {"budget", "errors"},
-    "codes": {"budget", "errors", "linalg", "fileio"},
-    "lp": {"budget", "errors"},
-    "bounds": {"budget", "errors", "lp", "models"},
-    "schemes": {"budget", "errors", "linalg", "models", "codes", "bounds"},
-    "verify": {"budget", "errors", "linalg", "models", "codes", "schemes"},
-    "design": {"budget", "errors", "lp", "models", "bounds", "schemes"},
+    "rationals": {"errors"},
+    "budget": {"errors", "rationals"},
+    "fileio": {"budget", "errors", "rationals"},
+    "linalg": {"budget", "errors", "rationals"},
+    "models": {"budget", "errors", "rationals"},
+    "codes": {"budget", "errors", "linalg", "fileio", "rationals"},
+    "lp": {"budget", "errors", "rationals"},
+    "bounds": {"budget", "errors", "lp", "models", "rationals"},
+    "schemes": {"budget", "errors", "linalg", "models", "codes", "bounds", "rationals"},
+    "verify": {"budget", "errors", "linalg", "models", "codes", "schemes", "rationals"},
+    "design": {"budget", "errors", "lp", "models", "bounds", "schemes", "rationals"},
     "simulate": {
         "budget",
         "errors",
@@ -31,8 +32,9 @@ ALLOWED = {
         "schemes",
         "verify",
         "data",
+        "rationals",
     },
-    "figures": {"budget", "errors", "fileio"},
+    "figures": {"budget", "errors", "fileio", "rationals"},
     "data": set(),
 }
 

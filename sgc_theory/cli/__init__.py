@@ -16,7 +16,12 @@ The exit-code contract lives here, in :func:`main`, so that no command module ca
 * ``130`` interrupted by Ctrl-C: one line.
 
 Options every command accepts (added here to every sub-command): ``--max-work N`` (the work
-budget, see :mod:`sgc_theory.budget`) and ``--debug`` (tracebacks of internal errors).
+budget, see :mod:`sgc_theory.budget`) and ``--debug`` (tracebacks of internal errors). Every
+``--json`` prints strict JSON; an option that a command module left without a help text gets the
+common one here, so ``--help`` documents every option.
+
+``sgc --version`` prints the installed version. ``sgc`` with no command prints the list of
+commands, one line each, on stdout and exits 0 (it is a request for help, like ``sgc --help``).
 """
 
 from __future__ import annotations
@@ -99,7 +104,8 @@ def _add_common(parser, top: bool = False) -> None:
             type=_max_work_type,
             default=default,
             metavar="N",
-            help=f"work budget in work units (default {DEFAULT_MAX_WORK:.0e}, or "
+            help=f"work budget in work units (about a microsecond each: admitted patterns, "
+            f"straggler sets, automaton states, ...; default {DEFAULT_MAX_WORK:.0e}, or "
             f"${ENV_VAR}); e.g. 1e10, or inf for no limit",
         )
     if "--debug" not in have:
@@ -122,16 +128,66 @@ def _leaf_parsers(parser):
             yield from _leaf_parsers(child)
 
 
+#: help text of ``--json`` where a command module gave none
+JSON_HELP = "print the result as strict JSON on stdout (no NaN/Infinity)"
+
+
+def _overview(parser: argparse.ArgumentParser):
+    """The command of bare ``sgc``: every sub-command with its one-line help, exit 0."""
+
+    def run(args) -> int:
+        lines = [f"sgc {_version()}: sequential gradient coding, exactly", "", "commands:"]
+        for name, help_text in _commands(parser):
+            lines.append(f"  {name:18s} {help_text}")
+        lines += [
+            "",
+            "Start with 'sgc demo'. 'sgc COMMAND --help' lists a command's options; every "
+            "command takes --max-work N and --debug.",
+        ]
+        print("\n".join(lines))
+        return 0
+
+    return run
+
+
+def _commands(parser):
+    """``(name, one-line help)`` of every runnable command (``gc verify``, ``patterns count``...)."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {a.dest: a.help or "" for a in action._choices_actions}
+        for name, child in action.choices.items():
+            subs = [a for a in child._actions if isinstance(a, argparse._SubParsersAction)]
+            if not subs:
+                yield name, helps.get(name, "")
+                continue
+            for sub_name, sub_help in _commands(child):
+                yield f"{name} {sub_name}", sub_help
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sgc", description="Sequential gradient coding toolkit")
+    parser.add_argument(
+        "--version", action="version", version=f"sgc {_version()}", help="print the version"
+    )
     _add_common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    sub.required = True
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    sub.required = False  # bare ``sgc``: the list of commands
     for name in _AREAS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
+    parser.set_defaults(func=_overview(parser))
     for leaf in _leaf_parsers(parser):
         if leaf is not parser:
             _add_common(leaf)
+            for action in leaf._actions:
+                if "--json" in action.option_strings and not action.help:
+                    action.help = JSON_HELP
     return parser
 
 

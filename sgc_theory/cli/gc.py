@@ -5,9 +5,10 @@
     sgc gc verify --n N --s S --construction {cyclic,frc,rs} [--seed K] [--spot-checks K] [--json]
     sgc gc verify --matrix FILE.csv --s S [--json]
 
-Codes with a structural proof (``rs``, ``frc``) are answered from the proof plus an exact spot
-check of ``--spot-checks`` random straggler sets (seed ``--seed``); the others by checking all
-``C(n, s)`` sets exactly. JSON output: ``{"ok": bool, "sets_checked": int, "failures": int,
+Codes with a structural proof (``rs``, ``frc``) are answered from the proof plus an exact check of
+the proof's decoding vectors: on every one of the ``C(n, s)`` straggler sets when that fits the
+work budget (``"sampled": false``, exhaustive), else on ``--spot-checks`` random sets (seed
+``--seed``). The other codes are certified by checking all ``C(n, s)`` sets exactly. JSON output: ``{"ok": bool, "sets_checked": int, "failures": int,
 "example_failure": [straggling workers] | null, "basis": "structural" | "exhaustive",
 "sets_total": int, "sampled": bool, "seed": int | null, "guarantee": {"kind", "statement",
 "reference"}}``. Exit code 0 when the code tolerates every set of ``s`` stragglers, 1 when it
@@ -51,7 +52,8 @@ def register(subparsers) -> None:
         "--spot-checks",
         type=int,
         default=None,
-        help="structural codes: random straggler sets checked exactly (default 64)",
+        help="structural codes: random straggler sets checked exactly (default: every set when "
+        "all C(n, s) fit --max-work at about n^2 work units each, else 64)",
     )
     v.add_argument("--matrix", default=None, help="CSV file with the n x n encoding matrix")
     v.add_argument("--json", action="store_true", help="print JSON")

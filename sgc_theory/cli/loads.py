@@ -1,9 +1,16 @@
-"""``sgc load`` (closed-form loads of GC, SR-SGC, M-SGC, BR-SGC) and ``sgc bound`` (lower
-bounds)."""
+"""``sgc load`` (closed-form loads of GC, SR-SGC, M-SGC, BR-SGC, WC-SGC) and ``sgc bound``
+(lower bounds).
+
+JSON: ``sgc load --json`` prints ``{"load": LOAD, "T": int}`` and ``sgc bound --json``
+``{"counting_bound": LOAD | null, "density_bound": LOAD, "rho": int}``, where ``LOAD`` is the one
+JSON shape of a load everywhere, ``{"fraction": "p/q", "float": p/q}``
+(:func:`sgc_theory.rationals.load_json`).
+"""
 
 from __future__ import annotations
 
 from ..errors import SGCError, check_int
+from ..rationals import fraction_str, load_json
 from ._common import LABELS, SCHEMES, add_scheme_args, scheme_params
 
 
@@ -13,18 +20,20 @@ def register(sub) -> None:
         help="closed-form load and delay of " + ", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1],
     )
     add_scheme_args(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--json", action="store_true", help='print {"load": {"fraction", "float"}, "T": int}'
+    )
     p.set_defaults(func=_load)
 
     b = sub.add_parser("bound", help="lower bounds on the load of any scheme for a model")
     b.add_argument("--n", type=int, required=True, help="number of workers")
     b.add_argument("--model", required=True, help="e.g. bursty:B=2,W=3,lam=2")
-    b.add_argument("--json", action="store_true")
+    b.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"counting_bound", "density_bound"} as {"fraction", "float"} (or null)',
+    )
     b.set_defaults(func=_bound)
-
-
-def _frac(x) -> str:
-    return f"{x.p}/{x.q}"
 
 
 def _load(args) -> int:
@@ -39,8 +48,9 @@ def _load(args) -> int:
     params = f"s={args.s}" if key == "gc" else f"B={args.B}, W={args.W}, lam={args.lam}"
     emit(
         args,
-        {"load": _frac(load), "T": int(T)},
-        f"{name} (n={args.n}, {params}): load {_frac(load)} ({float(load):.6g}), T = {int(T)}",
+        {"load": load_json(load), "T": int(T)},
+        f"{name} (n={args.n}, {params}): load {fraction_str(load)} ({float(load):.6g}), "
+        f"T = {int(T)}",
     )
     return 0
 
@@ -61,13 +71,14 @@ def _bound(args) -> int:
             "round: no scheme can decode any job"
         )
     rho = max_straggler_density(model)
-    cb_s = None if cb is None else _frac(cb)
+    cb_s = None if cb is None else fraction_str(cb)
     text = (
         f"{model!r}: max straggler density rho = {rho}\n"
         f"  counting bound: {cb_s if cb_s else 'n/a (not a bursty model)'}"
         + (f" ({float(cb):.6g})" if cb is not None else "")
         + "\n"
-        f"  density bound 1/(n - rho): {_frac(db)} ({float(db):.6g})"
+        f"  density bound 1/(n - rho): {fraction_str(db)} ({float(db):.6g})"
     )
-    emit(args, {"counting_bound": cb_s, "density_bound": _frac(db)}, text)
+    payload = {"counting_bound": load_json(cb), "density_bound": load_json(db), "rho": rho}
+    emit(args, payload, text)
     return 0

@@ -14,15 +14,17 @@ def register(sub) -> None:
     c = psub.add_parser("count", help="exact number of admitted patterns of R rounds")
     c.add_argument("--n", type=int, required=True, help="number of workers")
     c.add_argument("--model", required=True, help="e.g. per-round:s=2, bursty:B=2,W=3,lam=2")
-    c.add_argument("--rounds", type=int, required=True)
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--rounds", type=int, required=True, help="number of rounds R (>= 0)")
+    c.add_argument("--json", action="store_true", help='print {"count": int}')
     c.set_defaults(func=_count)
     s = psub.add_parser("sample", help="a uniformly random admitted pattern")
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--model", required=True)
-    s.add_argument("--rounds", type=int, required=True)
+    s.add_argument("--n", type=int, required=True, help="number of workers")
+    s.add_argument("--model", required=True, help="e.g. per-round:s=2, bursty:B=2,W=3,lam=2")
+    s.add_argument("--rounds", type=int, required=True, help="number of rounds R (>= 0)")
     s.add_argument("--seed", type=int, default=None, help="random seed (an integer >= 0)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--json", action="store_true", help='print {"pattern": [[stragglers of round 0], ...]}'
+    )
     s.set_defaults(func=_sample)
 
 

@@ -71,21 +71,26 @@ def register(sub) -> None:
     g.add_argument("--rounds", type=int, help="every admitted pattern of R rounds (exact)")
     g.add_argument("--all-horizons", action="store_true", help="every pattern of every length")
     v.add_argument(
-        "--method", default="auto", choices=["auto", "exhaustive", "automaton", "symmetric"]
+        "--method",
+        default="auto",
+        choices=["auto", "exhaustive", "automaton", "symmetric"],
+        help="how to check: exhaustive (every pattern of --rounds, exact algebra), automaton "
+        "(per-worker states, all horizons, small n), symmetric (counts of worker kinds, all "
+        "horizons, any n); default auto picks the cheapest that applies",
     )
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="print the verdict as JSON")
     v.set_defaults(func=_verify)
 
     s = sub.add_parser("show", help="what every worker computes, round by round")
     add_scheme_args(s)
-    s.add_argument("--rounds", type=int, required=True)
+    s.add_argument("--rounds", type=int, required=True, help="number of rounds shown (>= 1)")
     s.add_argument(
         "--pattern",
         default="",
         help='stragglers per round, e.g. "0,1;;2" (may be shorter than --rounds: '
         "the missing rounds have no stragglers)",
     )
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print the table as JSON")
     s.set_defaults(func=_show)
 
 

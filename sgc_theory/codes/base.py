@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import flint
 import numpy as np
 
-from ..budget import check_work, fmt_work, work_budget
+from ..budget import check_work, current_limit, fmt_work, work_budget
 from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
 from .certify import Certifier, integer_rows
 
@@ -154,7 +154,7 @@ class VerifyResult:
                 f"random sample of {self.sets_checked} of the {self.sets_total} sets "
                 f"(seed {self.seed})"
                 if self.sampled
-                else f"all {self.sets_checked} sets"
+                else f"all {self.sets_checked} sets (exhaustive)"
             )
             g = self.guarantee
             why = (g.reference or g.statement) if g is not None else ""
@@ -537,7 +537,9 @@ class GradientCode:
             ranks. ``"auto"`` is ``"structural"`` when the code has a structural proof, else
             ``"exhaustive"``. All are exact; only the structural one rests on a proof.
         spot_checks : int, optional
-            Size of the random sample of the structural check (default :attr:`SPOT_CHECKS`).
+            Size of the random sample of the structural check. Default: every one of the
+            ``C(n, s)`` sets when checking them all fits the work budget (about ``n^2`` work
+            units a set), else :attr:`SPOT_CHECKS` sets.
         seed : int
             Seed of that sample.
         max_work : int, optional
@@ -568,7 +570,7 @@ class GradientCode:
                 f"method='structural' needs a code with a structural proof ({self.name!r} "
                 "has none; use 'exhaustive')",
             )
-            k = self.SPOT_CHECKS if spot_checks is None else spot_checks
+            k = self._default_spot_checks(max_work) if spot_checks is None else spot_checks
             k = check_int("spot_checks", k, minimum=1)
             seed = check_int("seed", seed, minimum=0)
             key = ("structural", k, seed)
@@ -633,6 +635,13 @@ class GradientCode:
                 seen.add(S)
                 out.append(S)
         return out
+
+    def _default_spot_checks(self, max_work: Any = None) -> int:
+        """Every straggler set when checking them all (about ``n^2`` work units each: one exact
+        product ``a^T E``) fits the work budget in force, else :attr:`SPOT_CHECKS`."""
+        total = math.comb(self.n, self.s)
+        fits = total * self.n * self.n <= current_limit(max_work)
+        return total if fits else self.SPOT_CHECKS
 
     def _spot_check(self, k: int, seed: int) -> VerifyResult:
         total = math.comb(self.n, self.s)

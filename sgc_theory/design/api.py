@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 from ..errors import SGCError, check_int
 from ..lp.highs import check_time_limit
@@ -198,10 +197,3 @@ def design_tabular(
     sch = TabularScheme(res.lp.scheme_table())
     sch.result = res
     return sch
-
-
-def _frac(x) -> str | None:
-    if x is None:
-        return None
-    x = Fraction(x)
-    return f"{x.numerator}/{x.denominator}"

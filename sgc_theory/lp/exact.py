@@ -31,6 +31,8 @@ from typing import Any
 import flint
 import numpy as np
 
+from ..rationals import to_fraction
+
 __all__ = ["exact_vertex"]
 
 
@@ -42,10 +44,6 @@ def _q(x: Fraction | int) -> flint.fmpq:
 def _fq(x: float) -> flint.fmpq:
     n, d = float(x).as_integer_ratio()
     return flint.fmpq(n, d)
-
-
-def _frac(x: flint.fmpq) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
 
 
 def exact_vertex(
@@ -128,7 +126,7 @@ def exact_vertex(
     )
     if x is None or y is None:
         return None
-    return {v: _frac(x[k]) for k, v in enumerate(bv) if v >= 0}, [_frac(v) for v in y]
+    return {v: to_fraction(x[k]) for k, v in enumerate(bv) if v >= 0}, [to_fraction(v) for v in y]
 
 
 def _refine(
@@ -172,7 +170,7 @@ def _refine(
         if rel < flint.fmpq(1, 10**12) and (last_guess is None or rel * 10**12 < last_guess):
             last_guess = rel
             bound = max(2, isqrt(int(1 / (2 * rel))) // 4)
-            guess = [_q(_frac(v).limit_denominator(bound)) if v != 0 else zero for v in x]
+            guess = [_q(to_fraction(v).limit_denominator(bound)) if v != 0 else zero for v in x]
             if mul(guess) == b:
                 return guess
     return None

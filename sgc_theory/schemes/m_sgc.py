@@ -13,13 +13,10 @@ from fractions import Fraction
 
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import SGCError, check_int, check_seed
+from ..rationals import to_fraction
 from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, check_construction, code_basis, gradient_code
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
-
-
-def _frac(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
 
 
 class MSGC(BurstyDesigned, Scheme):
@@ -52,8 +49,8 @@ class MSGC(BurstyDesigned, Scheme):
         self.T = int(msgc_delay(self.B, self.W))
         self.coded = self.lam < self.n
         check_scheme_size("M-SGC", self.n, self.n * (self.W - 1 + (self.B if self.coded else 0)))
-        self.mu = _frac(msgc_mu(self.n, self.B, self.W, self.lam))
-        self.x = _frac(msgc_x(self.B, self.W, self.lam, self.n))
+        self.mu = to_fraction(msgc_mu(self.n, self.B, self.W, self.lam))
+        self.x = to_fraction(msgc_x(self.B, self.W, self.lam, self.n))
         d1 = (self.mu,) * (self.n * (self.W - 1))
         d2 = ((1 - self.x) / (self.B * self.n),) * (self.B * self.n) if self.coded else ()
         self.partition_sizes = d1 + d2

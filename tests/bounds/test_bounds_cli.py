@@ -29,7 +29,7 @@ def test_load_json_paper_configurations(capsys):
         "27",
         "--json",
     )
-    assert rc == 0 and json.loads(out) == {"load": "7/928", "T": 1}
+    assert rc == 0 and json.loads(out) == {"load": {"fraction": "7/928", "float": 7 / 928}, "T": 1}
     rc, out, _ = run(
         capsys,
         "load",
@@ -45,9 +45,9 @@ def test_load_json_paper_configurations(capsys):
         "23",
         "--json",
     )
-    assert json.loads(out) == {"load": "13/256", "T": 2}
+    assert json.loads(out) == {"load": {"fraction": "13/256", "float": 13 / 256}, "T": 2}
     rc, out, _ = run(capsys, "load", "--scheme", "gc", "--n", "256", "--s", "15", "--json")
-    assert json.loads(out) == {"load": "1/16", "T": 0}
+    assert json.loads(out) == {"load": {"fraction": "1/16", "float": 1 / 16}, "T": 0}
 
 
 @pytest.mark.parametrize(
@@ -71,13 +71,25 @@ def test_load_errors_are_one_line_exit_2(capsys, argv, needle):
     assert err.count("\n") == 1 and needle in err
 
 
+THIRD = {"fraction": "1/3", "float": 1 / 3}
+CB = {"fraction": "2/485", "float": 2 / 485}
+
+
 def test_bound_json(capsys):
     rc, out, _ = run(capsys, "bound", "--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--json")
-    assert rc == 0 and json.loads(out) == {"counting_bound": "1/3", "density_bound": "1/3"}
+    assert rc == 0 and json.loads(out) == {
+        "counting_bound": THIRD,
+        "density_bound": THIRD,
+        "rho": 1,
+    }
     rc, out, _ = run(capsys, "bound", "--n", "4", "--model", "arbitrary:N=2,W=3,lam=2", "--json")
-    assert json.loads(out) == {"counting_bound": None, "density_bound": "3/8"}
+    assert json.loads(out) == {
+        "counting_bound": None,
+        "density_bound": {"fraction": "3/8", "float": 0.375},
+        "rho": "4/3",
+    }
     rc, out, _ = run(capsys, "bound", "--n", "256", "--model", "bursty:B=1,W=2,lam=27", "--json")
-    assert json.loads(out) == {"counting_bound": "2/485", "density_bound": "2/485"}
+    assert json.loads(out) == {"counting_bound": CB, "density_bound": CB, "rho": "27/2"}
 
 
 def test_bound_errors(capsys):

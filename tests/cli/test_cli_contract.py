@@ -92,7 +92,6 @@ def test_memory_error_is_one_line(crashing):
 @pytest.mark.parametrize(
     "argv",
     [
-        [],
         ["nosuch"],
         ["verify"],
         ["load", "--n", "x"],
@@ -297,7 +296,40 @@ def test_demo_runs_and_is_strict_json():
     rc, out, err, _ = run_cli(["demo", "--json"])
     assert rc == 0
     payload = json.loads(out, parse_constant=lambda c: pytest.fail(c))
-    assert payload["gc_12_3_certified"] is True and payload["msgc_n256_all_horizons"] is True
+    from fractions import Fraction
+
+    import sgc_theory as sgc
+    from sgc_theory.bounds import counting_bound
+
+    loads = {r["family"]: r["load"] for r in payload["loads"]}
+    assert set(loads) == {"nocoding", "gc", "srsgc", "msgc", "brsgc", "wcsgc"}
+    for load in loads.values():  # one shape: exact fraction + its float
+        assert (
+            set(load) == {"fraction", "float"}
+            and float(Fraction(load["fraction"])) == load["float"]
+        )
+    assert Fraction(loads["msgc"]["fraction"]) == sgc.MSGC(256, 1, 2, 27).load
+    assert Fraction(loads["gc"]["fraction"]) == Fraction(1, 16)
+    opt = payload["optimum"]
+    assert Fraction(opt["counting_bound"]["fraction"]) == counting_bound(256, 1, 2, 27)
+    # the optimum at delay 1 lies between the bound and every delay-1 scheme's load
+    best = Fraction(opt["load"]["fraction"])
+    assert Fraction(opt["counting_bound"]["fraction"]) <= best
+    assert best <= Fraction(loads["brsgc"]["fraction"]) <= Fraction(loads["msgc"]["fraction"])
+    assert payload["proof"]["ok"] is True and payload["exhaustive"]["ok"] is True
+    # the exhaustive check covered every admitted pattern (counted independently)
+    ex = payload["exhaustive"]
+    assert ex["patterns"] == sgc.Bursty(4, 1, 2, 2).count(ex["rounds"])
+    runtimes = {r["family"]: r["seconds"] for r in payload["runtime"]["rows"]}
+    assert all(t > 0 for t in runtimes.values()) and len(runtimes) == 6
+
+
+def test_demo_text_is_short_and_aligned():
+    rc, out, err, _ = run_cli(["demo"])
+    assert rc == 0 and len(out.splitlines()) < 40
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert "7/928" in out and "6529/1524544" in out and "2/485" in out and "PROVED" in out
+    assert "{" not in out  # no raw dicts
 
 
 @pytest.mark.parametrize(
@@ -320,3 +352,100 @@ def test_closed_pipe_is_quiet(argv):
     err = proc.stderr.read().decode()
     rc = proc.wait(timeout=60)
     assert first and rc == 0 and err == "", (rc, err)
+
+
+# ----- one design: version, the list of commands, a help text for every option ----------------
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    rc, out, err, _ = run_cli(["--version"])
+    assert rc == 0 and out.strip() == f"sgc {version('sgc_theory')}" and err == ""
+
+
+def test_bare_sgc_lists_every_command_with_one_line():
+    rc, out, err, _ = run_cli([])
+    assert rc == 0 and err == ""
+    listed = [line.strip().split("  ")[0] for line in out.splitlines() if line.startswith("  ")]
+    for words in _leaf_commands():
+        name = " ".join(words)
+        assert name in listed, name
+        line = next(li for li in out.splitlines() if li.strip().startswith(name + " "))
+        assert len(line.split(None, len(words))[-1]) > 10  # a one-line description
+
+
+def test_every_option_of_every_command_has_a_help_text():
+    from sgc_theory.cli import _leaf_parsers
+
+    for leaf in _leaf_parsers(build_parser()):
+        for action in leaf._actions:
+            if action.option_strings:
+                assert action.help and len(action.help) > 5, (leaf.prog, action.option_strings)
+
+
+def test_every_max_work_help_states_its_unit_and_default():
+    from sgc_theory.cli import _leaf_parsers
+
+    for leaf in _leaf_parsers(build_parser()):
+        text = leaf._option_string_actions["--max-work"].help
+        assert "default" in text, leaf.prog
+        assert any(u in text for u in ("work units", "transitions", "x rounds")), leaf.prog
+
+
+@pytest.mark.parametrize("words", _leaf_commands(), ids=" ".join)
+def test_help_of_every_command_exits_0(words):
+    rc, out, err, _ = run_cli([*words, "--help"])
+    assert rc == 0 and "usage: sgc" in out and err == ""
+
+
+def _is_load(x) -> bool:
+    from fractions import Fraction
+
+    return (
+        isinstance(x, dict)
+        and set(x) == {"fraction", "float"}
+        and float(Fraction(x["fraction"])) == x["float"]
+    )
+
+
+@pytest.mark.parametrize(
+    "argv,keys",
+    [
+        ("load --scheme brsgc --n 256 --B 1 --W 2 --lam 27 --json", ["load"]),
+        ("load --scheme gc --n 4 --s 1 --json", ["load"]),
+        ("bound --n 256 --model bursty:B=1,W=2,lam=27 --json", ["counting_bound", "density_bound"]),
+    ],
+)
+def test_loads_have_one_json_shape(argv, keys):
+    rc, out, err, _ = run_cli(argv.split())
+    payload = json.loads(out)
+    assert rc == 0 and all(_is_load(payload[k]) for k in keys)
+
+
+@pytest.mark.parametrize(
+    "argv,code",
+    [
+        ("patterns count --n 4 --model per-round:s=1 --rounds 2", 0),
+        ("gc verify --n 12 --s 2 --construction frc", 0),
+        ("verify --scheme gc --n 6 --s 1 --model per-round:s=2 --all-horizons", 1),
+        ("patterns count --n 4 --model per-round:s=9 --rounds 2", 2),
+        ("verify --scheme msgc --n 256 --B 1 --W 2 --lam 27 --rounds 3", 2),
+        ("load --scheme gc --n 4", 2),
+    ],
+)
+def test_exit_codes_on_representative_inputs(argv, code):
+    rc, out, err, _ = run_cli(argv.split())
+    assert rc == code, (argv, err)
+    if code == 2:
+        assert out == "" and err.startswith("sgc: error:") and err.count("\n") == 1
+
+
+def test_gc_verify_checks_every_set_when_they_fit():
+    rc, out, err, _ = run_cli("gc verify --construction frc --n 12 --s 2 --json".split())
+    got = json.loads(out)
+    assert rc == 0 and got["sets_checked"] == got["sets_total"] == 66 and not got["sampled"]
+    rc, out, err, _ = run_cli("gc verify --construction frc --n 12 --s 2".split())
+    assert "exhaustive" in out and "sample" not in out
+    # above the budget: the structural proof and a seeded sample
+    argv = "gc verify --construction rs --n 256 --s 12 --json".split()
+    got = json.loads(run_cli(argv)[1])
+    assert got["sampled"] and got["sets_checked"] == 64 and got["basis"] == "structural"

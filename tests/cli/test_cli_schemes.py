@@ -33,7 +33,10 @@ def test_load_brsgc_is_the_closed_form():
     assert rc == 0, err
     got = json.loads(out)
     load = brsgc_load(256, 27)
-    assert got == {"load": f"{load.p}/{load.q}", "T": 1} and load == pytest.approx(283 / 65536)
+    assert got == {
+        "load": {"fraction": f"{load.p}/{load.q}", "float": float(load)},
+        "T": 1,
+    } and load == pytest.approx(283 / 65536)
     rc, out, _, _ = run_cli(["load", "--n", "256"] + BR)
     assert out.startswith("BR-SGC (n=256, B=1, W=2, lam=27): load 283/65536")
 

@@ -48,8 +48,11 @@ def test_structure_agrees_with_exhaustive_certificate(n, s):
     ]
     structural = code.verify()
     assert structural.ok and structural.basis == "structural"
-    # at most 924 sets here, fewer than 64 only for small n: either all or a sample
-    assert structural.sets_checked == min(math.comb(n, s), code.SPOT_CHECKS)
+    # at most 924 sets here: all of them fit the default budget, so every set is checked
+    assert structural.sets_checked == math.comb(n, s) and not structural.sampled
+    # over the budget, the default is a sample of SPOT_CHECKS sets
+    small = code.verify(max_work=max(1, math.comb(n, s) * n * n - 1))
+    assert small.sets_checked == min(math.comb(n, s), code.SPOT_CHECKS)
     # the independent route: every one of the C(n, s) sets, exactly
     plain = GradientCode(code.E, s)
     exhaustive = plain.verify("exhaustive")
