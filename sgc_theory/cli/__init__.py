@@ -188,7 +188,35 @@ def build_parser() -> argparse.ArgumentParser:
             for action in leaf._actions:
                 if "--json" in action.option_strings and not action.help:
                     action.help = JSON_HELP
+        _fold_choices(leaf)
     return parser
+
+
+def _fold(text: str) -> str:
+    return text.strip().lower().replace("-", "").replace("_", "")
+
+
+def _fold_choices(parser) -> None:
+    """One case rule for every name on the command line (as for ``--scheme`` and ``--model``):
+    option values chosen from a list are accepted in any case, dashes and underscores ignored
+    (``--construction RS`` = ``rs``)."""
+    for action in parser._actions:
+        choices = action.choices
+        if (
+            isinstance(action, argparse._SubParsersAction)
+            or action.type is not None
+            or not choices
+            or not all(isinstance(c, str) for c in choices)
+        ):
+            continue
+        canon = {_fold(c): c for c in choices}
+        if len(canon) != len(list(choices)):  # two choices differ only in case: keep exact
+            continue
+
+        def fold(text, canon=canon):
+            return canon.get(_fold(text), text)
+
+        action.type = fold
 
 
 def _one_line(text) -> str:

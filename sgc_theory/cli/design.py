@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from fractions import Fraction
 
+from ..budget import WorkTooLargeError
 from ..errors import SGCError, check_int
 
 #: all-horizon verification of a designed table is attempted up to this many automaton states
@@ -143,6 +144,17 @@ def _design(args) -> int:
         raise SGCError(
             f"no scheme with delay T={T} exists for {model.spec} on n={n} workers"
             f"{why} (the covering LP is infeasible)"
+        )
+    if "work budget" in res.status:  # a budget stop is exit 2, like every request over budget
+        known = ""
+        if res.lower is not None or res.load_fraction is not None:
+            known = (
+                f"; known so far: optimal load >= {_show(res.lower)}, a design of load "
+                f"{_show(res.load_fraction)}"
+            )
+        raise WorkTooLargeError(
+            f"design of {model.spec} on n={n} workers with T={T}: the solver stopped at the "
+            f"work budget after {res.seconds:.0f} s{known}; raise the budget with --max-work N"
         )
     lb, lb_name = lower_bound(model, T, solver=args.solver)
     payload = {

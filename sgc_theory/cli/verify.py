@@ -185,8 +185,13 @@ def _show(args) -> int:
             }
             for r in range(rounds)
         ],
-        "missed": run.first_missed(),
+        # the first job that misses its deadline (a job index, or null): not a count
+        "first_missed_job": run.first_missed(),
     }
+    # a pattern outside the scheme's model: the guarantee does not cover it (said, not refused)
+    outside = scheme.design_model.first_violation(P)
+    payload["pattern_in_model"] = outside is None
+    payload["first_round_outside_model"] = outside
     text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
     if by_shares:
         text += (
@@ -197,6 +202,11 @@ def _show(args) -> int:
     else:
         payload["basis"] = "exact"
     text += f"\n{run.table()}"
+    if outside is not None:
+        text += (
+            f"\nnote: the pattern lies outside {scheme.design_model!r} from round {outside} "
+            "on (the scheme's guarantee does not cover it)"
+        )
     if run.first_missed() is not None:
         text += f"\njob {run.first_missed()} misses its deadline"
     emit(args, payload, text)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 
+from ..budget import check_work
 from ..errors import SGCError, check_int
 from ..lp.highs import check_time_limit
 from .covering_lp import DesignResult, build_covering_lp, solve
@@ -150,6 +151,14 @@ def design(
                 f"max_variables={max_variables}); lower n, T or P, use the LP (no "
                 "partitions), or raise max_variables"
             )
+        # the design is a table listing each partition of each variable's worker set, and its
+        # verification steps exact vectors of K coordinates: K units per variable at least
+        check_work(
+            K * est,
+            f"the integer design with K={K} partitions per job (about {est} variables, each "
+            f"listing its share of the {K} partitions)",
+            cheaper="fewer partitions (--partitions)",
+        )
         ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
         res = solve(ilp, solver=solver, time_limit=time_limit)
         lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")

@@ -142,6 +142,10 @@ _KINDS = {
 }
 
 
+def _fold(name: str) -> str:
+    return name.strip().lower().replace("-", "").replace("_", "")
+
+
 def parse_model(spec: str, n: int) -> StragglerModel:
     """Build a model from a CLI string such as ``"bursty:B=2,W=3,lam=2"``.
 
@@ -154,10 +158,14 @@ def parse_model(spec: str, n: int) -> StragglerModel:
             f"'arbitrary:N=2,W=3,lam=2' (got {spec!r})"
         )
     kind, _, rest = spec.partition(":")
-    kind = kind.strip().lower()
-    if kind not in _KINDS:
-        raise SGCError(f"unknown model {kind!r}: choose one of {', '.join(_KINDS)}")
+    # the case rule of every name on the command line: any case, dashes and underscores
+    # ignored ("PER_ROUND" = "per-round"); parameter names in any case ("b=1" = "B=1")
+    folded = {_fold(k): k for k in _KINDS}
+    if _fold(kind) not in folded:
+        raise SGCError(f"unknown model {kind.strip()!r}: choose one of {', '.join(_KINDS)}")
+    kind = folded[_fold(kind)]
     cls, names = _KINDS[kind]
+    by_lower = {k.lower(): k for k in names}
     params = {}
     items = [p.strip() for p in rest.split(",")] if rest.strip() else []
     for item in items:
@@ -167,7 +175,7 @@ def parse_model(spec: str, n: int) -> StragglerModel:
                 f"'{kind}:{','.join(k + '=1' for k in names)}')"
             )
         key, eq, value = item.partition("=")
-        key = key.strip()
+        key = by_lower.get(key.strip().lower(), key.strip())
         if not eq or key not in names:
             raise SGCError(f"model {kind} takes parameters {', '.join(names)} (got {item!r})")
         if key in params:

@@ -119,6 +119,13 @@ class BRSGC(BurstyDesigned, Scheme):
             pos += size
         return out
 
+    def _range(self, redo_mask: int, i: int) -> tuple:
+        """Worker ``i``'s entry of :meth:`_ranges` without listing the others: workers before
+        ``i`` take ``n + k`` partitions each, less ``n`` for each re-computing one."""
+        k = redo_mask.bit_count()
+        start = i * (self.n + k) - self.n * (redo_mask & ((1 << i) - 1)).bit_count()
+        return start, start + (k if redo_mask >> i & 1 else self.n + k)
+
     def shares(self, state, i: int) -> list:
         """Worker ``i``'s work in the coming round: ``(age, start, stop)`` partition ranges.
 
@@ -127,10 +134,10 @@ class BRSGC(BurstyDesigned, Scheme):
         """
         st = tuple(state)[-2 * self.B :]
         older, redo = st[0], st[self.B]
-        start, stop = self._ranges(redo)[i]
+        start, stop = self._range(redo, i)
         out = [(0, start, stop)]
         if redo >> i & 1:
-            s2, e2 = self._ranges(older)[i]
+            s2, e2 = self._range(older, i)
             out.append((self.B, s2, e2))
         return out
 

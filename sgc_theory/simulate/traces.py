@@ -258,6 +258,13 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
         index = trace_index()
         regions = sorted({index[t]["region"] for t in names})
         if region is not None:
+            # any case, as every name on the command line ("canada" = "Canada")
+            folded = {r.lower(): r for r in regions}
+            if not isinstance(region, str) or region.strip().lower() not in folded:
+                raise SGCError(
+                    f"region {region!r}: family {fam} was measured in {', '.join(regions)}"
+                )
+            region = folded[region.strip().lower()]
             if region not in regions:
                 raise SGCError(
                     f"region {region!r}: family {fam} was measured in {', '.join(regions)}"

@@ -35,7 +35,7 @@ MODELS = st.one_of(
         [
             *"per-round:s=1 per-round:s=2 bursty:B=1,W=2,lam=1 bursty:B=2,W=3,lam=2 arbitrary:N=2,W=3,lam=2 bursty:B=1,W=2,lam=27 bursty:B=3,W=8,lam=100 bursty:B=2,W=40,lam=3 arbitrary:N=3,W=10,lam=8 bursty:B=1,W=1000000,lam=1 bursty:B=2,W=3,lam=2,lam=3 per-round:s=2,s=3 bursty:B=2,W=3 bursty: bursty foo:x=1".split(),
             "",
-            *": bursty:B=x,W=3,lam=2 bursty:B=2,W=1,lam=2 per-round:s=-1 per-round:s=1e3 bursty:B=1,,W=2,lam=1 bursty:B=1,W=99999999999999999999999999999,lam=1 BURSTY:B=1,W=2,lam=1 arbitrary:N=0,W=2,lam=1".split(),
+            *": bursty:B=x,W=3,lam=2 bursty:B=2,W=1,lam=2 per-round:s=-1 per-round:s=1e3 bursty:B=1,,W=2,lam=1 bursty:B=1,W=99999999999999999999999999999,lam=1 BURSTY:B=1,W=2,lam=1 arbitrary:N=0,W=2,lam=1 bursty:b=1,w=2,LAM=1 Per_Round:S=1 arbitrary:N=2,W=3,lam=200 arbitrary:N=3,W=4,lam=16".split(),
             "per-round:s=" + "9" * 50,
         ]
     ),
@@ -73,6 +73,12 @@ def files(tmp):
     (tmp / "ragged.csv").write_text("1,2\n3\n")
     (tmp / "nan.csv").write_text("nan,1\n1,inf\n")
     (tmp / "frac.csv").write_text("1/2,1\n0,1/0\n")
+    # issue 20: exact numbers of absurd size, a byte-order mark, a header, the long format
+    (tmp / "hugeexp.csv").write_text("1e99999999,1\n1,1\n")
+    (tmp / "tinyexp.csv").write_text("1e-99999999,1\n1,1\n")
+    (tmp / "bom.csv").write_bytes(b"\xef\xbb\xbf1,1\n1,1\n")
+    (tmp / "header.csv").write_text("w0,w1\n1,1\n1,1\n")
+    (tmp / "long.csv").write_text("time,worker,delay\n0,0,1\n0,1,2\n1,0,1\n")
     (tmp / "dir").mkdir(exist_ok=True)
     return st.sampled_from(
         [
@@ -84,6 +90,11 @@ def files(tmp):
                 "ragged.csv",
                 "nan.csv",
                 "frac.csv",
+                "hugeexp.csv",
+                "tinyexp.csv",
+                "bom.csv",
+                "header.csv",
+                "long.csv",
                 "dir",
                 "missing.csv",
             )
@@ -113,8 +124,12 @@ def trace_files(tmp):
     (tmp / "t_text.csv").write_text("w0,w1\n1,abc\n")
     (tmp / "t_empty.csv").write_text("")
     (tmp / "t_junk.csv").write_bytes(bytes(range(256)) * 4)
+    (tmp / "t_bom.csv").write_bytes(b"\xef\xbb\xbf1,2\n3,1\n1,1\n2,2\n")
+    (tmp / "t_bomheader.csv").write_bytes(b"\xef\xbb\xbfw0,w1\n1,2\n3,1\n")
+    (tmp / "t_long.csv").write_text("time,worker,delay\n0,0,1\n0,1,2\n1,0,1\n")
+    (tmp / "t_mixed.csv").write_text("w0,1\n1,2\n")
     (tmp / "t_dir").mkdir(exist_ok=True)
-    names = "t_ok.csv t_noheader.csv t_one.csv t_nan.csv t_inf.csv t_huge.csv t_neg.csv t_zero.csv t_ragged.csv t_header.csv t_text.csv t_empty.csv t_junk.csv t_dir t_missing.csv".split()
+    names = "t_ok.csv t_noheader.csv t_one.csv t_nan.csv t_inf.csv t_huge.csv t_neg.csv t_zero.csv t_ragged.csv t_header.csv t_text.csv t_empty.csv t_junk.csv t_bom.csv t_bomheader.csv t_long.csv t_mixed.csv t_dir t_missing.csv".split()
     odd = st.sampled_from(
         [str(tmp / n) for n in names]
         + [TOKYO, SYDNEY_PREFIX, "sam-gc", "nosuchtrace", "", "/dev/null", "/", "/dev/zero"]
@@ -215,9 +230,10 @@ def grammar(tmp):
         ("gc", "verify"): {
             "--n": INTS,
             "--s": SMALL,
-            "--construction": st.sampled_from(["cyclic", "frc", "rs", ""]),
+            "--construction": st.sampled_from(["cyclic", "frc", "rs", "", "RS", "Cyclic"]),
             "--seed": INTS,
             "--matrix": files(tmp),
+            "--spot-checks": st.sampled_from(["1", "64", "100000", "0", "-1"]),
             "--json": None,
         },
         ("verify",): {
@@ -285,7 +301,7 @@ def grammar(tmp):
         ("traces", "list"): {"--json": None},
         ("traces", "fit"): {
             "--family": st.sampled_from(["desktop_long", "desktop", "mbp", "nosuch", "", "sam"]),
-            "--region": st.sampled_from(["Canada", "Tokyo", "Mars", ""]),
+            "--region": st.sampled_from(["Canada", "Tokyo", "Mars", "", "canada", "TOKYO"]),
             "--json": None,
             LIKELY: ("--family",),
         },
@@ -316,7 +332,7 @@ ALWAYS = "__always__"
 LIKELY = "__likely__"
 
 JUNK = st.sampled_from(
-    "--bogus extra --n --json=1 -x --max-work --max-work=0 --max-work=abc --debug".split()
+    "--bogus extra --n --json=1 -x --max-work --max-work=0 --max-work=abc --debug --js --max-work=-inf".split()
 )
 
 

@@ -126,7 +126,8 @@ def test_max_work_raises_the_budget():
 
 
 def test_huge_counts_print_in_full():
-    """More than Python's default 4300-digit limit for int -> str."""
+    """More than Python's default 4300-digit limit for int -> str: the JSON holds the count as
+    a decimal string with its digit count, readable by json.loads with default settings."""
     argv = "patterns count --n 256 --model per-round:s=27 --rounds 200 --json".split()
     rc, out, err, _ = run_cli(argv)
     assert rc == 0
@@ -134,14 +135,18 @@ def test_huge_counts_print_in_full():
 
     c = PerRound(256, 27).count(200)
     assert c.bit_length() > 15000
+    got = json.loads(out)  # default int limit: no integer of more than 4300 digits inside
+    assert isinstance(got["count"], str) and got["count_digits"] == len(got["count"]) > 4300
     import sys
 
     old = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        assert json.loads(out)["count"] == c
+        assert int(got["count"]) == c
     finally:
         sys.set_int_max_str_digits(old)
+    rc, out, _, _ = run_cli("patterns count --n 4 --model per-round:s=1 --rounds 3 --json".split())
+    assert rc == 0 and json.loads(out) == {"count": 125, "count_digits": 3}  # 5^3
 
 
 def test_jsonable_is_strict():

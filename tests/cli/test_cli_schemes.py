@@ -108,7 +108,7 @@ def test_show_brsgc_small_is_exact_and_readable():
         "show --n 6 --scheme brsgc --B 1 --W 2 --lam 2 --rounds 3 --pattern 0,2 --json".split()
     )
     got = json.loads(out)
-    assert got["basis"] == "exact" and got["missed"] is None
+    assert got["basis"] == "exact" and got["first_missed_job"] is None
     assert [r["decoded"] for r in got["rounds"]] == [[], [0, 1], [2]]
 
 

@@ -197,7 +197,7 @@ def test_cli_count_json(capsys):
     out, err = capsys.readouterr()
     assert rc == 0
     payload = json.loads(out)
-    assert payload == {"count": 4_426_936}
+    assert payload == {"count": 4_426_936, "count_digits": 7}
     assert isinstance(payload["count"], int)
 
 
