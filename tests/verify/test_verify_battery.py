@@ -307,7 +307,6 @@ def test_auto_method_choice():
     assert verify(MSGC(8, 1, 2, 1), all_horizons=True).method == "symmetric"
 
 
-
 def test_auto_picks_counts_where_the_automaton_is_far_more_expensive():
     # BR-SGC at n <= 6: the per-worker automaton takes minutes, counts of worker kinds a second
     from sgc_theory.schemes import BRSGC
