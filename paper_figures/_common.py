@@ -37,6 +37,29 @@ COLORS = {
     "lp": "tab:red",
 }
 
+#: line style and marker of each family, so that every curve reads in grayscale too
+STYLES = {
+    "nocoding": {"ls": (0, (1, 1)), "marker": "x"},
+    "gc": {"ls": "-", "marker": "o"},
+    "srsgc": {"ls": "--", "marker": "s"},
+    "msgc": {"ls": "-.", "marker": "^"},
+    "brsgc": {"ls": (0, (5, 1.5, 1, 1.5, 1, 1.5)), "marker": "v"},
+    "wcsgc": {"ls": (0, (3, 1, 1, 1)), "marker": "D"},
+    "bound": {"ls": ":", "marker": None},
+}
+
+
+def trace_title(name: str) -> str:
+    """A short title of a shipped trace: family, region and probe load from ``index.csv``."""
+    from sgc_theory.simulate.traces import trace_index
+
+    row = trace_index().get(name)
+    if row is None:
+        return name
+    family = row["source_folder"].removeprefix("sam-gc-cnn_profile_est_")
+    return f"{family} trace, {row['region']}, probe load {float(row['probe_load']):g}"
+
+
 plt.rcParams.update(
     {
         "figure.dpi": 100,
