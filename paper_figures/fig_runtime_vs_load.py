@@ -82,9 +82,8 @@ def main(out_dir):
                 )
         ax.set_xscale("log")
         ax.set_xlabel("normalized load")
-        ax.set_title(
-            f"{pol} waiting policy ({trace_title(d['trace'])}, $\\mu$ = {d['mu']:g})", fontsize=8
-        )
+        ax.set_title(f"{pol} waiting policy", fontsize=9)
+    fig.suptitle(f"{trace_title(d['trace'])}, $\\mu$ = {d['mu']:g}", fontsize=10)
     axes[0].set_ylabel(f"runtime of {d['jobs']} jobs (s)")
     leg = axes[0].legend(markerscale=5)
     for h in leg.legend_handles:

@@ -63,7 +63,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds import brsgc_delay, brsgc_load
+from ..bounds import brsgc_delay, brsgc_load, check_scheme_params
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned
 from .base import Scheme, Task, Work, masks_of
@@ -97,10 +97,7 @@ class BRSGC(BurstyDesigned, Scheme):
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=2)
         self.lam = check_int("lam", lam, minimum=0)
-        if self.B > self.W - 1:
-            raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
-        if self.lam > self.n:
-            raise SGCError(f"BR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        check_scheme_params("brsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
         self.T = int(brsgc_delay(self.B))
         self.K = self.n * self.n
 

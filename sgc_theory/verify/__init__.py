@@ -90,7 +90,7 @@ def verify(
         ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
         (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``; also
         at small ``n`` when the automaton would be far more expensive, see
-        :func:`_auto_method`).
+        ``_auto_method``).
     progress : bool
         Show a tqdm progress bar.
     graph : bool
@@ -309,7 +309,7 @@ def _verify(
 
 def _resolve_method(scheme, model, rounds, all_horizons, method):
     """``(rounds, method)`` of a request: a finite horizon is exhaustive, ``auto`` for all
-    horizons is :func:`_auto_method`; contradictory requests are refused."""
+    horizons is ``_auto_method``; contradictory requests are refused."""
     if (rounds is None) == (not all_horizons):
         raise SGCError("give exactly one of rounds=R or all_horizons=True")
     if rounds is not None:

@@ -14,6 +14,9 @@ from sgc_theory.errors import SGCError
 
 from test_cli_fuzz import run_cli
 
+#: a shipped trace (256 workers, 30 rounds, probe load 0)
+TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
+
 
 def _leaf_commands():
     from sgc_theory.cli import _leaf_parsers
@@ -412,6 +415,7 @@ def _is_load(x) -> bool:
     [
         ("load --scheme brsgc --n 256 --B 1 --W 2 --lam 27 --json", ["load"]),
         ("load --scheme gc --n 4 --s 1 --json", ["load"]),
+        (f"simulate --trace {TRACE} --scheme gc --s 15 --jobs 3 --mu 1 --json", ["load"]),
         ("bound --n 256 --model bursty:B=1,W=2,lam=27 --json", ["counting_bound", "density_bound"]),
     ],
 )
