@@ -221,14 +221,14 @@ def wcsgc_delay() -> sp.Expr:
     return sp.Integer(2)
 
 
-#: the parameter rules of every scheme family, in one place: each is ``(condition, message)``
-#: over the integer parameters; the schemes' constructors and :func:`scheme_load` both call
-#: :func:`check_scheme_params`, so a rule is written once
 _LAM_RULE = (
     lambda n, lam, **_: 0 <= lam <= n,
     "{label} needs 0 <= lam <= n (got lam={lam}, n={n})",
 )
 _B_BELOW_W = (lambda B, W, **_: 1 <= B <= W - 1, "{label} needs 1 <= B <= W - 1 (got B={B}, W={W})")
+#: the parameter rules of every scheme family, in one place: each is ``(condition, message)``
+#: over the integer parameters; the schemes' constructors and :func:`scheme_load` both call
+#: :func:`check_scheme_params`, so a rule is written once
 SCHEME_RULES: dict[str, tuple[str, tuple]] = {
     "gc": ("GC", ((lambda n, s, **_: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})"),)),
     "srsgc": (
@@ -264,7 +264,7 @@ _CLOSED_FORMS = {
 
 
 def check_scheme_params(scheme: str, **params: int) -> None:
-    """Enforce the parameter rules of ``scheme`` (:data:`SCHEME_RULES`) on integer parameters,
+    """Enforce the parameter rules of ``scheme`` (``SCHEME_RULES``) on integer parameters,
     raising :class:`SGCError` with the first broken rule.
 
     >>> check_scheme_params("msgc", n=4, B=2, W=2, lam=1)
