@@ -1,5 +1,6 @@
 """Optimal load at the paper's scale, n = 256 workers: the covering LP by worker types (exact
-optimum of every scheme that looks back W - 1 rounds, red squares) against M-SGC, SR-SGC, the
+optimum of every scheme that looks back W - 1 rounds: open red squares, and small black
+diamonds at T = 3) against M-SGC, SR-SGC, the
 new BR-SGC family (balanced re-computation, delay B, load (n + lam)/n^2) and the counting lower
 bound, all as n x load (so that 1 is uncoded, straggler-free computation). Left: bursty(1, 2,
 lam) at delay T = 1 (M-SGC's delay); BR-SGC stays within 1 % of the optimum up to lam = 27 (the
