@@ -788,7 +788,7 @@ def sweep(
             )
             table.extend(rows)
             best["optimal"][spec["name"]] = b
-    settings = {"trace": tr.name, "jobs": jobs, "max_delay": max_delay, "mu": mu}
+    settings = {"trace": tr.name, "n": tr.n, "jobs": jobs, "max_delay": max_delay, "mu": mu}
     settings.update(policies=pols, slope=slope, probe_load=L0)
     return SweepResult(
         best=best, table=table, evaluated=len(table), settings=settings, skipped=skipped
