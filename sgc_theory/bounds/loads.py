@@ -15,6 +15,7 @@ References
 from __future__ import annotations
 
 from typing import Any, Union
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -254,7 +255,7 @@ SCHEME_RULES: dict[str, tuple[str, tuple]] = {
 }
 
 #: closed-form (load, delay) of each family from its integer parameters
-_CLOSED_FORMS = {
+_CLOSED_FORMS: dict[str, Callable[..., tuple[sp.Expr, sp.Expr]]] = {
     "gc": lambda n, s: (gc_load(n, s), gc_delay()),
     "srsgc": lambda n, B, W, lam: (srsgc_load(n, B, W, lam), srsgc_delay(B)),
     "msgc": lambda n, B, W, lam: (msgc_load(n, B, W, lam), msgc_delay(B, W)),
