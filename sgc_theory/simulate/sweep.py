@@ -764,23 +764,7 @@ def sweep(
         progress = sys.stderr.isatty()
     results = _run_tasks(prep, tasks, args_of, scheduler, progress)
     table, best_rows, per = _assemble(work, tasks, results, pols)
-    best = {p: {w["name"]: None for w in work} for p in pols}
-    for sc in schemes:
-        for p in pols:
-            best[p].setdefault(sc, None)
-    for (pol, sc), (row, e, wi, c) in best_rows.items():
-        if verify_best and work[wi]["kind"] != "nocoding":
-            _verify_best(
-                sc, row, _scheme_of(work[wi], c, tr.n), prep.pattern(e[: jobs + row["T"]]), jobs
-            )
-        best[pol][sc] = dict(
-            row["params"],
-            load=row["load"],
-            runtime=row["runtime"],
-            rounds=row["rounds"],
-            waits=row["waits"],
-            T=row["T"],
-        )
+    best = _best(work, schemes, pols, best_rows, prep, jobs, tr.n, verify_best)
     if "optimal" in pols:
         for wi, spec in enumerate(work):
             rows, b = _optimal_family(
@@ -793,6 +777,30 @@ def sweep(
     return SweepResult(
         best=best, table=table, evaluated=len(table), settings=settings, skipped=skipped
     )
+
+
+def _best(work, schemes, pols, best_rows, prep, jobs, n, verify_best) -> dict:
+    """``best[policy][scheme]``: the parameters, load, runtime, rounds, waits and delay of each
+    family's best row (``None`` without one), replayed by the scheme's decoder when
+    ``verify_best``."""
+    best = {p: {w["name"]: None for w in work} for p in pols}
+    for sc in schemes:
+        for p in pols:
+            best[p].setdefault(sc, None)
+    for (pol, sc), (row, e, wi, c) in best_rows.items():
+        if verify_best and work[wi]["kind"] != "nocoding":
+            _verify_best(
+                sc, row, _scheme_of(work[wi], c, n), prep.pattern(e[: jobs + row["T"]]), jobs
+            )
+        best[pol][sc] = dict(
+            row["params"],
+            load=row["load"],
+            runtime=row["runtime"],
+            rounds=row["rounds"],
+            waits=row["waits"],
+            T=row["T"],
+        )
+    return best
 
 
 def _check_schemes(schemes) -> tuple:
