@@ -67,6 +67,26 @@ nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 nb_execution_in_temp = False  # run next to the real notebooks (they read ../results)
 
+
+def _quiet_kernel() -> None:
+    """Notebook kernels start without the ipykernel warning about TCP transport (a local build
+    talks to its own kernel over localhost): a throw-away IPython profile sets the kernel's log
+    level, so the build prints only what concerns the documentation."""
+    import os
+    import tempfile
+
+    if os.environ.get("IPYTHONDIR", "").startswith(tempfile.gettempdir()):
+        return
+    home = Path(tempfile.mkdtemp(prefix="sgc-docs-ipython-"))
+    (home / "profile_default").mkdir()
+    (home / "profile_default" / "ipython_kernel_config.py").write_text(
+        'c.IPKernelApp.log_level = "ERROR"\n'
+    )
+    os.environ["IPYTHONDIR"] = str(home)
+
+
+_quiet_kernel()
+
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = "sgc_theory"

@@ -38,6 +38,29 @@ COLORS = {
     "lp": "tab:red",
 }
 
+#: line style and marker of each family, so that every curve reads in grayscale too
+STYLES = {
+    "nocoding": {"ls": (0, (1, 1)), "marker": "X"},
+    "gc": {"ls": "-", "marker": "o"},
+    "srsgc": {"ls": "--", "marker": "s"},
+    "msgc": {"ls": "-.", "marker": "^"},
+    "brsgc": {"ls": (0, (8, 2)), "marker": "v"},
+    "wcsgc": {"ls": (0, (3, 1, 1, 1)), "marker": "D"},
+    "bound": {"ls": ":", "marker": None},
+}
+
+
+def trace_title(name: str) -> str:
+    """A short title of a shipped trace: family, region and probe load from ``index.csv``."""
+    from sgc_theory.simulate.traces import load_trace
+
+    tr = load_trace(name)
+    family = str(tr.meta.get("source_folder", tr.name)).removeprefix("sam-gc-cnn_profile_est")
+    family = family.strip("_-") or tr.name
+    load = f", probe load {tr.probe_load:g}" if tr.probe_load is not None else ""
+    return f"AWS Lambda trace {family} ({tr.region}, {tr.delays.shape[0]} workers{load})"
+
+
 plt.rcParams.update(
     {
         "figure.dpi": 100,

@@ -50,7 +50,7 @@ def main(out_dir):
     ax.set_yscale("log")
     ax.set_xlabel("burst length (consecutive straggling rounds)")
     ax.set_ylabel("number of bursts")
-    ax.set_title(f"{len(d['per_trace'])} traces, {len(d['lengths'])} bursts, mu={d['mu']:g}")
+    ax.set_title(f"{len(d['per_trace'])} traces, {len(d['lengths'])} bursts, $\\mu$ = {d['mu']:g}")
     ax.set_xticks(ks)
     return save(fig, out_dir, "fig_burst_hist")
 

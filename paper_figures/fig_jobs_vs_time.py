@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, MU, PAPER, TRACE, cli, plt, save  # noqa: E402
+from _common import STYLES, trace_title, COLORS, LABELS, MU, PAPER, TRACE, cli, plt, save  # noqa: E402
 from sgc_theory.simulate import load_trace, simulate  # noqa: E402
 
 JOBS = 25
@@ -59,8 +59,13 @@ def main(out_dir):
                 where="post",
                 ls=ls,
                 color=COLORS[s],
+                marker=STYLES[s]["marker"],
+                markevery=5,
+                ms=4,
+                mfc="white" if ls == "--" else COLORS[s],
                 label=f"{LABELS[s]} ({pol})",
             )
+    ax.set_title(f"{trace_title(d['trace'])}, $\\mu$ = {d['mu']:g}", fontsize=9)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("jobs completed")
     ax.legend(fontsize=7, ncol=2)

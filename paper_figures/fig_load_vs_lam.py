@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
+from _common import STYLES, COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import counting_bound, gc_load, msgc_load, srsgc_load  # noqa: E402
 
 N, B, W = 256, 2, 3
@@ -37,14 +37,20 @@ def main(out_dir):
     d = data()
     fig, ax = plt.subplots(figsize=(5, 3.4))
     for k in ("gc", "srsgc", "msgc"):
-        ax.plot(d["lam"], d[k], color=COLORS[k], label=LABELS[k])
-    ax.plot(d["lam"], d["bound"], "k--", label="counting bound")
-    ax.axhline(1 / d["n"], color=COLORS["nocoding"], lw=0.8, ls=":", label="no coding 1/n")
+        ax.plot(d["lam"], d[k], color=COLORS[k], ls=STYLES[k]["ls"], lw=1.6, label=LABELS[k])
+    ax.plot(d["lam"], d["bound"], "k:", lw=1.6, label="counting bound")
+    ax.axhline(
+        1 / d["n"],
+        color=COLORS["nocoding"],
+        lw=0.8,
+        ls=STYLES["nocoding"]["ls"],
+        label="no coding 1/n (no straggler tolerated)",
+    )
     ax.set_yscale("log")
     ax.set_xlabel(r"$\lambda$ (stragglers per window)")
     ax.set_ylabel("normalized load")
-    ax.set_title(f"n={d['n']}, B={d['B']}, W={d['W']}")
-    ax.legend()
+    ax.set_title(f"n = {d['n']}, bursty(B = {d['B']}, W = {d['W']}, $\\lambda$)")
+    ax.legend(fontsize=7)
     return save(fig, out_dir, "fig_load_vs_lam")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
+from _common import STYLES, COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import counting_bound, gc_load, msgc_load, srsgc_load  # noqa: E402
 
 N, LAM = 256, 27
@@ -43,11 +43,15 @@ def main(out_dir):
     for ax, key, x in ((axes[0], "vs_W", "W"), (axes[1], "vs_B", "B")):
         c = d[key]
         for k in ("gc", "srsgc", "msgc"):
-            ax.plot(c[x], c[k], "o-", ms=3, color=COLORS[k], label=LABELS[k])
-        ax.plot(c[x], c["bound"], "k--", label="counting bound")
+            st = STYLES[k]
+            ax.plot(
+                c[x], c[k], ls=st["ls"], marker=st["marker"], ms=4, color=COLORS[k], label=LABELS[k]
+            )
+        ax.plot(c[x], c["bound"], "k:", lw=1.6, label="counting bound")
         ax.set_xlabel(x)
         fixed = f"B={c['B']}" if x == "W" else f"W={c['W']}"
-        ax.set_title(f"n={d['n']}, lam={d['lam']}, {fixed}")
+        fixed = fixed.replace("=", " = ")
+        ax.set_title(f"n = {d['n']}, $\\lambda$ = {d['lam']}, {fixed}")
     axes[0].set_yscale("log")
     axes[0].set_ylabel("normalized load")
     axes[0].legend()

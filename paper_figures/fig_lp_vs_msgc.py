@@ -67,10 +67,18 @@ def main(out_dir):
     fig, axes = plt.subplots(1, len(CASES), figsize=(9, 3.0), sharey=True)
     for ax, (B, W, _) in zip(axes, CASES):
         c = d["cases"][(B, W)]
-        ax.plot(c["lam"], c["msgc"], "o-", color=COLORS["msgc"], label=LABELS["msgc"])
-        ax.plot(c["lam"], c["lp"], "s--", color=COLORS["lp"], label="LP optimum (same T)")
+        ax.plot(c["lam"], c["msgc"], "^-.", color=COLORS["msgc"], label=LABELS["msgc"])
+        ax.plot(
+            c["lam"],
+            c["lp"],
+            "s--",
+            color=COLORS["lp"],
+            mfc="none",
+            ms=8,
+            label="LP optimum (same T)",
+        )
         ax.plot(c["lam"], c["bound"], "k:", label="counting bound")
-        ax.set_title(f"n={d['n']}, B={B}, W={W}, T={W - 2 + B}")
+        ax.set_title(f"n = {d['n']}, B = {B}, W = {W}, T = {W - 2 + B}")
         ax.set_xlabel(r"$\lambda$")
         ax.set_xticks(c["lam"])
     axes[0].set_ylabel("normalized load")

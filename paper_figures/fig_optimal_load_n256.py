@@ -1,5 +1,6 @@
 """Optimal load at the paper's scale, n = 256 workers: the covering LP by worker types (exact
-optimum of every scheme that looks back W - 1 rounds, red squares) against M-SGC, SR-SGC, the
+optimum of every scheme that looks back W - 1 rounds: open red squares, and small black
+diamonds at T = 3) against M-SGC, SR-SGC, the
 new BR-SGC family (balanced re-computation, delay B, load (n + lam)/n^2) and the counting lower
 bound, all as n x load (so that 1 is uncoded, straggler-free computation). Left: bursty(1, 2,
 lam) at delay T = 1 (M-SGC's delay); BR-SGC stays within 1 % of the optimum up to lam = 27 (the
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
+from _common import STYLES, COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import (  # noqa: E402
     brsgc_load,
     counting_bound,
@@ -75,29 +76,37 @@ def main(out_dir):
             ax.plot(
                 lam,
                 n * np.array([float(v) for v in c[key]]),
-                "-",
+                ls=STYLES[key]["ls"],
+                lw=1.6,
                 color=COLORS[key],
                 label=f"{LABELS[key]} (T = {delays[key]})",
             )
         bound_label = "counting bound" + (" = WC-SGC (T = 2)" if B == 1 else "")
-        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", label=bound_label)
-        for T, marker in ((1, "s"), (2, "s"), (3, "D")):
+        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", lw=1.6, label=bound_label)
+        # LP optima: large open squares (the delay of BR-SGC / M-SGC at B = 1), small filled
+        # diamonds inside them for T = 3, so that both stay visible where they coincide
+        for T, marker, size, fill in ((1, "s", 8, "none"), (2, "s", 8, "none"), (3, "D", 4, None)):
             pts = [p for p in d["lp"] if (p["B"], p["W"], p["T"]) == (B, W, T)]
             if pts:
                 ax.plot(
                     [p["lam"] for p in pts],
                     [n * float(p["load"]) for p in pts],
                     marker,
-                    color=COLORS["lp"],
-                    mfc="none" if T == 3 else COLORS["lp"],
+                    ms=size,
+                    mew=1.3,
+                    color=COLORS["lp"] if T < 3 else "black",
+                    mfc=fill or ("black" if T == 3 else COLORS["lp"]),
+                    ls="none",
+                    zorder=5 + T,
                     label=f"LP optimum, T = {T}",
                 )
         if (B, W) == (1, 2):
             ax.axvline(27, color="gray", lw=0.7, ls="--")
+            ax.text(28.5, 2.45, r"$\lambda$ = 27" + "\n(paper)", fontsize=7, color="dimgray")
         ax.set_ylim(0.95, 2.6)
         ax.set_xscale("log")
         ax.set_xlabel(r"$\lambda$")
-        ax.set_title(f"n = {n}, bursty(B = {B}, W = {W})")
+        ax.set_title(f"n = {n}, bursty(B = {B}, W = {W}, $\\lambda$)")
     axes[0].set_ylabel(r"$n \times$ normalized load")
     axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=7)

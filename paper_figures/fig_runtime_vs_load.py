@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, MU, TRACE, cli, plt, save  # noqa: E402
+from _common import STYLES, trace_title, COLORS, LABELS, MU, TRACE, cli, plt, save  # noqa: E402
 from sgc_theory.simulate import sweep  # noqa: E402
 
 JOBS, MAX_DELAY = 20, 4
@@ -61,8 +61,10 @@ def main(out_dir):
             ax.scatter(
                 pt["load"],
                 pt["runtime"],
-                s=2,
+                s=3,
                 alpha=0.3,
+                marker=STYLES[s]["marker"],
+                linewidths=0,
                 color=COLORS[s],
                 label=LABELS[s],
                 rasterized=True,
@@ -72,15 +74,16 @@ def main(out_dir):
                 ax.scatter(
                     [b["load"]],
                     [b["runtime"]],
-                    marker="*",
-                    s=140,
+                    marker=STYLES[s]["marker"],
+                    s=110,
                     color=COLORS[s],
                     edgecolor="black",
                     zorder=5,
                 )
         ax.set_xscale("log")
         ax.set_xlabel("normalized load")
-        ax.set_title(f"policy: {pol}")
+        ax.set_title(f"{pol} waiting policy", fontsize=9)
+    fig.suptitle(f"{trace_title(d['trace'])}, $\\mu$ = {d['mu']:g}", fontsize=10)
     axes[0].set_ylabel(f"runtime of {d['jobs']} jobs (s)")
     leg = axes[0].legend(markerscale=5)
     for h in leg.legend_handles:

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import MU, TRACE, cli, plt, save  # noqa: E402
+from _common import trace_title, MU, TRACE, cli, plt, save  # noqa: E402
 from sgc_theory.models import extract_pattern  # noqa: E402
 from sgc_theory.simulate import load_trace  # noqa: E402
 
@@ -39,9 +39,14 @@ def main(out_dir):
     ax.imshow(P[d["order"]], aspect="auto", cmap="Greys", interpolation="nearest")
     ax.set_xlabel("round")
     ax.set_ylabel("worker (sorted by #straggles)")
-    ax.set_title(f"stragglers at mu={d['mu']:g}: {int(P.sum())} of {P.size} cells")
+    ax.set_title(
+        f"stragglers at $\\mu$ = {d['mu']:g}: {int(P.sum())} of {P.size} (worker, round) cells",
+        fontsize=9,
+    )
+    fig.suptitle(trace_title(d["trace"]), fontsize=10)
     ax.grid(False)
-    ax2.barh(np.arange(P.shape[1]), d["per_round"], color="tab:red")
+    ax2.barh(np.arange(P.shape[1]), d["per_round"], color="dimgray")
+    ax2.set_title("stragglers per round", fontsize=9)
     ax2.invert_yaxis()
     ax2.set_ylabel("round")
     ax2.set_xlabel("stragglers")

@@ -15,6 +15,7 @@ References
 from __future__ import annotations
 
 from typing import Any, Union
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -35,6 +36,8 @@ __all__ = [
     "msgc_mu",
     "nocoding_load",
     "scheme_load",
+    "check_scheme_params",
+    "SCHEME_RULES",
     "brsgc_load",
     "wcsgc_load",
     "wcsgc_delay",
@@ -239,6 +242,63 @@ def wcsgc_delay() -> sp.Expr:
     return sp.Integer(2)
 
 
+_LAM_RULE = (
+    lambda n, lam, **_: 0 <= lam <= n,
+    "{label} needs 0 <= lam <= n (got lam={lam}, n={n})",
+)
+_B_BELOW_W = (lambda B, W, **_: 1 <= B <= W - 1, "{label} needs 1 <= B <= W - 1 (got B={B}, W={W})")
+#: the parameter rules of every scheme family, in one place: each is ``(condition, message)``
+#: over the integer parameters; the schemes' constructors and :func:`scheme_load` both call
+#: :func:`check_scheme_params`, so a rule is written once
+SCHEME_RULES: dict[str, tuple[str, tuple]] = {
+    "gc": ("GC", ((lambda n, s, **_: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})"),)),
+    "srsgc": (
+        "SR-SGC",
+        (
+            (lambda B, **_: B >= 1, "SR-SGC needs B >= 1 (got B={B})"),
+            (lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),
+            _LAM_RULE,
+        ),
+    ),
+    "msgc": ("M-SGC", (_B_BELOW_W, _LAM_RULE)),
+    "brsgc": ("BR-SGC", (_B_BELOW_W, _LAM_RULE)),
+    "wcsgc": (
+        "WC-SGC",
+        (
+            (
+                lambda B, W, **_: B == 1 and W >= 2,
+                "WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})",
+            ),
+            _LAM_RULE,
+        ),
+    ),
+}
+
+#: closed-form (load, delay) of each family from its integer parameters
+_CLOSED_FORMS: dict[str, Callable[..., tuple[sp.Expr, sp.Expr]]] = {
+    "gc": lambda n, s: (gc_load(n, s), gc_delay()),
+    "srsgc": lambda n, B, W, lam: (srsgc_load(n, B, W, lam), srsgc_delay(B)),
+    "msgc": lambda n, B, W, lam: (msgc_load(n, B, W, lam), msgc_delay(B, W)),
+    "brsgc": lambda n, B, W, lam: (brsgc_load(n, lam), brsgc_delay(B)),
+    "wcsgc": lambda n, B, W, lam: (wcsgc_load(n, W, lam), wcsgc_delay()),
+}
+
+
+def check_scheme_params(scheme: str, **params: int) -> None:
+    """Enforce the parameter rules of ``scheme`` (``SCHEME_RULES``) on integer parameters,
+    raising :class:`SGCError` with the first broken rule.
+
+    >>> check_scheme_params("msgc", n=4, B=2, W=2, lam=1)
+    Traceback (most recent call last):
+    ...
+    sgc_theory.errors.SGCError: M-SGC needs 1 <= B <= W - 1 (got B=2, W=2)
+    """
+    label, rules = SCHEME_RULES[scheme]
+    for cond, msg in rules:
+        if not cond(**params):
+            raise SGCError(msg.format(label=label, **params))
+
+
 def scheme_load(
     scheme: str,
     n: int,
@@ -247,38 +307,17 @@ def scheme_load(
     W: int | None = None,
     lam: int | None = None,
 ) -> tuple[sp.Expr, sp.Expr]:
-    """``(load, T)`` of a scheme by name, validating its parameters (sympy Rationals).
+    """``(load, T)`` of a scheme by name, validating its parameters by the same rules as its
+    constructor (:func:`check_scheme_params`); sympy Rationals.
 
     >>> scheme_load("msgc", 256, B=1, W=2, lam=27)
     (7/928, 1)
     """
     key = str(scheme).lower().replace("-", "")
     n = check_int("--n", n, minimum=1)
-    if key == "gc":
-        s = check_int("--s", s)
-        if not 0 <= s < n:
-            raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
-        return gc_load(n, s), gc_delay()
-    if key not in ("srsgc", "msgc", "brsgc", "wcsgc"):
+    if key not in SCHEME_RULES:
         raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc (got {scheme!r})")
-    B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
-    label = {"srsgc": "SR-SGC", "msgc": "M-SGC", "brsgc": "BR-SGC", "wcsgc": "WC-SGC"}[key]
-    if not 0 <= lam <= n:
-        raise SGCError(f"{label} needs 0 <= lam <= n (got lam={lam}, n={n})")
-    if key == "wcsgc":
-        if B != 1 or W < 2:
-            raise SGCError(f"WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})")
-        return wcsgc_load(n, W, lam), wcsgc_delay()
-    if key == "brsgc":
-        if not 1 <= B <= W - 1:
-            raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
-        return brsgc_load(n, lam), brsgc_delay(B)
-    if key == "srsgc":
-        if B < 1:
-            raise SGCError(f"SR-SGC needs B >= 1 (got B={B})")
-        if W < B + 1:
-            raise SGCError(f"SR-SGC needs W >= B + 1 (got B={B}, W={W})")
-        return srsgc_load(n, B, W, lam), srsgc_delay(B)
-    if not 1 <= B <= W - 1:
-        raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
-    return msgc_load(n, B, W, lam), msgc_delay(B, W)
+    given = {"s": s} if key == "gc" else {"B": B, "W": W, "lam": lam}
+    params = {k: check_int(f"--{k}", v) for k, v in given.items()}
+    check_scheme_params(key, n=n, **params)
+    return _CLOSED_FORMS[key](n, **params)

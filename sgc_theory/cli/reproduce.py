@@ -4,7 +4,7 @@
 [--max-delay T] [--max-work N] [--json]``: for each trace and slope, the sweep picks each scheme's
 fastest configuration with delay <= T under the paper's policy; those configurations are replayed
 under the paper, minimal and optimal policies (paired: same rounds, same workers). ``--json``
-gives ``{"runs": [{"trace", "slope", "jobs", "best": {scheme: {"params", "load", "T", "runtime":
+gives ``{"runs": [{"trace", "slope", "jobs", "best": {scheme: {"params", "load": {"fraction", "float"}, "T", "runtime":
 {policy: s}, "exact_optimal"}}, "ratio_msgc_gc": {policy: x}, "diff_msgc_gc": {policy: s},
 "ratio_to_gc": {scheme: {policy: x}}}], "summary": {policy: {"median", "min", "max", "count"}},
 "summary_by_slope": {...}, "summary_to_gc": {scheme: {policy: {...}}}, "settings": {...}}``.
@@ -94,7 +94,7 @@ def _reproduce(args) -> int:
                 continue
             params = " ".join(f"{k}={v}" for k, v in b["params"].items()) or "-"
             rts = " / ".join(_fmt(b["runtime"][p]) for p in REPRO_POLICIES)
-            lines.append(f"  {sc:9s} {params:18s} load {b['load']:.5f}  {rts}")
+            lines.append(f"  {sc:9s} {params:18s} load {b['load']['float']:.5f}  {rts}")
         lines.append(
             "  M-SGC/GC: "
             + ", ".join(

@@ -9,7 +9,7 @@ and checked by the same rule as ``sgc load/verify/show`` (:func:`sgc_theory.cli.
 
 ``sgc sweep --trace FILE --jobs J --max-delay T --mu MU [--policy ...] [--slope C]
 [--probe-load L0] [--scheduler ADDRESS] [--max-work N] [--json]`` prints ``{"best": {scheme:
-{params..., "load", "runtime"}}, "evaluated": int, "skipped": {...}}`` with ``--json``
+{params..., "load": {"fraction", "float"}, "runtime"}}, "evaluated": int, "skipped": {...}}`` with ``--json``
 (``optimal`` adds ``"exact", "lower_bound"`` to each best).
 """
 
@@ -166,6 +166,16 @@ def _simulate(args) -> int:
     return 0
 
 
+def _exact_load(scheme: str, n: int, params: dict) -> dict:
+    """The one JSON shape of a configuration's load, ``{"fraction", "float"}``."""
+    from ..bounds import nocoding_load, scheme_load
+    from ..rationals import load_json
+
+    return load_json(
+        nocoding_load(n) if scheme == "nocoding" else scheme_load(scheme, n, **params)[0]
+    )
+
+
 def _sweep(args) -> int:
     from ..simulate.runtime import param_names
     from ..simulate.sweep import sweep
@@ -191,11 +201,9 @@ def _sweep(args) -> int:
         if b is None:
             best[sc] = None
             continue
-        best[sc] = {
-            **{k: b[k] for k in param_names(sc)},
-            "load": b["load"],
-            "runtime": b["runtime"],
-        }
+        params = {k: b[k] for k in param_names(sc)}
+        best[sc] = {**params, "load": _exact_load(sc, res.settings["n"], params)}
+        best[sc]["runtime"] = b["runtime"]
         if args.policy == "optimal" and "exact" in b:
             best[sc]["exact"] = b["exact"]
             best[sc]["lower_bound"] = b.get("lower_bound", b["runtime"])
@@ -207,7 +215,9 @@ def _sweep(args) -> int:
         params = " ".join(
             f"{k}={v}" for k, v in b.items() if k not in ("load", "runtime", "exact", "lower_bound")
         )
-        line = f"  {sc:9s} {params:22s} load {b['load']:.6f}  runtime {secs(b['runtime'])} s"
+        line = (
+            f"  {sc:9s} {params:22s} load {b['load']['float']:.6f}  runtime {secs(b['runtime'])} s"
+        )
         if b.get("exact") is False:
             line += f"  (not proven: every configuration is >= {secs(b['lower_bound'])} s)"
         lines.append(line)

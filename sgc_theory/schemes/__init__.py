@@ -2,23 +2,25 @@
 state machines."""
 
 from ..errors import SGCError
-from .base import Run, Scheme, Task
+from .base import Run, Scheme, Task, Work
 from .br_sgc import BRSGC
 from .gc import GC
 from .m_sgc import MSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
-from .wc_sgc import WCSGC
+from .wc_sgc import WCSGC, backlog_bound
 
 __all__ = [
     "Scheme",
     "Task",
+    "Work",
     "Run",
     "GC",
     "SRSGC",
     "MSGC",
     "BRSGC",
     "WCSGC",
+    "backlog_bound",
     "TabularScheme",
     "make_scheme",
     "SCHEMES",

@@ -23,10 +23,21 @@ Why it is correct under bursty ``(B, W, lam)``
     behind it).
 
 Load ``(n + lam) / n^2``
-    A fresh worker computes ``(n + k)/n^2 <= (n + lam)/n^2``.  A re-computing worker straggled in
-    round ``r - B``, so it was fresh then and lost ``(n + k')/n^2`` with ``k'`` the number of
-    stragglers of round ``r - 2B``; it now computes ``(n + k' + k)/n^2``.  The stragglers of
-    rounds ``r - 2B`` and ``r - B`` are distinct workers inside one window, so ``k' + k <= lam``.
+    Let ``k`` be the number of stragglers of round ``r - B`` and ``k'`` that of round ``r - 2B``.
+
+    1. A fresh worker of round ``r`` computes ``(n + k)/n^2``, and ``k <= lam`` (the stragglers of
+       one round lie in one window).
+    2. A re-computing worker ``i`` of round ``r`` straggled in round ``r - B``.  It did not
+       straggle in round ``r - 2B``: rounds ``r - 2B`` and ``r - B`` span ``B + 1 <= W`` rounds,
+       so they share a window, and by the argument above no worker straggles in two rounds
+       ``B`` apart.  Hence in round ``r - B`` worker ``i`` was fresh: it carried no
+       re-computation then (only stragglers of round ``r - 2B`` re-compute in round ``r - B``),
+       and its share of job ``r - B`` was ``(n + k')/n^2``.
+    3. In round ``r`` it re-computes exactly that share and computes ``k/n^2`` of job ``r``:
+       ``(n + k' + k)/n^2`` in all.
+    4. The stragglers of rounds ``r - 2B`` and ``r - B`` are ``k' + k`` distinct workers (step 2)
+       inside one window, so ``k' + k <= lam``, and the load is at most ``(n + lam)/n^2``; it is
+       reached when ``lam`` workers straggle in round ``r - B`` (``k = lam``).
 
 Where it comes from
     The covering LP by worker types (:mod:`sgc_theory.design.type_lp`) for bursty ``(1, 2,
@@ -52,7 +63,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds import brsgc_delay, brsgc_load
+from ..bounds import brsgc_delay, brsgc_load, check_scheme_params
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned
 from .base import Scheme, Task, Work, masks_of
@@ -86,10 +97,7 @@ class BRSGC(BurstyDesigned, Scheme):
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=2)
         self.lam = check_int("lam", lam, minimum=0)
-        if self.B > self.W - 1:
-            raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
-        if self.lam > self.n:
-            raise SGCError(f"BR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        check_scheme_params("brsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
         self.T = int(brsgc_delay(self.B))
         self.K = self.n * self.n
 

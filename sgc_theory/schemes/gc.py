@@ -10,8 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-from ..bounds import gc_delay, gc_load
-from ..errors import SGCError, check_int, check_seed
+from ..bounds import check_scheme_params, gc_delay, gc_load
+from ..errors import check_int, check_seed
 from ..models import PerRound
 from ._common import check_construction, code_basis, gradient_code
 from .base import Scheme, Task, check_scheme_size
@@ -29,8 +29,7 @@ class GC(Scheme):
     def __init__(self, n: int, s: int, construction: str = "auto", seed=0):
         self.n = check_int("n", n, minimum=1)
         self.s = check_int("s", s, minimum=0)
-        if self.s >= self.n:
-            raise SGCError(f"GC needs 0 <= s < n (got s={self.s}, n={self.n})")
+        check_scheme_params("gc", n=self.n, s=self.s)
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(gc_delay())

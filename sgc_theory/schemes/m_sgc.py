@@ -11,8 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
-from ..errors import SGCError, check_int, check_seed
+from ..bounds import check_scheme_params, msgc_delay, msgc_load, msgc_mu, msgc_x
+from ..errors import check_int, check_seed
 from ..rationals import to_fraction
 from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, check_construction, code_basis, gradient_code
@@ -40,10 +40,7 @@ class MSGC(BurstyDesigned, Scheme):
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=2, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0)
-        if self.B > self.W - 1:
-            raise SGCError(f"M-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W})")
-        if self.lam > self.n:
-            raise SGCError(f"M-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        check_scheme_params("msgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(msgc_delay(self.B, self.W))

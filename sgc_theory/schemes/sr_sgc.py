@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-from ..bounds import srsgc_delay, srsgc_load, srsgc_s
+from ..bounds import check_scheme_params, srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int, check_seed
 from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, bits, check_construction, code_basis, gradient_code
@@ -54,10 +54,7 @@ class SRSGC(BurstyDesigned, Scheme):
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
         self.lam = check_int("lam", lam, minimum=0)
-        if self.W < self.B + 1:
-            raise SGCError(f"SR-SGC needs W >= B + 1 (got B={self.B}, W={self.W})")
-        if self.lam > self.n:
-            raise SGCError(f"SR-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        check_scheme_params("srsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
         if rule not in RULES:
             raise SGCError(f"rule must be one of {', '.join(RULES)} (got {rule!r})")
         self.rule = rule

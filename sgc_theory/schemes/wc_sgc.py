@@ -36,6 +36,18 @@ Why it is correct under bursty ``(1, W, lam)``
     ``n W``.  So every unit of job ``t`` is placed by round ``t + 1`` and, if lost there, redone
     safely in round ``t + 2``: the delay is ``T = 2``.
 
+The facts the backlog argument uses, stated
+    (i) *With* ``B = 1`` *a straggler holds no redo work*: redo work of round ``r`` is held by the
+    stragglers of round ``r - 1``, and none of them straggles in round ``r``; so the work lost
+    in round ``r`` is leftover or fresh work only, and redo work is never lost twice.
+    (ii) *Every worker holds at most* ``W`` *units per round* (its capacity), so the
+    ``k_r`` stragglers of round ``r`` lose at most ``k_r W`` units: the term ``k_r W`` of the
+    recursion.  (iii) *Leftover work fits when* ``S_r <= n W``: the pending work is placed
+    first, redo on its own worker (at most ``W`` units, within that worker's capacity) and
+    leftover in worker order in what is left, so all of it is placed in round ``r`` as soon as
+    the total ``S_r`` is at most the round's capacity ``n W``; ``S_r <= lam W`` and
+    ``lam <= n`` give exactly that.
+
 Where it comes from
     The covering LP by worker types at ``T = 2`` for bursty ``(1, W, lam)`` reaches the counting
     bound in every case solved (``n = 6 .. 16`` for ``W = 2, 3, 4``; ``n = 256`` for ``(1, 2,

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import statistics
 
+from ..bounds import nocoding_load, scheme_load
 from ..errors import SGCError, check_int
+from ..rationals import load_json
 from .optimal import BudgetError
 from .runtime import SCHEMES, as_trace, param_names, resolve_slope, simulate
 from .sweep import DEFAULT_SCHEMES, sweep
@@ -108,36 +110,11 @@ def reproduce(
     >>> run["jobs"], sorted(run["best"]["gc"]["runtime"])
     (6, ['minimal', 'optimal', 'paper'])
     """
-    names = load0_traces() if traces is None else traces
-    if isinstance(names, str):
-        names = [names]
-    names = list(names)
-    if not names:
-        raise SGCError("traces: give at least one trace")
-    if isinstance(slopes, (str, int, float)):
-        slopes = [slopes]
-    slopes = list(slopes)
-    if not slopes:
-        raise SGCError("slopes: give at least one slope")
-    slope_vals = [(s if isinstance(s, str) else float(s), resolve_slope(s)) for s in slopes]
+    names, slope_vals, schemes = _check_args(traces, slopes, schemes)
     max_delay = check_int("max_delay", max_delay, minimum=0)
     if jobs is not None:
         jobs = check_int("jobs", jobs, minimum=1)
-    schemes = DEFAULT_SCHEMES if schemes is None else tuple(schemes)
-    for sc in schemes:
-        if sc not in SCHEMES:
-            raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
-    loaded = [as_trace(t) for t in names]
-    plan = []
-    for tr in loaded:
-        J = jobs if jobs is not None else tr.rounds - max_delay
-        if J < 1:
-            raise SGCError(
-                f"trace {tr.source or tr.name}: {tr.rounds} rounds leave no job with "
-                f"delays up to {max_delay}"
-            )
-        tr.require_rounds(J + max_delay, f"{J} jobs with delays up to {max_delay}")
-        plan.append((tr, J))
+    plan = _plan([as_trace(t) for t in names], jobs, max_delay)
 
     from tqdm import tqdm
 
@@ -154,32 +131,10 @@ def reproduce(
             schemes=schemes,
             progress=False,
         )
-        best = {}
-        for sc in schemes:
-            b = sw.best["paper"].get(sc)
-            if b is None:
-                best[sc] = None
-                continue
-            params = {p: b[p] for p in param_names(sc)}
-            rt, exact_opt = {}, None
-            for pol in REPRO_POLICIES:
-                try:
-                    r = simulate(
-                        tr, sc, jobs=J, mu=mu, policy=pol, slope=slope, max_work=max_work, **params
-                    )
-                except BudgetError:
-                    rt[pol] = None
-                    continue
-                rt[pol] = float(r.runtime)
-                if pol == "optimal":
-                    exact_opt = bool(r.exact)
-            best[sc] = {
-                "params": params,
-                "load": float(b["load"]),
-                "T": int(b["T"]),
-                "runtime": rt,
-                "exact_optimal": exact_opt,
-            }
+        best = {
+            sc: _replayed(tr, J, mu, slope, sc, sw.best["paper"].get(sc), max_work)
+            for sc in schemes
+        }
         to_gc = {sc: _ratios(best.get(sc), best.get("gc"))[0] for sc in schemes if sc != "gc"}
         ratio, diff = _ratios(best.get("msgc"), best.get("gc"))
         runs.append(
@@ -196,6 +151,79 @@ def reproduce(
                 "ratio_to_gc": to_gc,
             }
         )
+    settings = {"mu": mu, "max_delay": max_delay, "selection_policy": "paper", "paired": True}
+    settings.update(schemes=list(schemes), slopes=[v for _, v in slope_vals])
+    return {"runs": runs, **_summaries(runs, schemes, slope_vals), "settings": settings}
+
+
+def _check_args(traces, slopes, schemes):
+    """``(trace names, [(slope label, seconds per unit load)], schemes)``, each checked."""
+    names = load0_traces() if traces is None else traces
+    if isinstance(names, str):
+        names = [names]
+    names = list(names)
+    if not names:
+        raise SGCError("traces: give at least one trace")
+    if isinstance(slopes, (str, int, float)):
+        slopes = [slopes]
+    slopes = list(slopes)
+    if not slopes:
+        raise SGCError("slopes: give at least one slope")
+    slope_vals = [(s if isinstance(s, str) else float(s), resolve_slope(s)) for s in slopes]
+    schemes = DEFAULT_SCHEMES if schemes is None else tuple(schemes)
+    for sc in schemes:
+        if sc not in SCHEMES:
+            raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
+    return names, slope_vals, schemes
+
+
+def _plan(loaded, jobs, max_delay) -> list:
+    """``(trace, jobs)`` of every run: all the rounds a trace has unless ``jobs`` is given."""
+    plan = []
+    for tr in loaded:
+        J = jobs if jobs is not None else tr.rounds - max_delay
+        if J < 1:
+            raise SGCError(
+                f"trace {tr.source or tr.name}: {tr.rounds} rounds leave no job with "
+                f"delays up to {max_delay}"
+            )
+        tr.require_rounds(J + max_delay, f"{J} jobs with delays up to {max_delay}")
+        plan.append((tr, J))
+    return plan
+
+
+def _replayed(tr, J, mu, slope, sc, b, max_work):
+    """The sweep's best configuration ``b`` of scheme ``sc`` replayed under every policy of
+    :data:`REPRO_POLICIES` (paired: same rounds, same workers); ``None`` without one."""
+    if b is None:
+        return None
+    params = {p: b[p] for p in param_names(sc)}
+    rt, exact_opt = {}, None
+    for pol in REPRO_POLICIES:
+        try:
+            r = simulate(
+                tr, sc, jobs=J, mu=mu, policy=pol, slope=slope, max_work=max_work, **params
+            )
+        except BudgetError:
+            rt[pol] = None
+            continue
+        rt[pol] = float(r.runtime)
+        if pol == "optimal":
+            exact_opt = bool(r.exact)
+    return {
+        "params": params,
+        "load": load_json(
+            nocoding_load(tr.n) if sc == "nocoding" else scheme_load(sc, tr.n, **params)[0]
+        ),
+        "T": int(b["T"]),
+        "runtime": rt,
+        "exact_optimal": exact_opt,
+    }
+
+
+def _summaries(runs, schemes, slope_vals) -> dict:
+    """Median, min, max and count of the runtime ratios to GC across runs: M-SGC's per policy
+    (``summary``), per slope (``summary_by_slope``) and every scheme's (``summary_to_gc``)."""
     summary = {pol: _stats(r["ratio_msgc_gc"][pol] for r in runs) for pol in REPRO_POLICIES}
     summary_to_gc = {
         sc: {pol: _stats(r["ratio_to_gc"][sc][pol] for r in runs) for pol in REPRO_POLICIES}
@@ -208,17 +236,4 @@ def reproduce(
         by_slope[repr(val)] = {
             pol: _stats(r["ratio_msgc_gc"][pol] for r in sel) for pol in REPRO_POLICIES
         }
-    return {
-        "runs": runs,
-        "summary": summary,
-        "summary_by_slope": by_slope,
-        "summary_to_gc": summary_to_gc,
-        "settings": {
-            "mu": mu,
-            "max_delay": max_delay,
-            "selection_policy": "paper",
-            "paired": True,
-            "schemes": list(schemes),
-            "slopes": [v for _, v in slope_vals],
-        },
-    }
+    return {"summary": summary, "summary_by_slope": by_slope, "summary_to_gc": summary_to_gc}

@@ -41,10 +41,12 @@ import inspect
 import math
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
 from ..errors import SGCError, check_int
+from ..rationals import load_json, to_fraction
 from ..schemes import SCHEMES as _REGISTRY
 from .optimal import BudgetError
 from .traces import Trace, load_trace
@@ -94,6 +96,8 @@ class SimResult:
         effective straggler pattern, bool ``(n, rounds)``.
     params, load, scheme, policy, T :
         the configuration (``load`` as float).
+    load_exact : Fraction or None
+        the exact load (``to_json`` prints it as ``{"fraction", "float"}``).
     decode_rounds : list or None
         round at whose end each job was decoded (``None`` for no coding).
     partial_waits : int
@@ -122,6 +126,7 @@ class SimResult:
     exact: bool = True
     lower_bound: float | None = None
     dp_transitions: int = 0
+    load_exact: Fraction | None = None
 
     def job_times(self) -> list[float]:
         """Wall-clock time at which each job is decoded (end of its decode round); with no
@@ -140,7 +145,7 @@ class SimResult:
             "partial_waits": int(self.partial_waits),
             "scheme": self.scheme,
             "params": dict(self.params),
-            "load": float(self.load),
+            "load": load_json(self.load_exact) if self.load_exact is not None else self.load,
             "T": int(self.T),
             "policy": self.policy,
         }
@@ -417,88 +422,24 @@ def simulate(
     ...  for p in ("paper", "minimal", "optimal")]
     [8.0, 105.0, 8.0]
     """
-    from .optimal import DEFAULT_MAX_WORK
-
     tr = as_trace(trace)
     jobs, mu, policy, slope = check_run_args(jobs, mu, policy, slope)
-    if scheme_obj is None:
-        params = scheme_params(scheme, s=s, B=B, W=W, lam=lam)
-    else:
-        params = {p: getattr(scheme_obj, p) for p in param_names(scheme)}
-    L0 = resolve_probe_load(tr, probe_load)
-    n = tr.n
     if max_work is not None:
         max_work = check_int("max_work", max_work, minimum=1)
-    if scheme == "nocoding":
-        from ..bounds import nocoding_load
-
-        sch, model, T = None, None, 0
-        load = float(nocoding_load(n))
-    else:
-        sch = scheme_obj if scheme_obj is not None else _make(scheme, n, params)
-        if sch.n != n:
-            raise SGCError(f"scheme_obj has n={sch.n} workers but the trace has {n}")
-        model = sch.design_model
-        T = int(sch.T)
-        load = float(sch.load)
+    sch, params, T, load = _configure(scheme, tr.n, s, B, W, lam, scheme_obj)
+    L0 = resolve_probe_load(tr, probe_load)
     R = jobs + T
     label = f"trace {tr.source or tr.name}"
     tr.require_rounds(R, f"{jobs} jobs with delay T={T} need jobs + T rounds")
     if policy != "optimal" or sch is None:
-        budget = DEFAULT_MAX_CELLS if max_work is None else max_work
-        if n * R > budget:
-            raise BudgetError(
-                f"{label}: simulating {R} rounds of {n} workers is {n * R:,} trace "
-                f"cells, beyond the budget max_work={budget:,}; raise it (--max-work) "
-                "or use fewer jobs"
-            )
-    D = shifted_delays(tr.delays[:, :R], load, L0, slope, label=label, mu=mu, trace=tr)
+        _check_cells(tr.n, R, max_work, label)
+    D = shifted_delays(tr.delays[:, :R], float(load), L0, slope, label=label, mu=mu, trace=tr)
     thresholds = [float(x) for x in (1.0 + mu) * D.min(axis=0)]
-
-    exact, lower = True, None
-    transitions = 0
-    if sch is None:
-        pattern = np.zeros((n, R), dtype=bool)
-        times = [float(x) for x in D.max(axis=0)]
-    elif policy == "optimal":
-        out = _optimal(
-            D,
-            mu,
-            sch,
-            scheme,
-            params,
-            jobs,
-            T,
-            label,
-            DEFAULT_MAX_WORK if max_work is None else max_work,
-            progress,
-            tr,
-            slope,
-            L0,
-        )
-        pattern, times, exact, lower, transitions = out
-    else:
-        pattern, times = _online(D, mu, model, policy)
-
-    if sch is None:
-        rounds, dec = jobs, None
-    else:
-        dec = decode_rounds(sch, pattern, jobs)
-        msg = decode_failure(scheme, params, dec, T)
-        if msg is not None:
-            raise SGCError(
-                f"{label}: {msg}"
-                + ("; SR-SGC is only guaranteed for B dividing W - 1" if scheme == "srsgc" else "")
-            )
-        rounds = max(dec) + 1
+    run = (D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr, slope, L0)
+    pattern, times, exact, lower, transitions = _run_policy(policy, *run)
+    rounds, dec = _decoded(sch, scheme, params, pattern, jobs, T, label)
     times = times[:rounds]
-    cand_all = D[:, :rounds] > (1.0 + mu) * D[:, :rounds].min(axis=0)
-    eff_all = pattern[:, :rounds]
-    if model is None:
-        waits, partial = int(cand_all.any(axis=0).sum()), 0
-    else:
-        waits = int((cand_all.any(axis=0) & ~eff_all.any(axis=0)).sum())
-        partial = int((eff_all.any(axis=0) & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
+    waits, partial = _waits(D, mu, pattern, rounds, sch is None)
     runtime = math.fsum(times)
     if policy == "optimal":
         lower = runtime if exact else lower
@@ -509,7 +450,7 @@ def simulate(
         rounds=rounds,
         pattern=pattern[:, :rounds],
         params=params,
-        load=load,
+        load=float(load),
         scheme=scheme,
         policy=policy,
         T=T,
@@ -519,7 +460,78 @@ def simulate(
         exact=exact,
         lower_bound=(runtime if policy == "optimal" and sch is None else lower),
         dp_transitions=transitions,
+        load_exact=to_fraction(load),
     )
+
+
+def _configure(scheme, n, s, B, W, lam, scheme_obj):
+    """``(scheme object or None for no coding, params, T, exact load)`` of a run on ``n``
+    workers (the parameters checked by the scheme's rules)."""
+    if scheme_obj is None:
+        params = scheme_params(scheme, s=s, B=B, W=W, lam=lam)
+    else:
+        params = {p: getattr(scheme_obj, p) for p in param_names(scheme)}
+    if scheme == "nocoding":
+        from ..bounds import nocoding_load
+
+        return None, params, 0, nocoding_load(n)
+    sch = scheme_obj if scheme_obj is not None else _make(scheme, n, params)
+    if sch.n != n:
+        raise SGCError(f"scheme_obj has n={sch.n} workers but the trace has {n}")
+    return sch, params, int(sch.T), sch.load
+
+
+def _check_cells(n, R, max_work, label) -> None:
+    """Refuse a run of the online policies over more trace cells than the budget."""
+    budget = DEFAULT_MAX_CELLS if max_work is None else max_work
+    if n * R > budget:
+        raise BudgetError(
+            f"{label}: simulating {R} rounds of {n} workers is {n * R:,} trace "
+            f"cells, beyond the budget max_work={budget:,}; raise it (--max-work) "
+            "or use fewer jobs"
+        )
+
+
+def _run_policy(
+    policy, D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr, slope, L0
+):
+    """``(pattern, round times, exact, lower bound, DP transitions)`` of the master's policy."""
+    from .optimal import DEFAULT_MAX_WORK
+
+    n, R = D.shape
+    if sch is None:  # no coding: wait for everyone
+        return np.zeros((n, R), dtype=bool), [float(x) for x in D.max(axis=0)], True, None, 0
+    if policy == "optimal":
+        budget = DEFAULT_MAX_WORK if max_work is None else max_work
+        return _optimal(D, mu, sch, scheme, params, jobs, T, label, budget, progress, tr, slope, L0)
+    pattern, times = _online(D, mu, sch.design_model, policy)
+    return pattern, times, True, None, 0
+
+
+def _decoded(sch, scheme, params, pattern, jobs, T, label):
+    """``(rounds run, decode round of every job)``; a job that misses its deadline is an
+    error naming the trace."""
+    if sch is None:
+        return jobs, None
+    dec = decode_rounds(sch, pattern, jobs)
+    msg = decode_failure(scheme, params, dec, T)
+    if msg is not None:
+        raise SGCError(
+            f"{label}: {msg}"
+            + ("; SR-SGC is only guaranteed for B dividing W - 1" if scheme == "srsgc" else "")
+        )
+    return max(dec) + 1, dec
+
+
+def _waits(D, mu, pattern, rounds, uncoded):
+    """``(rounds where the master waited for a straggler, rounds where it waited for some)``."""
+    cand_all = D[:, :rounds] > (1.0 + mu) * D[:, :rounds].min(axis=0)
+    eff_all = pattern[:, :rounds]
+    if uncoded:
+        return int(cand_all.any(axis=0).sum()), 0
+    waits = int((cand_all.any(axis=0) & ~eff_all.any(axis=0)).sum())
+    partial = int((eff_all.any(axis=0) & (eff_all.sum(axis=0) < cand_all.sum(axis=0))).sum())
+    return waits, partial
 
 
 def _online(D, mu, model, policy):

@@ -737,18 +737,86 @@ def sweep(
         max_work = check_int("max_work", max_work, minimum=1)
     if max_dp_work is not None:
         max_dp_work = check_int("max_dp_work", max_dp_work, minimum=1)
+    schemes = _check_schemes(schemes)
+    R = jobs + max_delay
+    tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay rounds")
+    label = f"trace {tr.source or tr.name}"
+    budget = DEFAULT_MAX_WORK if max_work is None else max_work
+    _check_estimate(tr.n, jobs, max_delay, budget, label)  # before building anything large
+    D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
+    skipped: dict = {}
+    work = _families(schemes, tr.n, jobs, max_delay, L0, slope, skipped, _force_generic)
+    _check_configurations(work, R, pols, budget, label)
+    min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
+    for w in work:  # the extreme loads: every shifted delay positive and finite
+        for c in {int(np.argmin(w["shifts"])), int(np.argmax(w["shifts"]))}:
+            shifted_delays(D, float(w["loads"][c]), L0, slope, label=label, mu=mu, trace=tr)
+    prep = _Prep(D, mu)
+    K = int(prep.candidates(np.array([min_shift])).max()) if work else 0
+    prep.build_masks(K)
+    tasks = _tasks(work, pols)
+
+    def args_of(task):
+        wi, pol, a, b = task
+        return (_slice(work[wi], a, b), jobs, pol)
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+    results = _run_tasks(prep, tasks, args_of, scheduler, progress)
+    table, best_rows, per = _assemble(work, tasks, results, pols)
+    best = _best(work, schemes, pols, best_rows, prep, jobs, tr.n, verify_best)
+    if "optimal" in pols:
+        for wi, spec in enumerate(work):
+            rows, b = _optimal_family(
+                tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress
+            )
+            table.extend(rows)
+            best["optimal"][spec["name"]] = b
+    settings = {"trace": tr.name, "n": tr.n, "jobs": jobs, "max_delay": max_delay, "mu": mu}
+    settings.update(policies=pols, slope=slope, probe_load=L0)
+    return SweepResult(
+        best=best, table=table, evaluated=len(table), settings=settings, skipped=skipped
+    )
+
+
+def _best(work, schemes, pols, best_rows, prep, jobs, n, verify_best) -> dict:
+    """``best[policy][scheme]``: the parameters, load, runtime, rounds, waits and delay of each
+    family's best row (``None`` without one), replayed by the scheme's decoder when
+    ``verify_best``."""
+    best = {p: {w["name"]: None for w in work} for p in pols}
+    for sc in schemes:
+        for p in pols:
+            best[p].setdefault(sc, None)
+    for (pol, sc), (row, e, wi, c) in best_rows.items():
+        if verify_best and work[wi]["kind"] != "nocoding":
+            _verify_best(
+                sc, row, _scheme_of(work[wi], c, n), prep.pattern(e[: jobs + row["T"]]), jobs
+            )
+        best[pol][sc] = dict(
+            row["params"],
+            load=row["load"],
+            runtime=row["runtime"],
+            rounds=row["rounds"],
+            waits=row["waits"],
+            T=row["T"],
+        )
+    return best
+
+
+def _check_schemes(schemes) -> tuple:
+    """The families to sweep (default :data:`DEFAULT_SCHEMES`), each a known name."""
     schemes = DEFAULT_SCHEMES if schemes is None else schemes
     if isinstance(schemes, str):
         schemes = (schemes,)
     for sc in schemes:
         if not isinstance(sc, str) or sc not in SCHEMES:
             raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
-    n = tr.n
+    return tuple(schemes)
+
+
+def _check_estimate(n, jobs, max_delay, budget, label) -> None:
+    """Refuse a sweep whose size alone (before the families are built) is far over budget."""
     R = jobs + max_delay
-    tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay rounds")
-    label = f"trace {tr.source or tr.name}"
-    # work estimate before building anything large
-    budget = DEFAULT_MAX_WORK if max_work is None else max_work
     est = R * (1 + n + max_delay * jobs * n + jobs * (max_delay + 1) * n)
     if est > 20 * budget:
         raise BudgetError(
@@ -757,14 +825,13 @@ def sweep(
             f"max_work={budget:,}; raise it (--max-work) or use fewer jobs / a "
             "smaller --max-delay"
         )
-    D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
 
-    skipped = {}
+
+def _families(schemes, n, jobs, max_delay, L0, slope, skipped, force_generic) -> list:
+    """Every family's configurations (vectorised tables), with their delay shifts."""
     work = []
     for sc in schemes:
-        if sc in _BUILTIN and not _force_generic:
-            spec = _builtin_family(sc, n, jobs, max_delay, skipped)
-        elif sc == "nocoding":
+        if sc == "nocoding" or (sc in _BUILTIN and not force_generic):
             spec = _builtin_family(sc, n, jobs, max_delay, skipped)
         else:
             spec = _generic_family(sc, n, jobs, max_delay, skipped)
@@ -772,6 +839,11 @@ def sweep(
             with np.errstate(over="ignore", invalid="ignore"):  # checked by shifted_delays
                 spec["shifts"] = (spec["loads"] - L0) * slope
             work.append(spec)
+    return work
+
+
+def _check_configurations(work, R, pols, budget, label) -> None:
+    """Refuse more configuration-rounds (over every policy run) than the budget."""
     C_total = sum(w["P"].shape[0] for w in work)
     n_pols = len(set(pols) | ({"paper", "minimal"} if "optimal" in pols else set()))
     if C_total * R * n_pols > budget:
@@ -781,39 +853,27 @@ def sweep(
             f"the budget max_work={budget:,}; raise it (--max-work) or use fewer jobs "
             "/ a smaller --max-delay"
         )
-    min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
-    for w in work:  # the extreme loads: every shifted delay positive and finite
-        for c in {int(np.argmin(w["shifts"])), int(np.argmax(w["shifts"]))}:
-            shifted_delays(D, float(w["loads"][c]), L0, slope, label=label, mu=mu, trace=tr)
 
-    prep = _Prep(D, mu)
-    K = int(prep.candidates(np.array([min_shift])).max()) if work else 0
-    prep.build_masks(K)
 
+def _tasks(work, pols) -> list:
+    """``(family index, policy, a, b)`` chunks of the online policies (``optimal`` needs both
+    online policies as its bounds)."""
     run_pols = tuple(p for p in POLICIES if p in pols or (p != "optimal" and "optimal" in pols))
-    tasks = []  # (scheme index, policy, a, b)
+    tasks = []
     for wi, spec in enumerate(work):
         for pol in run_pols:
             if pol == "optimal":
                 continue
             for a in range(0, spec["P"].shape[0], _CHUNK):
                 tasks.append((wi, pol, a, min(a + _CHUNK, spec["P"].shape[0])))
+    return tasks
 
-    def args_of(task):
-        wi, pol, a, b = task
-        return (_slice(work[wi], a, b), jobs, pol)
 
-    if progress is None:
-        progress = sys.stderr.isatty()
-    results = _run_tasks(prep, tasks, args_of, scheduler, progress)
-
-    # assemble
-    table, best = [], {p: {w["name"]: None for w in work} for p in pols}
-    for sc in schemes:
-        for p in pols:
-            best[p].setdefault(sc, None)
-    best_rows = {}
-    per = {}  # (wi, policy) -> arrays over all configurations
+def _assemble(work, tasks, results, pols):
+    """``(table, best rows, per-family arrays)`` from the chunks' results: one table row per
+    configuration and requested policy; the best row of each (policy, family) by runtime, then
+    load, then first enumerated."""
+    table, best_rows, per = [], {}, {}
     for task, out in zip(tasks, results):
         wi, pol, a, b = task
         spec = work[wi]
@@ -827,19 +887,7 @@ def sweep(
             acc["e"][c] = out["e"][j]
             if pol not in pols:
                 continue
-            row = {
-                "scheme": spec["name"],
-                "policy": pol,
-                "params": _params(spec, spec["P"][c]),
-                "load": float(spec["loads"][c]),
-                "T": int(spec["T"][c]),
-                "runtime": float(out["runtime"][j]),
-                "rounds": int(out["rounds"][j]),
-                "waits": int(out["waits"][j]),
-                "decoded": not bool(out["failed"][j]),
-            }
-            if not row["decoded"]:
-                row["runtime"] = None  # the configuration missed a deadline on this trace
+            row = _row(spec, c, pol, out, j)
             table.append(row)
             if not row["decoded"]:
                 continue
@@ -847,47 +895,36 @@ def sweep(
             cur = best_rows.get(key)
             if cur is None or (row["runtime"], row["load"]) < (cur[0]["runtime"], cur[0]["load"]):
                 best_rows[key] = (row, out["e"][j], wi, c)
-    for (pol, sc), (row, e, wi, c) in best_rows.items():
-        spec = work[wi]
-        if verify_best and spec["kind"] != "nocoding":
-            sch = _scheme_of(spec, c, n)
-            dec = decode_rounds(sch, prep.pattern(e[: jobs + row["T"]]), jobs)
-            _check_decoded(sc, row["params"], dec, row["T"])
-            if max(dec) + 1 != row["rounds"]:
-                raise AssertionError(
-                    f"bug: sweep counted {row['rounds']} rounds for {sc} "
-                    f"{row['params']} but decode_rounds ends at {max(dec)}"
-                )
-        best[pol][sc] = dict(
-            row["params"],
-            load=row["load"],
-            runtime=row["runtime"],
-            rounds=row["rounds"],
-            waits=row["waits"],
-            T=row["T"],
+    return table, best_rows, per
+
+
+def _row(spec, c, pol, out, j) -> dict:
+    """The table row of configuration ``c`` of a family under an online policy."""
+    decoded = not bool(out["failed"][j])
+    return {
+        "scheme": spec["name"],
+        "policy": pol,
+        "params": _params(spec, spec["P"][c]),
+        "load": float(spec["loads"][c]),
+        "T": int(spec["T"][c]),
+        # None: the configuration missed a deadline on this trace
+        "runtime": float(out["runtime"][j]) if decoded else None,
+        "rounds": int(out["rounds"][j]),
+        "waits": int(out["waits"][j]),
+        "decoded": decoded,
+    }
+
+
+def _verify_best(sc, row, sch, pattern, jobs) -> None:
+    """Replay a best configuration with the scheme's own decoder: it must decode every job in
+    time and end in the round the vectorised sweep counted."""
+    dec = decode_rounds(sch, pattern, jobs)
+    _check_decoded(sc, row["params"], dec, row["T"])
+    if max(dec) + 1 != row["rounds"]:
+        raise AssertionError(
+            f"bug: sweep counted {row['rounds']} rounds for {sc} "
+            f"{row['params']} but decode_rounds ends at {max(dec)}"
         )
-    if "optimal" in pols:
-        for wi, spec in enumerate(work):
-            rows, b = _optimal_family(
-                tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress
-            )
-            table.extend(rows)
-            best["optimal"][spec["name"]] = b
-    return SweepResult(
-        best=best,
-        table=table,
-        evaluated=len(table),
-        settings={
-            "trace": tr.name,
-            "jobs": jobs,
-            "max_delay": max_delay,
-            "mu": mu,
-            "policies": pols,
-            "slope": slope,
-            "probe_load": L0,
-        },
-        skipped=skipped,
-    )
 
 
 def _scheme_of(spec, c, n):

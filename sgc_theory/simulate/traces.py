@@ -171,9 +171,11 @@ def load_trace(name_or_path) -> Trace:
         )
     shipped = _resolve_shipped(path) if path else None
     if shipped is None:
+        where = os.path.abspath(path) if path else os.getcwd()
         raise SGCError(
-            f"trace {path!r}: no such file and no shipped trace of that name "
-            "(see list_traces() / sgc_theory/data/aws_lambda/index.csv)"
+            f"trace {path!r}: no such file (looked for {where}: relative paths are read from "
+            f"the current directory) and no shipped trace of that name or unique prefix (looked "
+            f"in {_data_dir()}; shipped names: sgc traces list, list_traces())"
         )
     row = trace_index()[shipped]
     text = _data_dir().joinpath(shipped).read_text(encoding="utf-8")

@@ -88,7 +88,9 @@ def verify(
         Every pattern of every length, by exploring the finite reachable state space.
     method : {"auto", "exhaustive", "automaton", "symmetric"}
         ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
-        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``).
+        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``; also
+        at small ``n`` when the automaton would be far more expensive, see
+        ``_auto_method``).
     progress : bool
         Show a tqdm progress bar.
     graph : bool
@@ -144,13 +146,71 @@ def verify(
         )
 
 
-def _cheaper(scheme, method) -> str | None:
-    """A cheaper route than ``method`` for ``scheme``, to quote in a refusal."""
+#: ``method="auto"`` keeps the exact automaton at ``n <= EXACT_MAX_N`` unless its estimate
+#: exceeds this many work units and the symmetric method's is lower (the automaton's estimate
+#: is a lower bound: beyond this it typically runs for minutes where counts take a second)
+AUTO_AUTOMATON_UNITS = 10**5
+
+
+def _automaton_units(scheme, model) -> float:
+    """Lower bound on the exact automaton's work: one exact step per straggler history of
+    ``W - 1`` rounds (each is a distinct model state)."""
+    counts = model.count_series(max(model.W - 1, 1))
+    return counts[-1] * (1 + exact.step_units(scheme))
+
+
+def _symmetric_units(scheme, model) -> float | None:
+    """Lower bound on the symmetric method's work (``None``: not known a priori)."""
+    S = model.sym_state_count()
+    return None if S is None else S * 3 * (1 + scheme.T)
+
+
+def _auto_method(scheme, model) -> str:
+    """The all-horizon method ``auto`` picks: ``symmetric`` (counts of worker kinds) when the
+    scheme has a worker-symmetric view and either ``n > EXACT_MAX_N`` or the exact automaton
+    would cost more than :data:`AUTO_AUTOMATON_UNITS` and more than the symmetric method; else
+    the exact automaton (at small ``n`` it checks the exact code, not only counts)."""
+    if scheme.symmetric_view() is None:
+        return "automaton"
+    if scheme.n > EXACT_MAX_N:
+        return "symmetric"
+    try:
+        auto = _automaton_units(scheme, model)
+    except WorkTooLargeError:  # even counting the model's histories is over the budget
+        return "symmetric"
+    sym = _symmetric_units(scheme, model)
+    if auto > AUTO_AUTOMATON_UNITS and (sym is None or sym < auto):
+        return "symmetric"
+    return "automaton"
+
+
+def _cheaper(scheme, model, method) -> str | None:
+    """A cheaper route than ``method`` for ``scheme``, in the user's terms, for a refusal."""
+    view = scheme.symmetric_view() is not None
     if method == "exhaustive":
-        return "--all-horizons (all_horizons=True): every length at once, often far cheaper"
-    if method == "automaton" and scheme.symmetric_view() is not None:
-        return "--method symmetric (counts of worker kinds)"
+        how = "counts of worker kinds" if view else "the exact automaton"
+        return f"--all-horizons (every length at once, by {how}; often far cheaper)"
+    if method == "automaton" and view:
+        S = model.sym_state_count()
+        size = f", {fmt_work(S)} states here" if S is not None else ""
+        return (
+            f"--method symmetric (tracks how many workers are in each state, not which ones{size})"
+        )
+    if method == "automaton":
+        return (
+            "a smaller n, or --rounds R (a finite horizon); at this size the guarantee is the "
+            f"proof in {type(scheme).__name__}'s docstring (docs/guide/schemes.md)"
+        )
     return None
+
+
+def _why_automaton(scheme) -> str:
+    """Why the per-worker automaton is the only all-horizon route (no symmetric view)."""
+    return (
+        f"; {type(scheme).__name__} has no worker-symmetric abstraction (its decoding depends "
+        "on which workers straggle, not only how many), so only the per-worker automaton "
+        "checks all horizons"
+    )
 
 
 def _start_meter(scheme, model, method, rounds):
@@ -164,13 +224,14 @@ def _start_meter(scheme, model, method, rounds):
     """
     horizon = f"over {rounds} rounds" if method == "exhaustive" else "for all horizons"
     what = f"{method} verification of {scheme!r} under {model!r} {horizon}"
-    cheaper = _cheaper(scheme, method)
+    if method == "automaton" and scheme.symmetric_view() is None:
+        what += _why_automaton(scheme)
+    cheaper = _cheaper(scheme, model, method)
     if method == "symmetric":
-        S = model.sym_state_count()
-        if S is not None:
-            check_work(
-                S * 3 * (1 + scheme.T), f"{what} (at least {fmt_work(S)} states)", cheaper=cheaper
-            )
+        units = _symmetric_units(scheme, model)
+        if units is not None:
+            S = model.sym_state_count()
+            check_work(units, f"{what} (at least {fmt_work(S)} states)", cheaper=cheaper)
         return Meter(what, cheaper=cheaper)
     step = 1 + exact.step_units(scheme)
     memory = max(model.W - 1, 1)
@@ -208,27 +269,17 @@ def _verify(
     graph=False,
     max_states=None,
 ) -> VerificationResult:
-    # arguments validated by verify()
+    # arguments validated by verify(); the steps: pick the method, estimate and refuse beyond
+    # the budget, search, then confirm a failure on the exact code
     model = scheme.design_model if model is None else model
     if model.n != scheme.n:
         raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
-    if (rounds is None) == (not all_horizons):
-        raise SGCError("give exactly one of rounds=R or all_horizons=True")
-    if rounds is not None:
-        rounds = check_int("rounds", rounds, minimum=0)
-        if method not in ("auto", "exhaustive"):
-            raise SGCError(f"a finite horizon uses method='exhaustive' (got {method!r})")
-        method = "exhaustive"
-    elif method == "auto":
-        view_ok = scheme.symmetric_view() is not None
-        method = "symmetric" if view_ok and scheme.n > EXACT_MAX_N else "automaton"
-    elif method == "exhaustive":
-        raise SGCError("method='exhaustive' needs rounds=R")
-
+    rounds, method = _resolve_method(scheme, model, rounds, all_horizons, method)
     meter = _start_meter(scheme, model, method, rounds)
     t0 = time.perf_counter()
     bar = _progress(progress, f"verify {scheme.name}")
     res = VerificationResult(ok=True, method=method, scheme=scheme, model=model)
+    ex = None
     try:
         if method == "exhaustive":
             ok, patterns, cex, job, st, _ = exact.exhaustive(scheme, model, rounds, bar, meter)
@@ -241,102 +292,143 @@ def _verify(
             res.ok, res.states, res.counterexample, res.failed_job = ok, states, cex, job
             res.max_load, res.graph = st.max_load, G
         else:
-            view = scheme.symmetric_view()
-            if view is None:
-                raise SGCError(f"{scheme!r} has no worker-symmetric view; use method='automaton'")
-            quick = None
-            if not graph and hasattr(view, "count_proof"):
-                quick = view.count_proof(model, scheme.n, meter=meter)
-            if quick is not None:
-                res.ok, res.states = True, quick[1]
-                res.notes.append(
-                    "proved on straggler counts (over-approximation of the model; "
-                    f"see {type(view).__name__}.count_proof)"
-                )
-            else:
-                ex = SymmetricExplorer(view, model, scheme.n)
-                ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph, meter)
-                res.ok, res.states, res.graph = ok, states, G
-            res.notes.append(
-                getattr(
-                    view,
-                    "token_note",
-                    "decodability decided on result counts: any n - s results of the scheme's "
-                    "(n, s)-GC decode (see the code line for what that rests on)",
-                )
-            )
-            if not res.ok:
-                masks = ex.concretize(steps)
-                res.counterexample = exact._pattern(scheme.n, masks)
-                res.failed_job = len(masks) - 1 - failed_age
+            ex = _symmetric(scheme, model, res, bar, graph, max_states, meter)
     finally:
         if bar is not None:
             bar.close()
     basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
     res.code = basis
     if not res.ok:
-        # confirmed only when the exact code fails (exact algebra, never result counts)
-        missed, route = confirm.exact_first_missed(scheme, res.counterexample)
-        if missed is not None:
-            if method != "symmetric":
-                # the exact methods must reproduce themselves exactly
-                assert missed == res.failed_job, (missed, res.failed_job)
-            res.failed_job, res.confirmed = missed, True
-            res.confirmation = f"{route}, on the verifier's own counterexample"
-        elif method == "symmetric" and scheme.n <= EXACT_MAX_N:
-            # the token rule is only sufficient (e.g. fractional repetition decodes from fewer
-            # than n - s results): let the exact algebra decide
-            exact_res = verify(
-                scheme,
-                model,
-                all_horizons=True,
-                method="automaton",
-                progress=progress,
-                graph=graph,
-                max_states=max_states,
-            )
-            exact_res.notes.append(
-                "the symmetric (token-level) search found a pattern the exact "
-                "code survives; decided by the exact automaton instead"
-            )
-            return exact_res
-        elif method == "symmetric":
-            res.notes.append(
-                f"the count-level counterexample {res.counterexample_rounds()} is decoded by the "
-                "exact code ("
-                + (basis["construction"] if basis else "its code")
-                + " decodes from fewer than n - s results); searched on for one it fails on"
-            )
-            P, job, route, info = confirm.search(scheme, model, ex, max_states=max_states)
-            how = (
-                f"{info['tries']} exact replays of {info['failures']} count-level failing "
-                f"transitions in breadth-first order, lowest-index then random placements, "
-                f"seed {info['seed']}"
-            )
-            if P is not None:
-                res.counterexample, res.failed_job, res.confirmed = P, job, True
-                res.confirmation = f"{route}, on a pattern found by searching on ({how})"
-                if P.shape[1] == info["shortest"]:
-                    res.notes.append(
-                        "the confirmed counterexample is a shortest one: an exact "
-                        "failure is a count-level failure, and none is shorter"
-                    )
-            else:
-                res.counterexample = res.failed_job = None
-                res.confirmed = False
-                res.notes.append(
-                    "NOT confirmed: no pattern the exact code fails on was found ("
-                    + how
-                    + (
-                        "; every count-level failure was tried"
-                        if info["exhausted"]
-                        else "; budget reached"
-                    )
-                    + "). The count-level verdict only says "
-                    "the proof by counts does not go through"
-                )
-        else:
-            res.confirmed = False
-            res.notes.append("the exact method's counterexample did not replay exactly (a bug)")
+        if (
+            _confirm(res, scheme, model, method, basis, ex, max_states) is None
+        ):  # decided by the exact automaton instead
+            return _exact_instead(scheme, model, progress, graph, max_states)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _resolve_method(scheme, model, rounds, all_horizons, method):
+    """``(rounds, method)`` of a request: a finite horizon is exhaustive, ``auto`` for all
+    horizons is ``_auto_method``; contradictory requests are refused."""
+    if (rounds is None) == (not all_horizons):
+        raise SGCError("give exactly one of rounds=R or all_horizons=True")
+    if rounds is not None:
+        rounds = check_int("rounds", rounds, minimum=0)
+        if method not in ("auto", "exhaustive"):
+            raise SGCError(f"a finite horizon uses method='exhaustive' (got {method!r})")
+        return rounds, "exhaustive"
+    if method == "auto":
+        return None, _auto_method(scheme, model)
+    if method == "exhaustive":
+        raise SGCError("method='exhaustive' needs rounds=R")
+    return None, method
+
+
+def _symmetric(scheme, model, res, bar, graph, max_states, meter):
+    """The symmetric (worker-kind counts) search; fills ``res``, returns the explorer (or
+    ``None`` when the view's count proof settled it)."""
+    view = scheme.symmetric_view()
+    if view is None:
+        raise SGCError(f"{scheme!r} has no worker-symmetric view; use method='automaton'")
+    quick = None
+    if not graph and hasattr(view, "count_proof"):
+        quick = view.count_proof(model, scheme.n, meter=meter)
+    ex = None
+    if quick is not None:
+        res.ok, res.states = True, quick[1]
+        res.notes.append(
+            "proved on straggler counts (over-approximation of the model; "
+            f"see {type(view).__name__}.count_proof)"
+        )
+    else:
+        ex = SymmetricExplorer(view, model, scheme.n)
+        ok, states, steps, failed_age, G = ex.explore(max_states, bar, graph, meter)
+        res.ok, res.states, res.graph = ok, states, G
+    res.notes.append(
+        getattr(
+            view,
+            "token_note",
+            "decodability decided on result counts: any n - s results of the scheme's "
+            "(n, s)-GC decode (see the code line for what that rests on)",
+        )
+    )
+    if not res.ok:
+        masks = ex.concretize(steps)
+        res.counterexample = exact._pattern(scheme.n, masks)
+        res.failed_job = len(masks) - 1 - failed_age
+    return ex
+
+
+def _exact_instead(scheme, model, progress, graph, max_states) -> VerificationResult:
+    """The exact automaton's verdict, after a count-level failure the exact code survives."""
+    exact_res = verify(
+        scheme,
+        model,
+        all_horizons=True,
+        method="automaton",
+        progress=progress,
+        graph=graph,
+        max_states=max_states,
+    )
+    exact_res.notes.append(
+        "the symmetric (token-level) search found a pattern the exact "
+        "code survives; decided by the exact automaton instead"
+    )
+    return exact_res
+
+
+def _confirm(res, scheme, model, method, basis, ex, max_states):
+    """Confirm a failing verdict on the exact code (exact algebra, never result counts); for
+    the symmetric method search on when the exact code survives. Returns ``None`` when the
+    exact automaton must decide instead (small ``n``), else ``res``."""
+    missed, route = confirm.exact_first_missed(scheme, res.counterexample)
+    if missed is not None:
+        if method != "symmetric":
+            # the exact methods must reproduce themselves exactly
+            assert missed == res.failed_job, (missed, res.failed_job)
+        res.failed_job, res.confirmed = missed, True
+        res.confirmation = f"{route}, on the verifier's own counterexample"
+    elif method == "symmetric" and scheme.n <= EXACT_MAX_N:
+        # the token rule is only sufficient (e.g. fractional repetition decodes from fewer
+        # than n - s results): let the exact algebra decide
+        return None
+    elif method == "symmetric":
+        _search_on(res, scheme, model, basis, ex, max_states)
+    else:
+        res.confirmed = False
+        res.notes.append("the exact method's counterexample did not replay exactly (a bug)")
+    return res
+
+
+def _search_on(res, scheme, model, basis, ex, max_states) -> None:
+    """A count-level counterexample the exact code decodes: search for one it fails on."""
+    res.notes.append(
+        f"the count-level counterexample {res.counterexample_rounds()} is decoded by the "
+        "exact code ("
+        + (basis["construction"] if basis else "its code")
+        + " decodes from fewer than n - s results); searched on for one it fails on"
+    )
+    P, job, route, info = confirm.search(scheme, model, ex, max_states=max_states)
+    how = (
+        f"{info['tries']} exact replays of {info['failures']} count-level failing "
+        f"transitions in breadth-first order, lowest-index then random placements, "
+        f"seed {info['seed']}"
+    )
+    if P is not None:
+        res.counterexample, res.failed_job, res.confirmed = P, job, True
+        res.confirmation = f"{route}, on a pattern found by searching on ({how})"
+        if P.shape[1] == info["shortest"]:
+            res.notes.append(
+                "the confirmed counterexample is a shortest one: an exact "
+                "failure is a count-level failure, and none is shorter"
+            )
+    else:
+        res.counterexample = res.failed_job = None
+        res.confirmed = False
+        res.notes.append(
+            "NOT confirmed: no pattern the exact code fails on was found ("
+            + how
+            + ("; every count-level failure was tried" if info["exhausted"] else "; budget reached")
+            + "). The count-level verdict only says "
+            "the proof by counts does not go through"
+        )

@@ -14,6 +14,9 @@ from sgc_theory.errors import SGCError
 
 from test_cli_fuzz import run_cli
 
+#: a shipped trace (256 workers, 30 rounds, probe load 0)
+TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
+
 
 def _leaf_commands():
     from sgc_theory.cli import _leaf_parsers
@@ -417,6 +420,7 @@ def _is_load(x) -> bool:
     [
         ("load --scheme brsgc --n 256 --B 1 --W 2 --lam 27 --json", ["load"]),
         ("load --scheme gc --n 4 --s 1 --json", ["load"]),
+        (f"simulate --trace {TRACE} --scheme gc --s 15 --jobs 3 --mu 1 --json", ["load"]),
         ("bound --n 256 --model bursty:B=1,W=2,lam=27 --json", ["counting_bound", "density_bound"]),
     ],
 )
@@ -454,3 +458,18 @@ def test_gc_verify_checks_every_set_when_they_fit():
     argv = "gc verify --construction rs --n 256 --s 12 --json".split()
     got = json.loads(run_cli(argv)[1])
     assert got["sampled"] and got["sets_checked"] == 64 and got["basis"] == "structural"
+
+
+def test_trace_paths_resolve_from_the_current_directory_then_by_name(tmp_path, monkeypatch):
+    from sgc_theory.simulate.traces import load_trace
+
+    name = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
+    shipped = load_trace(name)
+    (tmp_path / "mine.csv").write_text("1,2\n3,4\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_trace("mine.csv").delays.shape == (2, 2)  # the current directory first
+    assert load_trace(name).source == shipped.source  # then the shipped traces by name
+    rc, out, err, _ = run_cli(
+        "simulate --trace nosuch.csv --scheme gc --s 1 --jobs 2 --mu 1".split()
+    )
+    assert rc == 2 and str(tmp_path / "nosuch.csv") in err and "aws_lambda" in err

@@ -307,6 +307,27 @@ def test_auto_method_choice():
     assert verify(MSGC(8, 1, 2, 1), all_horizons=True).method == "symmetric"
 
 
+def test_auto_picks_counts_where_the_automaton_is_far_more_expensive():
+    # BR-SGC at n <= 6: the per-worker automaton takes minutes, counts of worker kinds a second
+    from sgc_theory.schemes import BRSGC
+
+    for args in [(5, 3, 4, 5), (6, 2, 3, 6), (6, 3, 4, 3)]:
+        res = verify(BRSGC(*args), all_horizons=True)
+        assert res.ok and res.method == "symmetric", args
+    # where both are cheap the exact automaton stays (it checks the exact code)
+    assert verify(BRSGC(4, 1, 2, 2), all_horizons=True).method == "automaton"
+
+
+def test_refusals_say_which_abstraction_is_missing():
+    from sgc_theory.budget import WorkTooLargeError
+    from sgc_theory.schemes import WCSGC
+
+    with pytest.raises(WorkTooLargeError, match="no worker-symmetric abstraction"):
+        verify(WCSGC(256, 1, 2, 27), all_horizons=True)
+    with pytest.raises(WorkTooLargeError, match="--method symmetric .tracks how many workers"):
+        verify(MSGC(256, 1, 2, 27), all_horizons=True, method="automaton")
+
+
 # ----- slow: paper configuration and a big exhaustive count ----------------------------------
 @pytest.mark.slow
 def test_paper_msgc_n256_proved_by_symmetric():
