@@ -242,7 +242,7 @@ def wcsgc_delay() -> sp.Expr:
     return sp.Integer(2)
 
 
-_LAM_RULE = (
+_LAM_IN_N_RULE = (
     lambda n, lam, **_: 0 <= lam <= n,
     "{label} needs 0 <= lam <= n (got lam={lam}, n={n})",
 )
@@ -257,11 +257,11 @@ SCHEME_RULES: dict[str, tuple[str, tuple]] = {
         (
             (lambda B, **_: B >= 1, "SR-SGC needs B >= 1 (got B={B})"),
             (lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),
-            _LAM_RULE,
+            _LAM_IN_N_RULE,
         ),
     ),
-    "msgc": ("M-SGC", (_B_BELOW_W, _LAM_RULE)),
-    "brsgc": ("BR-SGC", (_B_BELOW_W, _LAM_RULE)),
+    "msgc": ("M-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
+    "brsgc": ("BR-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
     "wcsgc": (
         "WC-SGC",
         (
@@ -269,7 +269,7 @@ SCHEME_RULES: dict[str, tuple[str, tuple]] = {
                 lambda B, W, **_: B == 1 and W >= 2,
                 "WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})",
             ),
-            _LAM_RULE,
+            _LAM_IN_N_RULE,
         ),
     ),
 }
