@@ -42,6 +42,7 @@ _AREAS = [
     "simulate",
     "traces",
     "reproduce",
+    "compare",
     "figures",
 ]
 
