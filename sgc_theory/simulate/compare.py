@@ -46,8 +46,21 @@ ONLINE = ("paper", "minimal")
 # --------------------------------------------------------------------------------------------
 # one delay matrix, many configurations
 # --------------------------------------------------------------------------------------------
+_SPECS: dict = {}
+
+
 def _spec(scheme: str, n: int, rows: list[dict]):
-    """The sweep's description of the configurations ``rows`` of one scheme."""
+    """The sweep's description of the configurations ``rows`` of one scheme (remembered: the
+    load formulas are compiled from sympy on every call of the sweep's helper)."""
+    key = (scheme, n, tuple(tuple(sorted(r.items())) for r in rows))
+    if key not in _SPECS:
+        if len(_SPECS) > 256:
+            _SPECS.clear()
+        _SPECS[key] = _build_spec(scheme, n, rows)
+    return dict(_SPECS[key])
+
+
+def _build_spec(scheme: str, n: int, rows: list[dict]):
     from .sweep import _loads_and_delays
 
     names = param_names(scheme)

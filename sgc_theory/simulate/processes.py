@@ -477,7 +477,7 @@ def fit_process(
             "the fastest): too clean to fit a slow state; use a smaller --mu or a longer trace"
         )
     m = _hmm_from_labels(Y, z, K, seed, n_iter, tol)
-    if not m.monitor_.converged:
+    if not _converged(m, tol):
         raise ProcessError(
             f"{label}: EM did not converge in {n_iter} iterations (tol {tol:g}); the trace does "
             f"not support {K} states, try fewer --states"
@@ -500,6 +500,13 @@ def fit_process(
         report["held_out"] = _held_out(D, Y, mu, K, seed, n_iter, tol)
         report["quality"] = fit_quality(proc, D, mu, seed=seed)
     return proc, report
+
+
+def _converged(m, tol: float) -> bool:
+    """EM stopped because the log-likelihood gain fell below ``tol`` (hmmlearn's own flag also
+    counts reaching ``n_iter`` as converged)."""
+    h = list(m.monitor_.history)
+    return len(h) >= 2 and abs(h[-1] - h[-2]) < tol
 
 
 def _to_process(m, n: int, factor: dict, logX) -> StragglerProcess:
