@@ -24,7 +24,7 @@ A delay matrix ``D`` (workers x rounds) is written ``D[i, r] = F[r] * X[i, r]``:
   - ``marginal="lognormal"``: ``log X = Y`` (log-normal times per state).
 
 Workers are independent given ``F``. The chain and the emissions are fitted by maximum likelihood
-(Baum-Welch EM, :class:`hmmlearn.hmm.GaussianHMM` with one sequence per worker); the initial
+(Baum-Welch EM, ``hmmlearn.hmm.GaussianHMM`` with one sequence per worker); the initial
 states of EM are the straggler labels of the trace at the chosen ``mu`` (a worker is slow in a
 round when it is past ``(1 + mu)`` times the fastest), so EM starts from the partition that
 matters to the schemes.

@@ -227,7 +227,13 @@ def test_cli_fit_generate_compare_recommend(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     for pol in ("paper", "minimal"):
         e = out["results"]["msgc"][pol]
-        assert {"mean_time_per_job", "ci95", "ratio_to_gc", "model_violations", "fallback_time"} <= set(e)
+        assert {
+            "mean_time_per_job",
+            "ci95",
+            "ratio_to_gc",
+            "model_violations",
+            "fallback_time",
+        } <= set(e)
         assert out["results"]["gc"][pol]["ratio_to_gc"]["mean"] == 1.0
     rc = main(["recommend", "--trace", str(model), "--rounds", "40", "--replications", "3",
                "--pilot-jobs", "8", "--max-delay", "2", "--top", "1", "--json"])  # fmt: skip
