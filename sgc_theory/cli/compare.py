@@ -53,8 +53,13 @@ def register(subparsers) -> None:
     """Add ``compare`` and ``recommend`` to the ``sgc`` command line."""
     p = subparsers.add_parser("compare", help="long-run time per job of every scheme, with CIs")
     _source(p, True)
-    p.add_argument("--rounds", type=int, default=10_000, help="rounds per run (default 10,000)")
-    p.add_argument("--replications", type=int, default=20, help="independent runs (default 20)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=2_000,
+        help="rounds per run (default 2,000; 20 runs of 10,000 need --max-work 1e9)",
+    )
+    p.add_argument("--replications", type=int, default=10, help="independent runs (default 10)")
     p.add_argument(
         "--policies",
         nargs="+",

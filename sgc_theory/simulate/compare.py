@@ -256,7 +256,9 @@ def ci95(x) -> tuple[float, list | None]:
 # --------------------------------------------------------------------------------------------
 # processes and configurations
 # --------------------------------------------------------------------------------------------
-def resolve_process(source, mu: float, states: int = 2) -> tuple[StragglerProcess, object]:
+def resolve_process(
+    source, mu: float, states: int = 2, max_work=None
+) -> tuple[StragglerProcess, object]:
     """``(process, trace or None)`` from a process, a process file / spec, or a trace to fit."""
     from .runtime import as_trace
 
@@ -267,7 +269,7 @@ def resolve_process(source, mu: float, states: int = 2) -> tuple[StragglerProces
         path = path[len("process:") :].split(",")[0] if path.startswith("process:") else path
         return load_process(path), None
     tr = as_trace(source)
-    proc, _ = fit_process(tr, mu=mu, states=states, quality=False)
+    proc, _ = fit_process(tr, mu=mu, states=states, quality=False, max_work=max_work)
     return proc, tr
 
 
@@ -365,6 +367,22 @@ def _run_all(tasks, scheduler, progress, desc):
         client.close()
 
 
+def _budget(replications, rounds, n, nconf, npol, optimal_jobs, max_work) -> None:
+    """Refuse runs beyond the work budget: about 200 units (microseconds) per round,
+    configuration and policy, plus generation and the optimal dynamic programs."""
+    from ..budget import check_work
+
+    per_run = rounds * (n // 4 + 200 * nconf * npol)
+    if optimal_jobs:
+        per_run += 3_000_000 * nconf
+    check_work(
+        replications * per_run,
+        f"{replications} runs of {rounds} rounds x {nconf} configurations x {npol} policies",
+        cheaper="fewer --rounds or --replications",
+        limit=max_work,
+    )
+
+
 def long_runs(
     proc: StragglerProcess,
     configs,
@@ -379,9 +397,13 @@ def long_runs(
     optimal_work: int | None = None,
     scheduler=None,
     progress: bool = False,
+    max_work=None,
 ):
     """Every configuration on ``replications`` generated matrices (common random numbers);
-    returns ``(jobs, runs)`` with ``runs`` the per-replication outputs of :func:`evaluate`."""
+    returns ``(jobs, runs)`` with ``runs`` the per-replication outputs of :func:`evaluate`.
+
+    Refused beyond the work budget (``max_work``, :mod:`sgc_theory.budget`): about 200 units per
+    round, configuration and policy (one unit is about a microsecond)."""
     L0 = float(proc.meta.get("probe_load") or 0.0)
     maxT = max(0 if sc == "nocoding" else int(_make(sc, proc.n, p).T) for sc, p in configs)
     jobs = rounds - maxT
@@ -389,6 +411,7 @@ def long_runs(
         raise SGCError(f"rounds={rounds} leaves no job for delays up to {maxT}")
     if optimal_jobs and optimal_jobs > jobs:
         raise SGCError(f"optimal_jobs={optimal_jobs} exceeds the {jobs} jobs of a run")
+    _budget(replications, rounds, proc.n, len(configs), len(policies), optimal_jobs, max_work)
     seeds = np.random.SeedSequence(seed).spawn(replications)
     args = (rounds, configs, jobs, mu, policies, slope, L0, optimal_jobs, optimal_work)
     tasks = [(_replication, (proc, s) + args) for s in seeds]
@@ -459,8 +482,8 @@ def _schemes(schemes):
 def compare(
     source,
     *,
-    rounds: int = 10_000,
-    replications: int = 20,
+    rounds: int = 2_000,
+    replications: int = 10,
     mu: float = 1.0,
     schemes=None,
     configs=None,
@@ -474,6 +497,7 @@ def compare(
     optimal_work: int | None = None,
     scheduler=None,
     progress: bool = False,
+    max_work=None,
 ) -> dict:
     """Long-run comparison of the schemes under a straggler process; see the module docstring.
 
@@ -501,7 +525,9 @@ def compare(
         if p not in ONLINE:
             raise SGCError(f"policies must be among {', '.join(ONLINE)} (got {p!r})")
     optimal_jobs = check_int("optimal_jobs", optimal_jobs, minimum=0)
-    proc, tr = resolve_process(source, mu, states)
+    nconf = len(configs) if configs is not None else len(_schemes(schemes))
+    _budget(replications, rounds, 256, nconf, len(pols), optimal_jobs, max_work)
+    proc, tr = resolve_process(source, mu, states, max_work)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     if configs is None:
         pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
@@ -529,6 +555,7 @@ def compare(
         optimal_work=optimal_work,
         scheduler=scheduler,
         progress=progress,
+        max_work=max_work,
     )
     table = _summarise(configs, runs, jobs, pols, ref, optimal_jobs)
     results = {}
@@ -595,6 +622,7 @@ def recommend(
     states: int = 2,
     scheduler=None,
     progress: bool = False,
+    max_work=None,
 ) -> dict:
     """The configuration with the least expected time per job under the process.
 
@@ -612,7 +640,8 @@ def recommend(
     top = check_int("top", top, minimum=1)
     if policy not in ONLINE:
         raise SGCError(f"policy must be one of {', '.join(ONLINE)} (got {policy!r})")
-    proc, _ = resolve_process(source, mu, states)
+    _budget(replications, rounds, 256, top * len(_schemes(schemes)), 1, 0, max_work)
+    proc, _ = resolve_process(source, mu, states, max_work)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
     cands = select_configs(
@@ -637,6 +666,7 @@ def recommend(
         seed=seed,
         scheduler=scheduler,
         progress=progress,
+        max_work=max_work,
     )
 
 
@@ -652,6 +682,7 @@ def rank(
     seed=0,
     scheduler=None,
     progress=False,
+    max_work=None,
 ) -> dict:
     """Rank the candidate configurations by long-run mean time per job (see :func:`recommend`)."""
     cands = _check_configs(cands, proc.n)
@@ -668,6 +699,7 @@ def rank(
         seed=seed,
         scheduler=scheduler,
         progress=progress,
+        max_work=max_work,
     )
     rt = np.stack([r["runtime"][:, 0] for r in runs]) / jobs  # (K, C)
     means = np.where(np.isnan(rt).any(axis=0), np.inf, rt.mean(axis=0))

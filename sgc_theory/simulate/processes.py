@@ -273,19 +273,27 @@ def _validate(p: StragglerProcess) -> None:
 
 
 def _atomic_write(path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, then rename it into place: a reader
+    never sees a half-written file, and an error leaves nothing behind."""
     path = os.fspath(path)
+    if not path:
+        raise ProcessError("--out: give a file name")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ProcessError(f"--out {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sgc-", suffix=".tmp")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise ProcessError(f"--out {path}: exists and is not a regular file")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sgc-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except OSError as exc:
+        raise ProcessError(f"--out {path}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
 
 
 def write_delay_csv(D: np.ndarray, path) -> None:
@@ -347,12 +355,12 @@ def _check_delays(D, label: str) -> np.ndarray:
     D = np.asarray(D, dtype=float)
     if D.ndim != 2 or D.size == 0:
         raise ProcessError(f"{label}: need a non-empty (workers, rounds) delay matrix")
-    bad = np.argwhere(~np.isfinite(D) | (D <= 0))
+    bad = np.argwhere(~np.isfinite(D) | (D <= 0) | (D > 1e100))
     if bad.size:
         i, r = (int(x) for x in bad[0])
         raise ProcessError(
             f"{label}: delay [{i}, {r}] (worker {i}, round {r}) is {float(D[i, r])!r}; a process "
-            "is fitted to log times, so every delay must be finite and > 0"
+            "is fitted to log times, so every delay must be > 0 and at most 1e100 s"
         )
     return D
 
@@ -424,7 +432,14 @@ def _hmm_from_labels(Y, z, K, seed, n_iter, tol):
     m.transmat_ = A
     m.means_ = means[:, None]
     m.covars_ = var[:, None]
-    m.fit(Y.reshape(-1, 1), lengths=[R] * n)
+    try:
+        with np.errstate(all="ignore"):
+            m.fit(Y.reshape(-1, 1), lengths=[R] * n)
+    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+        raise ProcessError(f"EM failed on this trace ({exc}); try fewer --states") from None
+    bad = [m.startprob_, m.transmat_, m.means_, m.covars_]
+    if not all(np.isfinite(np.asarray(a)).all() for a in bad):
+        raise ProcessError("EM failed on this trace (non-finite parameters); try fewer --states")
     return m
 
 
@@ -439,6 +454,7 @@ def fit_process(
     tol: float = 1e-3,
     min_rounds: int = 5,
     quality: bool = True,
+    max_work=None,
 ) -> tuple[StragglerProcess, dict]:
     """Fit a straggler process to a trace by EM; returns ``(process, report)``.
 
@@ -448,7 +464,8 @@ def fit_process(
 
     Refused (:class:`ProcessError`): fewer than ``min_rounds`` rounds, non-positive / NaN / inf
     delays, no straggler at ``mu`` (nothing to fit a slow state to), EM not converging within
-    ``n_iter`` iterations.
+    ``n_iter`` iterations; beyond the work budget (``max_work``, see :mod:`sgc_theory.budget`;
+    about 12 units per delay, EM iteration and squared state count).
     """
     from ..errors import check_int
     from .runtime import _check_float, as_trace
@@ -468,6 +485,13 @@ def fit_process(
             f"{label}: {R} rounds are too few to fit a Markov process (need >= {min_rounds}: "
             "transitions between rounds are what it learns)"
         )
+    from ..budget import check_work
+
+    check_work(
+        12 * n * R * K * K * n_iter * (2 if quality else 1),
+        f"fitting a {K}-state process to {n} x {R} delays (EM, up to {n_iter} iterations)",
+        limit=max_work,
+    )
     logF, logX = _split(D)
     Y = _scores(logX) if marginal == "empirical" else logX
     z = _init_states(D, Y, mu, K)
