@@ -465,7 +465,7 @@ def fit_process(
     Refused (:class:`ProcessError`): fewer than ``min_rounds`` rounds, non-positive / NaN / inf
     delays, no straggler at ``mu`` (nothing to fit a slow state to), EM not converging within
     ``n_iter`` iterations; beyond the work budget (``max_work``, see :mod:`sgc_theory.budget`;
-    about 12 units per delay, EM iteration and squared state count).
+    about 12 units per delay, EM iteration (60 assumed) and squared state count).
     """
     from ..errors import check_int
     from .runtime import _check_float, as_trace
@@ -488,8 +488,8 @@ def fit_process(
     from ..budget import check_work
 
     check_work(
-        12 * n * R * K * K * n_iter * (2 if quality else 1),
-        f"fitting a {K}-state process to {n} x {R} delays (EM, up to {n_iter} iterations)",
+        12 * n * R * K * K * min(n_iter, 60) * (2 if quality else 1),
+        f"fitting a {K}-state process to {n} x {R} delays (EM, about 60 iterations)",
         limit=max_work,
     )
     logF, logX = _split(D)
