@@ -22,7 +22,7 @@ from sgc_theory.simulate.compare import compare  # noqa: E402
 from sgc_theory.simulate.reproduce import load0_traces  # noqa: E402
 
 #: rounds per generated run and independent runs per probe
-ROUNDS, REPLICATIONS = 2_000, 10
+ROUNDS, REPLICATIONS = 1_000, 8
 SCHEMES = ("nocoding", "srsgc", "msgc", "brsgc")
 POLICIES = ("paper", "minimal")
 #: the authors' trace-driven simulation, relative to GC
