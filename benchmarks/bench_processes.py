@@ -23,27 +23,43 @@ CONFIGS = [
 ]
 
 
+class clock:
+    """Wall and CPU seconds of a block (the machine is shared: CPU time is the stable figure)."""
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.w
+        self.cpu = time.process_time() - self.c
+
+    def __str__(self):
+        return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU"
+
+
 def main():
-    t = time.perf_counter()
-    proc, _ = fit_process(TRACE, mu=1.0, quality=False)
-    print(f"fit (EM only) on 256 x 20: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    fit_process(TRACE, mu=1.0)
-    print(f"fit with held-out refit and quality report: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    D = proc.generate(10_000, seed=1)
-    print(f"generate 256 x 10,000: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    evaluate(D, CONFIGS, jobs=10_000 - 2, mu=1.0, policies=("paper",))
-    print(f"one 10,000-round run, 5 families, paper policy: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    evaluate(D[:, :2000], [("wcsgc", {"B": 1, "W": 2, "lam": 32})], jobs=1998, mu=1.0,
-             policies=("paper",))  # fmt: skip
-    print(f"WC-SGC, 2,000 rounds, paper policy: {time.perf_counter() - t:.2f} s")
+    with clock() as c:
+        proc, _ = fit_process(TRACE, mu=1.0, quality=False)
+    print(f"fit (EM only) on 256 x 20: {c}")
+    with clock() as c:
+        fit_process(TRACE, mu=1.0)
+    print(f"fit with held-out refit and quality report: {c}")
+    with clock() as c:
+        D = proc.generate(10_000, seed=1)
+    print(f"generate 256 x 10,000: {c}")
+    for pol in ("paper", "minimal"):
+        with clock() as c:
+            evaluate(D, CONFIGS, jobs=10_000 - 2, mu=1.0, policies=(pol,))
+        print(f"one 10,000-round run, 5 families, {pol} policy: {c}")
+    with clock() as c:
+        evaluate(D[:, :2000], [("wcsgc", {"B": 1, "W": 2, "lam": 32})], jobs=1998, mu=1.0,
+                 policies=("paper",))  # fmt: skip
+    print(f"WC-SGC, 2,000 rounds, paper policy: {c}")
     if "--full" in sys.argv:
-        t = time.perf_counter()
-        compare(proc, rounds=10_000, replications=20, mu=1.0, progress=True)
-        print(f"compare, 20 x 10,000 rounds, paper + minimal: {time.perf_counter() - t:.1f} s")
+        with clock() as c:
+            compare(proc, rounds=10_000, replications=20, mu=1.0, progress=True, max_work="inf")
+        print(f"compare, 20 x 10,000 rounds, paper + minimal: {c}")
 
 
 if __name__ == "__main__":
