@@ -132,12 +132,14 @@ def _fit(args) -> int:
 
 def _fit_process(args) -> int:
     from ..errors import SGCError
-    from ..simulate.processes import fit_process
+    from ..simulate.processes import check_out_path, fit_process
 
     if args.trace is None:
         raise SGCError("traces fit --process markov: give --trace FILE_OR_NAME")
     if args.family is not None or args.region is not None:
         raise SGCError("traces fit: --family/--region fit the load slope; not with --process")
+    if args.out is not None:
+        check_out_path(args.out)
     proc, report = fit_process(
         args.trace, mu=args.mu, states=args.states, marginal=args.marginal, seed=args.seed
     )
@@ -177,8 +179,9 @@ def _fit_process(args) -> int:
 
 def _generate(args) -> int:
     from ..errors import check_int
-    from ..simulate.processes import load_process, write_delay_csv
+    from ..simulate.processes import check_out_path, load_process, write_delay_csv
 
+    check_out_path(args.out)
     rounds = check_int("--rounds", args.rounds, minimum=1)
     seed = check_int("--seed", args.seed, minimum=0)
     proc = load_process(args.process)

@@ -272,9 +272,8 @@ def _validate(p: StragglerProcess) -> None:
         raise ProcessError("process: marginal values must be finite")
 
 
-def _atomic_write(path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, then rename it into place: a reader
-    never sees a half-written file, and an error leaves nothing behind."""
+def check_out_path(path) -> str:
+    """Refuse an output path that cannot be written (before any work is done)."""
     path = os.fspath(path)
     if not path:
         raise ProcessError("--out: give a file name")
@@ -283,6 +282,14 @@ def _atomic_write(path, text: str) -> None:
         raise ProcessError(f"--out {path}: folder {folder} does not exist")
     if os.path.exists(path) and not os.path.isfile(path):
         raise ProcessError(f"--out {path}: exists and is not a regular file")
+    return path
+
+
+def _atomic_write(path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, then rename it into place: a reader
+    never sees a half-written file, and an error leaves nothing behind."""
+    path = check_out_path(path)
+    folder = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sgc-", suffix=".tmp")
