@@ -263,3 +263,21 @@ def test_cli_bad_input_one_line_exit_2(tmp_path, capsys):
     model.write_text("{}")
     assert main(["compare", "--process", str(model), "--rounds", "20"]) == 2
     assert "not a straggler-process file" in capsys.readouterr().err
+
+
+def test_optimal_policy_on_a_prefix_matches_simulate():
+    """``optimal_jobs``: the offline optimum of the first jobs of every run, as ``simulate``
+    computes it on the same generated matrix, never slower than the paper policy there."""
+    p = _ge(n=10, p_slow=0.1, p_stay=0.5, slow=1.0, sd=0.1)
+    cfg = [("gc", {"s": 1}), ("msgc", {"B": 1, "W": 2, "lam": 2})]
+    out = compare(p, rounds=30, replications=1, configs=cfg, policies=("paper",), slope=0.5,
+                  seed=4, optimal_jobs=8)  # fmt: skip
+    D = p.generate(30, seed=np.random.SeedSequence(4).spawn(1)[0])
+    for sc, params in cfg:
+        T = int(_make(sc, 10, params).T)
+        kw = dict(jobs=8, mu=1.0, slope=0.5, **params)
+        opt = simulate(D[:, : 8 + T], sc, policy="optimal", **kw)
+        paper = simulate(D[:, : 8 + T], sc, policy="paper", **kw)
+        e = out["results"][sc]["optimal"]
+        assert e["mean_time_per_job"] == pytest.approx(opt.runtime / 8, rel=1e-12)
+        assert opt.runtime <= paper.runtime + 1e-9
