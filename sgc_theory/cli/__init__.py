@@ -60,6 +60,7 @@ _AREAS = [
     "simulate",
     "traces",
     "reproduce",
+    "compare",
     "figures",
 ]
 

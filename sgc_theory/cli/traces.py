@@ -7,6 +7,15 @@ probe load); ``--json`` gives ``{"traces": [{"trace", "family", "region", "batch
 ``sgc traces fit --family NAME [--region R] [--json]`` fits mean delay against probe load over a
 family's traces (least squares): ``{"slope", "intercept", "r2", "points": [...]}``. The default
 slope of the simulator, 1.1218 s per unit load, is ``sgc traces fit --family desktop_long``.
+
+``sgc traces fit --process markov --trace FILE_OR_NAME [--mu MU] [--states K] [--out MODEL.json]
+[--json]`` fits a straggler process (hidden Markov chain per worker, EM) to a trace: its
+parameters, the fit (log-likelihood, EM iterations, held-out log-likelihood) and the fit quality
+(straggler rate at ``mu``, burst lengths, distinct stragglers per window, round-time quantiles of
+the trace and of the process); ``--out`` writes the process for reuse (``--trace MODEL.json``).
+
+``sgc traces generate --process MODEL.json --rounds R --seed S --out FILE.csv`` writes a delay
+matrix drawn from a process in the shipped CSV format (written to a temporary name, then renamed).
 """
 
 from __future__ import annotations
@@ -32,15 +41,43 @@ def register(subparsers) -> None:
     ls = sub.add_parser("list", help="every shipped trace with its metadata")
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(func=_list)
-    fit = sub.add_parser("fit", help="least-squares slope of mean delay against probe load")
+    fit = sub.add_parser(
+        "fit", help="load slope of a probe family (--family) or a straggler process (--process)"
+    )
     fit.add_argument(
         "--family",
-        required=True,
+        default=None,
         help="probe family (index.csv source_folder, or a unique suffix such as desktop_long)",
     )
     fit.add_argument("--region", default=None, help="AWS region (for families with several)")
+    fit.add_argument(
+        "--process", default=None, choices=["markov"], help="fit a straggler process instead"
+    )
+    fit.add_argument("--trace", default=None, help="--process: shipped trace name or CSV file")
+    fit.add_argument(
+        "--mu", type=float, default=1.0, help="--process: straggler slack of the labels (default 1)"
+    )
+    fit.add_argument("--states", type=int, default=2, help="--process: hidden states (2 to 4)")
+    fit.add_argument(
+        "--marginal",
+        default="empirical",
+        choices=["empirical", "lognormal"],
+        help="--process: per-state times through the trace's quantiles (default) or log-normal",
+    )
+    fit.add_argument("--seed", type=int, default=0, help="--process: seed of the quality check")
+    fit.add_argument("--out", default=None, help="--process: write the process (JSON) here")
     fit.add_argument("--json", action="store_true", help="print JSON")
     fit.set_defaults(func=_fit)
+    gen = sub.add_parser("generate", help="a delay matrix drawn from a fitted straggler process")
+    gen.add_argument("--process", required=True, help="process file (sgc traces fit --out)")
+    gen.add_argument("--rounds", required=True, type=int, help="rounds R to generate")
+    gen.add_argument("--seed", type=int, default=0, help="seed of the generator (default 0)")
+    gen.add_argument("--out", required=True, help="CSV file to write (rounds x workers)")
+    gen.add_argument(
+        "--n", type=int, default=None, help="workers expected (refused unless the process's n)"
+    )
+    gen.add_argument("--json", action="store_true", help="print JSON")
+    gen.set_defaults(func=_generate)
 
 
 def _list(args) -> int:
@@ -70,8 +107,15 @@ def _list(args) -> int:
 
 
 def _fit(args) -> int:
+    from ..errors import SGCError
     from ..simulate.traces import fit_slope
 
+    if args.process is not None:
+        return _fit_process(args)
+    if args.family is None:
+        raise SGCError("traces fit: give --family (load slope) or --process markov --trace FILE")
+    if args.trace is not None or args.out is not None:
+        raise SGCError("traces fit: --trace and --out go with --process markov")
     fit = fit_slope(family=args.family, region=args.region)
     lines = [
         f"{fit['family']} ({fit['region']}): mean delay = {fit['intercept']:.4f} s + "
@@ -83,4 +127,66 @@ def _fit(args) -> int:
             f"  load {pt['probe_load']:4.2f}: mean {pt['mean_delay']:.4f} s  {pt['trace']}"
         )
     strict_emit(args, fit, "\n".join(lines))
+    return 0
+
+
+def _fit_process(args) -> int:
+    from ..errors import SGCError
+    from ..simulate.processes import check_out_path, fit_process
+
+    if args.trace is None:
+        raise SGCError("traces fit --process markov: give --trace FILE_OR_NAME")
+    if args.family is not None or args.region is not None:
+        raise SGCError("traces fit: --family/--region fit the load slope; not with --process")
+    if args.out is not None:
+        check_out_path(args.out)
+    proc, report = fit_process(
+        args.trace, mu=args.mu, states=args.states, marginal=args.marginal, seed=args.seed
+    )
+    if args.out is not None:
+        proc.save(args.out)
+    payload = proc.to_json()
+    payload["marginal"] = None if proc.marginal is None else f"{proc.marginal.size} values"
+    payload.update(report)
+    if args.out is not None:
+        payload["out"] = args.out
+    q = report["quality"]
+    t, m = q["trace"], q["model"]
+    lines = [
+        f"{proc.states}-state Markov process fitted to {proc.meta['trace']} "
+        f"(n={proc.n}, {proc.meta['rounds']} rounds, mu={args.mu:g}, "
+        f"{proc.meta['em_iterations']} EM iterations)",
+        "  transitions: " + "; ".join(" ".join(f"{x:.3f}" for x in row) for row in proc.transmat),
+        f"  {'':22s} {'trace':>9s} {'process':>9s}",
+        f"  {'straggler rate':22s} {t['straggler_rate']:9.4f} {m['straggler_rate']:9.4f}",
+        f"  {'mean burst (rounds)':22s} {t['mean_burst']:9.3f} {m['mean_burst']:9.3f}",
+        f"  {'distinct per window 3':22s} {t['distinct_per_window']:9.2f} "
+        f"{m['distinct_per_window']:9.2f}",
+        f"  {'slowest/median q0.9':22s} {t['slowest_over_median'][1]:9.3f} "
+        f"{m['slowest_over_median'][1]:9.3f}",
+    ]
+    ho = report.get("held_out", {})
+    if "loglik_per_delay" in ho:
+        lines.append(
+            f"  held-out log-likelihood per delay {ho['loglik_per_delay']:.4f} "
+            f"(independent: {ho['independent_per_delay']:.4f})"
+        )
+    if args.out is not None:
+        lines.append(f"  written to {args.out}")
+    strict_emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def _generate(args) -> int:
+    from ..errors import check_int
+    from ..simulate.processes import check_out_path, load_process, write_delay_csv
+
+    check_out_path(args.out)
+    rounds = check_int("--rounds", args.rounds, minimum=1)
+    seed = check_int("--seed", args.seed, minimum=0)
+    proc = load_process(args.process)
+    D = proc.generate(rounds, seed=seed, n=args.n)
+    write_delay_csv(D, args.out)
+    payload = {"out": args.out, "n": proc.n, "rounds": rounds, "seed": seed}
+    strict_emit(args, payload, f"wrote {rounds} rounds of {proc.n} workers to {args.out}")
     return 0

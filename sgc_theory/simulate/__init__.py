@@ -1,5 +1,6 @@
 """Trace-driven runtime simulation (docs/guide/simulation.md): real traces, waiting policies (paper,
-minimal, offline optimal), sweeps, and the paper's experiment replayed on the shipped probes.
+minimal, offline optimal), sweeps, the paper's experiment replayed on the shipped probes, and
+straggler processes fitted to the traces for long-run comparisons (docs/guide/processes.md).
 
 >>> from sgc_theory.simulate import load_trace, simulate, sweep
 >>> t = load_trace("sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000")

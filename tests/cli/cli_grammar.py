@@ -137,6 +137,27 @@ def trace_files(tmp):
     return st.one_of(st.sampled_from([str(tmp / "t_ok.csv"), TOKYO, SYDNEY_PREFIX]), odd)
 
 
+def process_files(tmp):
+    """``--process`` arguments: a small straggler process (n = 4), odd files, junk."""
+    from sgc_theory.simulate.processes import StragglerProcess
+
+    StragglerProcess.two_state(n=4, p_slow=0.2, p_stay=0.5).save(tmp / "p4.json")
+    (tmp / "p_bad.json").write_text('{"format": "sgc-straggler-process/1", "n": 4}')
+    (tmp / "p_junk.json").write_text("{not json")
+    return st.sampled_from(
+        [str(tmp / "p4.json")] * 3
+        + [str(tmp / "p_bad.json"), str(tmp / "p_junk.json"), str(tmp / "nope.json"), "", "/"]
+    )
+
+
+def csv_outs(tmp):
+    (tmp / "a_dir").mkdir(exist_ok=True)
+    return st.sampled_from(
+        [str(tmp / "g.csv"), str(tmp / "m.json"), "", "/dev/null", "/proc/no/such/x.csv",
+         str(tmp / "a_dir")]
+    )  # fmt: skip
+
+
 #: floats a user may type for --mu, --probe-load, --slope, --time-limit
 FLOATS = st.sampled_from(
     [*"0 1 0.5 2.2013 -1 nan inf -inf 1e308 1e-320 abc".split(), "", "1,5", "0x10"]
@@ -210,6 +231,21 @@ def grammar(tmp):
         "--slope": SLOPES,
         "--probe-load": FLOATS,
         "--json": None,
+    }
+    procs = process_files(tmp)
+    outs = csv_outs(tmp)
+    long_run = {
+        "--trace": st.one_of(traces, procs),
+        "--process": procs,
+        "--rounds": st.sampled_from(["0", "2", "5", "8", "40", "1000000", "x"]),
+        "--replications": SMALL,
+        "--mu": FLOATS,
+        "--schemes": SIM_SCHEMES,
+        "--pilot-jobs": SMALL,
+        "--max-delay": SMALL,
+        "--seed": SMALL,
+        "--json": None,
+        LIKELY: ("--process",),
     }
     return {
         ("patterns", "count"): {
@@ -302,8 +338,30 @@ def grammar(tmp):
         ("traces", "fit"): {
             "--family": st.sampled_from(["desktop_long", "desktop", "mbp", "nosuch", "", "sam"]),
             "--region": st.sampled_from(["Canada", "Tokyo", "Mars", "", "canada", "TOKYO"]),
+            "--process": st.sampled_from(["markov", "hmm", ""]),
+            "--trace": traces,
+            "--mu": FLOATS,
+            "--states": SMALL,
+            "--marginal": st.sampled_from(["empirical", "lognormal", "x"]),
+            "--seed": SMALL,
+            "--out": outs,
             "--json": None,
             LIKELY: ("--family",),
+        },
+        ("traces", "generate"): {
+            "--process": procs,
+            "--rounds": ROUNDS,
+            "--seed": INTS,
+            "--out": outs,
+            "--n": SMALL,
+            "--json": None,
+            LIKELY: ("--process", "--rounds", "--out"),
+        },
+        ("compare",): {**long_run, "--policies": st.sampled_from(["paper", "minimal", "best"])},
+        ("recommend",): {
+            **long_run,
+            "--top": SMALL,
+            "--policy": st.sampled_from(["paper", "minimal", "x"]),
         },
         # --trace always given: one short probe (all seven load-0 probes take seconds)
         ("reproduce",): {
