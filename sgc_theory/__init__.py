@@ -89,7 +89,6 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-
 def _version() -> str:
     """The installed distribution's version (``pyproject.toml``), or ``0+unknown`` when the
     package runs from a checkout that was never installed."""
