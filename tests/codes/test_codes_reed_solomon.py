@@ -26,6 +26,7 @@ from sgc_theory.codes import (
     reed_solomon,
 )
 from sgc_theory.codes.reed_solomon import RS_LEMMA
+from sgc_theory.budget import WorkTooLargeError
 from sgc_theory.errors import SGCError
 
 SMALL = [(n, s) for n in range(1, 13) for s in range(n)]
@@ -51,8 +52,13 @@ def test_structure_agrees_with_exhaustive_certificate(n, s):
     # at most 924 sets here: all of them fit the default budget, so every set is checked
     assert structural.sets_checked == math.comb(n, s) and not structural.sampled
     # over the budget, the default is a sample of SPOT_CHECKS sets
-    small = code.verify(max_work=max(1, math.comb(n, s) * n * n - 1))
-    assert small.sets_checked == min(math.comb(n, s), code.SPOT_CHECKS)
+    budget = max(1, math.comb(n, s) * n * n - 1)
+    if min(math.comb(n, s), code.SPOT_CHECKS) * n * n <= budget:
+        small = code.verify(max_work=budget)
+        assert small.sets_checked == min(math.comb(n, s), code.SPOT_CHECKS)
+    else:  # not even the sample fits: refused, never silently smaller
+        with pytest.raises(WorkTooLargeError):
+            code.verify(max_work=budget)
     # the independent route: every one of the C(n, s) sets, exactly
     plain = GradientCode(code.E, s)
     exhaustive = plain.verify("exhaustive")
