@@ -51,6 +51,8 @@ __all__ = [
     "resident_bytes",
     "SECONDS_PER_UNIT",
     "BYTES_PER_UNIT",
+    "MIN_SECONDS",
+    "MIN_MEMORY",
 ]
 
 #: default budget in work units (about a minute or two of computing)
