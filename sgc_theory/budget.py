@@ -51,6 +51,8 @@ __all__ = [
     "resident_bytes",
     "SECONDS_PER_UNIT",
     "BYTES_PER_UNIT",
+    "MIN_SECONDS",
+    "MIN_MEMORY",
 ]
 
 #: default budget in work units (about a minute or two of computing)
@@ -216,8 +218,9 @@ BYTES_PER_UNIT = 8
 #: memory growth always allowed to a metered search (bytes)
 MIN_MEMORY = 256 * 2**20
 
-#: charges between two checks of time and memory
+#: charges, or work units, between two checks of time and memory
 _CHECK_EVERY = 256
+_CHECK_UNITS = 10**5
 
 
 def resident_bytes() -> int | None:
@@ -250,13 +253,14 @@ class Meter:
     sgc_theory.budget.WorkTooLargeError: a search: stopped at the budget of 10 work units; raise the budget with --max-work N (Python: max_work=N)
     """
 
-    __slots__ = ("what", "cheaper", "limit", "used", "estimate", "_calls", "_t0", "_m0")
+    __slots__ = ("what", "cheaper", "limit", "used", "estimate", "_calls", "_next", "_t0", "_m0")
 
     def __init__(self, what: str, *, cheaper: str | None = None, limit=None, estimate=None):
         self.what, self.cheaper, self.estimate = what, cheaper, estimate
         self.limit = current_limit(limit)
         self.used = 0
         self._calls = 0
+        self._next = _CHECK_UNITS
         self._t0 = time.process_time()
         self._m0 = resident_bytes()
 
@@ -265,7 +269,8 @@ class Meter:
         if self.used > self.limit:
             self._stop()
         self._calls += 1
-        if self._calls % _CHECK_EVERY == 0 and self.limit != _INF:
+        if (self._calls % _CHECK_EVERY == 0 or self.used >= self._next) and self.limit != _INF:
+            self._next = self.used + _CHECK_UNITS
             self._check_real_cost()
 
     def _check_real_cost(self) -> None:

@@ -11,7 +11,7 @@ rules to all of them:
 * the text is UTF-8; a byte-order mark at the start is dropped;
 * blank lines are skipped; the first line is a **header** exactly when none of its cells is a
   number (a line mixing names and numbers is refused); the header, if any, is returned
-  (:attr:`CsvTable.header`) so that callers can say what they read;
+  (the ``header`` of the :class:`CsvTable`) so that callers can say what they read;
 * a header naming a ``worker`` column is the *long* format (one line per measurement); it is
   refused with the layout that is expected instead (one line per round, one column per worker);
 * numbers are floats (``exact=False``: finite, checked by the caller) or exact rationals

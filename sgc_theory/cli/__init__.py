@@ -30,6 +30,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import time
@@ -237,23 +238,29 @@ def _say(message: str) -> None:
         pass
 
 
-#: ``--max-work -inf``: argparse would read "-inf" as an option; joined with "=" it is a value
-_VALUE_OPTIONS = ("--max-work",)
+#: a value that starts with "-" but is a number (``-inf``, ``-1e3``, ``-nan``): argparse would
+#: read it as an option ("expected one argument"); joined to its option with "=" it reaches the
+#: option's validator and is refused with its rule
+_NEGATIVE_VALUE = re.compile(r"-(inf|infinity|nan|\.?\d[\d.]*(e[+-]?\d+)?)", re.IGNORECASE)
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
-    """``--max-work -inf`` -> ``--max-work=-inf`` (so that the value reaches the validator and is
-    refused with its rule, not "expected one argument")."""
+    """``--max-work -inf`` -> ``--max-work=-inf`` (and so for every option followed by a
+    negative number argparse does not recognise as one)."""
     out: list[str] = []
     i = 0
     while i < len(argv):
         a = argv[i]
         nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if a in _VALUE_OPTIONS and nxt is not None and nxt.startswith("-") and nxt != "--":
-            if not nxt.startswith("--"):
-                out.append(f"{a}={nxt}")
-                i += 2
-                continue
+        if (
+            a.startswith("--")
+            and "=" not in a
+            and nxt is not None
+            and _NEGATIVE_VALUE.fullmatch(nxt)
+        ):
+            out.append(f"{a}={nxt}")
+            i += 2
+            continue
         out.append(a)
         i += 1
     return out
