@@ -190,6 +190,10 @@ class TypeLP:
     columns : list                 ``(node id, a)`` of every ``z`` column added so far
     """
 
+    #: the history orbits the adversary may produce (a subclass restricts them:
+    #: :mod:`sgc_theory.design.restricted`)
+    space_class = TypeSpace
+
     def __init__(self, model, T, P=None, max_replication=None, max_orbits=500_000):
         from ..budget import Meter
         from ..models.window import Arbitrary, Bursty, PerRound
@@ -212,7 +216,7 @@ class TypeLP:
         self.meter = Meter(
             f"building {what}", cheaper="a smaller T or P (--P), or --max-replication"
         )
-        self.space = TypeSpace(model, max_orbits=max_orbits, meter=self.meter)
+        self.space = self.space_class(model, max_orbits=max_orbits, meter=self.meter)
         self._build()
 
     # ----- structure ------------------------------------------------------------------------
@@ -524,11 +528,14 @@ def solve_type_lp(
     progress: bool = False,
     max_rounds: int = 200,
     initial_size: int = 2,
+    use_known_bound: bool = True,
 ) -> TypeLPResult:
     """Solve a :class:`TypeLP` by column generation and certify the optimum exactly.
 
     ``solver`` is ``"highs"`` (HiGHS through highspy, the default and the fast route) or
-    ``"cbc"`` (PuLP's CBC on the exported problem; small instances).
+    ``"cbc"`` (PuLP's CBC on the exported problem; small instances).  ``use_known_bound=False``
+    reports the LP's own certificates only (no early stop at, or raising to, the closed-form
+    bound).
     """
     time_limit = check_time_limit(time_limit)
     solver = str(solver).lower()
@@ -584,7 +591,7 @@ def solve_type_lp(
         cheaper="a smaller T or P (--P), or --max-replication",
     )
     pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
-    known, known_name = closed_form_lower_bound(lp.model)
+    known, known_name = closed_form_lower_bound(lp.model) if use_known_bound else (None, "")
     met_bound = False
     rounds = 0
     status = "not solved"
