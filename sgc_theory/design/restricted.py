@@ -226,11 +226,12 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
     return best
 
 
-def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None) -> dict:
+def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None, extra=()) -> dict:
     """``{lower, lower_argument, upper, upper_scheme, lp_upper, ratio}``: the best proved lower
     bound on every scheme of delay ``T`` (that looks back ``W - 1`` rounds when it rests on an
     LP) and the best runnable scheme, as exact fractions.  ``lp_upper`` is the covering LP's
-    exactly feasible load (a fractional design, not a runnable scheme at large ``n``)."""
+    exactly feasible load (a fractional design, not a runnable scheme at large ``n``);
+    ``extra`` adds ``(value, argument)`` lower bounds proved elsewhere."""
     from ..bounds.lower import closed_form_lower_bound
 
     lows = []
@@ -239,11 +240,17 @@ def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None)
         lows.append((known, f"{name} bound (every scheme, every delay)"))
     if lp_result is not None and lp_result.lower is not None and model.W - 1 == lp_result.lp.P:
         if lp_result.lp.max_replication is None:
-            lows.append((lp_result.lower, "covering LP by worker types (exact dual certificate)"))
+            lows.append(
+                (
+                    lp_result.lower,
+                    "covering LP by worker types, schemes looking back W - 1 rounds (exact dual certificate)",
+                )
+            )
         elif lp_result.lower_any_size is not None:
             lows.append((lp_result.lower_any_size, "covering LP dual re-priced over every set"))
     if restricted is not None and restricted.lower is not None:
         lows.append((restricted.lower, restricted.argument))
+    lows += [(Fraction(v), why) for v, why in extra if v is not None]
     lower, why = max(lows, key=lambda t: t[0]) if lows else (None, None)
     upper, scheme = runnable_upper(model, T)
     f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
