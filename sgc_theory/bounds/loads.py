@@ -239,10 +239,18 @@ def scheme_load(
         if not 0 <= s < n:
             raise SGCError(f"GC needs 0 <= s < n (got s={s}, n={n})")
         return gc_load(n, s), gc_delay()
-    if key not in ("srsgc", "msgc", "brsgc", "wcsgc"):
-        raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc (got {scheme!r})")
+    if key not in ("srsgc", "msgc", "brsgc", "wcsgc", "prsgc"):
+        raise SGCError(
+            f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc, prsgc (got {scheme!r})"
+        )
     B, W, lam = (check_int(f"--{k}", v) for k, v in (("B", B), ("W", W), ("lam", lam)))
-    label = {"srsgc": "SR-SGC", "msgc": "M-SGC", "brsgc": "BR-SGC", "wcsgc": "WC-SGC"}[key]
+    label = {
+        "srsgc": "SR-SGC",
+        "msgc": "M-SGC",
+        "brsgc": "BR-SGC",
+        "wcsgc": "WC-SGC",
+        "prsgc": "PR-SGC",
+    }[key]
     if not 0 <= lam <= n:
         raise SGCError(f"{label} needs 0 <= lam <= n (got lam={lam}, n={n})")
     if key == "wcsgc":
@@ -253,6 +261,15 @@ def scheme_load(
         if not 1 <= B <= W - 1:
             raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
         return brsgc_load(n, lam), brsgc_delay(B)
+    if key == "prsgc":
+        if not 1 <= B <= W - 1:
+            raise SGCError(f"PR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
+        if n < 2:
+            raise SGCError(f"PR-SGC needs n >= 2 (got n={n})")
+        from .pair_replication import prsgc_parameters
+
+        q = prsgc_parameters(n, lam)[2]
+        return sp.Rational(q.numerator, q.denominator), brsgc_delay(B)
     if key == "srsgc":
         if B < 1:
             raise SGCError(f"SR-SGC needs B >= 1 (got B={B})")
