@@ -200,7 +200,7 @@ def restricted_lower_bound(
 
 def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
     """The least load of a runnable scheme of the toolkit with delay at most ``T`` under a
-    bursty ``model`` (closed forms: GC, BR-SGC, WC-SGC, M-SGC), with its command-line name
+    bursty ``model`` (GC, BR-SGC, PR-SGC, WC-SGC, M-SGC), with its command-line name
     and parameters; ``(None, None)`` when none applies."""
     from ..bounds.loads import scheme_load
     from ..models.window import Bursty
@@ -213,6 +213,8 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
         cands.append(("gc", {"s": lam}))
     if B <= W - 1:
         cands += [("brsgc", {"B": B, "W": W, "lam": lam}), ("msgc", {"B": B, "W": W, "lam": lam})]
+        if n >= 2:
+            cands.append(("prsgc", {"B": B, "W": W, "lam": lam}))
     if B == 1 and W >= 2:
         cands.append(("wcsgc", {"B": B, "W": W, "lam": lam}))
     best = (None, None)

@@ -194,12 +194,14 @@ class PRSGC(BRSGC):
                     f"{self.n}): use decode_rounds() / verify() for decodability"
                 )
             cuts = {Fraction(0), Fraction(1)}
-            for k in range(len(self.x)):
+            # every k up to n: rounds outside the model (more than lam safe workers) use
+            # lam's parameters with their own layout
+            for k in range(self.n + 1):
                 lay = self.layout((1 << k) - 1)
                 for i in range(self.n):
                     for a, b in lay[i]:
                         cuts |= {a, b}
-                for h1, h2 in lay["halves"].values():
+                for h1, _h2 in lay["halves"].values():
                     cuts.add(h1[1])
             self._cuts = sorted(cuts)
         return self._cuts
@@ -218,7 +220,7 @@ class PRSGC(BRSGC):
         """``D``: every piece boundary of every layout is a multiple of ``1/D``."""
         if self._units is None:
             D = 1
-            for k in range(len(self.x)):
+            for k in range(self.n + 1):
                 F, R, pair, single, safe, x = self._sizes((1 << k) - 1)
                 for q in (pair / 2, single, safe, x):
                     D = math.lcm(D, Fraction(q).denominator)
