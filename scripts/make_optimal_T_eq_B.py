@@ -22,7 +22,8 @@ from pathlib import Path
 
 from sgc_theory.design import bracket, build_type_lp, restricted_lower_bound, solve_type_lp
 from sgc_theory.design.types import TypeSpace
-from sgc_theory.design.restricted import FullBurstSpace
+from sgc_theory.bounds.lower import closed_form_lower_bound
+from sgc_theory.design.restricted import FullBurstSpace, runnable_upper
 from sgc_theory.models import Bursty
 
 LAMS = [1, 2, 3, 5, 8, 10, 15, 20, 27, 35, 50, 64, 75, 100, 128, 150, 200, 255]
@@ -44,11 +45,16 @@ def row(B, W, lam, args) -> dict:
     t0 = time.perf_counter()
     lp = rb = None
     notes = []
-    if _fits(TypeSpace, m, W - 1 + T, args.max_orbits):
-        lp = solve_type_lp(build_type_lp(m, T, max_orbits=args.max_orbits), time_limit=args.tl)
+    up, _ = runnable_upper(m, T)
+    known, _ = closed_form_lower_bound(m)
+    orbits = args.max_orbits if B >= 2 else 20 * args.max_orbits
+    if up is not None and up == known:
+        notes.append("a runnable scheme meets the counting bound: no LP needed")
+    elif _fits(TypeSpace, m, W - 1 + T, orbits):
+        lp = solve_type_lp(build_type_lp(m, T, max_orbits=orbits), time_limit=args.tl)
     else:
-        notes.append(f"full LP: more than {args.max_orbits} history orbits")
-    if B >= 2 and (lp is None or not lp.exact):
+        notes.append(f"full LP: more than {orbits} history orbits")
+    if B >= 2 and (lp is None or not lp.exact) and not (up is not None and up == known):
         if _fits(FullBurstSpace, m, W - 1 + T, args.max_orbits):
             rb = restricted_lower_bound(m, T, time_limit=args.tl, max_orbits=args.max_orbits)
         else:

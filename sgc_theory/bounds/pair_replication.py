@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..errors import SGCError, check_int
@@ -33,7 +34,7 @@ def _pairs(f: int) -> int:
     return f * (f - 1) // 2
 
 
-def prsgc_load_of(n: int, lam: int, x, y) -> Fraction:
+def prsgc_load_of(n: int, lam: int, x: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
     """The exact largest load of PR-SGC with parameters ``x[k], y[k]`` (sequences over
     ``k = 0 .. min(lam, n)``) over every admitted ``(k', k)``."""
     K = min(lam, n)
@@ -72,7 +73,7 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
     lo, up, rows = [], [], []  # rows: list of {var: coef}; vars: x_k = k, y_k = K+1+k, L
     iL = 2 * (K + 1)
 
-    def add(coefs, low, high):
+    def add(coefs: dict, low: float, high: float) -> None:
         rows.append(coefs)
         lo.append(low)
         up.append(high)

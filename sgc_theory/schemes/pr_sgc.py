@@ -88,7 +88,7 @@ class PRSGC(BRSGC):
             raise SGCError(f"PR-SGC needs n >= 2 (got n={self.n})")
         self.x, self.y, self._load = prsgc_parameters(self.n, self.lam)
         self._cuts = None
-        self._units = None
+        self._units: int | None = None
         #: ``show`` builds exact tasks up to this n (partition ranges from shares() beyond)
         self.exact_max_n = EXACT_MAX_N
 
