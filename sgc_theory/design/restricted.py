@@ -40,7 +40,7 @@ ways to place the burst starts, not the number of ways to spread the stragglers 
 straggling record.
 
 The helpers :func:`restricted_lower_bound` (exact bracket of ``LP(F)``) and the JSON-ready
-:meth:`RestrictedBound.as_dict` are what ``sgc design --restricted`` and the results script use.
+``RestrictedBound.as_dict()`` are what ``sgc design --restricted`` and the results script use.
 """
 
 from __future__ import annotations

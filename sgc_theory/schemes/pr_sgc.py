@@ -41,9 +41,9 @@ Where it comes from
 The partitions
     Job data is the interval ``[0, 1)``; the layout for ``k`` safe workers cuts it into the pair
     halves, the fresh singles and the safe singles, in that order (ranks among ``F`` and ``R`` in
-    index order).  The partitions of :attr:`partition_sizes` are the common refinement of the
+    index order).  The partitions of ``partition_sizes`` are the common refinement of the
     layouts of every ``k`` (built for ``n <= EXACT_MAX_N``; beyond, decodability is decided by
-    the exact token rule of :meth:`decode_rounds`).
+    the exact token rule of ``decode_rounds``).
 """
 
 from __future__ import annotations
