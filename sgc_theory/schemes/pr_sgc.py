@@ -238,7 +238,7 @@ class PRSGC(BRSGC):
         return out
 
     def shares(self, state, i: int) -> list:
-        """:meth:`intervals` in integer units of ``1/D`` (:attr:`unit_denominator`), the form
+        """``intervals`` in integer units of ``1/D`` (``unit_denominator``), the form
         the command line's ``show`` prints at large ``n``."""
         D = self.unit_denominator
         return [(age, int(a * D), int(b * D)) for age, a, b in self.intervals(state, i)]
