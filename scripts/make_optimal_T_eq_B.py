@@ -172,4 +172,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    from sgc_theory.budget import work_budget
+
+    with work_budget("inf"):  # these runs have their own time limits (--tl)
+        main()
