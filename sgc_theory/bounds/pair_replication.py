@@ -70,6 +70,12 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
     if lam > n:
         raise SGCError(f"PR-SGC needs 0 <= lam <= n (got lam={lam}, n={n})")
     K = min(lam, n)
+    from ..budget import check_work
+
+    check_work(
+        50 * (K + 1) ** 2,
+        f"PR-SGC's parameter LP for n={n}, lam={lam} ({(K + 1) ** 2 // 2} constraints)",
+    )
     lo, up, rows = [], [], []  # rows: list of {var: coef}; vars: x_k = k, y_k = K+1+k, L
     iL = 2 * (K + 1)
 
