@@ -262,6 +262,10 @@ SCHEME_RULES: dict[str, tuple[str, tuple]] = {
     ),
     "msgc": ("M-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
     "brsgc": ("BR-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
+    "prsgc": (
+        "PR-SGC",
+        (_B_BELOW_W, _LAM_IN_N_RULE, (lambda n, **_: n >= 2, "PR-SGC needs n >= 2 (got n={n})")),
+    ),
     "wcsgc": (
         "WC-SGC",
         (
@@ -281,7 +285,16 @@ _CLOSED_FORMS: dict[str, Callable[..., tuple[sp.Expr, sp.Expr]]] = {
     "msgc": lambda n, B, W, lam: (msgc_load(n, B, W, lam), msgc_delay(B, W)),
     "brsgc": lambda n, B, W, lam: (brsgc_load(n, lam), brsgc_delay(B)),
     "wcsgc": lambda n, B, W, lam: (wcsgc_load(n, W, lam), wcsgc_delay()),
+    "prsgc": lambda n, B, W, lam: (_prsgc_load(n, lam), brsgc_delay(B)),
 }
+
+
+def _prsgc_load(n: int, lam: int) -> sp.Expr:
+    """PR-SGC's load: the optimum of its small exact parameter LP (:mod:`.pair_replication`)."""
+    from .pair_replication import prsgc_parameters
+
+    q = prsgc_parameters(n, lam)[2]
+    return sp.Rational(q.numerator, q.denominator)
 
 
 def check_scheme_params(scheme: str, **params: int) -> None:
@@ -316,7 +329,9 @@ def scheme_load(
     key = str(scheme).lower().replace("-", "")
     n = check_int("--n", n, minimum=1)
     if key not in SCHEME_RULES:
-        raise SGCError(f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc (got {scheme!r})")
+        raise SGCError(
+            f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc, prsgc (got {scheme!r})"
+        )
     given = {"s": s} if key == "gc" else {"B": B, "W": W, "lam": lam}
     params = {k: check_int(f"--{k}", v) for k, v in given.items()}
     check_scheme_params(key, n=n, **params)

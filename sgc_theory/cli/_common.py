@@ -25,6 +25,7 @@ SCHEME_PARAMS = {
     "msgc": ("B", "W", "lam"),
     "brsgc": ("B", "W", "lam"),
     "wcsgc": ("B", "W", "lam"),
+    "prsgc": ("B", "W", "lam"),
 }
 
 #: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
@@ -38,6 +39,7 @@ LABELS = {
     "msgc": "M-SGC",
     "brsgc": "BR-SGC",
     "wcsgc": "WC-SGC",
+    "prsgc": "PR-SGC",
 }
 
 #: every scheme option, in the order they are listed

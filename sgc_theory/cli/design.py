@@ -78,6 +78,13 @@ def register(sub) -> None:
         dest="max_variables",
         help=f"integer design budget: variables (default {ILP_MAX_VARIABLES})",
     )
+    p.add_argument(
+        "--restricted",
+        default=None,
+        choices=["full-bursts"],
+        help="also solve the covering LP against a restricted adversary (a lower bound that "
+        "reaches larger cases; bursty models)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_design)
 
@@ -232,8 +239,32 @@ def _design(args) -> int:
                 else "the designed table failed verification"
             )
         )
+    if K is None:
+        lines += _bracket(args, model, T, res, (lb, lb_name), payload)
     emit(args, payload, "\n".join(lines))
     return 0 if ok else 1
+
+
+def _bracket(args, model, T, res, lb, payload) -> list:
+    """Add ``bracket`` (best proved lower bound, best runnable scheme) and, with
+    ``--restricted``, ``restricted_bound`` to the payload; the text lines for them."""
+    from ..design.restricted import bracket, restricted_lower_bound
+    from ..models.window import Bursty
+
+    rb = None
+    if getattr(args, "restricted", None):
+        if not isinstance(model, Bursty):
+            raise SGCError(f"--restricted needs a bursty model (got {model.spec})")
+        rb = restricted_lower_bound(
+            model, T, family=args.restricted, P=args.P, max_orbits=args.max_orbits
+        )
+        payload["restricted_bound"] = rb.as_dict()
+    br = bracket(model, T, lp_result=res, restricted=rb, extra=[lb])
+    payload["bracket"] = br
+    out = [f"  bracket on the optimum: [{br['lower']}, {br['upper']}]"]
+    out.append(f"    lower: {br['lower_argument']}")
+    out.append(f"    upper: {br['upper_scheme'] or 'no runnable scheme of the toolkit'}")
+    return out
 
 
 def _verify_table(lp, model):

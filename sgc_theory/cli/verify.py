@@ -159,7 +159,7 @@ def _show(args) -> int:
 
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)
-    by_shares = isinstance(scheme, BRSGC) and scheme.n > EXACT_MAX_N
+    by_shares = isinstance(scheme, BRSGC) and scheme.n > getattr(scheme, "exact_max_n", EXACT_MAX_N)
     # the table has a line per worker and round: refuse before running an enormous one
     if by_shares:
         check_work(

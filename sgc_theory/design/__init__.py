@@ -4,7 +4,10 @@
   ``n``, :mod:`~sgc_theory.design.type_lp`), or with ``partitions=K`` the best integer design
   (small ``n``, :mod:`~sgc_theory.design.covering_lp`), which :func:`design_tabular` turns into a
   runnable :class:`~sgc_theory.schemes.TabularScheme`;
-* :func:`lower_bound` -- the best certified lower bound on every scheme of delay ``T``.
+* :func:`lower_bound` -- the best certified lower bound on every scheme of delay ``T``;
+* :func:`restricted_lower_bound` -- the covering LP against a restricted adversary
+  (:mod:`~sgc_theory.design.restricted`), a lower bound that reaches larger cases;
+  :func:`bracket` -- the best lower bound next to the best runnable scheme.
 """
 
 from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver
@@ -18,6 +21,7 @@ from .covering_lp import (
     solve,
 )
 from .lower import lower_bound
+from .restricted import bracket, restricted_lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
 from .types import TypeSpace, orbit_size
 
@@ -26,6 +30,8 @@ __all__ = [
     "design_tabular",
     "estimate_ilp_variables",
     "lower_bound",
+    "restricted_lower_bound",
+    "bracket",
     "TypeLP",
     "TypeLPResult",
     "build_type_lp",

@@ -141,7 +141,9 @@ class TypeLPResult:
     ``upper`` and ``lower`` are exact (Fractions): an exactly feasible scheme has load
     ``upper`` and no scheme of the LP's class does better than ``lower``; ``exact`` when they
     are equal.  ``lower_any_size`` is the lower bound over worker sets of any size (equal to
-    ``lower`` unless ``max_replication`` was given).
+    ``lower`` unless ``max_replication`` was given): the larger of the restricted LP's duals
+    re-priced over every set size and the closed-form bound (the re-priced duals alone can be
+    far weaker).
     """
 
     status: str
@@ -188,6 +190,10 @@ class TypeLP:
     columns : list                 ``(node id, a)`` of every ``z`` column added so far
     """
 
+    #: the history orbits the adversary may produce (a subclass restricts them:
+    #: :mod:`sgc_theory.design.restricted`)
+    space_class = TypeSpace
+
     def __init__(self, model, T, P=None, max_replication=None, max_orbits=500_000):
         from ..budget import Meter
         from ..models.window import Arbitrary, Bursty, PerRound
@@ -210,7 +216,7 @@ class TypeLP:
         self.meter = Meter(
             f"building {what}", cheaper="a smaller T or P (--P), or --max-replication"
         )
-        self.space = TypeSpace(model, max_orbits=max_orbits, meter=self.meter)
+        self.space = self.space_class(model, max_orbits=max_orbits, meter=self.meter)
         self._build()
 
     # ----- structure ------------------------------------------------------------------------
@@ -522,11 +528,14 @@ def solve_type_lp(
     progress: bool = False,
     max_rounds: int = 200,
     initial_size: int = 2,
+    use_known_bound: bool = True,
 ) -> TypeLPResult:
     """Solve a :class:`TypeLP` by column generation and certify the optimum exactly.
 
     ``solver`` is ``"highs"`` (HiGHS through highspy, the default and the fast route) or
-    ``"cbc"`` (PuLP's CBC on the exported problem; small instances).
+    ``"cbc"`` (PuLP's CBC on the exported problem; small instances).  ``use_known_bound=False``
+    reports the LP's own certificates only (no early stop at, or raising to, the closed-form
+    bound).
     """
     time_limit = check_time_limit(time_limit)
     solver = str(solver).lower()
@@ -582,7 +591,7 @@ def solve_type_lp(
         cheaper="a smaller T or P (--P), or --max-replication",
     )
     pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
-    known, known_name = closed_form_lower_bound(lp.model)
+    known, known_name = closed_form_lower_bound(lp.model) if use_known_bound else (None, "")
     met_bound = False
     rounds = 0
     status = "not solved"
@@ -707,6 +716,7 @@ def solve_type_lp(
                 else f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
                 f"load {float(upper):.12g} and a dual bound {float(lower):.12g}"
             )
+    lower, lower_any = _floor_bounds(lower, lower_any, known, upper)
     exact = upper is not None and upper == lower
     if status == "optimal" and not exact and upper is not None and lower is not None:
         status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
@@ -731,6 +741,25 @@ def solve_type_lp(
         seconds=time.perf_counter() - t0,
         lp=lp,
     )
+
+
+def _floor_bounds(lower, lower_any, known, upper):
+    """Raise the reported lower bounds to the closed-form bound ``known`` (valid for every
+    scheme, hence for every restriction of the LP too).
+
+    ``lower_any`` (sets of any size) comes from the duals of the LP restricted to small sets,
+    re-priced over every set orbit.  That is a valid weak-duality bound, but those duals were
+    optimal for the restricted columns only: re-pricing lets the large sets make every ``u``
+    cheap, and the bound can fall far below the counting bound (5/1688 against 2/121 at
+    n = 64, bursty(1, 2, 7), T = 1, pairs only).  Reporting the larger of the two keeps every
+    bound valid and never weaker than one already known."""
+    if known is None:
+        return lower, lower_any
+    if lower_any is None or known > lower_any:
+        lower_any = known
+    if lower is not None and known > lower and (upper is None or known <= upper):
+        lower = known
+    return lower, lower_any
 
 
 def _solve_cbc(lp, hl, deadline):  # pragma: no cover - exercised on small cases in tests

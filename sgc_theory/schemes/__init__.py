@@ -1,4 +1,4 @@
-"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC, BR-SGC and WC-SGC as exact
+"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC, BR-SGC, WC-SGC and PR-SGC as exact
 state machines."""
 
 from ..errors import SGCError
@@ -6,6 +6,7 @@ from .base import Run, Scheme, Task, Work
 from .br_sgc import BRSGC
 from .gc import GC
 from .m_sgc import MSGC
+from .pr_sgc import PRSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 from .wc_sgc import WCSGC, backlog_bound
@@ -21,17 +22,18 @@ __all__ = [
     "BRSGC",
     "WCSGC",
     "backlog_bound",
+    "PRSGC",
     "TabularScheme",
     "make_scheme",
     "SCHEMES",
 ]
 
-SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC}
+SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC, "prsgc": PRSGC}
 
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
-    """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc``, ``wcsgc`` (B, W,
-    lam).
+    """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc``, ``wcsgc``, ``prsgc``
+    (B, W, lam).
 
     >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
     1
@@ -49,6 +51,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
         "msgc": ("construction", "seed"),
         "brsgc": (),
         "wcsgc": (),
+        "prsgc": (),
     }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:

@@ -163,3 +163,23 @@ def test_design_errors(capsys):
     ]:
         rc, out, err = run(capsys, "design", *argv)
         assert rc == 2 and out == "" and err.count("\n") == 1 and needle in err, (argv, err)
+
+
+def test_design_bracket_and_restricted(capsys):
+    from fractions import Fraction
+
+    rc, out, _ = run(
+        capsys,
+        *"design --n 16 --model bursty:B=2,W=3,lam=3 --T 2 --restricted full-bursts --json".split(),
+    )
+    d = json.loads(out)
+    br, rb = d["bracket"], d["restricted_bound"]
+    assert rc == 0 and Fraction(br["lower"]) <= Fraction(br["upper"])
+    assert Fraction(br["upper"]) <= Fraction(19, 256)  # at most BR-SGC's (n + lam)/n^2
+    assert br["upper_scheme"].startswith("prsgc")
+    assert Fraction(rb["lower"]) <= Fraction(d["load_fraction"])  # restricted <= full LP
+    assert Fraction(rb["lower"]) > Fraction(d["lower_bound"]) and rb["above_counting_bound"]
+    rc, _, err = run(
+        capsys, *"design --n 5 --model per-round:s=1 --T 1 --restricted full-bursts".split()
+    )
+    assert rc == 2 and "--restricted needs a bursty model" in err

@@ -191,3 +191,17 @@ def test_budgets_and_errors():
     with pytest.raises(SGCError, match="solver"):
         design(4, "bursty:B=1,W=2,lam=1", 1, solver="glpk")
     assert design(4, "bursty:B=1,W=2,lam=1", 1).load_fraction == Fraction(7, 24)
+
+
+@pytest.mark.parametrize("n,lam", [(64, 7), (16, 3), (8, 2)])
+def test_any_size_bound_never_below_the_counting_bound(n, lam):
+    """Regression: the duals of the pairs-only LP re-priced over every set size gave 5/1688 at
+    n = 64, bursty(1, 2, 7), T = 1, below the counting bound 2/121.  Every reported bound is at
+    least the counting bound and at most the unrestricted optimum (computed independently)."""
+    m = Bursty(n, 1, 2, lam)
+    cb = F(counting_bound(n, 1, 2, lam))
+    r2 = type_opt(m, 1, max_replication=2)
+    free = type_opt(m, 1)
+    assert r2.lower_any_size >= cb and r2.lower >= cb
+    assert r2.lower_any_size <= free.upper  # valid: below the true (unrestricted) optimum
+    assert r2.lower <= r2.upper

@@ -139,3 +139,13 @@ def test_jobs_vs_time_curves():
     nc = d["curves"]["paper"]["nocoding"]
     assert nc["load"] == pytest.approx(1 / 256)
     assert d["curves"]["paper"]["msgc"]["load"] == pytest.approx(float(sp.Rational(7, 928)))
+
+
+def test_optimal_T_eq_B_table_is_consistent():
+    """The T = B table: every lower bound is at least the counting bound and at most the best
+    runnable load, which is at most BR-SGC's (n + lam)/n^2."""
+    d = fig("optimal_T_eq_B").data()
+    assert set(d) == {(1, 2), (2, 3)}
+    for c in d.values():
+        for lo, run, br, cb in zip(c["lower"], c["runnable"], c["brsgc"], c["cb"]):
+            assert cb <= lo * (1 + 1e-12) and lo <= run * (1 + 1e-12) and run <= br * (1 + 1e-12)
