@@ -201,22 +201,24 @@ def brsgc_delay(B: Param) -> sp.Expr:
     return B
 
 
-def wcsgc_load(n: Param, W: Param, lam: Param) -> sp.Expr:
-    """WC-SGC load ``W / (n W - lam)`` (bursty ``(1, W, lam)``, delay 2): ``K = n W - lam``
-    units per job, at most ``W`` per worker and round; equal to the counting bound with
-    ``B = 1``, hence optimal.
+def wcsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
+    """WC-SGC load ``P / (n P - lam B)`` with ``P = W - 1 + B`` (bursty ``(B, W, lam)``, delay
+    ``B + 1``): ``K = n P - lam B`` units per job, at most ``P`` per worker and round; equal to
+    the counting bound, hence optimal.
 
-    >>> wcsgc_load(256, 2, 27)
-    2/485
+    >>> wcsgc_load(256, 1, 2, 27), wcsgc_load(256, 2, 3, 23)
+    (2/485, 2/489)
     """
-    n, W, lam = _sym(n, W, lam)
-    return W / (n * W - lam)
+    n, B, W, lam = _sym(n, B, W, lam)
+    P = W - 1 + B
+    return P / (n * P - lam * B)
 
 
-def wcsgc_delay() -> sp.Expr:
-    """WC-SGC delay ``T = 2``: a unit lost twice is re-computed by a safe worker two rounds
-    after its job's release."""
-    return sp.Integer(2)
+def wcsgc_delay(B: Param = 1) -> sp.Expr:
+    """WC-SGC delay ``T = B + 1``: the oldest pending work is placed on workers that cannot
+    straggle, one round after a burst may have ended."""
+    (B,) = _sym(B)
+    return B + 1
 
 
 def scheme_load(
@@ -246,9 +248,9 @@ def scheme_load(
     if not 0 <= lam <= n:
         raise SGCError(f"{label} needs 0 <= lam <= n (got lam={lam}, n={n})")
     if key == "wcsgc":
-        if B != 1 or W < 2:
-            raise SGCError(f"WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})")
-        return wcsgc_load(n, W, lam), wcsgc_delay()
+        if not 1 <= B <= W - 1:
+            raise SGCError(f"WC-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
+        return wcsgc_load(n, B, W, lam), wcsgc_delay(B)
     if key == "brsgc":
         if not 1 <= B <= W - 1:
             raise SGCError(f"BR-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
