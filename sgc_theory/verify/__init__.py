@@ -29,7 +29,7 @@ from .symmetric import SymmetricExplorer
 
 __all__ = ["verify", "VerificationResult", "replay"]
 
-METHODS = ("auto", "exhaustive", "automaton", "symmetric")
+METHODS = ("auto", "exhaustive", "automaton", "symmetric", "counts")
 
 #: above this many workers the exact methods are not attempted by ``method="auto"``
 EXACT_MAX_N = 6
@@ -86,9 +86,11 @@ def verify(
         with shared work). Each job with ``t + T < rounds`` must be decoded by ``t + T``.
     all_horizons : bool
         Every pattern of every length, by exploring the finite reachable state space.
-    method : {"auto", "exhaustive", "automaton", "symmetric"}
+    method : {"auto", "exhaustive", "automaton", "symmetric", "counts"}
         ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
-        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``).
+        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``); for
+        WC-SGC at larger ``n``, ``counts`` (its exact count automaton,
+        :mod:`sgc_theory.verify.counts`).
     progress : bool
         Show a tqdm progress bar.
     graph : bool
@@ -144,12 +146,50 @@ def verify(
         )
 
 
+def _verify_counts(scheme, model, progress) -> VerificationResult:
+    """WC-SGC for all horizons on its exact count automaton (:mod:`sgc_theory.verify.counts`)."""
+    from .counts import BASIS, WCSGCCounts
+
+    if scheme.name != "wcsgc":
+        raise SGCError(f"method='counts' is WC-SGC's count automaton (got {scheme!r})")
+    if model.W != scheme.W:
+        raise SGCError(
+            f"method='counts' needs a model with window W={scheme.W} like the scheme's (got "
+            f"{model!r}); use method='automaton' (exact algebra) at small n"
+        )
+    t0 = time.perf_counter()
+    what = f"the count automaton of {scheme!r} under {model!r} for all horizons"
+    meter = Meter(what)
+    bar = _progress(progress, f"verify {scheme.name}")
+    try:
+        ok, states, steps = WCSGCCounts(scheme, model).explore(meter, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    res = VerificationResult(ok=ok, method="counts", scheme=scheme, model=model)
+    res.states, res.basis = states, BASIS
+    res.notes.append(
+        "decodability decided per unit: WC-SGC is uncoded, a job decodes iff all its units "
+        "arrived (exact, no code assumed)"
+    )
+    if not ok:
+        masks = WCSGCCounts(scheme, model).concretize(steps)
+        res.counterexample = exact._pattern(scheme.n, masks)
+        missed = replay(scheme, res.counterexample, exact_algebra=False)
+        res.failed_job, res.confirmed = missed, missed is not None
+        res.confirmation = "the scheme's exact token decoder (uncoded units), on the automaton's own shortest counterexample"
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
 def _cheaper(scheme, method) -> str | None:
     """A cheaper route than ``method`` for ``scheme``, to quote in a refusal."""
     if method == "exhaustive":
         return "--all-horizons (all_horizons=True): every length at once, often far cheaper"
     if method == "automaton" and scheme.symmetric_view() is not None:
         return "--method symmetric (counts of worker kinds)"
+    if method == "automaton" and getattr(scheme, "name", "") == "wcsgc":
+        return "--method counts (WC-SGC's exact count automaton, any n)"
     return None
 
 
@@ -222,8 +262,12 @@ def _verify(
     elif method == "auto":
         view_ok = scheme.symmetric_view() is not None
         method = "symmetric" if view_ok and scheme.n > EXACT_MAX_N else "automaton"
+        if scheme.name == "wcsgc" and scheme.n > EXACT_MAX_N:
+            method = "counts"
     elif method == "exhaustive":
         raise SGCError("method='exhaustive' needs rounds=R")
+    if method == "counts":
+        return _verify_counts(scheme, model, progress)
 
     meter = _start_meter(scheme, model, method, rounds)
     t0 = time.perf_counter()
