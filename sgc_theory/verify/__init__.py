@@ -148,7 +148,7 @@ def verify(
 
 def _verify_counts(scheme, model, progress) -> VerificationResult:
     """WC-SGC for all horizons on its exact count automaton (:mod:`sgc_theory.verify.counts`)."""
-    from .counts import BASIS, WCSGCCounts
+    from .counts import BASIS, BASIS_JOIN, WCSGCCounts
 
     if scheme.name != "wcsgc":
         raise SGCError(f"method='counts' is WC-SGC's count automaton (got {scheme!r})")
@@ -161,13 +161,18 @@ def _verify_counts(scheme, model, progress) -> VerificationResult:
     what = f"the count automaton of {scheme!r} under {model!r} for all horizons"
     meter = Meter(what)
     bar = _progress(progress, f"verify {scheme.name}")
+    auto = WCSGCCounts(scheme, model)
     try:
-        ok, states, steps = WCSGCCounts(scheme, model).explore(meter, bar)
+        ok, states = auto.join_proof(meter)
+        basis = BASIS_JOIN
+        if not ok:
+            ok, states, steps = auto.explore(meter, bar)
+            basis = BASIS
     finally:
         if bar is not None:
             bar.close()
     res = VerificationResult(ok=ok, method="counts", scheme=scheme, model=model)
-    res.states, res.basis = states, BASIS
+    res.states, res.basis = states, basis
     res.notes.append(
         "decodability decided per unit: WC-SGC is uncoded, a job decodes iff all its units "
         "arrived (exact, no code assumed)"
@@ -177,7 +182,10 @@ def _verify_counts(scheme, model, progress) -> VerificationResult:
         res.counterexample = exact._pattern(scheme.n, masks)
         missed = replay(scheme, res.counterexample, exact_algebra=False)
         res.failed_job, res.confirmed = missed, missed is not None
-        res.confirmation = "the scheme's exact token decoder (uncoded units), on the automaton's own shortest counterexample"
+        res.confirmation = (
+            "the scheme's exact token decoder (uncoded units), on the automaton's own "
+            "shortest counterexample"
+        )
     res.seconds = time.perf_counter() - t0
     return res
 
