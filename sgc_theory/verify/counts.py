@@ -33,7 +33,7 @@ exact token decoder).
 from __future__ import annotations
 
 from collections import deque
-from itertools import product
+import numpy as np
 
 from ..errors import SGCError
 
@@ -111,41 +111,50 @@ class WCSGCCounts:
                 out[a] = e - s
         return out
 
-    def successors(self, state):
-        """Yield ``(x, next_state, failed_age)``: ``x`` = stragglers per record (a tuple over
-        records), ``failed_age`` = ``T`` when a unit of age ``T`` is lost or left out."""
+    def table(self, state):
+        """Every transition of ``state`` at once (numpy): ``(movers, X, NC, NT, failed)`` with
+        ``X[k]`` the stragglers of each mover record, ``NC[k]`` the next record counts,
+        ``NT[k]`` the next pending tail sums and ``failed[k]`` whether a unit of age ``T`` is
+        lost or left out."""
         c, tails = state
         P, T, H, hmask = self.P, self.T, self.H, self.hmask
         first, movers, budget = self._layout(c)
         cap = self.n * P
-        left = self._ages(tails, cap, tails[0] + self.K)
-        lost_by = []
-        for h in movers:
+        lost = np.array(self._ages(tails, cap, tails[0] + self.K), dtype=np.int64)
+        tops = []
+        for k, h in enumerate(movers):
             top = c[h] if h else min(c[h], budget)
             o = first[h] * P
-            lost_by.append([self._ages(tails, o, o + x * P) for x in range(top + 1)])
-        for xs in product(*(range(len(v)) for v in lost_by)):
-            lost = list(left)
-            for v, x in zip(lost_by, xs):
-                if x:
-                    for a, u in enumerate(v[x]):
-                        lost[a] += u
-            x_of = [0] * H
+            L = np.array([self._ages(tails, o, o + x * P) for x in range(top + 1)], np.int64)
+            shape = [1] * len(movers) + [T + 1]
+            shape[k] = top + 1
+            lost = lost + L.reshape(shape)
+            tops.append(top + 1)
+        flat = lost.reshape(-1, T + 1)
+        X = np.indices(tops).reshape(len(movers), -1).T if movers else np.zeros((1, 0), int)
+        NT = np.flip(np.cumsum(np.flip(flat[:, :T], 1), 1), 1)  # new age a + 1 = old age a
+        base = np.zeros(H, np.int64)
+        D = np.zeros((len(movers), H), np.int64)
+        for h in range(H):
+            base[(h << 1) & hmask] += c[h]
+        for k, h in enumerate(movers):
+            D[k, (h << 1) & hmask] -= 1
+            D[k, ((h << 1) | 1) & hmask] += 1
+        NC = base + X @ D
+        return movers, X, NC, NT, flat[:, T] > 0
+
+    def successors(self, state):
+        """Yield ``(x, next_state, failed_age)``: ``x`` = stragglers per record (a tuple over
+        records), ``failed_age`` = ``T`` when a unit of age ``T`` is lost or left out."""
+        movers, X, NC, NT, failed = self.table(state)
+        for xs, nc, nt, bad in zip(X.tolist(), NC.tolist(), NT.tolist(), failed.tolist()):
+            x_of = [0] * self.H
             for h, x in zip(movers, xs):
                 x_of[h] = x
-            if lost[T]:
-                yield tuple(x_of), None, T
-                continue
-            nt, acc = [0] * T, 0
-            for a in range(T - 1, -1, -1):  # new age a + 1 = old age a
-                acc += lost[a]
-                nt[a] = acc
-            nc = [0] * H
-            for h in range(H):
-                if c[h]:
-                    nc[(h << 1) & hmask] += c[h] - x_of[h]
-                    nc[((h << 1) | 1) & hmask] += x_of[h]
-            yield tuple(x_of), (tuple(nc), tuple(nt)), None
+            if bad:
+                yield tuple(x_of), None, self.T
+            else:
+                yield tuple(x_of), (tuple(nc), tuple(nt)), None
 
     def explore(self, meter=None, progress=None):
         """Breadth-first search with dominance pruning.
@@ -191,12 +200,12 @@ class WCSGCCounts:
         while todo:
             c = todo.popleft()
             queued.discard(c)
-            for _, nxt, failed in self.successors((c, join[c])):
-                if meter is not None:
-                    meter.charge(unit)
-                if failed is not None:
-                    return False, len(join)
-                nc, nt = nxt
+            _, X, NC, NT, failed = self.table((c, join[c]))
+            if meter is not None:
+                meter.charge(unit * len(X))
+            if failed.any():
+                return False, len(join)
+            for nc, nt in zip(map(tuple, NC.tolist()), map(tuple, NT.tolist())):
                 old = join.get(nc)
                 if old is not None:
                     if all(a <= b for a, b in zip(nt, old)):
