@@ -161,7 +161,10 @@ def proof_cell(B, W, lam, work):
                 f"{secs:.1f} s",
             )
         except WorkTooLargeError:
-            _PROOFS[key] = (False, f"not settled: the count automaton exceeds {work:.0e} work units")
+            _PROOFS[key] = (
+                False,
+                f"not settled: the count automaton exceeds {work:.0e} work units",
+            )
     return _PROOFS[key]
 
 

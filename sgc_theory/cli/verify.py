@@ -71,7 +71,9 @@ def register(sub) -> None:
     g.add_argument("--rounds", type=int, help="every admitted pattern of R rounds (exact)")
     g.add_argument("--all-horizons", action="store_true", help="every pattern of every length")
     v.add_argument(
-        "--method", default="auto", choices=["auto", "exhaustive", "automaton", "symmetric", "counts"]
+        "--method",
+        default="auto",
+        choices=["auto", "exhaustive", "automaton", "symmetric", "counts"],
     )
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=_verify)

@@ -203,6 +203,8 @@ class WCSGC(BurstyDesigned, Scheme):
                     out[t] = r
             state = self.next_state(state, None, masks[r])
         return out
+
+
 def _ranges(units) -> str:
     """``(0, 1, 2, 5)`` -> ``"0..2, 5"``."""
     runs: list[list[int]] = []
@@ -212,7 +214,6 @@ def _ranges(units) -> str:
         else:
             runs.append([u, u])
     return ", ".join(f"{a}..{b}" if b > a else f"{a}" for a, b in runs)
-
 
 
 @lru_cache(maxsize=4096)

@@ -25,7 +25,9 @@ def F(x) -> Fraction:
 @pytest.mark.parametrize(
     "n,B,W,lam",
     [(4, 1, 2, 1), (4, 1, 2, 3), (5, 1, 2, 2), (4, 1, 3, 2), (6, 1, 2, 4), (4, 2, 3, 2)]
-    + [pytest.param(*a, marks=pytest.mark.slow) for a in [(4, 2, 3, 4), (5, 2, 3, 3), (3, 3, 4, 2)]],
+    + [
+        pytest.param(*a, marks=pytest.mark.slow) for a in [(4, 2, 3, 4), (5, 2, 3, 3), (3, 3, 4, 2)]
+    ],
 )
 def test_load_is_the_lp_optimum_at_T_and_the_counting_bound(n, B, W, lam):
     """The theorem's value (design by theorem) equals the covering LP's exact optimum."""
