@@ -5,9 +5,11 @@ bound, all as n x load (so that 1 is uncoded, straggler-free computation). Left:
 lam) at delay T = 1 (M-SGC's delay); BR-SGC stays within 1 % of the optimum up to lam = 27 (the
 paper's configuration, marked) while M-SGC pays about 75 % more. Right: bursty(2, 3, lam), the
 LP at T = 2 (BR-SGC's and SR-SGC's delay) and T = 3 (M-SGC's), where the LP is small enough to
-solve here; at T = 3 it meets the counting bound. For B = 1 the counting bound is WC-SGC's load
-at T = 2 (work-conserving re-queueing), so it is the exact optimum at every T >= 2. SR-SGC (load (s + 1)/n) is off the scale
-beyond small lam.
+solve here; at T = 3 it meets the counting bound. The counting bound is WC-SGC's load at
+T = B + 1 (work-conserving earliest-deadline-first placement, open circles on the dotted bound),
+so it is the exact optimum at every T >= B + 1. GC (load (lam + 1)/n, T = 0) and SR-SGC (load
+(s + 1)/n) are off the scale beyond small lam. Every curve has its own marker and line style
+(readable in grayscale), and its delay in the legend.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import (  # noqa: E402
     brsgc_load,
     counting_bound,
+    gc_load,
     msgc_load,
     srsgc_load,
 )
@@ -54,6 +57,7 @@ def data():
     for B, W in ((1, 2), (2, 3)):
         curves[(B, W)] = {
             "lam": lams,
+            "gc": [_frac(gc_load(N, x)) for x in lams],
             "msgc": [_frac(msgc_load(N, B, W, x)) for x in lams],
             "srsgc": [_frac(srsgc_load(N, B, W, x)) for x in lams],
             "brsgc": [_frac(brsgc_load(N, x)) for x in lams],
@@ -74,17 +78,36 @@ def main(out_dir):
     for ax, (B, W) in zip(axes, ((1, 2), (2, 3))):
         c = d["curves"][(B, W)]
         lam = np.array(c["lam"])
-        delays = {"msgc": W - 2 + B, "srsgc": B, "brsgc": B}
-        for key in ("msgc", "srsgc", "brsgc"):
+        delays = {"gc": 0, "msgc": W - 2 + B, "srsgc": B, "brsgc": B}
+        marks = [
+            k for k, x in enumerate(c["lam"]) if x in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233)
+        ]
+        styles = {"gc": (":", "x"), "msgc": ("-", "^"), "srsgc": ("--", "v"), "brsgc": ("-.", "d")}
+        for key in ("gc", "msgc", "srsgc", "brsgc"):
+            ls, mk = styles[key]
             ax.plot(
                 lam,
                 n * np.array([float(v) for v in c[key]]),
-                "-",
+                ls=ls,
+                marker=mk,
+                markevery=marks,
+                ms=4,
                 color=COLORS[key],
                 label=f"{LABELS[key]} (T = {delays[key]})",
             )
-        bound_label = "counting bound" + (" = WC-SGC (T = 2)" if B == 1 else "")
-        ax.plot(lam, n * np.array([float(v) for v in c["bound"]]), "k:", label=bound_label)
+        bound = n * np.array([float(v) for v in c["bound"]])
+        ax.plot(lam, bound, "k:", lw=1.2, label="counting bound (any T)")
+        ax.plot(
+            lam,
+            bound,
+            ls="none",
+            marker="o",
+            mfc="none",
+            ms=5,
+            markevery=[k + 1 for k in marks if k + 1 < len(lam)],
+            color=COLORS["wcsgc"],
+            label=f"WC-SGC (T = {B + 1}) = bound",
+        )
         for T, marker in ((1, "s"), (2, "s"), (3, "D")):
             pts = [p for p in d["lp"] if (p["B"], p["W"], p["T"]) == (B, W, T)]
             if pts:
