@@ -12,9 +12,9 @@ data and must cover ``P`` whole jobs, so ``L >= P / (n P - lam B)``
 admitted pattern of every length; that guarantee is proved for the instance at hand by its count
 automaton (:mod:`sgc_theory.verify.counts`), which :func:`settle` runs.
 
-:func:`settle` returns a result shaped like the LP's (:class:`~sgc_theory.design.type_lp.
-TypeLPResult`) with ``basis`` naming the bound and the family, or ``None`` when the theorem does
-not apply (then the LP decides).  :func:`cap_by_families` lowers an LP result's upper end to the
+:func:`settle` returns a result shaped like the LP's
+(:class:`~sgc_theory.design.TypeLPResult`) with ``basis`` naming the bound and the
+family, or ``None`` when the theorem does not apply (then the LP decides).  :func:`cap_by_families` lowers an LP result's upper end to the
 best proved family load of delay at most ``T`` (a scheme exists at that load), and marks the
 result ``optimal`` only when its ends meet exactly.
 """
