@@ -10,9 +10,16 @@ the full-memory LP have more orbits than ``--max-orbits``, the cell uses the lar
 ``P`` that fits (``lp_P``; an achievable load of schemes that remember less, hence an upper
 bound on the full-memory optimum) and says so in ``lp_note``.
 
-Writes ``results/optimal_n256.{csv,md,json}``.
+Every row also carries WC-SGC (every ``1 <= B <= W - 1``, delay ``B + 1``, load = the counting
+bound) and ``optimum``: the exact optimum of every scheme at every ``T >= B + 1``, settled by
+theorem (counting bound = WC-SGC's load) when WC-SGC's count automaton proves it for that
+``lam`` within ``--proof-work`` (``proof``: states and seconds, or why it was not settled).
 
-    python scripts/make_optimal_n256.py [--quick] [--max-orbits 40000 6000] [--time-limit 300]
+Writes ``results/optimal_n256.{csv,md,json}``.  ``--reuse-lp`` keeps the LP cells of the existing
+CSV (the LPs take most of an hour) and recomputes everything else.
+
+    python scripts/make_optimal_n256.py [--quick] [--reuse-lp] [--max-orbits 40000 6000]
+        [--time-limit 300] [--proof-work 3e8]
 """
 
 from __future__ import annotations
@@ -27,7 +34,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sgc_theory.rationals import fraction_str, to_fraction
 from sgc_theory.bounds import (
     brsgc_load,
     counting_bound,
@@ -57,7 +63,11 @@ COLUMNS = [
     "brsgc",
     "brsgc_T",
     "wcsgc",
+    "wcsgc_T",
     "counting_bound",
+    "optimum",
+    "optimum_T",
+    "proof",
     "lp_T",
     "lp_P",
     "lp_opt",
@@ -72,8 +82,12 @@ COLUMNS = [
 ]
 
 
-def _fs(f) -> str:
-    return "" if f is None else fraction_str(f)
+def F(x) -> Fraction:
+    return Fraction(int(x.p), int(x.q))
+
+
+def fs(f) -> str:
+    return "" if f is None else f"{f.numerator}/{f.denominator}"
 
 
 def lp_cell(B, W, lam, T, max_orbits, time_limit):
@@ -124,7 +138,60 @@ def lp_cell(B, W, lam, T, max_orbits, time_limit):
     }
 
 
-def rows(quick, max_orbits, time_limit):
+_PROOFS: dict = {}
+
+
+def proof_cell(B, W, lam, work):
+    """WC-SGC's all-horizon proof on counts at n = 256 (cached per (B, W, lam)): the optimum at
+    T >= B + 1 is then exactly the counting bound."""
+    from sgc_theory.budget import WorkTooLargeError, work_budget
+    from sgc_theory.schemes import WCSGC
+    from sgc_theory.verify import verify
+
+    key = (B, W, lam)
+    if key not in _PROOFS:
+        t0 = time.perf_counter()
+        try:
+            with work_budget(work):
+                res = verify(WCSGC(N, B, W, lam), all_horizons=True, method="counts")
+            secs = time.perf_counter() - t0
+            _PROOFS[key] = (
+                res.ok,
+                f"count automaton: {'proved' if res.ok else 'FAILS'}, {res.states} states, "
+                f"{secs:.1f} s",
+            )
+        except WorkTooLargeError:
+            _PROOFS[key] = (
+                False,
+                f"not settled: the count automaton exceeds {work:.0e} work units",
+            )
+    return _PROOFS[key]
+
+
+def reused_lp(path):
+    """LP cells of an existing CSV, by (B, W, lam, lp_T)."""
+    out = {}
+    if not Path(path).exists():
+        return out
+    with open(path) as fh:
+        for r in csv.DictReader(fh):
+            cell = {}
+            for k in ("lp_P", "lp_orbits"):
+                if r[k] != "":
+                    cell[k] = int(r[k])
+            for k in ("lp_opt", "lp_lower"):
+                if r[k] != "":
+                    cell[k] = Fraction(r[k])
+            if r["lp_exact"] != "":
+                cell["lp_exact"] = r["lp_exact"] == "True"
+            if r["lp_seconds"] != "":
+                cell["lp_seconds"] = float(r["lp_seconds"])
+            cell["lp_note"] = r["lp_note"]
+            out[(int(r["B"]), int(r["W"]), int(r["lam"]), int(r["lp_T"]))] = cell
+    return out
+
+
+def rows(quick, max_orbits, time_limit, reuse=None, proof_work=3e8):
     jobs = []
     for lam in QUICK_12 if quick else LAMS_12:
         jobs.append((1, 2, lam, 1, max_orbits[0]))
@@ -136,17 +203,25 @@ def rows(quick, max_orbits, time_limit):
             "B": B,
             "W": W,
             "lam": lam,
-            "gc": to_fraction(gc_load(N, lam)) if lam < N else None,
-            "srsgc": to_fraction(srsgc_load(N, B, W, lam)),
-            "msgc": to_fraction(msgc_load(N, B, W, lam)),
+            "gc": F(gc_load(N, lam)) if lam < N else None,
+            "srsgc": F(srsgc_load(N, B, W, lam)),
+            "msgc": F(msgc_load(N, B, W, lam)),
             "msgc_T": int(msgc_delay(B, W)),
-            "brsgc": to_fraction(brsgc_load(N, lam)),
+            "brsgc": F(brsgc_load(N, lam)),
             "brsgc_T": B,
-            "wcsgc": to_fraction(wcsgc_load(N, W, lam)) if B == 1 else None,
-            "counting_bound": to_fraction(counting_bound(N, B, W, lam)),
+            "wcsgc": F(wcsgc_load(N, B, W, lam)),
+            "wcsgc_T": B + 1,
+            "counting_bound": F(counting_bound(N, B, W, lam)),
             "lp_T": T,
         }
-        row.update(lp_cell(B, W, lam, T, budget, time_limit))
+        ok, why = proof_cell(B, W, lam, proof_work)
+        row["optimum"] = row["counting_bound"] if ok else None
+        row["optimum_T"] = f">= {B + 1}"
+        row["proof"] = why
+        if reuse is not None and (B, W, lam, T) in reuse:
+            row.update(reuse[(B, W, lam, T)])
+        else:
+            row.update(lp_cell(B, W, lam, T, budget, time_limit))
         lp = row.get("lp_opt")
         # compare schemes only with a certified full-memory optimum
         full = row.get("lp_P") == W - 1 and not row.get("lp_note")
@@ -166,7 +241,7 @@ def to_str(row):
     for k in COLUMNS:
         v = row.get(k)
         if isinstance(v, Fraction):
-            out[k] = _fs(v)
+            out[k] = fs(v)
         elif isinstance(v, float) and "_over_" in k:
             out[k] = f"{v:.4%}"
         else:
@@ -189,14 +264,18 @@ def markdown(rs, seconds, argv):
         "an exactly achievable load, equal to the exact optimum when `lp_exact` (recovered from "
         "the solver's basis and checked exactly), else the upper end of an exact bracket whose "
         "lower end is `lp_lower`. GC works at T = 0, SR-SGC and BR-SGC at T = B, M-SGC at "
-        "T = W - 2 + B, WC-SGC (B = 1 only) at T = 2, where its load is the counting bound. "
+        "T = W - 2 + B, WC-SGC at T = B + 1, where its load is the counting bound. `optimum "
+        "(T >= B + 1)` is the exact optimum of every scheme at every delay T >= B + 1: the "
+        "counting bound (a lower bound on every scheme) reached by WC-SGC, whose guarantee is "
+        "proved for that lam by its count automaton (`sgc verify --scheme wcsgc --n 256 --B B "
+        "--W W --lam L --all-horizons`; the proof column says how). "
         "`BR-SGC / bound - 1` bounds BR-SGC's distance to the optimum of every "
         "scheme from above, also where the LP is out of reach. Empty LP cells: see `lp_note`.",
         "",
-        "| B | W | lam | GC | SR-SGC | M-SGC (T) | BR-SGC (T) | WC-SGC (T = 2) | counting bound "
-        "| T | P | LP optimum | exact | s | BR-SGC / LP - 1 | M-SGC / LP - 1 | "
-        "BR-SGC / bound - 1 | note |",
-        "|" + "---|" * 18,
+        "| B | W | lam | GC | SR-SGC | M-SGC (T) | BR-SGC (T) | WC-SGC (T) | counting bound "
+        "| optimum (T >= B + 1) | proof | T | P | LP optimum | exact | s | BR-SGC / LP - 1 | "
+        "M-SGC / LP - 1 | BR-SGC / bound - 1 | note |",
+        "|" + "---|" * 20,
     ]
     for r in rs:
         s = to_str(r)
@@ -211,8 +290,10 @@ def markdown(rs, seconds, argv):
                     cell(r["srsgc"]),
                     f"{cell(r['msgc'])} ({r['msgc_T']})",
                     f"{cell(r['brsgc'])} ({r['brsgc_T']})",
-                    cell(r["wcsgc"]),
+                    f"{cell(r['wcsgc'])} ({r['wcsgc_T']})",
                     cell(r["counting_bound"]),
+                    cell(r["optimum"]),
+                    r["proof"],
                     str(r["lp_T"]),
                     str(r.get("lp_P", "")),
                     cell(r.get("lp_opt")),
@@ -242,11 +323,14 @@ def main(argv=None) -> int:
         help="history-orbit budgets of the (1, 2) and the (2, 3) LPs",
     )
     ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--reuse-lp", action="store_true", help="keep the LP cells of the CSV")
+    ap.add_argument("--proof-work", type=float, default=3e8, help="work budget of each proof")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "results"))
     ap.add_argument("--json", action="store_true", help="print the rows as JSON, write nothing")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    rs = rows(args.quick, args.max_orbits, args.time_limit)
+    reuse = reused_lp(Path(args.out) / "optimal_n256.csv") if args.reuse_lp else None
+    rs = rows(args.quick, args.max_orbits, args.time_limit, reuse, args.proof_work)
     secs = time.perf_counter() - t0
     if args.json:
         print(json.dumps([to_str(r) for r in rs]))

@@ -88,7 +88,10 @@ _MSGC_BW_RULE = (
     lambda B, W, **_: 1 <= B <= W - 1,
     "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})",
 )
-_WCSGC_W_RULE = (lambda W, **_: W >= 2, "WC-SGC needs W >= 2 (got W={W})")
+_WCSGC_BW_RULE = (
+    lambda B, W, **_: 1 <= B <= W - 1,
+    "WC-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})",
+)
 
 
 def nocoding_load(n: Param) -> sp.Expr:
@@ -223,23 +226,25 @@ def brsgc_delay(B: Param) -> sp.Expr:
     return B
 
 
-def wcsgc_load(n: Param, W: Param, lam: Param) -> sp.Expr:
-    """WC-SGC load ``W / (n W - lam)`` (bursty ``(1, W, lam)``, delay 2): ``K = n W - lam``
-    units per job, at most ``W`` per worker and round; equal to the counting bound with
-    ``B = 1``, hence optimal.
+def wcsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
+    """WC-SGC load ``P / (n P - lam B)`` with ``P = W - 1 + B`` (bursty ``(B, W, lam)``, delay
+    ``B + 1``): ``K = n P - lam B`` units per job, at most ``P`` per worker and round; equal to
+    the counting bound, hence optimal.
 
-    >>> wcsgc_load(256, 2, 27)
-    2/485
+    >>> wcsgc_load(256, 1, 2, 27), wcsgc_load(256, 2, 3, 23)
+    (2/485, 2/489)
     """
-    n, W, lam = _sym(n, W, lam)
-    _check_concrete((_N_RULE, _WCSGC_W_RULE, _LAM_N_RULE), n=n, W=W, lam=lam)
-    return W / (n * W - lam)
+    n, B, W, lam = _sym(n, B, W, lam)
+    _check_concrete((_N_RULE, _WCSGC_BW_RULE, _LAM_N_RULE), n=n, B=B, W=W, lam=lam)
+    P = W - 1 + B
+    return P / (n * P - lam * B)
 
 
-def wcsgc_delay() -> sp.Expr:
-    """WC-SGC delay ``T = 2``: a unit lost twice is re-computed by a safe worker two rounds
-    after its job's release."""
-    return sp.Integer(2)
+def wcsgc_delay(B: Param = 1) -> sp.Expr:
+    """WC-SGC delay ``T = B + 1``: the oldest pending work is placed on workers that cannot
+    straggle, one round after a burst may have ended."""
+    (B,) = _sym(B)
+    return B + 1
 
 
 _LAM_IN_N_RULE = (
@@ -269,10 +274,7 @@ SCHEME_RULES: dict[str, tuple[str, tuple]] = {
     "wcsgc": (
         "WC-SGC",
         (
-            (
-                lambda B, W, **_: B == 1 and W >= 2,
-                "WC-SGC needs B = 1 and W >= 2 (got B={B}, W={W})",
-            ),
+            _B_BELOW_W,
             _LAM_IN_N_RULE,
         ),
     ),
@@ -284,7 +286,7 @@ _CLOSED_FORMS: dict[str, Callable[..., tuple[sp.Expr, sp.Expr]]] = {
     "srsgc": lambda n, B, W, lam: (srsgc_load(n, B, W, lam), srsgc_delay(B)),
     "msgc": lambda n, B, W, lam: (msgc_load(n, B, W, lam), msgc_delay(B, W)),
     "brsgc": lambda n, B, W, lam: (brsgc_load(n, lam), brsgc_delay(B)),
-    "wcsgc": lambda n, B, W, lam: (wcsgc_load(n, W, lam), wcsgc_delay()),
+    "wcsgc": lambda n, B, W, lam: (wcsgc_load(n, B, W, lam), wcsgc_delay(B)),
     "prsgc": lambda n, B, W, lam: (_prsgc_load(n, lam), brsgc_delay(B)),
 }
 

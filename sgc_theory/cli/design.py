@@ -179,6 +179,7 @@ def _design(args) -> int:
         "variables": res.variables,
         "constraints": res.constraints,
         "verified": None,
+        "basis": getattr(res, "basis", None),
     }
     if res.load_fraction is not None:
         payload["load"] = float(res.load_fraction)

@@ -73,9 +73,10 @@ def register(sub) -> None:
     v.add_argument(
         "--method",
         default="auto",
-        choices=["auto", "exhaustive", "automaton", "symmetric"],
+        choices=["auto", "exhaustive", "automaton", "symmetric", "counts"],
         help="how to check: exhaustive (every pattern of --rounds, exact algebra), automaton "
         "(per-worker states, all horizons, small n), symmetric (counts of worker kinds, all "
+        "horizons, any n), counts (WC-SGC: record counts and pending work per age, all "
         "horizons, any n); default auto picks the cheapest that applies",
     )
     v.add_argument("--json", action="store_true", help="print the verdict as JSON")

@@ -124,6 +124,12 @@ def design(
         if solver not in ("highs", "cbc"):
             raise SGCError(f"solver must be one of cbc, highs (got {solver!r})")
         if partitions is None:
+            from .theorem import cap_by_families, settle
+
+            if P == model.W - 1 and max_replication is None:
+                settled = settle(model, T)
+                if settled is not None:
+                    return settled
             lp = build_type_lp(
                 model, T, P=P, max_replication=max_replication, max_orbits=max_orbits
             )
@@ -133,7 +139,7 @@ def design(
                     f"infeasible with sets of at most {max_replication} workers: "
                     "raise max_replication"
                 )
-            return res
+            return cap_by_families(res, model, T)
         K = check_int("partitions", partitions, minimum=1)
         if max_replication is not None:
             raise SGCError(

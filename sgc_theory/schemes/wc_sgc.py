@@ -1,40 +1,47 @@
-"""WC-SGC: work-conserving re-queueing, a scheme that meets the counting bound at delay 2.
+"""WC-SGC: work-conserving, earliest-deadline-first placement at the counting bound.
 
 The scheme
 ----------
-Parameters ``n, B, W, lam`` with ``B = 1`` and any ``W >= 2``; delay ``T = 2``; no
-coding.  Each job's data is cut into ``K = n W - lam`` equal units and every worker computes at
-most ``W`` units per round, so the load is ``W / (n W - lam)``: the counting bound of
-bursty ``(1, W, lam)``, a lower bound on the load of every scheme, whatever its delay.  The load
-is therefore optimal.
+Parameters ``n, B, W, lam`` with ``1 <= B <= W - 1`` and ``0 <= lam <= n``; delay
+``T = B + 1``; no coding.  Let ``P = W - 1 + B``.  Each job's data is cut into
+``K = n P - lam B`` equal units and every worker computes at most ``P`` units per round, so the
+load is ``P / (n P - lam B)``: the counting bound of bursty ``(B, W, lam)``, a lower bound on the
+load of every scheme whatever its delay.  The load is therefore optimal.
 
-In round ``r`` the master has three kinds of work, placed in this order:
+The master keeps, for every job of age ``1 .. T``, the number of its units still missing (units
+of one job are interchangeable).  In round ``r``:
 
-1. **redo** (job ``r - 2``): every worker that straggled in round ``r - 1`` re-computes the units
-   of job ``r - 2`` it lost then (at most ``W``: it held at most ``W`` units);
-2. **leftover** (job ``r - 1``): every unit of job ``r - 1`` not yet computed (not placed in
-   round ``r - 1``, or placed on a straggler as a fresh unit) is placed, in worker order, in the
-   capacity left (``W`` units per worker);
-3. **fresh** (job ``r``): the units of job ``r`` fill the remaining capacity in worker order; the
-   units that do not fit are leftover work of the next round.
+1. **Safe workers.**  From the stragglers of the last ``W - 1`` rounds the master knows which
+   workers *cannot* straggle in round ``r`` under bursty ``(B, W, lam)``: those whose own record
+   forbids it (a straggle now would spread their straggles in one window over more than ``B``
+   rounds), and, once ``lam`` distinct workers straggled in the last ``W - 1`` rounds, every
+   other worker.  These are *safe*; the others are *exposed*.
+2. **Worker order.**  Safe workers first, then the exposed ones; inside each part, workers by
+   their record of the last ``W - 1`` rounds read as a binary number (bit 0 = last round),
+   largest first (deeper into a burst first: they become safe soonest), then by index.
+3. **Placement.**  The *stream* lists the pending units oldest job first (age ``T`` down to
+   ``1``), then the ``K`` units of the new job.  The ``j``-th worker of the order computes the
+   stream's units ``j P .. (j + 1) P - 1``.  Units beyond ``n P`` wait for the next round.
+4. A straggler's units, and the units that did not fit, are pending in the next round, one age
+   older.  A job misses its deadline iff one of its units would become older than ``T``.
 
-A unit lost as leftover becomes redo work of its own worker in the next round; a unit lost as
-fresh becomes leftover work.  Job ``t`` is complete when all its ``K`` units arrived.
+So the oldest work is always placed first and on the safe workers; every non-straggling
+worker-round is used in full when there is work (hence "work-conserving").  For ``B = 1`` a
+worker that straggled in the last round is safe, so the oldest work goes back onto the previous
+round's stragglers (the re-computation of WC-SGC's first version).
 
-Why it is correct under bursty ``(1, W, lam)``
-    *Redo work always arrives*: with ``B = 1`` a worker straggling in round ``r - 1`` cannot
-    straggle in round ``r`` (both lie in one window of ``W >= 2`` rounds), and its redo work is at
-    most its capacity.  *Leftover work always fits*: let ``S_r`` be the work pending at the start
-    of round ``r`` (redo plus leftover, in units) and ``k_r`` the number of stragglers of round
-    ``r``.  When the fresh job does not fit, every worker computes exactly ``W`` units and the
-    stragglers lose ``k_r W``, so ``S_{r+1} = S_r + K - n W + k_r W = S_r - lam + k_r W``;
-    otherwise ``S_{r+1} <= k_r W``.  Hence ``S_{r+1} <= max(0, S_r - lam) + k_r W``.  Over any
-    ``W`` consecutive rounds at most ``lam`` distinct workers straggle and, with ``B = 1``, each
-    at most once, so ``sum k <= lam`` over every window.  Unrolling the recursion back to the
-    last round with ``S <= lam`` and grouping the rounds into windows of ``W`` from the most recent
-    one gives ``S_r <= lam W <= n W``: the whole pending work fits in the round's capacity
-    ``n W``.  So every unit of job ``t`` is placed by round ``t + 1`` and, if lost there, redone
-    safely in round ``t + 2``: the delay is ``T = 2``.
+Why it is correct
+    There is no closed-form argument for every ``(B, W, lam)``; the guarantee is proved by
+    machine, for every horizon: an exact automaton over (how many workers have each record of
+    the last ``W - 1`` rounds, pending units per age) explored to a fixpoint
+    (:mod:`sgc_theory.verify.counts`, docs/guide/verification.md).  The abstraction is exact
+    because the placement depends only on those counts (workers of one record are taken in index
+    order), and two facts make it small: more, or older, pending work is never better for the
+    scheme (*monotonicity*), and among the workers of one record the adversary loses the most by
+    making the first ones straggle (*dominance*).  Proved this way: every ``(B, W)`` with
+    ``W <= 5`` for every ``lam`` at ``n <= 8`` (and independently by the exact verifier at
+    ``n <= 5``), and ``n = 256`` on the grid of ``benchmarks/bench_verify.py``.  For ``B = 1``
+    the backlog argument of :func:`backlog_bound` gives a proof by hand.
 
 The facts the backlog argument uses, stated
     (i) *With* ``B = 1`` *a straggler holds no redo work*: redo work of round ``r`` is held by the
@@ -49,22 +56,16 @@ The facts the backlog argument uses, stated
     ``lam <= n`` give exactly that.
 
 Where it comes from
-    The covering LP by worker types at ``T = 2`` for bursty ``(1, W, lam)`` reaches the counting
-    bound in every case solved (``n = 6 .. 16`` for ``W = 2, 3, 4``; ``n = 256`` for ``(1, 2,
-    lam)``, ``lam <= 5``), already with single-worker sets; at ``T = 1`` it lies strictly above.
-    The recursion above is the fluid version of those solutions: every non-straggling
-    worker-round is used in full (hence "work-conserving").  It needs one round more than BR-SGC
-    (``T = B = 1``, load ``(n + lam)/n^2``); for ``W >= 3`` its delay 2 is at most M-SGC's
-    ``W - 1``.  For ``B >= 2`` a straggler's burst can cover the next round, so the redo step
-    above is not safe; this module builds the ``B = 1`` family only.
+    The covering LP by worker types reaches the counting bound at ``T = B + 1`` in every case
+    solved, already with single-worker sets; the periodic pattern (``lam`` workers straggling
+    ``B`` rounds out of every ``P``) balances exactly ``K`` units of new work against the
+    ``n P - lam B`` units the non-stragglers compute per round on average.
 
 Scope
     The exact state machine (tasks with coefficient vectors over the ``K`` units) is built for
-    small ``n`` (``EXACT_MAX_N``); :meth:`WCSGC.decode_rounds` is an exact token-level
-    decoder (the scheme is uncoded) usable at any ``n``.  There is no worker-symmetric view:
-    the all-horizon verifier proves it at small ``n`` on its exact automaton; at ``n = 256`` the
-    guarantee rests on the argument above (checked numerically by :func:`backlog_bound`).  On
-    the command line it is ``--scheme wcsgc --B 1 --W --lam``.
+    small ``n`` (``EXACT_MAX_N``); :meth:`WCSGC.decode_rounds` is an exact token-level decoder
+    (the scheme is uncoded) usable at any ``n``.  On the command line it is
+    ``--scheme wcsgc --B --W --lam``.
 """
 
 from __future__ import annotations
@@ -74,31 +75,52 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds.loads import wcsgc_load
+from ..bounds.loads import wcsgc_delay, wcsgc_load
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned
 from .base import Scheme, Task, check_scheme_size, masks_of
 
-__all__ = ["WCSGC", "backlog_bound"]
+__all__ = ["WCSGC", "backlog_bound", "worker_order"]
 
-#: exact coefficient vectors have ``n W - lam`` entries; built for n up to this
+#: exact coefficient vectors have ``n P - lam B`` entries; built for n up to this
 EXACT_MAX_N = 64
 
 
+def worker_order(model, hist) -> tuple[tuple[int, ...], int]:
+    """``(order, safe)``: WC-SGC's worker order after the rounds ``hist`` (the model automaton's
+    state: the last ``W - 1`` straggler masks, oldest first) and how many of its first workers
+    are safe (cannot straggle in the coming round under ``model``).
+
+    >>> from sgc_theory.models import Bursty
+    >>> worker_order(Bursty(4, 2, 3, 3), (0b0001, 0b0010))   # 0 straggled 2 rounds ago, 1 last
+    ((0, 1, 2, 3), 1)
+    """
+    n, lam = model.n, model.lam
+    union = 0
+    for m in hist:
+        union |= m
+    room = union.bit_count() < lam
+    keys = []
+    for i in range(n):
+        h = model._worker_hist(hist, i)
+        exposed = model.row_ok((h << 1) | 1) and (h != 0 or room)
+        keys.append((exposed, -h, i))
+    keys.sort()
+    return tuple(k[2] for k in keys), sum(1 for k in keys if not k[0])
+
+
 class WCSGC(BurstyDesigned, Scheme):
-    """Work-conserving SGC for bursty ``(1, W, lam)``: delay 2, load ``W / (n W - lam)``.
+    """Work-conserving SGC for bursty ``(B, W, lam)``: delay ``B + 1``, load
+    ``P / (n P - lam B)`` with ``P = W - 1 + B`` (the counting bound).
 
-    Parameters ``(n, B, W, lam)`` like the other bursty-designed schemes; ``B`` must be 1.
+    See the module docstring for the scheme and how its correctness is proved.
 
-    See the module docstring for the scheme, the proof that it meets the counting bound, and
-    the LP solutions it comes from.
-
-    >>> sch = WCSGC(256, B=1, W=2, lam=27)
+    >>> sch = WCSGC(256, B=2, W=3, lam=23)
     >>> sch.T, sch.load, sch.num_partitions
-    (2, 2/485, 485)
+    (3, 2/489, 978)
     >>> per_worker, carry = sch.plan_units(sch.initial_state())
-    >>> per_worker[0], per_worker[255], carry       # (redo, leftover, fresh) units
-    (((), (), (0, 1)), ((), (), ()), ())
+    >>> per_worker[0], len(per_worker[244]), carry       # ((age, units), ...) per worker
+    (((0, (0, 1, 2, 3)),), 1, ())
     """
 
     name = "wcsgc"
@@ -110,25 +132,27 @@ class WCSGC(BurstyDesigned, Scheme):
         self.B = check_int("B", B, minimum=1)
         self.W = check_int("W", W, minimum=2)
         self.lam = check_int("lam", lam, minimum=0)
-        if self.B != 1:
+        if self.B > self.W - 1:
             raise SGCError(
-                f"WC-SGC is built for B = 1 (got B={self.B}): a burst may cover the redo "
-                "round; use BR-SGC for B > 1"
+                f"WC-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W}): with B >= W a "
+                "worker may straggle in every round"
             )
         if self.lam > self.n:
             raise SGCError(f"WC-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
-        self.T = 2
-        self.K = self.n * self.W - self.lam
+        self.P = self.W - 1 + self.B
+        self.T = int(wcsgc_delay(self.B))
+        self.K = self.n * self.P - self.lam * self.B
         check_scheme_size("WC-SGC", self.n, self.K)
+        self._model = self.design_model
 
     @property
     def partition_sizes(self):
-        """``K = n W - lam`` units of ``1/K`` of a job each."""
+        """``K = n P - lam B`` units of ``1/K`` of a job each."""
         return _sizes(self.K)
 
     @property
     def load(self):
-        return wcsgc_load(self.n, self.W, self.lam)
+        return wcsgc_load(self.n, self.B, self.W, self.lam)
 
     def code_basis(self):
         """WC-SGC uses no gradient code (uncoded units): nothing to assume."""
@@ -136,18 +160,14 @@ class WCSGC(BurstyDesigned, Scheme):
 
     # ----- the control logic (units, no coefficients) ---------------------------------------
     def initial_state(self):
-        """``(redo, left)``: per worker the units of the job of age 2 it re-computes, and the
-        units of the job of age 1 still to place (all empty: the past is straggler-free)."""
-        return (((),) * self.n, ())
+        """``(hist, pending)``: the last ``W - 1`` straggler masks (oldest first) and, for the
+        jobs of ages ``1 .. T``, the units still missing (all clean and empty at the start)."""
+        return ((0,) * (self.W - 1), ((),) * self.T)
 
     def plan_units(self, state):
-        """Per worker ``(redo units, leftover units, fresh units)`` of the coming round, and the
-        fresh units that do not fit (carried to the next round).
-
-        Leftover units that do not fit (impossible under the design model, see the module
-        docstring) are dropped: their job then misses its deadline.
-        """
-        return _plan(self.n, self.W, self.K, state)
+        """Per worker a tuple of ``(age, units)`` for the coming round, and the ``(age, unit)``
+        pairs of the stream that do not fit (pending in the next round)."""
+        return _plan(self._model, self.P, self.K, self.T, state)
 
     def tasks(self, state):
         if self.n > EXACT_MAX_N:
@@ -158,21 +178,19 @@ class WCSGC(BurstyDesigned, Scheme):
             )
         per_worker, _ = self.plan_units(state)
         out = []
-        for units in per_worker:
+        for groups in per_worker:
             ts = []
-            for age, what in ((2, "redo"), (1, "leftover"), (0, "fresh")):
-                us = units[2 - age]
-                if not us:
-                    continue
+            for age, us in groups:
                 coeffs = [Fraction(0)] * self.K
                 for u in us:
                     coeffs[u] = Fraction(1)
+                what = "fresh" if age == 0 else "pending"
                 ts.append(Task(age, tuple(coeffs), f"{what} units {_ranges(us)}", (what,)))
             out.append(tuple(ts))
         return tuple(out)
 
     def next_state(self, state, tasks, mask):
-        return _next(self.n, self.W, self.K, state, mask)
+        return _next(self._model, self.P, self.K, self.T, state, mask)
 
     def decode_rounds(self, pattern, jobs=None):
         """Exact token-level decoding: job ``t`` is decoded at the end of the first round by
@@ -181,19 +199,17 @@ class WCSGC(BurstyDesigned, Scheme):
         R = P.shape[1]
         jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
         masks = masks_of(P, self.n)
-        got = [0] * (R + 2)
+        got = [0] * (R + self.T + 1)
         out: list = [None] * jobs
         state = self.initial_state()
         for r in range(R):
             per_worker, _ = self.plan_units(state)
-            for i, units in enumerate(per_worker):
-                if masks[r] >> i & 1:
-                    continue
-                for age in (0, 1, 2):
-                    t = r - age
-                    if t >= 0:
-                        got[t] += len(units[2 - age])
-            for age in (0, 1, 2):
+            for i, groups in enumerate(per_worker):
+                if not masks[r] >> i & 1:
+                    for age, us in groups:
+                        if r - age >= 0:
+                            got[r - age] += len(us)
+            for age in range(self.T + 1):
                 t = r - age
                 if 0 <= t < jobs and out[t] is None and got[t] == self.K:
                     out[t] = r
@@ -213,39 +229,35 @@ def _ranges(units) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _plan(n, W, K, state):
-    redo, left = state
-    cap = [W - len(r) for r in redo]
-    placed_left: list[list[int]] = [[] for _ in range(n)]
-    i = 0
-    for u in left:
-        while i < n and cap[i] <= 0:
-            i += 1
-        if i == n:
-            break  # does not fit: dropped (only outside the design model)
-        placed_left[i].append(u)
-        cap[i] -= 1
-    fresh: list[list[int]] = [[] for _ in range(n)]
-    u = 0
-    for i in range(n):
-        take = max(0, min(cap[i], K - u))
-        fresh[i] = list(range(u, u + take))
-        u += take
-    per_worker = tuple((tuple(redo[i]), tuple(placed_left[i]), tuple(fresh[i])) for i in range(n))
-    return per_worker, tuple(range(u, K))
+def _plan(model, P, K, T, state):
+    hist, pend = state
+    order, _ = worker_order(model, hist)
+    stream = [(a, u) for a in range(T, 0, -1) for u in pend[a - 1]]
+    stream.extend((0, u) for u in range(K))
+    per_worker: list = [()] * model.n
+    for j, i in enumerate(order):
+        seg = stream[j * P : (j + 1) * P]
+        groups: dict = {}
+        for a, u in seg:
+            groups.setdefault(a, []).append(u)
+        per_worker[i] = tuple((a, tuple(us)) for a, us in groups.items())
+    return tuple(per_worker), tuple(stream[model.n * P :])
 
 
-def _next(n, W, K, state, mask):
-    per_worker, carry = _plan(n, W, K, state)
-    redo = []
-    left = list(carry)
-    for i, (_, lft, fr) in enumerate(per_worker):
+def _next(model, P, K, T, state, mask):
+    hist, _ = state
+    per_worker, carry = _plan(model, P, K, T, state)
+    pend: list[list[int]] = [[] for _ in range(T)]
+    for a, u in carry:
+        if a < T:  # a unit of age T that does not fit misses its deadline: dropped
+            pend[a].append(u)
+    for i, groups in enumerate(per_worker):
         if mask >> i & 1:
-            redo.append(lft)  # lost leftover units: redone by this worker next round
-            left.extend(fr)  # lost fresh units: leftover work next round
-        else:
-            redo.append(())
-    return (tuple(redo), tuple(sorted(left)))
+            for a, us in groups:
+                if a < T:  # lost at age T: its job misses the deadline
+                    pend[a].extend(us)
+    new_hist = (tuple(hist[1:]) + (mask,)) if hist else ()
+    return (new_hist, tuple(tuple(sorted(p)) for p in pend))
 
 
 @lru_cache(maxsize=8)
@@ -254,12 +266,15 @@ def _sizes(K: int) -> tuple:
 
 
 def backlog_bound(n: int, W: int, lam: int) -> int:
-    """The largest pending work (units) of WC-SGC over every straggler-count sequence admitted
-    by bursty ``(1, W, lam)``, by the recursion ``S' = max(0, S - lam) + k W`` of the module
-    docstring, explored exhaustively over the finite states (last ``W - 1`` counts, ``S``).
+    """For ``B = 1``: the largest pending work (units) of WC-SGC over every straggler-count
+    sequence admitted by bursty ``(1, W, lam)``, by the recursion ``S' = max(0, S - lam) + k W``,
+    explored exhaustively over the finite states (last ``W - 1`` counts, ``S``).
 
-    The scheme is correct when this is at most ``n W`` (the round's capacity); the module's
-    argument gives ``lam * W``.
+    This is the proof by hand for ``B = 1``: when the stream's fresh job does not fit, every
+    worker computes ``W`` units and the ``k`` stragglers lose at most ``k W``, so
+    ``S' <= max(0, S - lam) + k W``; at most ``lam`` stragglers fall in any ``W`` rounds, so
+    ``S <= lam W <= n W`` and all pending work is placed.  The oldest work (age 2) was lost by the
+    previous round's stragglers, who are safe now and have room for it.
 
     >>> backlog_bound(256, 2, 27), 27 * 2
     (54, 54)
@@ -267,9 +282,9 @@ def backlog_bound(n: int, W: int, lam: int) -> int:
     n = check_int("n", n, minimum=1)
     W = check_int("W", W, minimum=2)
     lam = check_int("lam", lam, minimum=0)
-    from ..budget import check_work
-
     from math import comb
+
+    from ..budget import check_work
 
     # states: W - 1 counts summing to at most lam, and S <= lam W; lam + 1 successors each
     check_work(

@@ -29,7 +29,7 @@ from .symmetric import SymmetricExplorer
 
 __all__ = ["verify", "VerificationResult", "replay"]
 
-METHODS = ("auto", "exhaustive", "automaton", "symmetric")
+METHODS = ("auto", "exhaustive", "automaton", "symmetric", "counts")
 
 #: above this many workers the exact methods are not attempted by ``method="auto"``
 EXACT_MAX_N = 6
@@ -86,11 +86,12 @@ def verify(
         with shared work). Each job with ``t + T < rounds`` must be decoded by ``t + T``.
     all_horizons : bool
         Every pattern of every length, by exploring the finite reachable state space.
-    method : {"auto", "exhaustive", "automaton", "symmetric"}
+    method : {"auto", "exhaustive", "automaton", "symmetric", "counts"}
         ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
         (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``; also
         at small ``n`` when the automaton would be far more expensive, see
-        ``_auto_method``).
+        ``_auto_method``); for WC-SGC at larger ``n``, ``counts`` (its exact count automaton,
+        :mod:`sgc_theory.verify.counts`).
     progress : bool
         Show a tqdm progress bar.
     graph : bool
@@ -170,6 +171,8 @@ def _auto_method(scheme, model) -> str:
     scheme has a worker-symmetric view and either ``n > EXACT_MAX_N`` or the exact automaton
     would cost more than :data:`AUTO_AUTOMATON_UNITS` and more than the symmetric method; else
     the exact automaton (at small ``n`` it checks the exact code, not only counts)."""
+    if getattr(scheme, "name", "") == "wcsgc" and scheme.n > EXACT_MAX_N:
+        return "counts"
     if scheme.symmetric_view() is None:
         return "automaton"
     if scheme.n > EXACT_MAX_N:
@@ -196,6 +199,8 @@ def _cheaper(scheme, model, method) -> str | None:
         return (
             f"--method symmetric (tracks how many workers are in each state, not which ones{size})"
         )
+    if method == "automaton" and getattr(scheme, "name", "") == "wcsgc":
+        return "--method counts (WC-SGC's exact count automaton: record counts and pending work)"
     if method == "automaton":
         return (
             "a smaller n, or --rounds R (a finite horizon); at this size the guarantee is the "
@@ -275,6 +280,8 @@ def _verify(
     if model.n != scheme.n:
         raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
     rounds, method = _resolve_method(scheme, model, rounds, all_horizons, method)
+    if method == "counts":
+        return _verify_counts(scheme, model, progress)
     meter = _start_meter(scheme, model, method, rounds)
     t0 = time.perf_counter()
     bar = _progress(progress, f"verify {scheme.name}")
@@ -303,6 +310,50 @@ def _verify(
             _confirm(res, scheme, model, method, basis, ex, max_states) is None
         ):  # decided by the exact automaton instead
             return _exact_instead(scheme, model, progress, graph, max_states)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _verify_counts(scheme, model, progress) -> VerificationResult:
+    """WC-SGC for all horizons on its exact count automaton (:mod:`sgc_theory.verify.counts`)."""
+    from .counts import BASIS, BASIS_JOIN, WCSGCCounts
+
+    if scheme.name != "wcsgc":
+        raise SGCError(f"method='counts' is WC-SGC's count automaton (got {scheme!r})")
+    if model.W != scheme.W:
+        raise SGCError(
+            f"method='counts' needs a model with window W={scheme.W} like the scheme's (got "
+            f"{model!r}); use method='automaton' (exact algebra) at small n"
+        )
+    t0 = time.perf_counter()
+    what = f"the count automaton of {scheme!r} under {model!r} for all horizons"
+    meter = Meter(what)
+    bar = _progress(progress, f"verify {scheme.name}")
+    auto = WCSGCCounts(scheme, model)
+    try:
+        ok, states = auto.join_proof(meter)
+        basis = BASIS_JOIN
+        if not ok:
+            ok, states, steps = auto.explore(meter, bar)
+            basis = BASIS
+    finally:
+        if bar is not None:
+            bar.close()
+    res = VerificationResult(ok=ok, method="counts", scheme=scheme, model=model)
+    res.states, res.basis = states, basis
+    res.notes.append(
+        "decodability decided per unit: WC-SGC is uncoded, a job decodes iff all its units "
+        "arrived (exact, no code assumed)"
+    )
+    if not ok:
+        masks = WCSGCCounts(scheme, model).concretize(steps)
+        res.counterexample = exact._pattern(scheme.n, masks)
+        missed = replay(scheme, res.counterexample, exact_algebra=False)
+        res.failed_job, res.confirmed = missed, missed is not None
+        res.confirmation = (
+            "the scheme's exact token decoder (uncoded units), on the automaton's own "
+            "shortest counterexample"
+        )
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -62,6 +62,8 @@ class VerificationResult:
     seconds: float = 0.0
     graph: object = None
     notes: list = field(default_factory=list)
+    #: what a proof rests on, when it is not the exact algebra or the count rule of a code
+    basis: str | None = None
 
     def counterexample_rounds(self):
         """The counterexample as ``[[workers straggling in round 0], [round 1], ...]``."""
@@ -119,6 +121,7 @@ class VerificationResult:
             "confirmation": self.confirmation,
             "code": code,
             "notes": list(self.notes),
+            "basis": self.basis,
         }
 
     def summary(self) -> str:

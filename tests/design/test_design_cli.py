@@ -155,7 +155,7 @@ def test_design_errors(capsys):
             ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--time-limit", "0"],
             "time_limit",
         ),
-        (["--n", "256", "--model", "bursty:B=2,W=3,lam=23", "--T", "3"], "--max-orbits"),
+        (["--n", "256", "--model", "bursty:B=2,W=3,lam=23", "--T", "2"], "--max-orbits"),
         (
             ["--n", "6", "--model", "bursty:B=2,W=3,lam=3", "--T", "3", "--partitions", "4"],
             "--max-variables",

@@ -39,8 +39,9 @@ def _spec_list():
                 for lam in range(0, n + 1):
                     out.append(("brsgc", n, dict(B=B, W=W, lam=lam)))
         for W in (2, 3):
-            for lam in range(0, n + 1):
-                out.append(("wcsgc", n, dict(B=1, W=W, lam=lam)))
+            for B in range(1, W):
+                for lam in range(0, n + 1):
+                    out.append(("wcsgc", n, dict(B=B, W=W, lam=lam)))
     return out
 
 
@@ -65,6 +66,7 @@ def is_heavy(spec) -> bool:
         (kind == "msgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2)
         or (kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4)
         or (kind == "brsgc" and n == 5)
+        or (kind == "wcsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2)
     )
 
 

@@ -178,34 +178,17 @@ def test_partitions_and_task_costs_match_closed_forms(spec):
             ]
             assert sorted(q for _, a, b in ranges for q in range(a, b)) == list(range(n * n))
     elif kind == "wcsgc":
-        W, lam = p["W"], p["lam"]
-        K = n * W - lam
-        # the counting bound of bursty(1, W, lam): optimal
-        assert sch.T == 2 and sch.load == Fraction(W, K) == Fraction(W, n * (W - 1 + 1) - lam)
-        assert sch.partition_sizes == (Fraction(1, K),) * K
-        # straggler-free start: the fresh job fills workers in order, W units each
-        per_worker, carry = sch.plan_units(sch.initial_state())
-        fresh = [u for _, _, fr in per_worker for u in fr]
-        assert fresh == list(range(K)) and carry == ()
-        assert all(len(fr) <= W for _, _, fr in per_worker)
-    else:
         B, W, lam = p["B"], p["W"], p["lam"]
-        assert sch.T == W - 2 + B
-        if lam == n:
-            mu = Fraction(1, n * (W - 1))
-            assert sch.num_partitions == n * (W - 1)
-        else:
-            mu = Fraction(lam + 1, n * (B + (lam + 1) * (W - 1)))
-            assert sch.num_partitions == n * (W - 1) + B * n
-            # a coded task touches lam + 1 partitions of size (1 - x)/(B n) and costs mu
-            x = Fraction((lam + 1) * (W - 1), B + (lam + 1) * (W - 1))
-            assert sch.x == x
-            coded = sch._coded(1, 0, 0)
-            assert len(coded.support()) == lam + 1
-            assert sch.task_cost(coded) == mu
-        assert sch.mu == mu
-        assert sch.task_cost(sch._chunk(0, 0, 0)) == mu
-        assert sch.load == (W - 1 + B) * mu
+        P = W - 1 + B
+        K = n * P - lam * B
+        # the counting bound of bursty(B, W, lam): optimal, at delay B + 1
+        assert sch.T == B + 1 and sch.load == Fraction(P, K)
+        assert sch.partition_sizes == (Fraction(1, K),) * K
+        # straggler-free start: the fresh job fills workers in order, P units each
+        per_worker, carry = sch.plan_units(sch.initial_state())
+        fresh = [u for groups in per_worker for a, us in groups for u in us if a == 0]
+        assert fresh == list(range(K)) and carry == ()
+        assert all(sum(len(us) for _, us in groups) <= P for groups in per_worker)
 
 
 @pytest.mark.parametrize("spec", GRID)

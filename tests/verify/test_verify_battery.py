@@ -84,12 +84,12 @@ def _failing_pairs():
             continue
         B, W, lam = p["B"], p["W"], p["lam"]
         if kind == "wcsgc":
-            # one straggler more per window: the backlog grows by W units a window until it no
-            # longer fits; a burst of two rounds: a re-computing worker straggles again
+            # one straggler more per window, or bursts one round longer: the counting bound of
+            # that model exceeds the load, so every scheme of this load fails
             if lam < n:
-                out.append((spec, Bursty(n, 1, W, lam + 1), False))
-            if lam >= 1:
-                out.append((spec, Bursty(n, 2, W, lam), False))
+                out.append((spec, Bursty(n, B, W, lam + 1), False))
+            if lam >= 1 and B + 1 <= W:
+                out.append((spec, Bursty(n, B + 1, W, lam), False))
             continue
         if kind == "msgc":
             if lam < n:
