@@ -322,8 +322,11 @@ def test_refusals_say_which_abstraction_is_missing():
     from sgc_theory.budget import WorkTooLargeError
     from sgc_theory.schemes import WCSGC
 
-    with pytest.raises(WorkTooLargeError, match="no worker-symmetric abstraction"):
-        verify(WCSGC(256, 1, 2, 27), all_horizons=True)
+    sch = WCSGC(256, 1, 2, 27)
+    res = verify(sch, all_horizons=True)  # auto: WC-SGC's count automaton, not a refusal
+    assert res.ok and res.method == "counts"
+    with pytest.raises(WorkTooLargeError, match="no worker-symmetric abstraction.*--method counts"):
+        verify(sch, all_horizons=True, method="automaton")
     with pytest.raises(WorkTooLargeError, match="--method symmetric .tracks how many workers"):
         verify(MSGC(256, 1, 2, 27), all_horizons=True, method="automaton")
 
