@@ -215,7 +215,6 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
         cands += [("brsgc", {"B": B, "W": W, "lam": lam}), ("msgc", {"B": B, "W": W, "lam": lam})]
         if n >= 2:
             cands.append(("prsgc", {"B": B, "W": W, "lam": lam}))
-    if B == 1 and W >= 2:
         cands.append(("wcsgc", {"B": B, "W": W, "lam": lam}))
     best = (None, None)
     for name, kw in cands:
@@ -240,8 +239,9 @@ def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None,
     known, name = closed_form_lower_bound(model)
     if known is not None:
         lows.append((known, f"{name} bound (every scheme, every delay)"))
-    if lp_result is not None and lp_result.lower is not None and model.W - 1 == lp_result.lp.P:
-        if lp_result.lp.max_replication is None:
+    lp = getattr(lp_result, "lp", None)  # None when the optimum was settled by a theorem
+    if lp is not None and lp_result.lower is not None and model.W - 1 == lp.P:
+        if lp.max_replication is None:
             lows.append(
                 (
                     lp_result.lower,

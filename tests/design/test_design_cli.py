@@ -183,3 +183,14 @@ def test_design_bracket_and_restricted(capsys):
         capsys, *"design --n 5 --model per-round:s=1 --T 1 --restricted full-bursts".split()
     )
     assert rc == 2 and "--restricted needs a bursty model" in err
+
+
+def test_design_by_theorem_reports_its_bracket(capsys):
+    # settled by the theorem (no LP result): the bracket closes on WC-SGC at the counting bound
+    rc, out, _ = run(capsys, *"design --n 16 --model bursty:B=2,W=3,lam=5 --T 3 --json".split())
+    d = json.loads(out)
+    # the counting bound (W - 1 + B)/(n(W - 1 + B) - lam B) = 4/54
+    assert d["load_fraction"] == "2/27"
+    assert rc == 0 and d["status"] == "optimal" and d["exact"]
+    assert d["bracket"]["lower"] == d["bracket"]["upper"] == d["load_fraction"]
+    assert d["bracket"]["upper_scheme"].startswith("wcsgc")
