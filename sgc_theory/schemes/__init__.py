@@ -9,7 +9,7 @@ from .m_sgc import MSGC
 from .pr_sgc import PRSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
-from .wc_sgc import WCSGC, backlog_bound
+from .wc_sgc import WCSGC, backlog_bound, worker_order
 
 __all__ = [
     "Scheme",
@@ -22,6 +22,7 @@ __all__ = [
     "BRSGC",
     "WCSGC",
     "backlog_bound",
+    "worker_order",
     "PRSGC",
     "TabularScheme",
     "make_scheme",
