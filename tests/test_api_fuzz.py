@@ -120,7 +120,7 @@ def _models():
 _FORMULAS = {
     "nocoding_load": (nocoding_load, 1),
     "brsgc_load": (brsgc_load, 2),
-    "wcsgc_load": (wcsgc_load, 3),
+    "wcsgc_load": (wcsgc_load, 4),
     "srsgc_s": (srsgc_s, 3),
     "srsgc_load": (srsgc_load, 4),
     "msgc_mu": (msgc_mu, 4),

@@ -21,7 +21,7 @@ ALLOWED = {
     "bounds": {"budget", "errors", "lp", "models", "rationals"},
     "schemes": {"budget", "errors", "linalg", "models", "codes", "bounds", "rationals"},
     "verify": {"budget", "errors", "linalg", "models", "codes", "schemes", "rationals"},
-    "design": {"budget", "errors", "lp", "models", "bounds", "schemes", "rationals"},
+    "design": {"budget", "errors", "lp", "models", "bounds", "schemes", "verify", "rationals"},
     "simulate": {
         "budget",
         "errors",

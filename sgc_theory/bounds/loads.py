@@ -244,6 +244,7 @@ def wcsgc_delay(B: Param = 1) -> sp.Expr:
     """WC-SGC delay ``T = B + 1``: the oldest pending work is placed on workers that cannot
     straggle, one round after a burst may have ended."""
     (B,) = _sym(B)
+    _check_concrete((_B_RULE,), B=B)
     return B + 1
 
 

@@ -22,7 +22,7 @@ def run(capsys, *argv):
 
 
 def test_design_json_lp(capsys):
-    rc, out, _ = run(
+    rc, out, err = run(
         capsys,
         "design",
         "--n",
@@ -35,8 +35,8 @@ def test_design_json_lp(capsys):
         "2",
         "--json",
     )
+    assert rc == 0, err
     d = json.loads(out)
-    assert rc == 0
     assert CONTRACT <= set(d)
     assert d["load_fraction"] == "1/3" == d["lp_lower"] and d["lower_bound"] == "1/3"
     assert d["status"] == "optimal" and d["verified"] is None and d["exact"] is True
