@@ -16,13 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import cli, plt, save  # noqa: E402
 from sgc_theory.bounds import counting_bound, msgc_load  # noqa: E402
+from sgc_theory.rationals import to_fraction  # noqa: E402
 
 N = 256
 CSV = Path(__file__).resolve().parent.parent / "results" / "optimal_T_eq_B_n256.csv"
 
 
 def _f(x):
-    return float(Fraction(int(x.p), int(x.q)))
+    return float(to_fraction(x))
 
 
 def data():

@@ -32,13 +32,14 @@ from sgc_theory.bounds import (  # noqa: E402
 )
 from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
+from sgc_theory.rationals import to_fraction  # noqa: E402
 
 N = 256
 LP_LAMS = {(1, 2, 1): (1, 2, 5, 10, 20, 27, 40, 64), (2, 3, 2): (1, 2, 4), (2, 3, 3): (1, 2)}
 
 
 def _frac(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
+    return to_fraction(x)
 
 
 @cache

@@ -46,6 +46,7 @@ from sgc_theory.bounds import (
 from sgc_theory.design import TypeSpace, build_type_lp, solve_type_lp
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
+from sgc_theory.rationals import to_fraction
 
 N = 256
 LAMS_12 = [1, 2, 3, 5, 8, 10, 15, 20, 27, 35, 50, 64, 75, 100, 128, 150, 200, 255]
@@ -83,7 +84,7 @@ COLUMNS = [
 
 
 def F(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
+    return to_fraction(x)
 
 
 def fs(f) -> str:

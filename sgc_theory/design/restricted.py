@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import SGCError
+from ..rationals import to_fraction
 from .type_lp import TypeLP, TypeLPResult, solve_type_lp
 from .types import TypeSpace
 
@@ -220,7 +221,7 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
     for name, kw in cands:
         load, delay = scheme_load(name, n, **kw)
         if int(delay) <= T:
-            q = Fraction(int(load.p), int(load.q))
+            q = to_fraction(load)
             if best[0] is None or q < best[0]:
                 args = " ".join(f"--{k} {v}" for k, v in kw.items())
                 best = (q, f"{name} (--scheme {name} --n {n} {args}, delay {int(delay)})")

@@ -24,11 +24,9 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
+from ..rationals import to_fraction
+
 __all__ = ["settle", "cap_by_families", "family_loads"]
-
-
-def _F(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
 
 
 def _bursty(model):
@@ -48,11 +46,11 @@ def family_loads(model, T) -> list[tuple[Fraction, str]]:
     n, B, W, lam = model.n, model.B, model.W, model.lam
     out = []
     if T >= B:
-        out.append((_F(brsgc_load(n, lam)), f"BR-SGC (delay {B})"))
+        out.append((to_fraction(brsgc_load(n, lam)), f"BR-SGC (delay {B})"))
     if T >= W - 2 + B:
-        out.append((_F(msgc_load(n, B, W, lam)), f"M-SGC (delay {W - 2 + B})"))
+        out.append((to_fraction(msgc_load(n, B, W, lam)), f"M-SGC (delay {W - 2 + B})"))
     if T >= B + 1:
-        out.append((_F(wcsgc_load(n, B, W, lam)), f"WC-SGC (delay {B + 1})"))
+        out.append((to_fraction(wcsgc_load(n, B, W, lam)), f"WC-SGC (delay {B + 1})"))
     return out
 
 
@@ -71,7 +69,7 @@ def settle(model, T, meter=None):
 
     t0 = time.perf_counter()
     n, B, W, lam = model.n, model.B, model.W, model.lam
-    bound = _F(counting_bound(n, B, W, lam))
+    bound = to_fraction(counting_bound(n, B, W, lam))
     sch = WCSGC(n, B, W, lam)
     auto = WCSGCCounts(sch)
     ok, states = auto.join_proof(meter)

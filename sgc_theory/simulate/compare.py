@@ -532,16 +532,7 @@ def compare(
     proc, tr = resolve_process(source, mu, states, max_work)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     if configs is None:
-        pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
-        configs = select_configs(
-            pilot,
-            mu=mu,
-            schemes=_schemes(schemes),
-            jobs=pilot_jobs,
-            max_delay=max_delay,
-            slope=slope,
-            probe_load=L0,
-        )
+        configs = _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0)
     configs = _check_configs(configs, proc.n)
     ref = next((i for i, (sc, _) in enumerate(configs) if sc == "gc"), None)
     jobs, runs = long_runs(
@@ -645,17 +636,8 @@ def recommend(
     _budget(replications, rounds, 256, top * len(_schemes(schemes)), 1, 0, max_work)
     proc, _ = resolve_process(source, mu, states, max_work)
     L0 = float(proc.meta.get("probe_load") or 0.0)
-    pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
-    cands = select_configs(
-        pilot,
-        mu=mu,
-        schemes=_schemes(schemes),
-        jobs=pilot_jobs,
-        max_delay=max_delay,
-        slope=slope,
-        probe_load=L0,
-        top=top,
-        progress=progress,
+    cands = _pilot_configs(
+        proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0, top=top, progress=progress
     )
     return rank(
         proc,
@@ -669,6 +651,22 @@ def recommend(
         scheduler=scheduler,
         progress=progress,
         max_work=max_work,
+    )
+
+
+def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0, **kw):
+    """The configurations the pilot run picks: one generated matrix of ``pilot_jobs +
+    max_delay`` rounds (seeded apart from the long runs), searched by :func:`select_configs`."""
+    pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
+    return select_configs(
+        pilot,
+        mu=mu,
+        schemes=_schemes(schemes),
+        jobs=pilot_jobs,
+        max_delay=max_delay,
+        slope=slope,
+        probe_load=L0,
+        **kw,
     )
 
 
