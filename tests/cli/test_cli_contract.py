@@ -473,3 +473,20 @@ def test_trace_paths_resolve_from_the_current_directory_then_by_name(tmp_path, m
         "simulate --trace nosuch.csv --scheme gc --s 1 --jobs 2 --mu 1".split()
     )
     assert rc == 2 and str(tmp_path / "nosuch.csv") in err and "aws_lambda" in err
+
+
+def test_readme_names_every_command_and_option():
+    """A user reading the README meets every command and every option the parser accepts."""
+    from pathlib import Path
+
+    from sgc_theory.cli import _leaf_parsers
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for leaf in _leaf_parsers(build_parser()):
+        name = " ".join(leaf.prog.split()[1:])
+        if f"sgc {name}" not in readme:
+            missing.append(name)
+        opts = [o for o in leaf._option_string_actions if o.startswith("--") and o != "--help"]
+        missing += [f"{name} {o}" for o in opts if o not in readme]
+    assert not missing, missing
