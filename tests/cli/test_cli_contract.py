@@ -4,6 +4,7 @@ SGC_DEBUG for tracebacks, --max-work on every sub-command, strict JSON, consiste
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -490,3 +491,37 @@ def test_readme_names_every_command_and_option():
         opts = [o for o in leaf._option_string_actions if o.startswith("--") and o != "--help"]
         missing += [f"{name} {o}" for o in opts if o not in readme]
     assert not missing, missing
+
+
+def _loose_loads(x, path=()):
+    """Paths of the numbers (or "p/q" strings) under a load-like key that are not in the one shape."""
+    if isinstance(x, dict):
+        if set(x) == {"fraction", "float"}:
+            return [] if _is_load(x) else ["/".join(map(str, path))]
+        return [p for k, v in x.items() for p in _loose_loads(v, (*path, k))]
+    if isinstance(x, list):
+        return [p for i, v in enumerate(x) for p in _loose_loads(v, (*path, i))]
+    key = str(path[-1]).lower() if path and isinstance(path[-1], str) else ""
+    numeric = (isinstance(x, (int, float)) and not isinstance(x, bool)) or (
+        isinstance(x, str) and re.fullmatch(r"-?\d+(/\d+)?", x.strip()) is not None
+    )
+    words = ("load", "bound", "optimum", "lower", "upper")
+    return ["/".join(map(str, path))] if numeric and any(w in key for w in words) else []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        "load --scheme prsgc --n 16 --B 1 --W 2 --lam 3 --json",
+        "bound --n 16 --model bursty:B=2,W=3,lam=3 --json",
+        f"simulate --trace {TRACE} --scheme msgc --B 1 --W 2 --lam 27 --jobs 3 --mu 1 --json",
+        f"sweep --trace {TRACE} --jobs 3 --max-delay 2 --mu 1 --json",
+        "verify --scheme wcsgc --n 4 --B 1 --W 2 --lam 1 --all-horizons --json",
+    ],
+)
+def test_no_load_leaves_the_one_json_shape(argv):
+    """Walks the whole JSON output: a key naming a load or a bound never holds a bare number or
+    string (the exact fraction and its float always travel together, and agree)."""
+    rc, out, err, _ = run_cli(argv.split())
+    assert rc == 0, err
+    assert _loose_loads(json.loads(out)) == []
