@@ -61,7 +61,7 @@ def _spec(scheme: str, n: int, rows: list[dict]):
 
 
 def _build_spec(scheme: str, n: int, rows: list[dict]):
-    from .sweep import _loads_and_delays
+    from ._sweep_families import _loads_and_delays
 
     names = param_names(scheme)
     P = np.array([[r[p] for p in names] for r in rows], dtype=np.int64).reshape(len(rows), -1)
@@ -98,7 +98,7 @@ def _fast_prep(D, mu):
     """The sweep's per-round preparation, with the candidate counts computed by one comparison per
     distinct load shift over the whole matrix (the same floating-point comparisons as the sweep's
     per-round bisection, so the same counts) and remembered."""
-    from .sweep import _Prep
+    from ._sweep_engine import _Prep
 
     class _Long(_Prep):
         def candidates(self, shifts):
@@ -162,7 +162,7 @@ def evaluate(D, configs, *, jobs: int, mu: float, policies=ONLINE, slope=None, p
     ``(len(configs), len(policies))``: ``runtime`` (NaN where a deadline was missed),
     ``violations`` (fraction of the run's rounds) and ``fallback`` (seconds per job).
     """
-    from .sweep import _eval_chunk, _times
+    from ._sweep_engine import _eval_chunk, _times
 
     D = np.ascontiguousarray(D, dtype=float)
     n = D.shape[0]
@@ -353,7 +353,7 @@ def _run_all(tasks, scheduler, progress, desc):
         return [fn(*a) for fn, a in tqdm(tasks, desc=desc, unit="run", disable=not progress)]
     from dask.distributed import Client
 
-    from .sweep import _check_scheduler
+    from ._sweep_tasks import _check_scheduler
 
     _check_scheduler(scheduler)
     client = Client(scheduler, timeout="3s", set_as_default=False)

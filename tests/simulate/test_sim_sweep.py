@@ -7,7 +7,7 @@ from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
 from sgc_theory.schemes import make_scheme
 from sgc_theory.simulate import simulate, sweep, sweep_choices
-from sgc_theory.simulate.sweep import _Prep, _run_bursty
+from sgc_theory.simulate._sweep_engine import _Prep, _run_bursty
 
 
 def small_trace(seed, n=5, R=8):
