@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._sweep_families import _params
-from .runtime import _make, decode_failure, decode_rounds
+from .runtime import decode_failure, decode_rounds
 
 
 class _Prep:
@@ -176,79 +176,113 @@ def _effective(prep: _Prep, spec, kc, policy):
 
 
 def _eval_chunk(prep: _Prep, spec, jobs, policy):
-    """Evaluate the configurations of one chunk ``spec`` under ``policy``: dict of arrays."""
-    R = prep.R
-    kind = spec["kind"]
-    P, T, s, shifts = spec["P"], spec["T"], spec["s"], spec["shifts"]
-    C = P.shape[0]
-    kc = prep.candidates(shifts)
-    if kind == "nocoding":
-        mx = prep.desc[0][None, :] + shifts[:, None]
-        cs = np.cumsum(mx[:, :jobs], axis=1)
-        return {
-            "runtime": cs[:, -1],
-            "rounds": np.full(C, jobs),
-            "e": np.zeros((C, R), np.int64),
-            "waits": (kc[:, :jobs] > 0).sum(axis=1),
-            "failed": np.zeros(C, dtype=bool),
-        }
+    """Evaluate the configurations of one chunk ``spec`` under ``policy``: dict of arrays
+    ``runtime`` (NaN where a job missed its deadline), ``rounds``, effective counts ``e``,
+    ``waits`` and ``failed``."""
+    kc = prep.candidates(spec["shifts"])
+    if spec["kind"] == "nocoding":
+        return _eval_nocoding(prep, spec, kc, jobs)
     e = _effective(prep, spec, kc, policy)
-    times = _times(prep, shifts, kc, e)
+    times = _times(prep, spec["shifts"], kc, e)
+    last, failed = _last_rounds(prep, spec, e, jobs)
+    cs = np.cumsum(times, axis=1)
+    runtime = np.where(failed, np.nan, cs[np.arange(e.shape[0]), last])
+    inside = np.arange(prep.R)[None, :] <= last[:, None]
+    waits = ((kc > 0) & (e == 0) & inside).sum(axis=1)
+    return {"runtime": runtime, "rounds": last + 1, "e": e, "waits": waits, "failed": failed}
+
+
+def _eval_nocoding(prep: _Prep, spec, kc, jobs):
+    """No coding: every round waits for its slowest worker, job ``t`` ends in round ``t``."""
+    C = spec["P"].shape[0]
+    mx = prep.desc[0][None, :] + spec["shifts"][:, None]
+    cs = np.cumsum(mx[:, :jobs], axis=1)
+    return {
+        "runtime": cs[:, -1],
+        "rounds": np.full(C, jobs),
+        "e": np.zeros((C, prep.R), np.int64),
+        "waits": (kc[:, :jobs] > 0).sum(axis=1),
+        "failed": np.zeros(C, dtype=bool),
+    }
+
+
+def _last_rounds(prep: _Prep, spec, e, jobs):
+    """``(last decode round, failed)`` per configuration, for the effective counts ``e`` (see
+    the module docstring of :mod:`sgc_theory.simulate.sweep` for each family's rule)."""
+    kind, P = spec["kind"], spec["P"]
+    C = P.shape[0]
+    if kind == "brsgc":  # job t: round t if e[t] == 0, else t + B (in time: see the docstring)
+        late = np.arange(jobs)[None, :] + np.where(e[:, :jobs] > 0, P[:, :1], 0)
+        return late.max(axis=1), np.zeros(C, dtype=bool)
+    if kind == "srsgc":
+        return _srsgc_last(prep, spec, e, jobs)
+    if kind == "msgc":
+        return _msgc_last(prep, spec, e, jobs)
+    if kind == "generic":
+        return _decoded_last(prep, spec, e, jobs)
+    return np.full(C, jobs - 1, dtype=np.int64), np.zeros(C, dtype=bool)
+
+
+def _srsgc_last(prep: _Prep, spec, e, jobs):
+    """SR-SGC: job ``t`` decodes in round ``t`` with at most ``s`` missing tasks, else in round
+    ``t + B``; histories where the counts do not determine the re-attempts are decoded exactly
+    (:func:`_srsgc_exact`)."""
+    P, s = spec["P"], spec["s"]
+    C = P.shape[0]
     last = np.full(C, jobs - 1, dtype=np.int64)
     fallback = np.zeros(C, dtype=bool)
-    if kind == "msgc":
-        full = P[:, 2] >= prep.n
-        last = np.where(full, -1, jobs - 1 + T)
-        fallback |= full
-    elif kind == "generic":
-        fallback[:] = True
-    elif kind == "brsgc":  # job t: round t if e[t] == 0, else t + B (in time: see the docstring)
-        late = np.arange(jobs)[None, :] + np.where(e[:, :jobs] > 0, P[:, :1], 0)
-        last = late.max(axis=1)
-    elif kind == "srsgc":
-        Bv = P[:, 0]
-        m = np.zeros((C, jobs), dtype=np.int64)
-        idx = np.arange(C)
-        for t in range(jobs):
-            back = t - Bv
-            has = back >= 0
-            bb = np.maximum(back, 0)
-            prev_m = np.where(has, m[idx, bb], 0)
-            prev_e = np.where(has, e[idx, bb], 0)
-            a = np.maximum(prev_m - s, 0)
-            fallback |= a > prev_e
-            m[:, t] = e[:, t] + a
-            late = m[:, t] > s
-            last = np.where(late, np.maximum(last, t + Bv), last)
+    Bv = P[:, 0]
+    m = np.zeros((C, jobs), dtype=np.int64)
+    idx = np.arange(C)
+    for t in range(jobs):
+        back = t - Bv
+        has = back >= 0
+        bb = np.maximum(back, 0)
+        prev_m = np.where(has, m[idx, bb], 0)
+        prev_e = np.where(has, e[idx, bb], 0)
+        a = np.maximum(prev_m - s, 0)
+        fallback |= a > prev_e
+        m[:, t] = e[:, t] + a
+        late = m[:, t] > s
+        last = np.where(late, np.maximum(last, t + Bv), last)
     failed = np.zeros(C, dtype=bool)
-    if kind == "srsgc" and fallback.any():
+    if fallback.any():
         rows = np.flatnonzero(fallback)
-        last_x, fail_x = _srsgc_exact(prep, e[rows], s[rows], P[rows, 0], jobs)
-        last[rows], failed[rows] = last_x, fail_x
-        fallback[:] = False
-    if kind == "msgc" and fallback.any():
-        for c in np.flatnonzero(fallback):
-            lc = _msgc_uncoded_last(
-                prep.pattern(e[c, : jobs + int(T[c])]), int(P[c, 0]), int(P[c, 1]), jobs
-            )
-            failed[c], last[c] = lc is None, (jobs - 1 + int(T[c]) if lc is None else lc)
-        fallback[:] = False
-    for c in np.flatnonzero(fallback):
+        last[rows], failed[rows] = _srsgc_exact(prep, e[rows], s[rows], P[rows, 0], jobs)
+    return last, failed
+
+
+def _msgc_last(prep: _Prep, spec, e, jobs):
+    """M-SGC: the last coded group ends in round ``J - 1 + T``; with ``lam = n`` (no coded part)
+    the recomputations decide (:func:`_msgc_uncoded_last`)."""
+    P, T = spec["P"], spec["T"]
+    full = P[:, 2] >= prep.n
+    last = np.where(full, -1, jobs - 1 + T)
+    failed = np.zeros(P.shape[0], dtype=bool)
+    for c in np.flatnonzero(full):
+        lc = _msgc_uncoded_last(
+            prep.pattern(e[c, : jobs + int(T[c])]), int(P[c, 0]), int(P[c, 1]), jobs
+        )
+        failed[c], last[c] = lc is None, (jobs - 1 + int(T[c]) if lc is None else lc)
+    return last, failed
+
+
+def _decoded_last(prep: _Prep, spec, e, jobs):
+    """Any other scheme: its own ``decode_rounds`` on the effective pattern."""
+    P, T = spec["P"], spec["T"]
+    C = P.shape[0]
+    last = np.full(C, jobs - 1, dtype=np.int64)
+    failed = np.zeros(C, dtype=bool)
+    for c in range(C):
         params = _params(spec, P[c])
-        sch = spec["objs"][c] if kind == "generic" else _make(kind, prep.n, params)
         Tc = int(T[c])
-        dec = decode_rounds(sch, prep.pattern(e[c, : jobs + Tc]), jobs)
+        dec = decode_rounds(spec["objs"][c], prep.pattern(e[c, : jobs + Tc]), jobs)
         if decode_failure(spec["name"], params, dec, Tc) is not None:
             failed[c] = True
             last[c] = jobs - 1 + Tc
         else:
             last[c] = max(dec)
-    cs = np.cumsum(times, axis=1)
-    runtime = np.where(failed, np.nan, cs[np.arange(C), last])
-    rr = np.arange(R)[None, :]
-    inside = rr <= last[:, None]
-    waits = ((kc > 0) & (e == 0) & inside).sum(axis=1)
-    return {"runtime": runtime, "rounds": last + 1, "e": e, "waits": waits, "failed": failed}
+    return last, failed
 
 
 def _lower_bounds(prep: _Prep, spec, jobs):

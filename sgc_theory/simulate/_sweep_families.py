@@ -177,35 +177,15 @@ def _generic_family(sc, n, jobs, max_delay, skipped):
     ``lam = n`` with ``T <= max_delay`` (its delay is assumed not to depend on ``lam``).
     Configurations the constructor refuses are skipped (and counted in ``skipped``).
     """
-    from ..models import Bursty, PerRound
-
     names = param_names(sc)
-    objs, rows, refused = [], [], 0
-
-    def build(params):
-        nonlocal refused
-        try:
-            return _make(sc, n, params)
-        except SGCError:
-            refused += 1
-            return None
-
-    if names == ("s",):
-        grid = [{"s": v} for v in range(n)]
-    elif names == ("B", "W", "lam"):
-        grid = []
-        for W in range(1, jobs + 1):
-            for B in range(1, W + 1):
-                probes = [build({"B": B, "W": W, "lam": x}) for x in sorted({1, n})]
-                if not any(o is not None and int(o.T) <= max_delay for o in probes):
-                    continue
-                grid += [{"B": B, "W": W, "lam": x} for x in range(1, n + 1)]
-    else:
+    grid = _generic_grid(sc, names, n, jobs, max_delay)
+    if grid is None:
         skipped[sc] = f"the sweep does not enumerate parameters {', '.join(names)}"
         return None
-    refused = 0
+    objs, rows, refused = [], [], 0
     for params in grid:
-        o = build(params)
+        o = _try_make(sc, n, params)
+        refused += o is None
         if o is None or int(o.T) > max_delay:
             continue
         objs.append(o)
@@ -214,7 +194,47 @@ def _generic_family(sc, n, jobs, max_delay, skipped):
         skipped[sc] = f"{refused} configurations refused by the {sc} constructor for n = {n}"
     if not objs:
         return None
-    P = np.asarray(rows, dtype=np.int64).reshape(len(rows), len(names))
+    spec = {
+        "name": sc,
+        "P": np.asarray(rows, dtype=np.int64).reshape(len(rows), len(names)),
+        "cap": np.array([o.design_model.lam for o in objs], np.int64),
+        "end_min": np.full(len(objs), jobs - 1, np.int64),
+        "names": names,
+    }
+    spec.update(_objects_spec(objs))
+    return spec
+
+
+def _try_make(sc, n, params):
+    """The scheme object, or ``None`` when its constructor refuses the parameters."""
+    try:
+        return _make(sc, n, params)
+    except SGCError:
+        return None
+
+
+def _generic_grid(sc, names, n, jobs, max_delay):
+    """The parameter grid of :func:`_generic_family` (``None`` for other parameter names)."""
+    if names == ("s",):
+        return [{"s": v} for v in range(n)]
+    if names != ("B", "W", "lam"):
+        return None
+    grid = []
+    for W in range(1, jobs + 1):
+        for B in range(1, W + 1):
+            probes = [_try_make(sc, n, {"B": B, "W": W, "lam": x}) for x in sorted({1, n})]
+            if not any(o is not None and int(o.T) <= max_delay for o in probes):
+                continue
+            grid += [{"B": B, "W": W, "lam": x} for x in range(1, n + 1)]
+    return grid
+
+
+def _objects_spec(objs) -> dict:
+    """The spec entries of configurations evaluated through their scheme objects: loads, delays,
+    the objects, and their design models' kind (``perround``, ``bursty`` or ``other``) and
+    parameters (``mpar``: ``[s]`` or ``[B, W, lam]`` rows) for the vectorised admission."""
+    from ..models import Bursty, PerRound
+
     models = [o.design_model for o in objs]
     if all(isinstance(m, PerRound) for m in models):
         mkind, mpar = "perround", np.array([[m.s] for m in models], np.int64)
@@ -222,17 +242,11 @@ def _generic_family(sc, n, jobs, max_delay, skipped):
         mkind, mpar = "bursty", np.array([[m.B, m.W, m.lam] for m in models], np.int64)
     else:
         mkind, mpar = "other", None
-    T = np.array([int(o.T) for o in objs], np.int64)
     return {
-        "name": sc,
         "kind": "generic",
-        "P": P,
         "loads": np.array([float(o.load) for o in objs]),
-        "T": T,
+        "T": np.array([int(o.T) for o in objs], np.int64),
         "s": None,
-        "cap": np.array([m.lam for m in models], np.int64),
-        "end_min": np.full(len(objs), jobs - 1, np.int64),
-        "names": names,
         "objs": objs,
         "mkind": mkind,
         "mpar": mpar,

@@ -146,115 +146,164 @@ _SWEEP_DP_WORK = 300_000
 _SWEEP_DP_RUNS = 30
 
 
-def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress):
-    """Branch and bound for the optimal policy over one scheme's configurations."""
-    from .optimal import BudgetError, optimal_path
-    from .runtime import simulate
+#: relative tolerance of the comparisons between runtimes and bounds
+_TOL = 1 + 1e-12
 
-    max_dp_work = _SWEEP_DP_WORK if max_dp_work is None else max_dp_work
-    total_budget = _SWEEP_DP_RUNS * max_dp_work
-    spent = 0
-    C = spec["P"].shape[0]
-    name = spec["name"]
+
+def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress):
+    """Branch and bound for the optimal policy over one scheme's configurations: ``(rows,
+    best)``, one table row per configuration and the best entry (``None`` without any run).
+
+    ``per[(wi, policy)]["runtime"]`` holds the online policies' runtimes of the family (NaN where
+    a deadline was missed); their minimum is every configuration's upper bound."""
     if spec["kind"] == "nocoding":
-        rt = float(per[(wi, "paper")]["runtime"][0])
-        row = {
-            "scheme": name,
-            "policy": "optimal",
-            "params": {},
-            "load": float(spec["loads"][0]),
-            "T": 0,
-            "runtime": rt,
-            "lower_bound": rt,
-            "upper_bound": rt,
-            "exact": True,
-        }
-        return [row], {"load": row["load"], "runtime": rt, "T": 0, "exact": True}
+        return _optimal_nocoding(spec, float(per[(wi, "paper")]["runtime"][0]))
+    max_dp_work = _SWEEP_DP_WORK if max_dp_work is None else max_dp_work
     ub = np.fmin(per[(wi, "paper")]["runtime"], per[(wi, "minimal")]["runtime"])
+    lower, order = _pruned_order(prep, spec, jobs, ub, max_dp_work)
+
+    def solve(c):
+        return _solve_config(tr, prep, spec, c, jobs, mu, slope, L0, max_dp_work)
+
+    budget = _SWEEP_DP_RUNS * max_dp_work
+    value, exact, best = _branch_and_bound(spec, order, lower, ub, solve, budget, progress)
+    rows = [_optimal_row(spec, c, value, lower, ub, exact) for c in range(spec["P"].shape[0])]
+    return rows, _optimal_best(spec, best, value, ub, lower, exact, order)
+
+
+def _optimal_nocoding(spec, rt):
+    """No coding has one run: its runtime ``rt`` is the optimum (the master waits for all)."""
+    row = {
+        "scheme": spec["name"],
+        "policy": "optimal",
+        "params": {},
+        "load": float(spec["loads"][0]),
+        "T": 0,
+        "runtime": rt,
+        "lower_bound": rt,
+        "upper_bound": rt,
+        "exact": True,
+    }
+    return [row], {"load": row["load"], "runtime": rt, "T": 0, "exact": True}
+
+
+def _pruned_order(prep, spec, jobs, ub, max_dp_work):
+    """``(lower, order)``: every configuration's lower bound (the per-round bound, raised by the
+    block and relaxed-model bounds where it does not already exceed the best upper bound) and the
+    configurations still worth solving, by increasing bound (the best online one first)."""
     lower = _lower_bounds(prep, spec, jobs)
-    value = np.full(C, np.nan)
-    exact = np.zeros(C, dtype=bool)
-    tol = 1 + 1e-12
     incumbent = float(np.nanmin(ub)) if np.isfinite(ub).any() else math.inf
-    live = np.flatnonzero(lower <= incumbent * tol)
+    live = np.flatnonzero(lower <= incumbent * _TOL)
     for c, v in _block_bounds(prep, spec, live).items():
         lower[c] = max(lower[c], v)
-    live = np.flatnonzero(lower <= incumbent * tol)
+    live = np.flatnonzero(lower <= incumbent * _TOL)
     for c, v in _relaxed_bounds(prep, spec, jobs, live, max_dp_work).items():
         lower[c] = max(lower[c], v)
     order = sorted(live, key=lambda c: (lower[c], spec["loads"][c], c))
     if np.isfinite(ub).any():  # the best online configuration first: a real incumbent early
         first = int(np.nanargmin(ub))
         order = [first] + [c for c in order if c != first]
-    best = None
+    return lower, order
+
+
+def _solve_config(tr, prep, spec, c, jobs, mu, slope, L0, max_dp_work):
+    """``((optimum, exact, lower bound) or None, transitions spent)`` of configuration ``c``:
+    ``None`` beyond the dynamic program's budget or when no run decodes every job in time."""
+    from .optimal import BudgetError, optimal_path
+    from .runtime import simulate
+
+    sch = _scheme_of(spec, c, prep.n)
+    Rc = jobs + int(spec["T"][c])
+    spent = 0
+    try:
+        path = optimal_path(prep.D[:, :Rc] + spec["shifts"][c], mu, sch, jobs, max_work=max_dp_work)
+        spent += path.transitions
+        if path.exact:  # decoding is part of the dynamic program
+            return (path.cost, True, path.cost), spent
+        # generic scheme: confirm with its decoder (see simulate)
+        r = simulate(
+            tr,
+            spec["name"],
+            jobs=jobs,
+            mu=mu,
+            policy="optimal",
+            slope=slope,
+            probe_load=L0,
+            scheme_obj=sch,
+            max_work=max_dp_work,
+        )
+        return (r.runtime, r.exact, r.lower_bound), spent
+    except BudgetError:
+        return None, spent + max_dp_work
+    except SGCError:
+        return None, spent  # no run of this configuration decodes every job in time
+
+
+def _branch_and_bound(spec, order, lower, ub, solve, budget, progress):
+    """Visit the configurations in ``order`` until their lower bound exceeds the best runtime
+    found; ``solve(c)`` runs the dynamic program (``budget`` transitions for all of them).
+    Returns ``(value, exact, best)``, with ``best = (runtime, load, c)`` of the fastest proven
+    optimum (``None`` without one); ``lower`` is raised in place."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(order), desc=f"optimal {name}", unit="config", disable=not progress)
+    C = spec["P"].shape[0]
+    value = np.full(C, np.nan)
+    exact = np.zeros(C, dtype=bool)
+    incumbent = float(np.nanmin(ub)) if np.isfinite(ub).any() else math.inf
+    spent, best = 0, None
+    bar = tqdm(
+        total=len(order), desc=f"optimal {spec['name']}", unit="config", disable=not progress
+    )
     for c in order:
         bar.update(1)
-        if lower[c] > incumbent * tol:
+        if lower[c] > incumbent * _TOL:
             continue
-        if np.isfinite(ub[c]) and ub[c] <= lower[c] * tol:
+        if np.isfinite(ub[c]) and ub[c] <= lower[c] * _TOL:
             value[c], exact[c] = ub[c], True  # a valid master attains the lower bound
-        elif spent >= total_budget:
+        elif spent >= budget:
             continue
         else:
-            sch = _scheme_of(spec, c, prep.n)
-            Rc = jobs + int(spec["T"][c])
-            try:
-                path = optimal_path(
-                    prep.D[:, :Rc] + spec["shifts"][c], mu, sch, jobs, max_work=max_dp_work
-                )
-                spent += path.transitions
-                if path.exact:  # decoding is part of the dynamic program
-                    val, ex, lo = path.cost, True, path.cost
-                else:  # generic scheme: confirm with its decoder (see simulate)
-                    r = simulate(
-                        tr,
-                        name,
-                        jobs=jobs,
-                        mu=mu,
-                        policy="optimal",
-                        slope=slope,
-                        probe_load=L0,
-                        scheme_obj=sch,
-                        max_work=max_dp_work,
-                    )
-                    val, ex, lo = r.runtime, r.exact, r.lower_bound
-            except BudgetError:
-                spent += max_dp_work
+            res, cost = solve(c)
+            spent += cost
+            if res is None:
                 continue
-            except SGCError:
-                continue  # no run of this configuration decodes every job in time
-            value[c], exact[c], lower[c] = val, ex, max(lower[c], lo)
+            value[c], exact[c], lower[c] = res[0], res[1], max(lower[c], res[2])
         incumbent = min(incumbent, float(value[c]))
         if exact[c]:
             key = (value[c], spec["loads"][c])
             if best is None or key < (best[0], best[1]):
                 best = (float(value[c]), float(spec["loads"][c]), int(c))
     bar.close()
-    rows = []
-    for c in range(C):
-        rows.append(
-            {
-                "scheme": name,
-                "policy": "optimal",
-                "params": _params(spec, spec["P"][c]),
-                "load": float(spec["loads"][c]),
-                "T": int(spec["T"][c]),
-                "runtime": float(value[c]) if np.isfinite(value[c]) else None,
-                "lower_bound": float(lower[c]),
-                "upper_bound": float(ub[c]) if np.isfinite(ub[c]) else None,
-                "exact": bool(exact[c]),
-            }
-        )
-    if best is None:  # nothing proven: report the best known run (a valid master) and bounds
+    return value, exact, best
+
+
+def _optimal_row(spec, c, value, lower, ub, exact) -> dict:
+    """The ``optimal`` table row of configuration ``c`` (runtime ``None`` where not computed)."""
+    return {
+        "scheme": spec["name"],
+        "policy": "optimal",
+        "params": _params(spec, spec["P"][c]),
+        "load": float(spec["loads"][c]),
+        "T": int(spec["T"][c]),
+        "runtime": float(value[c]) if np.isfinite(value[c]) else None,
+        "lower_bound": float(lower[c]),
+        "upper_bound": float(ub[c]) if np.isfinite(ub[c]) else None,
+        "exact": bool(exact[c]),
+    }
+
+
+def _optimal_best(spec, best, value, ub, lower, exact, order):
+    """The family's ``best["optimal"]`` entry: the fastest proven optimum, ``exact`` when no
+    unresolved configuration could still be faster; without a proven one, the best known run (a
+    valid master) with the least lower bound of the visited configurations; ``None`` without
+    any run."""
+    if best is None:
         known = np.where(np.isfinite(value), value, ub)
         if not np.isfinite(known).any():
-            return rows, None
+            return None
         c = int(np.nanargmin(known))
         lb_all = min(float(lower[j]) for j in order) if order else float(known[c])
-        return rows, dict(
+        return dict(
             _params(spec, spec["P"][c]),
             load=float(spec["loads"][c]),
             runtime=float(known[c]),
@@ -266,7 +315,7 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
     c = best[2]
     open_ = [lower[j] for j in order if not exact[j] and np.isfinite(lower[j])]
     lb_best = min([best[0]] + open_)
-    b = dict(
+    return dict(
         _params(spec, spec["P"][c]),
         load=best[1],
         runtime=best[0],
@@ -275,4 +324,3 @@ def _optimal_family(tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, p
         lower_bound=float(lb_best),
         unresolved=int(sum(1 for j in order if not exact[j] and lower[j] < best[0])),
     )
-    return rows, b

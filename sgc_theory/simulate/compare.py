@@ -61,7 +61,7 @@ def _spec(scheme: str, n: int, rows: list[dict]):
 
 
 def _build_spec(scheme: str, n: int, rows: list[dict]):
-    from ._sweep_families import _loads_and_delays
+    from ._sweep_families import _loads_and_delays, _objects_spec
 
     names = param_names(scheme)
     P = np.array([[r[p] for p in names] for r in rows], dtype=np.int64).reshape(len(rows), -1)
@@ -72,25 +72,7 @@ def _build_spec(scheme: str, n: int, rows: list[dict]):
             loads, T = np.repeat(loads, len(rows)), np.zeros(len(rows), np.int64)
         spec.update(kind=scheme, loads=np.asarray(loads, float), T=np.asarray(T), s=s)
         return spec
-    from ..models import Bursty, PerRound
-
-    objs = [_make(scheme, n, r) for r in rows]
-    models = [o.design_model for o in objs]
-    if all(isinstance(m, PerRound) for m in models):
-        mkind, mpar = "perround", np.array([[m.s] for m in models], np.int64)
-    elif all(isinstance(m, Bursty) for m in models):
-        mkind, mpar = "bursty", np.array([[m.B, m.W, m.lam] for m in models], np.int64)
-    else:
-        mkind, mpar = "other", None
-    spec.update(
-        kind="generic",
-        loads=np.array([float(o.load) for o in objs]),
-        T=np.array([int(o.T) for o in objs], np.int64),
-        s=None,
-        objs=objs,
-        mkind=mkind,
-        mpar=mpar,
-    )
+    spec.update(_objects_spec([_make(scheme, n, r) for r in rows]))
     return spec
 
 

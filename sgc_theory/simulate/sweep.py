@@ -35,6 +35,9 @@ How work is shared
   otherwise, so its last decode round is ``max_t (t + B [e[t] > 0])``.
   Every other case (ambiguous SR-SGC histories, M-SGC with ``lam = n``) asks the scheme's
   ``decode_rounds``; so do the best configurations, which are also checked against it.
+* The ``optimal`` policy is found by branch and bound: configurations in increasing order of a
+  lower bound, the exact dynamic program (:mod:`sgc_theory.simulate.optimal`) where the bound and
+  the better of the paper/minimal runtimes differ, until the bound exceeds the best optimum.
 
 Where the steps live
 --------------------
@@ -50,6 +53,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -149,10 +153,7 @@ def sweep(
     trace : Trace, shipped trace name, CSV path or ``(workers, rounds)`` array
     jobs, max_delay : ``J >= 1`` jobs and the largest delay ``T >= 0`` allowed
     mu : straggler slack (``>= 0``)
-    policy : ``"paper"``, ``"minimal"``, ``"optimal"`` or a sequence of them. ``optimal`` is
-        found by branch and bound: configurations in increasing order of a lower bound, the
-        exact dynamic program (:mod:`sgc_theory.simulate.optimal`) where the bound and the better
-        of the paper/minimal runtimes differ, until the bound exceeds the best optimum.
+    policy : ``"paper"``, ``"minimal"``, ``"optimal"`` (see the module docstring) or a sequence
     slope, probe_load : delay model (see :func:`sgc_theory.simulate.simulate`)
     scheduler : ``None`` (run here) or the address of a running Dask scheduler
     progress : show a tqdm bar on stderr (default: when stderr is a terminal)
@@ -176,19 +177,43 @@ def sweep(
     max_delay = check_int("max_delay", max_delay, minimum=0)
     pols = _as_policies(policy)
     L0 = resolve_probe_load(tr, probe_load)
-    if max_work is not None:
-        max_work = check_int("max_work", max_work, minimum=1)
-    if max_dp_work is not None:
-        max_dp_work = check_int("max_dp_work", max_dp_work, minimum=1)
+    max_work, max_dp_work = (
+        None if v is None else check_int(k, v, minimum=1)
+        for k, v in (("max_work", max_work), ("max_dp_work", max_dp_work))
+    )
     schemes = _check_schemes(schemes)
+    skipped: dict = {}
+    work, prep = _prepare(
+        tr, jobs, max_delay, mu, slope, L0, pols, schemes, max_work, skipped, _force_generic
+    )
+    progress = sys.stderr.isatty() if progress is None else progress
+    tasks = _tasks(work, pols)
+    results = _run_tasks(prep, tasks, partial(_task_args, work, jobs), scheduler, progress)
+    table, best_rows, per = _assemble(work, tasks, results, pols)
+    best = _best(work, schemes, pols, best_rows, prep, jobs, tr.n, verify_best)
+    for wi, spec in enumerate(work if "optimal" in pols else ()):
+        args = (tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress)
+        rows, b = _optimal_family(*args)
+        table.extend(rows)
+        best["optimal"][spec["name"]] = b
+    settings = {"trace": tr.name, "n": tr.n, "jobs": jobs, "max_delay": max_delay, "mu": mu}
+    settings.update(policies=pols, slope=slope, probe_load=L0)
+    return SweepResult(
+        best=best, table=table, evaluated=len(table), settings=settings, skipped=skipped
+    )
+
+
+def _prepare(tr, jobs, max_delay, mu, slope, L0, pols, schemes, max_work, skipped, force_generic):
+    """``(families, prepared trace)``: the budget checked (an estimate first, then the families'
+    sizes), every family built with its delay shifts, the extreme shifted delays checked
+    (positive and finite), the trace's rounds sorted and the admission bitmasks built."""
     R = jobs + max_delay
     tr.require_rounds(R, f"{jobs} jobs with delays up to {max_delay} need jobs + max_delay rounds")
     label = f"trace {tr.source or tr.name}"
     budget = DEFAULT_MAX_WORK if max_work is None else max_work
     _check_estimate(tr.n, jobs, max_delay, budget, label)  # before building anything large
     D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
-    skipped: dict = {}
-    work = _families(schemes, tr.n, jobs, max_delay, L0, slope, skipped, _force_generic)
+    work = _families(schemes, tr.n, jobs, max_delay, L0, slope, skipped, force_generic)
     _check_configurations(work, R, pols, budget, label)
     min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
     for w in work:  # the extreme loads: every shifted delay positive and finite
@@ -197,29 +222,13 @@ def sweep(
     prep = _Prep(D, mu)
     K = int(prep.candidates(np.array([min_shift])).max()) if work else 0
     prep.build_masks(K)
-    tasks = _tasks(work, pols)
+    return work, prep
 
-    def args_of(task):
-        wi, pol, a, b = task
-        return (_slice(work[wi], a, b), jobs, pol)
 
-    if progress is None:
-        progress = sys.stderr.isatty()
-    results = _run_tasks(prep, tasks, args_of, scheduler, progress)
-    table, best_rows, per = _assemble(work, tasks, results, pols)
-    best = _best(work, schemes, pols, best_rows, prep, jobs, tr.n, verify_best)
-    if "optimal" in pols:
-        for wi, spec in enumerate(work):
-            rows, b = _optimal_family(
-                tr, prep, spec, per, wi, jobs, mu, slope, L0, max_dp_work, progress
-            )
-            table.extend(rows)
-            best["optimal"][spec["name"]] = b
-    settings = {"trace": tr.name, "n": tr.n, "jobs": jobs, "max_delay": max_delay, "mu": mu}
-    settings.update(policies=pols, slope=slope, probe_load=L0)
-    return SweepResult(
-        best=best, table=table, evaluated=len(table), settings=settings, skipped=skipped
-    )
+def _task_args(work, jobs, task):
+    """The arguments of :func:`_eval_chunk` for a task ``(family, policy, a, b)``."""
+    wi, pol, a, b = task
+    return (_slice(work[wi], a, b), jobs, pol)
 
 
 def _best(work, schemes, pols, best_rows, prep, jobs, n, verify_best) -> dict:
