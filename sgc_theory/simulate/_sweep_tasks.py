@@ -4,6 +4,8 @@ scheduler (the prepared trace scattered once to every worker).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from ..errors import SGCError
 from ._sweep_engine import _eval_chunk
 from .runtime import POLICIES
@@ -60,6 +62,8 @@ def _check_scheduler(address) -> None:
 
 
 def _run_tasks(prep, tasks, args_of, scheduler, progress):
+    """The chunks' results, in the order of ``tasks``: run here, or on the Dask scheduler at
+    ``scheduler`` (the prepared trace ``prep`` scattered once to every worker)."""
     from tqdm import tqdm
 
     if scheduler is None:
@@ -67,6 +71,21 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
         for task in tqdm(tasks, desc="sweep", unit="chunk", disable=not progress):
             out.append(_chunk_job(prep, args_of(task)))
         return out
+    with _dask_client(scheduler) as client:
+        prep_f = client.scatter(prep, broadcast=True)
+        futures = [client.submit(_chunk_job, prep_f, args_of(t), pure=False) for t in tasks]
+        out = []
+        with tqdm(total=len(tasks), desc="sweep", unit="chunk", disable=not progress) as bar:
+            for fut in futures:
+                out.append(fut.result())
+                bar.update(1)
+        return out
+
+
+@contextmanager
+def _dask_client(scheduler):
+    """A client of the Dask scheduler at ``scheduler`` (its address checked first), closed on
+    exit; one ``SGCError`` when dask is missing or the scheduler cannot be reached."""
     try:
         from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover
@@ -80,13 +99,6 @@ def _run_tasks(prep, tasks, args_of, scheduler, progress):
             f"({type(exc).__name__}: {exc})"
         ) from None
     try:
-        prep_f = client.scatter(prep, broadcast=True)
-        futures = [client.submit(_chunk_job, prep_f, args_of(t), pure=False) for t in tasks]
-        out = []
-        with tqdm(total=len(tasks), desc="sweep", unit="chunk", disable=not progress) as bar:
-            for fut in futures:
-                out.append(fut.result())
-                bar.update(1)
-        return out
+        yield client
     finally:
         client.close()
