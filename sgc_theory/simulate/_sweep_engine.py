@@ -45,9 +45,11 @@ class _Prep:
         return out[inv.reshape(-1)]
 
     def build_masks(self, K: int):
-        """Prefix bitmasks ``PM[r, k]`` of the ``k`` slowest workers (k <= K) of every round."""
-        self.K = K
+        """Prefix bitmasks ``PM[r, k]`` of the ``k`` slowest workers (k <= K) of every round (a
+        cumulative OR over the ``K`` slowest), and ``validfloor[r, k]``: the largest ``k' <= k``
+        whose set "the k' slowest" is a threshold set (ties stay together)."""
         R, n = self.R, self.n
+        self.K = K
         top = self.order[:K, :]  # (K, R)
         workers = np.unique(top)
         label = np.full(n, -1, np.int64)
@@ -56,22 +58,18 @@ class _Prep:
         self.lab = label[top]  # (K, R): label of the j-th slowest worker of round r
         self.words = max(1, -(-workers.size // 64))
         PM = np.zeros((R, K + 1, self.words), dtype=np.uint64)
-        for r in range(R):
-            acc = np.zeros(self.words, dtype=np.uint64)
-            for j in range(K):
-                b = label[top[j, r]]
-                acc[b // 64] |= np.uint64(1) << np.uint64(b % 64)
-                PM[r, j + 1] = acc
-        self.PMf = PM.reshape(R * (K + 1), self.words)
-        # largest k' <= k whose set "the k' slowest" is a threshold set (ties stay together)
         vf = np.zeros((R, K + 1), dtype=np.int64)
-        for r in range(R):
-            d = self.desc[:, r]
-            last = 0
-            for k in range(1, K + 1):
-                if d[k - 1] > d[k]:
-                    last = k
-                vf[r, k] = last
+        if K:
+            bits = np.zeros((K, R, self.words), dtype=np.uint64)
+            jj, rr = np.indices((K, R))
+            bits[jj, rr, self.lab // 64] = np.left_shift(
+                np.uint64(1), (self.lab % 64).astype(np.uint64)
+            )
+            PM[:, 1:, :] = np.bitwise_or.accumulate(bits, axis=0).transpose(1, 0, 2)
+            d = self.desc[: K + 1, :]
+            ks = np.arange(1, K + 1)[:, None]
+            vf[:, 1:] = np.maximum.accumulate(np.where(d[:-1] > d[1:], ks, 0), axis=0).T
+        self.PMf = PM.reshape(R * (K + 1), self.words)
         self.validfloor = vf
 
     def pattern(self, e: np.ndarray) -> np.ndarray:

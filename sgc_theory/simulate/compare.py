@@ -80,7 +80,8 @@ def _build_spec(scheme: str, n: int, rows: list[dict]):
 def _fast_prep(D, mu):
     """The sweep's per-round preparation, with the candidate counts computed by one comparison per
     distinct load shift over the whole matrix (the same floating-point comparisons as the sweep's
-    per-round bisection, so the same counts) and remembered."""
+    per-round bisection, so the same counts) and remembered (a long matrix has many rounds and
+    few distinct shifts)."""
     from ._sweep_engine import _Prep
 
     class _Long(_Prep):
@@ -95,35 +96,6 @@ def _fast_prep(D, mu):
                     out[j] = ((self.desc + u) > thr).sum(axis=0)
                 self._kc[key] = out[inv.reshape(-1)]
             return self._kc[key]
-
-        def build_masks(self, K: int):
-            """The sweep's prefix bitmasks and threshold floors, built with array operations
-            (a cumulative OR over the ``K`` slowest of every round) instead of a loop."""
-            R, n = self.R, self.n
-            self.K = K
-            top = self.order[:K, :]
-            workers = np.unique(top)
-            label = np.full(n, -1, np.int64)
-            label[workers] = np.arange(workers.size)
-            self.m = int(workers.size)
-            self.lab = label[top]
-            self.words = max(1, -(-workers.size // 64))
-            PM = np.zeros((R, K + 1, self.words), dtype=np.uint64)
-            if K:
-                bits = np.zeros((K, R, self.words), dtype=np.uint64)
-                jj, rr = np.indices((K, R))
-                bits[jj, rr, self.lab // 64] = np.left_shift(
-                    np.uint64(1), (self.lab % 64).astype(np.uint64)
-                )
-                PM[:, 1:, :] = np.bitwise_or.accumulate(bits, axis=0).transpose(1, 0, 2)
-            self.PMf = PM.reshape(R * (K + 1), self.words)
-            vf = np.zeros((R, K + 1), dtype=np.int64)
-            if K:
-                d = self.desc[: K + 1, :]
-                ks = np.arange(1, K + 1)[:, None]
-                val = np.where(d[:-1] > d[1:], ks, 0)
-                vf[:, 1:] = np.maximum.accumulate(val, axis=0).T
-            self.validfloor = vf
 
     prep = _Long(D, mu)
     prep._kc = {}
