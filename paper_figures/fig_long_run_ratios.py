@@ -6,10 +6,16 @@ bars: mean paired ratio over independent generated runs with its 95 % interval; 
 the same configurations replayed on the probe itself (one short run). Left: the paper's waiting
 policy; right: the minimal-wait policy. Dashed lines: the authors' simulated M-SGC / GC ratio
 (0.951) and no coding / GC (1.124).
+
+The runs take about 3.5 CPU-minutes, so the figure reads them from results/long_run.json
+(checked against the protocol's parameters); ``--recompute`` (``data(recompute=True)``) runs
+them again and rewrites that file.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from functools import cache
 from pathlib import Path
@@ -17,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
-from _common import COLORS, LABELS, MU, cli, plt, save  # noqa: E402
+from _common import COLORS, LABELS, MU, plt, save  # noqa: E402
+from sgc_theory.fileio import atomic_write  # noqa: E402
 from sgc_theory.simulate.compare import compare  # noqa: E402
 from sgc_theory.simulate.reproduce import load0_traces  # noqa: E402
 
@@ -35,10 +42,30 @@ def _label(name: str) -> str:
     return f"{region}\n{fam.strip('-_') or 'mbp'}"
 
 
-@cache
-def data(rounds: int = ROUNDS, replications: int = REPLICATIONS, traces: tuple | None = None):
-    """Per probe: ``compare`` output (``results``, ``replay``, ``jobs``, ``process``)."""
+#: where the runs are stored
+STORED = Path(__file__).resolve().parent.parent / "results" / "long_run.json"
+
+
+def data(
+    rounds: int = ROUNDS,
+    replications: int = REPLICATIONS,
+    traces: tuple | None = None,
+    recompute: bool = False,
+):
+    """Per probe: ``compare`` output (``results``, ``replay``, ``jobs``, ``process``), read from
+    :data:`STORED` (its parameters checked against the arguments) or, with ``recompute``,
+    computed again and stored there."""
     names = tuple(traces) if traces is not None else tuple(load0_traces())
+    if recompute:
+        d = _compute(rounds, replications, names)
+        with atomic_write(STORED, "w") as fh:
+            json.dump(d, fh, indent=1)
+        return d
+    return stored(rounds, replications, names)
+
+
+@cache
+def _compute(rounds: int, replications: int, names: tuple):
     runs = {}
     for name in names:
         runs[name] = compare(
@@ -47,8 +74,27 @@ def data(rounds: int = ROUNDS, replications: int = REPLICATIONS, traces: tuple |
     return {"rounds": rounds, "replications": replications, "mu": MU, "runs": runs}
 
 
-def main(out_dir):
-    d = data()
+def stored(rounds: int, replications: int, names: tuple, path=STORED):
+    """The stored runs, refused (``ValueError`` naming the difference) unless they were made
+    with these parameters on these probes by the protocol :func:`data` runs."""
+    with open(path) as fh:
+        d = json.load(fh)
+    want = {"rounds": rounds, "replications": replications, "mu": MU}
+    got = {k: d.get(k) for k in want}
+    if got != want or tuple(d.get("runs", {})) != tuple(names):
+        raise ValueError(
+            f"{path}: stored for {got} on {len(d.get('runs', {}))} probes, not {want} on "
+            f"{len(names)} probes; run the figure with --recompute (data(recompute=True))"
+        )
+    for name, run in d["runs"].items():
+        s = run.get("settings", {})
+        if (s.get("seed"), s.get("policies"), s.get("mu")) != (0, list(POLICIES), MU):
+            raise ValueError(f"{path}: the runs of {name} used other settings ({s})")
+    return d
+
+
+def main(out_dir, recompute: bool = False):
+    d = data(recompute=recompute)
     names = list(d["runs"])
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8), sharey=True)
     x = np.arange(len(names))
@@ -81,4 +127,13 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    cli(main, __doc__)
+    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    p.add_argument("--out", default=".", help="output folder (default: current folder)")
+    p.add_argument(
+        "--recompute",
+        action="store_true",
+        help="run the long runs again (about 3.5 CPU-minutes) and rewrite results/long_run.json",
+    )
+    args = p.parse_args()
+    for f in main(args.out, recompute=args.recompute):
+        print(f)

@@ -21,7 +21,9 @@ from .traces import strict_emit
 __all__ = ["register"]
 
 
-def _source(p, required_rounds: bool) -> None:
+def _shared(p, rounds_help: str) -> None:
+    """The options ``compare`` and ``recommend`` share: the source, the process fit, the pilot,
+    the long runs' length and number, the scheduler and --json."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--trace",
@@ -45,6 +47,8 @@ def _source(p, required_rounds: bool) -> None:
     p.add_argument(
         "--max-delay", dest="max_delay", type=int, default=4, help="largest delay T (default 4)"
     )
+    p.add_argument("--rounds", type=int, default=2_000, help=rounds_help)
+    p.add_argument("--replications", type=int, default=10, help="independent runs (default 10)")
     p.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -52,14 +56,7 @@ def _source(p, required_rounds: bool) -> None:
 def register(subparsers) -> None:
     """Add ``compare`` and ``recommend`` to the ``sgc`` command line."""
     p = subparsers.add_parser("compare", help="long-run time per job of every scheme, with CIs")
-    _source(p, True)
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=2_000,
-        help="rounds per run (default 2,000; 20 runs of 10,000 need --max-work 1e9)",
-    )
-    p.add_argument("--replications", type=int, default=10, help="independent runs (default 10)")
+    _shared(p, "rounds per run (default 2,000; 20 runs of 10,000 need --max-work 1e9)")
     p.add_argument(
         "--policies",
         nargs="+",
@@ -84,9 +81,7 @@ def register(subparsers) -> None:
     )
     p.set_defaults(func=_compare)
     q = subparsers.add_parser("recommend", help="the scheme and parameters to run, with a CI")
-    _source(q, False)
-    q.add_argument("--rounds", type=int, default=2_000, help="rounds per run (default 2,000)")
-    q.add_argument("--replications", type=int, default=10, help="independent runs (default 10)")
+    _shared(q, "rounds per run (default 2,000)")
     q.add_argument("--top", type=int, default=3, help="pilot candidates per scheme (default 3)")
     q.add_argument("--policy", choices=["paper", "minimal"], default="paper", help="waiting policy")
     q.set_defaults(func=_recommend)

@@ -30,6 +30,7 @@ Protocol
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _spec(scheme: str, n: int, rows: list[dict]):
 
 
 def _build_spec(scheme: str, n: int, rows: list[dict]):
-    from .sweep import _loads_and_delays
+    from ._sweep_families import _loads_and_delays, _objects_spec
 
     names = param_names(scheme)
     P = np.array([[r[p] for p in names] for r in rows], dtype=np.int64).reshape(len(rows), -1)
@@ -72,33 +73,16 @@ def _build_spec(scheme: str, n: int, rows: list[dict]):
             loads, T = np.repeat(loads, len(rows)), np.zeros(len(rows), np.int64)
         spec.update(kind=scheme, loads=np.asarray(loads, float), T=np.asarray(T), s=s)
         return spec
-    from ..models import Bursty, PerRound
-
-    objs = [_make(scheme, n, r) for r in rows]
-    models = [o.design_model for o in objs]
-    if all(isinstance(m, PerRound) for m in models):
-        mkind, mpar = "perround", np.array([[m.s] for m in models], np.int64)
-    elif all(isinstance(m, Bursty) for m in models):
-        mkind, mpar = "bursty", np.array([[m.B, m.W, m.lam] for m in models], np.int64)
-    else:
-        mkind, mpar = "other", None
-    spec.update(
-        kind="generic",
-        loads=np.array([float(o.load) for o in objs]),
-        T=np.array([int(o.T) for o in objs], np.int64),
-        s=None,
-        objs=objs,
-        mkind=mkind,
-        mpar=mpar,
-    )
+    spec.update(_objects_spec([_make(scheme, n, r) for r in rows]))
     return spec
 
 
 def _fast_prep(D, mu):
     """The sweep's per-round preparation, with the candidate counts computed by one comparison per
     distinct load shift over the whole matrix (the same floating-point comparisons as the sweep's
-    per-round bisection, so the same counts) and remembered."""
-    from .sweep import _Prep
+    per-round bisection, so the same counts) and remembered (a long matrix has many rounds and
+    few distinct shifts)."""
+    from ._sweep_engine import _Prep
 
     class _Long(_Prep):
         def candidates(self, shifts):
@@ -112,35 +96,6 @@ def _fast_prep(D, mu):
                     out[j] = ((self.desc + u) > thr).sum(axis=0)
                 self._kc[key] = out[inv.reshape(-1)]
             return self._kc[key]
-
-        def build_masks(self, K: int):
-            """The sweep's prefix bitmasks and threshold floors, built with array operations
-            (a cumulative OR over the ``K`` slowest of every round) instead of a loop."""
-            R, n = self.R, self.n
-            self.K = K
-            top = self.order[:K, :]
-            workers = np.unique(top)
-            label = np.full(n, -1, np.int64)
-            label[workers] = np.arange(workers.size)
-            self.m = int(workers.size)
-            self.lab = label[top]
-            self.words = max(1, -(-workers.size // 64))
-            PM = np.zeros((R, K + 1, self.words), dtype=np.uint64)
-            if K:
-                bits = np.zeros((K, R, self.words), dtype=np.uint64)
-                jj, rr = np.indices((K, R))
-                bits[jj, rr, self.lab // 64] = np.left_shift(
-                    np.uint64(1), (self.lab % 64).astype(np.uint64)
-                )
-                PM[:, 1:, :] = np.bitwise_or.accumulate(bits, axis=0).transpose(1, 0, 2)
-            self.PMf = PM.reshape(R * (K + 1), self.words)
-            vf = np.zeros((R, K + 1), dtype=np.int64)
-            if K:
-                d = self.desc[: K + 1, :]
-                ks = np.arange(1, K + 1)[:, None]
-                val = np.where(d[:-1] > d[1:], ks, 0)
-                vf[:, 1:] = np.maximum.accumulate(val, axis=0).T
-            self.validfloor = vf
 
     prep = _Long(D, mu)
     prep._kc = {}
@@ -162,7 +117,7 @@ def evaluate(D, configs, *, jobs: int, mu: float, policies=ONLINE, slope=None, p
     ``(len(configs), len(policies))``: ``runtime`` (NaN where a deadline was missed),
     ``violations`` (fraction of the run's rounds) and ``fallback`` (seconds per job).
     """
-    from .sweep import _eval_chunk, _times
+    from ._sweep_engine import _eval_chunk, _times
 
     D = np.ascontiguousarray(D, dtype=float)
     n = D.shape[0]
@@ -351,20 +306,11 @@ def _run_all(tasks, scheduler, progress, desc):
 
     if scheduler is None:
         return [fn(*a) for fn, a in tqdm(tasks, desc=desc, unit="run", disable=not progress)]
-    from dask.distributed import Client
+    from ._sweep_tasks import _dask_client
 
-    from .sweep import _check_scheduler
-
-    _check_scheduler(scheduler)
-    client = Client(scheduler, timeout="3s", set_as_default=False)
-    try:
+    with _dask_client(scheduler) as client:
         futs = [client.submit(fn, *a, pure=False) for fn, a in tasks]
-        out = []
-        for f in tqdm(futs, desc=desc, unit="run", disable=not progress):
-            out.append(f.result())
-        return out
-    finally:
-        client.close()
+        return [f.result() for f in tqdm(futs, desc=desc, unit="run", disable=not progress)]
 
 
 def _budget(replications, rounds, n, nconf, npol, optimal_jobs, max_work) -> None:
@@ -470,10 +416,10 @@ def _check_common(rounds, replications, mu, seed):
 
 
 def _schemes(schemes):
-    schemes = _FAST if schemes is None else tuple(schemes)
-    for sc in schemes:
-        if sc not in SCHEMES:
-            raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
+    """The families to compare (default: those with a vectorised path), GC always among them."""
+    from ._sweep_families import _check_schemes
+
+    schemes = _check_schemes(_FAST if schemes is None else tuple(schemes))
     if "gc" not in schemes:
         schemes = ("gc",) + schemes  # the reference of every ratio
     return schemes
@@ -522,10 +468,7 @@ def compare(
     same configurations on the trace itself (one run, no interval).
     """
     rounds, replications, mu, seed = _check_common(rounds, replications, mu, seed)
-    pols = tuple(policies)
-    for p in pols:
-        if p not in ONLINE:
-            raise SGCError(f"policies must be among {', '.join(ONLINE)} (got {p!r})")
+    pols = _check_policies(policies)
     optimal_jobs = check_int("optimal_jobs", optimal_jobs, minimum=0)
     nconf = len(configs) if configs is not None else len(_schemes(schemes))
     _budget(replications, rounds, 256, nconf, len(pols), optimal_jobs, max_work)
@@ -535,51 +478,54 @@ def compare(
         configs = _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0)
     configs = _check_configs(configs, proc.n)
     ref = next((i for i, (sc, _) in enumerate(configs) if sc == "gc"), None)
-    jobs, runs = long_runs(
-        proc,
-        configs,
-        rounds=rounds,
-        replications=replications,
-        mu=mu,
-        policies=pols,
-        slope=slope,
-        seed=seed,
-        optimal_jobs=optimal_jobs,
-        optimal_work=optimal_work,
-        scheduler=scheduler,
-        progress=progress,
-        max_work=max_work,
-    )
+    common: dict[str, Any] = dict(rounds=rounds, replications=replications, mu=mu, slope=slope)
+    common.update(seed=seed, scheduler=scheduler, progress=progress, max_work=max_work)
+    common.update(optimal_jobs=optimal_jobs, optimal_work=optimal_work)
+    jobs, runs = long_runs(proc, configs, policies=pols, **common)
     table = _summarise(configs, runs, jobs, pols, ref, optimal_jobs)
-    results = {}
-    for (sc, params), entry in zip(configs, table):
-        sch = None if sc == "nocoding" else _make(sc, proc.n, params)
-        results[sc] = {
-            "params": params,
-            "load": float(sch.load) if sch is not None else 1.0 / proc.n,
-            "T": int(sch.T) if sch is not None else 0,
-            **entry["policies"],
-        }
-    out = {
-        "results": results,
-        "jobs": jobs,
-        "process": proc.to_json() | {"marginal": None},
-        "settings": {
-            "rounds": rounds,
-            "replications": replications,
-            "mu": mu,
-            "slope": resolve_slope(slope),
-            "probe_load": L0,
-            "seed": seed,
-            "policies": list(pols),
-            "pilot_jobs": pilot_jobs,
-            "max_delay": max_delay,
-            "common_random_numbers": True,
-        },
-    }
+    out = {"results": _results(configs, table, proc.n), "jobs": jobs}
+    out["process"] = proc.to_json() | {"marginal": None}
+    out["settings"] = _settings(rounds, replications, mu, slope, L0, seed, pols)
+    out["settings"].update(pilot_jobs=pilot_jobs, max_delay=max_delay, common_random_numbers=True)
     if tr is not None:
         out["replay"] = _replay(tr, configs, mu, pols, slope, L0, ref)
     return out
+
+
+def _check_policies(policies) -> tuple:
+    """The online policies of a comparison, each among :data:`ONLINE`."""
+    pols = tuple(policies)
+    for p in pols:
+        if p not in ONLINE:
+            raise SGCError(f"policies must be among {', '.join(ONLINE)} (got {p!r})")
+    return pols
+
+
+def _results(configs, table, n) -> dict:
+    """Per scheme: its configuration's parameters, load and delay, and the policies' entries."""
+    results = {}
+    for (sc, params), entry in zip(configs, table):
+        sch = None if sc == "nocoding" else _make(sc, n, params)
+        results[sc] = {
+            "params": params,
+            "load": float(sch.load) if sch is not None else 1.0 / n,
+            "T": int(sch.T) if sch is not None else 0,
+            **entry["policies"],
+        }
+    return results
+
+
+def _settings(rounds, replications, mu, slope, L0, seed, pols) -> dict:
+    """The settings a comparison reports (the slope resolved to seconds per unit load)."""
+    return {
+        "rounds": rounds,
+        "replications": replications,
+        "mu": mu,
+        "slope": resolve_slope(slope),
+        "probe_load": L0,
+        "seed": seed,
+        "policies": list(pols),
+    }
 
 
 def _replay(tr, configs, mu, pols, slope, L0, ref):
@@ -688,42 +634,21 @@ def rank(
     cands = _check_configs(cands, proc.n)
     if not any(sc == "gc" for sc, _ in cands):
         raise SGCError("recommend: the candidates need at least one GC configuration")
-    jobs, runs = long_runs(
-        proc,
-        cands,
-        rounds=rounds,
-        replications=replications,
-        mu=mu,
-        policies=(policy,),
-        slope=slope,
-        seed=seed,
-        scheduler=scheduler,
-        progress=progress,
-        max_work=max_work,
-    )
+    common: dict[str, Any] = dict(rounds=rounds, replications=replications, mu=mu, slope=slope)
+    common.update(seed=seed, scheduler=scheduler, progress=progress, max_work=max_work)
+    jobs, runs = long_runs(proc, cands, policies=(policy,), **common)
     rt = np.stack([r["runtime"][:, 0] for r in runs]) / jobs  # (K, C)
     means = np.where(np.isnan(rt).any(axis=0), np.inf, rt.mean(axis=0))
     order = [int(c) for c in np.argsort(means, kind="stable") if np.isfinite(means[c])]
-    gc_idx = [c for c in order if cands[c][0] == "gc"]
-    g = gc_idx[0]
-
-    def item(c):
-        m, ci = ci95(rt[:, c])
-        return {
-            "scheme": cands[c][0],
-            "params": cands[c][1],
-            "mean_time_per_job": _num(m),
-            "ci95": ci,
-        }
-
+    g = [c for c in order if cands[c][0] == "gc"][0]
     best = order[0]
     sm, sci = ci95(rt[:, g] / rt[:, best])
     return {
-        "best": item(best),
+        "best": _ranked(cands, rt, best),
         "speedup_over_gc": {"mean": _num(sm), "ci95": sci},
-        "best_gc": item(g),
-        "runner_up": item(order[1]) if len(order) > 1 else None,
-        "candidates": [item(c) for c in order],
+        "best_gc": _ranked(cands, rt, g),
+        "runner_up": _ranked(cands, rt, order[1]) if len(order) > 1 else None,
+        "candidates": [_ranked(cands, rt, c) for c in order],
         "jobs": jobs,
         "settings": {
             "rounds": rounds,
@@ -734,3 +659,9 @@ def rank(
             "slope": resolve_slope(slope),
         },
     }
+
+
+def _ranked(cands, rt, c) -> dict:
+    """Candidate ``c`` with its mean time per job over the runs ``rt[:, c]`` and its interval."""
+    m, ci = ci95(rt[:, c])
+    return {"scheme": cands[c][0], "params": cands[c][1], "mean_time_per_job": _num(m), "ci95": ci}

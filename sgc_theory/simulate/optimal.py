@@ -392,68 +392,29 @@ def relaxed_prefix(
 def _dp(D, mu, model, tracker, max_work, label, progress, what):
     """Forward dynamic program; returns (best (cost, end, key) per feasible end, history, work,
     largest state count)."""
+    from tqdm import tqdm
+
     R = tracker.last + 1
     W1 = model.W - 1
     options = [round_options(D[:, r], mu, model.lam) for r in range(R)]
     est = _estimate(options, W1)
-    kind, par = _admission(model)
-
-    def refuse(done, r):
-        raise BudgetError(
-            f"{label}: the optimal policy's dynamic program over (round, model state) for "
-            f"{what} may need up to {est:.3g} transitions and would reach {done:,} by round {r} "
-            f"of {R}, beyond the budget max_work={max_work:,}; raise it (--max-work) or use "
-            "fewer jobs"
-        )
-
-    history = []
-    cur = {((0,) * W1, tracker.initial()): (0.0, None, None)}
+    admission = _admission(model)
     maskmaps = [dict(zip(o.cuts, o.masks)) for o in options]
-    work = 0
-    peak = 1
-    ends = []  # (cost, e, key)
-    from tqdm import tqdm
-
+    history, ends = [], []  # ends: (cost, e, key)
+    cur = {((0,) * W1, tracker.initial()): (0.0, None, None)}
+    work, peak = 0, 1
     for r in tqdm(range(R), desc="optimal", unit="round", disable=not progress):
-        o = options[r]
-        if work + len(cur) * len(o.cuts) > max_work:
-            refuse(work + len(cur) * len(o.cuts), r)
-        work += len(cur) * len(o.cuts)
-        new = {}
-        triples = list(zip(o.cuts, o.times, o.masks))
-        for key, (cost, _, _) in cur.items():
-            ks, extra = key
-            if kind == "bursty":
-                B, lam = par
-                U = Rw = 0
-                for j, k in enumerate(ks):
-                    rr = r - W1 + j
-                    m = maskmaps[rr][k] if rr >= 0 else 0
-                    U |= m
-                    if W1 - j >= B:
-                        Rw |= m
-            elif kind == "generic":
-                prev = tuple(
-                    maskmaps[r - W1 + j][k] if r - W1 + j >= 0 else 0 for j, k in enumerate(ks)
-                )
-            prep = tracker.prepare(r, extra)
-            for k, t, m in triples:
-                if kind == "bursty":
-                    if m & Rw or (U | m).bit_count() > lam:
-                        continue
-                elif kind == "generic":
-                    if not model.allows(prev, m):
-                        continue
-                nextra = tracker.step(r, extra, prep, m)
-                if nextra is None:
-                    continue
-                nkey = (ks[1:] + (k,) if W1 else (), nextra)
-                c = cost + t
-                old = new.get(nkey)
-                if old is None or c < old[0]:
-                    new[nkey] = (c, key, k)
-        history.append(new)
-        cur = new
+        step = len(cur) * len(options[r].cuts)
+        if work + step > max_work:
+            raise BudgetError(
+                f"{label}: the optimal policy's dynamic program over (round, model state) for "
+                f"{what} may need up to {est:.3g} transitions and would reach {work + step:,} by "
+                f"round {r} of {R}, beyond the budget max_work={max_work:,}; raise it "
+                "(--max-work) or use fewer jobs"
+            )
+        work += step
+        cur = _dp_round(r, cur, options[r], model, admission, tracker, maskmaps, W1)
+        history.append(cur)
         peak = max(peak, len(cur))
         if r >= tracker.first:
             best = None
@@ -465,6 +426,47 @@ def _dp(D, mu, model, tracker, max_work, label, progress, what):
         if not cur:
             break
     return ends, history, work, peak
+
+
+def _dp_round(r, cur, o, model, admission, tracker, maskmaps, W1):
+    """One round of the dynamic program: from the states ``cur`` (key: the last ``W - 1`` cuts
+    and the tracker's state; value: (cost, previous key, cut)) to the cheapest cost of every state
+    reachable with one of the round's options ``o`` that the model admits."""
+    kind, par = admission
+    new = {}
+    triples = list(zip(o.cuts, o.times, o.masks))
+    for key, (cost, _, _) in cur.items():
+        ks, extra = key
+        if kind == "bursty":
+            B, lam = par
+            U = Rw = 0
+            for j, k in enumerate(ks):
+                rr = r - W1 + j
+                m = maskmaps[rr][k] if rr >= 0 else 0
+                U |= m
+                if W1 - j >= B:
+                    Rw |= m
+        elif kind == "generic":
+            prev = tuple(
+                maskmaps[r - W1 + j][k] if r - W1 + j >= 0 else 0 for j, k in enumerate(ks)
+            )
+        prep = tracker.prepare(r, extra)
+        for k, t, m in triples:
+            if kind == "bursty":
+                if m & Rw or (U | m).bit_count() > lam:
+                    continue
+            elif kind == "generic":
+                if not model.allows(prev, m):
+                    continue
+            nextra = tracker.step(r, extra, prep, m)
+            if nextra is None:
+                continue
+            nkey = (ks[1:] + (k,) if W1 else (), nextra)
+            c = cost + t
+            old = new.get(nkey)
+            if old is None or c < old[0]:
+                new[nkey] = (c, key, k)
+    return new
 
 
 def cuts_pattern(D: np.ndarray, cuts) -> np.ndarray:

@@ -474,45 +474,15 @@ def fit_process(
     ``n_iter`` iterations; beyond the work budget (``max_work``, see :mod:`sgc_theory.budget`;
     about 12 units per delay, EM iteration (60 assumed) and squared state count).
     """
-    from ..errors import check_int
-    from .runtime import _check_float, as_trace
+    from .runtime import as_trace
 
     tr = as_trace(trace)
     label = f"trace {tr.source or tr.name}"
-    mu = _check_float("mu", mu, minimum=0.0)
-    K = check_int("states", states, minimum=2)
-    if K > 4:
-        raise ProcessError(f"states must be 2, 3 or 4 (got states={K})")
-    if marginal not in ("empirical", "lognormal"):
-        raise ProcessError(f"marginal must be 'empirical' or 'lognormal' (got {marginal!r})")
-    D = _check_delays(tr.delays, label)
+    mu, K, D = _check_fit(tr, label, mu, states, marginal, min_rounds, n_iter, quality, max_work)
     n, R = D.shape
-    if R < min_rounds:
-        raise ProcessError(
-            f"{label}: {R} rounds are too few to fit a Markov process (need >= {min_rounds}: "
-            "transitions between rounds are what it learns)"
-        )
-    from ..budget import check_work
-
-    check_work(
-        12 * n * R * K * K * min(n_iter, 60) * (2 if quality else 1),
-        f"fitting a {K}-state process to {n} x {R} delays (EM, about 60 iterations)",
-        limit=max_work,
-    )
     logF, logX = _split(D)
     Y = _scores(logX) if marginal == "empirical" else logX
-    z = _init_states(D, Y, mu, K)
-    if (z > 0).sum() < 2:
-        raise ProcessError(
-            f"{label}: {int((z > 0).sum())} straggler(s) at mu={mu:g} (workers past (1 + mu) x "
-            "the fastest): too clean to fit a slow state; use a smaller --mu or a longer trace"
-        )
-    m = _hmm_from_labels(Y, z, K, seed, n_iter, tol)
-    if not _converged(m, tol):
-        raise ProcessError(
-            f"{label}: EM did not converge in {n_iter} iterations (tol {tol:g}); the trace does "
-            f"not support {K} states, try fewer --states"
-        )
+    m = _em(label, D, Y, mu, K, seed, n_iter, tol)
     proc = _to_process(m, n, _fit_factor(logF), logX if marginal == "empirical" else None)
     proc.meta = {
         "trace": tr.name,
@@ -531,6 +501,51 @@ def fit_process(
         report["held_out"] = _held_out(D, Y, mu, K, seed, n_iter, tol)
         report["quality"] = fit_quality(proc, D, mu, seed=seed)
     return proc, report
+
+
+def _check_fit(tr, label, mu, states, marginal, min_rounds, n_iter, quality, max_work):
+    """``(mu, states, delays)`` of a fit, each checked, and the fit's work within the budget."""
+    from ..budget import check_work
+    from ..errors import check_int
+    from .runtime import _check_float
+
+    mu = _check_float("mu", mu, minimum=0.0)
+    K = check_int("states", states, minimum=2)
+    if K > 4:
+        raise ProcessError(f"states must be 2, 3 or 4 (got states={K})")
+    if marginal not in ("empirical", "lognormal"):
+        raise ProcessError(f"marginal must be 'empirical' or 'lognormal' (got {marginal!r})")
+    D = _check_delays(tr.delays, label)
+    n, R = D.shape
+    if R < min_rounds:
+        raise ProcessError(
+            f"{label}: {R} rounds are too few to fit a Markov process (need >= {min_rounds}: "
+            "transitions between rounds are what it learns)"
+        )
+    check_work(
+        12 * n * R * K * K * min(n_iter, 60) * (2 if quality else 1),
+        f"fitting a {K}-state process to {n} x {R} delays (EM, about 60 iterations)",
+        limit=max_work,
+    )
+    return mu, K, D
+
+
+def _em(label, D, Y, mu, K, seed, n_iter, tol):
+    """The hidden Markov model fitted by EM from the straggler labels at ``mu``; refused with
+    fewer than two stragglers or when EM does not converge."""
+    z = _init_states(D, Y, mu, K)
+    if (z > 0).sum() < 2:
+        raise ProcessError(
+            f"{label}: {int((z > 0).sum())} straggler(s) at mu={mu:g} (workers past (1 + mu) x "
+            "the fastest): too clean to fit a slow state; use a smaller --mu or a longer trace"
+        )
+    m = _hmm_from_labels(Y, z, K, seed, n_iter, tol)
+    if not _converged(m, tol):
+        raise ProcessError(
+            f"{label}: EM did not converge in {n_iter} iterations (tol {tol:g}); the trace does "
+            f"not support {K} states, try fewer --states"
+        )
+    return m
 
 
 def _converged(m, tol: float) -> bool:

@@ -26,8 +26,9 @@ from ..bounds import nocoding_load, scheme_load
 from ..errors import SGCError, check_int
 from ..rationals import load_json
 from .optimal import BudgetError
-from .runtime import SCHEMES, as_trace, param_names, resolve_slope, simulate
-from .sweep import DEFAULT_SCHEMES, sweep
+from .runtime import as_trace, param_names, resolve_slope, simulate
+from ._sweep_families import _check_schemes
+from .sweep import sweep
 from .traces import trace_index
 
 __all__ = ["reproduce", "load0_traces", "REPRO_POLICIES"]
@@ -118,42 +119,37 @@ def reproduce(
 
     from tqdm import tqdm
 
-    runs = []
     steps = [(tr, J, lab, val) for tr, J in plan for lab, val in slope_vals]
-    for tr, J, lab, slope in tqdm(steps, desc="reproduce", unit="run", disable=not progress):
-        sw = sweep(
-            tr,
-            jobs=J,
-            max_delay=max_delay,
-            mu=mu,
-            policy="paper",
-            slope=slope,
-            schemes=schemes,
-            progress=False,
-        )
-        best = {
-            sc: _replayed(tr, J, mu, slope, sc, sw.best["paper"].get(sc), max_work)
-            for sc in schemes
-        }
-        to_gc = {sc: _ratios(best.get(sc), best.get("gc"))[0] for sc in schemes if sc != "gc"}
-        ratio, diff = _ratios(best.get("msgc"), best.get("gc"))
-        runs.append(
-            {
-                "trace": tr.name,
-                "region": tr.region,
-                "rounds": tr.rounds,
-                "slope": slope,
-                "slope_name": lab if isinstance(lab, str) else None,
-                "jobs": J,
-                "best": best,
-                "ratio_msgc_gc": ratio,
-                "diff_msgc_gc": diff,
-                "ratio_to_gc": to_gc,
-            }
-        )
+    runs = [
+        _run(tr, J, lab, slope, mu, max_delay, schemes, max_work)
+        for tr, J, lab, slope in tqdm(steps, desc="reproduce", unit="run", disable=not progress)
+    ]
     settings = {"mu": mu, "max_delay": max_delay, "selection_policy": "paper", "paired": True}
     settings.update(schemes=list(schemes), slopes=[v for _, v in slope_vals])
     return {"runs": runs, **_summaries(runs, schemes, slope_vals), "settings": settings}
+
+
+def _run(tr, J, lab, slope, mu, max_delay, schemes, max_work) -> dict:
+    """One run of the protocol: the sweep picks each scheme's best configuration (paper policy),
+    which is replayed under every policy; ratios to GC per scheme and policy."""
+    sw = sweep(tr, jobs=J, max_delay=max_delay, mu=mu, slope=slope, schemes=schemes, progress=False)
+    best = {
+        sc: _replayed(tr, J, mu, slope, sc, sw.best["paper"].get(sc), max_work) for sc in schemes
+    }
+    to_gc = {sc: _ratios(best.get(sc), best.get("gc"))[0] for sc in schemes if sc != "gc"}
+    ratio, diff = _ratios(best.get("msgc"), best.get("gc"))
+    return {
+        "trace": tr.name,
+        "region": tr.region,
+        "rounds": tr.rounds,
+        "slope": slope,
+        "slope_name": lab if isinstance(lab, str) else None,
+        "jobs": J,
+        "best": best,
+        "ratio_msgc_gc": ratio,
+        "diff_msgc_gc": diff,
+        "ratio_to_gc": to_gc,
+    }
 
 
 def _check_args(traces, slopes, schemes):
@@ -170,11 +166,7 @@ def _check_args(traces, slopes, schemes):
     if not slopes:
         raise SGCError("slopes: give at least one slope")
     slope_vals = [(s if isinstance(s, str) else float(s), resolve_slope(s)) for s in slopes]
-    schemes = DEFAULT_SCHEMES if schemes is None else tuple(schemes)
-    for sc in schemes:
-        if sc not in SCHEMES:
-            raise SGCError(f"schemes: unknown scheme {sc!r} (known: {', '.join(SCHEMES)})")
-    return names, slope_vals, schemes
+    return names, slope_vals, _check_schemes(None if schemes is None else tuple(schemes))
 
 
 def _plan(loaded, jobs, max_delay) -> list:

@@ -440,14 +440,22 @@ def simulate(
     if policy != "optimal" or sch is None:
         _check_cells(tr.n, R, max_work, label)
     D = shifted_delays(tr.delays[:, :R], float(load), L0, slope, label=label, mu=mu, trace=tr)
-    thresholds = [float(x) for x in (1.0 + mu) * D.min(axis=0)]
     run = (D, mu, sch, scheme, params, jobs, T, label, max_work, progress, tr, slope, L0)
-    pattern, times, exact, lower, transitions = _run_policy(policy, *run)
-    rounds, dec = _decoded(sch, scheme, params, pattern, jobs, T, label)
+    outcome = _run_policy(policy, *run)
+    rounds, dec = _decoded(sch, scheme, params, outcome[0], jobs, T, label)
+    fields = dict(params=params, scheme=scheme, policy=policy, T=T)
+    return _result(D, mu, sch, outcome, rounds, dec, load, **fields)
+
+
+def _result(D, mu, sch, outcome, rounds, dec, load, **fields) -> SimResult:
+    """The :class:`SimResult` of a run: the policy's ``outcome`` (pattern, round times,
+    exactness, lower bound, DP transitions) cut at the ``rounds`` it took."""
+    pattern, times, exact, lower, transitions = outcome
+    thresholds = [float(x) for x in (1.0 + mu) * D.min(axis=0)]
     times = times[:rounds]
     waits, partial = _waits(D, mu, pattern, rounds, sch is None)
     runtime = math.fsum(times)
-    if policy == "optimal":
+    if fields["policy"] == "optimal":
         lower = runtime if exact else lower
     return SimResult(
         runtime=runtime,
@@ -455,16 +463,13 @@ def simulate(
         waits=waits,
         rounds=rounds,
         pattern=pattern[:, :rounds],
-        params=params,
         load=float(load),
-        scheme=scheme,
-        policy=policy,
-        T=T,
+        **fields,
         decode_rounds=dec,
         partial_waits=partial,
         thresholds=thresholds[:rounds],
         exact=exact,
-        lower_bound=(runtime if policy == "optimal" and sch is None else lower),
+        lower_bound=(runtime if fields["policy"] == "optimal" and sch is None else lower),
         dp_transitions=transitions,
         load_exact=to_fraction(load),
     )

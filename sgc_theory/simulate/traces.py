@@ -17,6 +17,7 @@ import csv
 import math
 import os
 from dataclasses import dataclass, field
+from fractions import Fraction
 from importlib import resources
 
 import numpy as np
@@ -249,39 +250,52 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
     >>> round(fit["slope"], 4), round(fit["intercept"], 4), len(fit["points"])
     (1.1218, 0.7108, 5)
     """
-    from fractions import Fraction
-
     meta = {}
     if traces is None:
         if family is None:
             raise SGCError("fit_slope: give traces or family")
-        fam = resolve_family(family)
-        names = trace_families()[fam]
-        index = trace_index()
-        regions = sorted({index[t]["region"] for t in names})
-        if region is not None:
-            # any case, as every name on the command line ("canada" = "Canada")
-            folded = {r.lower(): r for r in regions}
-            if not isinstance(region, str) or region.strip().lower() not in folded:
-                raise SGCError(
-                    f"region {region!r}: family {fam} was measured in {', '.join(regions)}"
-                )
-            region = folded[region.strip().lower()]
-            if region not in regions:
-                raise SGCError(
-                    f"region {region!r}: family {fam} was measured in {', '.join(regions)}"
-                )
-            names = [t for t in names if index[t]["region"] == region]
-        elif len(regions) > 1:
-            raise SGCError(
-                f"family {fam} spans regions {', '.join(regions)}; choose one with "
-                "--region (a fit across regions mixes different networks)"
-            )
-        traces = [load_trace(t) for t in names]
-        meta = {"family": fam, "region": region or regions[0]}
+        traces, meta = _family_traces(family, region)
     elif family is not None or region is not None:
         raise SGCError("fit_slope: give either traces or family/region, not both")
-    traces = list(traces)
+    pts = _mean_delays(list(traces))
+    slope, intercept, r2 = _least_squares(pts)
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "r2": float(r2),
+        "points": [
+            {"trace": name, "probe_load": float(x), "mean_delay": float(y)} for name, x, y in pts
+        ],
+        "statistic": "mean delay of each trace (all workers and rounds)",
+        **meta,
+    }
+
+
+def _family_traces(family, region) -> tuple[list, dict]:
+    """``(traces, {"family", "region"})`` of a shipped probe family in one region (``region``
+    may be omitted when the family was measured in one region only)."""
+    fam = resolve_family(family)
+    names = trace_families()[fam]
+    index = trace_index()
+    regions = sorted({index[t]["region"] for t in names})
+    if region is not None:
+        # any case, as every name on the command line ("canada" = "Canada")
+        folded = {r.lower(): r for r in regions}
+        if not isinstance(region, str) or region.strip().lower() not in folded:
+            raise SGCError(f"region {region!r}: family {fam} was measured in {', '.join(regions)}")
+        region = folded[region.strip().lower()]
+        names = [t for t in names if index[t]["region"] == region]
+    elif len(regions) > 1:
+        raise SGCError(
+            f"family {fam} spans regions {', '.join(regions)}; choose one with "
+            "--region (a fit across regions mixes different networks)"
+        )
+    return [load_trace(t) for t in names], {"family": fam, "region": region or regions[0]}
+
+
+def _mean_delays(traces) -> list:
+    """``[(name, probe load, mean delay)]``, exact rationals of the traces' float values; at
+    least two distinct probe loads."""
     pts = []
     for t in traces:
         if not isinstance(t, Trace):
@@ -296,6 +310,11 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
             f"fit_slope: need traces at two or more probe loads (got {len(pts)} "
             f"trace(s) at {len(loads)} load(s))"
         )
+    return pts
+
+
+def _least_squares(pts) -> tuple[Fraction, Fraction, Fraction]:
+    """Exact ``(slope, intercept, r2)`` of the least-squares line through ``(load, mean)``."""
     k = len(pts)
     mx = sum(p[1] for p in pts) / k
     my = sum(p[2] for p in pts) / k
@@ -305,13 +324,4 @@ def fit_slope(traces=None, *, family: str | None = None, region: str | None = No
     slope = sxy / sxx
     intercept = my - slope * mx
     r2 = Fraction(1) if syy == 0 else sxy * sxy / (sxx * syy)
-    return {
-        "slope": float(slope),
-        "intercept": float(intercept),
-        "r2": float(r2),
-        "points": [
-            {"trace": name, "probe_load": float(x), "mean_delay": float(y)} for name, x, y in pts
-        ],
-        "statistic": "mean delay of each trace (all workers and rounds)",
-        **meta,
-    }
+    return slope, intercept, r2

@@ -149,3 +149,45 @@ def test_optimal_T_eq_B_table_is_consistent():
     for c in d.values():
         for lo, run, br, cb in zip(c["lower"], c["runnable"], c["brsgc"], c["cb"]):
             assert cb <= lo * (1 + 1e-12) and lo <= run * (1 + 1e-12) and run <= br * (1 + 1e-12)
+
+
+def test_long_run_ratios_read_the_stored_runs_and_check_their_parameters(tmp_path):
+    """The figure reads results/long_run.json: one run per load-0 probe, GC's ratio to itself
+    exactly 1; a file made with other parameters is refused, naming --recompute."""
+    import json
+
+    from sgc_theory.simulate.reproduce import load0_traces
+
+    m = fig("long_run_ratios")
+    d = m.data()
+    assert tuple(d["runs"]) == tuple(load0_traces())
+    for run in d["runs"].values():
+        for pol in m.POLICIES:
+            assert run["results"]["gc"][pol]["ratio_to_gc"]["mean"] == 1.0
+            assert run["replay"]["ratio_to_gc"]["gc"][pol] == 1.0
+    with pytest.raises(ValueError, match="--recompute"):
+        m.data(rounds=m.ROUNDS // 2)
+    bad = json.loads(m.STORED.read_text())
+    next(iter(bad["runs"].values()))["settings"]["seed"] = 1
+    path = tmp_path / "long_run.json"
+    path.write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="other settings"):
+        m.stored(m.ROUNDS, m.REPLICATIONS, tuple(bad["runs"]), path=path)
+
+
+def test_long_run_ratios_stored_runs_match_a_short_recomputation():
+    """What does not depend on the length of the runs -- the process fitted to the probe, the
+    configurations the pilot picks and their replay on the probe -- recomputed on one probe
+    with short runs, equals the stored file exactly."""
+    from sgc_theory.simulate.compare import compare
+
+    m = fig("long_run_ratios")
+    d = m.data()
+    name = next(n for n in d["runs"] if "n10" in n and "London" in n)
+    out = compare(name, rounds=40, replications=2, mu=d["mu"], policies=m.POLICIES, seed=0)
+    st = d["runs"][name]
+    assert out["process"] == st["process"]
+    assert {sc: r["params"] for sc, r in out["results"].items()} == {
+        sc: r["params"] for sc, r in st["results"].items()
+    }
+    assert out["replay"] == st["replay"]

@@ -281,3 +281,23 @@ def test_optimal_policy_on_a_prefix_matches_simulate():
         e = out["results"][sc]["optimal"]
         assert e["mean_time_per_job"] == pytest.approx(opt.runtime / 8, rel=1e-12)
         assert opt.runtime <= paper.runtime + 1e-9
+
+
+def test_long_runs_on_a_dask_cluster_match_local():
+    """The replications run on a Dask scheduler give the same numbers as here (same seeds)."""
+    distributed = pytest.importorskip("distributed")
+    from sgc_theory.simulate.compare import long_runs
+
+    p = _ge(n=16)
+    cfg = [("gc", {"s": 2}), ("msgc", {"B": 1, "W": 2, "lam": 3})]
+    kw = dict(rounds=30, replications=2, mu=1.0, slope=0.5)
+    jobs, local = long_runs(p, cfg, **kw)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        jobs_r, remote = long_runs(p, cfg, scheduler=cluster.scheduler_address, **kw)
+    assert jobs_r == jobs
+    for a, b in zip(local, remote):
+        assert np.array_equal(a["runtime"], b["runtime"], equal_nan=True)
+    with pytest.raises(SGCError, match="scheduler"):
+        long_runs(p, cfg, scheduler="tcp://127.0.0.1:9", **kw)

@@ -7,7 +7,7 @@ from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
 from sgc_theory.schemes import make_scheme
 from sgc_theory.simulate import simulate, sweep, sweep_choices
-from sgc_theory.simulate.sweep import _Prep, _run_bursty
+from sgc_theory.simulate._sweep_engine import _Prep, _run_bursty
 
 
 def small_trace(seed, n=5, R=8):
@@ -194,3 +194,26 @@ def test_sweep_optimal_best_equals_every_configuration(seed):
                 assert row["runtime"] == pytest.approx(r.runtime, rel=1e-12)
         b = res.best["optimal"][sc]
         assert b["exact"] and b["runtime"] == pytest.approx(min(vals), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_prefix_masks_and_threshold_floors_by_brute_force(seed):
+    """The vectorised prefix bitmasks hold exactly the labels of the k slowest workers of each
+    round, and validfloor is the largest k' <= k cutting between two distinct delays."""
+    rng = np.random.default_rng(seed)
+    n, R = 70, 6  # more than 64 labelled workers: two mask words
+    D = np.round(rng.lognormal(0.0, 0.5, size=(n, R)), 1)  # ties
+    prep = _Prep(D, 0.3)
+    K = n - 1
+    prep.build_masks(K)
+    assert prep.words == 2
+    for r in range(R):
+        for k in range(K + 1):
+            bits = prep.PMf[r * (K + 1) + k]
+            got = {
+                w * 64 + b for w in range(prep.words) for b in range(64) if int(bits[w]) >> b & 1
+            }
+            assert got == {int(prep.lab[j, r]) for j in range(k)}
+            col = np.sort(D[:, r])[::-1]
+            floor = max(j for j in range(k + 1) if j == 0 or col[j - 1] > col[j])
+            assert prep.validfloor[r, k] == floor
