@@ -82,6 +82,7 @@ import numpy as np
 from ..bounds.lower import closed_form_lower_bound
 from ..errors import SGCError, check_int
 from ..lp.highs import HighsLP, check_time_limit
+from ..rationals import load_json
 from .types import TypeSpace
 
 __all__ = ["TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp"]
@@ -161,15 +162,16 @@ class TypeLPResult:
 
     @property
     def load_fraction(self) -> Fraction | None:
+        """The exactly achievable load ``upper`` (the name the integer design's result shares)."""
         return self.upper
 
     def as_dict(self) -> dict:
-        f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
+        """JSON-ready: the loads (``load`` = ``upper``, ``lp_lower``, ``lp_lower_any_set_size``)
+        as :func:`~sgc_theory.rationals.load_json`."""
         return {
-            "load": self.load,
-            "load_fraction": f(self.upper),
-            "lp_lower": f(self.lower),
-            "lp_lower_any_set_size": f(self.lower_any_size),
+            "load": load_json(self.upper),
+            "lp_lower": load_json(self.lower),
+            "lp_lower_any_set_size": load_json(self.lower_any_size),
             "status": self.status,
             "exact": self.exact,
             "certificate": self.certificate,
@@ -242,14 +244,8 @@ class TypeLP:
         # children, caps and boxes
         for node in self.nodes:
             length = P + node.d
-            caps, costly, active = [], [], 0
-            for typ, c in node.orbit:
-                can, act = sp._info(typ, length)
-                caps.append(c if can else 0)
-                costly.append(not act)
-                active += c if act else 0
+            caps, costly, node.budget = sp.next_round(node.orbit, length)
             node.caps, node.costly = tuple(caps), tuple(costly)
-            node.budget = self.model.lam - active
             m = [min(cp, node.budget) if cs else cp for cp, cs in zip(caps, costly)]
             node.limits = tuple(min(c, mj + 1) for c, mj in zip(node.counts, m))
             if node.d < T:
