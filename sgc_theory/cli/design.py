@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from ..budget import WorkTooLargeError
 from ..errors import SGCError, check_int
-from ..rationals import load_json
+from ..rationals import fraction_str, load_json
 
 #: all-horizon verification of a designed table is attempted up to this many automaton states
 VERIFY_MAX_STATES = 200_000
@@ -113,7 +113,7 @@ def _show(f) -> str:
         return "n/a"
     f = Fraction(f)
     if f.denominator < 10**12:
-        return f"{f.numerator}/{f.denominator} ({float(f):.8g})"
+        return f"{fraction_str(f)} ({float(f):.8g})"
     return f"{float(f):.12g} (exact rational, {len(str(f.denominator))}-digit denominator)"
 
 

@@ -208,8 +208,8 @@ def design_tabular(
 
     >>> from sgc_theory.models import Bursty
     >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
-    >>> sch.T, sch.num_partitions, sch.load
-    (1, 2, 1/2)
+    >>> sch.T, sch.num_partitions, str(sch.load)
+    (1, 2, '1/2')
     """
     from ..schemes.tabular import TabularScheme
 
