@@ -207,9 +207,10 @@ def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None,
     """``{lower, lower_argument, upper, upper_scheme, lp_upper, ratio}``: the best proved lower
     bound on every scheme of delay ``T`` (that looks back ``W - 1`` rounds when it rests on an
     LP) and the best runnable scheme, as exact :class:`~fractions.Fraction` (``None`` when not
-    known).  ``lp_upper`` is the covering LP's
-    exactly feasible load (a fractional design, not a runnable scheme at large ``n``);
-    ``extra`` adds ``(value, argument)`` lower bounds proved elsewhere."""
+    known).  ``lp_upper`` is the covering LP's exactly feasible load (a fractional design, not a
+    runnable scheme at large ``n``); ``extra`` adds ``(value, argument)`` lower bounds proved
+    elsewhere.  ``sgc design --json`` prints the three loads as
+    :func:`~sgc_theory.rationals.load_json`."""
     from ..bounds.lower import closed_form_lower_bound
 
     lows = []
