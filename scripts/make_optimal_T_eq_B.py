@@ -25,6 +25,7 @@ from sgc_theory.design.types import TypeSpace
 from sgc_theory.bounds.lower import closed_form_lower_bound
 from sgc_theory.design.restricted import FullBurstSpace, runnable_upper
 from sgc_theory.models import Bursty
+from sgc_theory.rationals import fraction_str
 
 LAMS = [1, 2, 3, 5, 8, 10, 15, 20, 27, 35, 50, 64, 75, 100, 128, 150, 200, 255]
 LAMS23 = [1, 2, 3, 4, 5, 6, 8, 10, 15, 23, 30, 50, 64, 100, 128, 200, 255]
@@ -66,12 +67,12 @@ def row(B, W, lam, args) -> dict:
         if lpu is not None and lp.exact:
             notes.append(
                 f"the LP optimum itself is {float(lpu):.7f}: the best runnable scheme is "
-                f"{100 * (float(Fraction(br['upper']) / lpu) - 1):.2f} % above it (no runnable "
+                f"{100 * (float(br['upper'] / lpu) - 1):.2f} % above it (no runnable "
                 "family realizes this LP solution)"
             )
-        elif Fraction(br["lower"]) > known:
+        elif br["lower"] > known:
             notes.append(
-                f"the lower bound is {100 * (float(Fraction(br['lower']) / known) - 1):.3f} % above "
+                f"the lower bound is {100 * (float(br['lower'] / known) - 1):.3f} % above "
                 "the counting bound: the width is the scheme's (PR-SGC and BR-SGC do not use the "
                 "safe sets that the T = B optimum uses for B >= 2)"
             )
@@ -85,18 +86,23 @@ def row(B, W, lam, args) -> dict:
         "W": W,
         "lam": lam,
         "T": T,
-        "lower": br["lower"],
+        "lower": _fs(br["lower"]),
         "lower_argument": br["lower_argument"],
-        "runnable": br["upper"],
+        "runnable": _fs(br["upper"]),
         "runnable_scheme": (br["upper_scheme"] or "").split(" ")[0],
         "brsgc": f"{N + lam}/{N * N}",
-        "lp_upper": br["lp_upper"],
+        "lp_upper": _fs(br["lp_upper"]),
         "lp_exact": None if lp is None else lp.exact,
         "restricted_lower": None if rb is None or rb.lower is None else float(rb.lower),
         "ratio": ratio,
         "seconds": round(time.perf_counter() - t0, 1),
         "note": "; ".join(notes),
     }
+
+
+def _fs(x) -> str | None:
+    """An exact load (a Fraction of :func:`~sgc_theory.design.bracket`) as ``"p/q"`` for the CSV."""
+    return None if x is None else fraction_str(x)
 
 
 def _typed(r: dict) -> dict:

@@ -46,7 +46,7 @@ from sgc_theory.bounds import (
 from sgc_theory.design import TypeSpace, build_type_lp, solve_type_lp
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
-from sgc_theory.rationals import to_fraction
+from sgc_theory.rationals import fraction_str, to_fraction
 
 N = 256
 LAMS_12 = [1, 2, 3, 5, 8, 10, 15, 20, 27, 35, 50, 64, 75, 100, 128, 150, 200, 255]
@@ -88,7 +88,7 @@ def F(x) -> Fraction:
 
 
 def fs(f) -> str:
-    return "" if f is None else f"{f.numerator}/{f.denominator}"
+    return "" if f is None else fraction_str(f)
 
 
 def lp_cell(B, W, lam, T, max_orbits, time_limit):

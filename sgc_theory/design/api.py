@@ -76,12 +76,10 @@ def design(
 
     Parameters
     ----------
-    n : int
-        Workers.
+    n, T : int
+        Workers and delay.
     model : StragglerModel or str
         A window model on ``n`` workers, or a model string such as ``"bursty:B=1,W=2,lam=1"``.
-    T : int
-        Delay.
     P : int, optional
         Rounds before a job's release its decisions may use (default ``W - 1``; smaller values
         give the best load of schemes that remember less).
@@ -97,80 +95,99 @@ def design(
     max_orbits, max_variables : int
         Budgets: refuse (``SGCError`` naming the budget) instead of building a larger LP/ILP.
     max_work : int, float or "inf", optional
-        The work budget (:mod:`sgc_theory.budget`; default the current one). Building the LP
-        is metered against it and the solve may use what is left of it in wall time (a work
-        unit is about a microsecond); a solve stopped by it reports ``status`` so, with the
-        best bracket found.
+        The work budget (:mod:`sgc_theory.budget`; default the current one): it meters the
+        building, and the solve may use what is left in wall time (a unit is about a
+        microsecond); a solve it stops reports ``status`` so, with the best bracket found.
 
     Examples
     --------
-    >>> from sgc_theory.models import Bursty
     >>> res = design(4, "bursty:B=2,W=3,lam=2", T=3)
-    >>> res.load_fraction, res.exact
-    (Fraction(1, 3), True)
-    >>> design(4, Bursty(4, B=2, W=3, lam=2), T=3, partitions=3).load_fraction
-    Fraction(1, 3)
+    >>> res.load_fraction, res.exact, design(4, "bursty:B=2,W=3,lam=2", 3, partitions=3).load_fraction
+    (Fraction(1, 3), True, Fraction(1, 3))
     """
     from ..budget import work_budget
 
     with work_budget(max_work):
-        model = _model_of(n, model)
-        T = check_int("T", T, minimum=0)
-        P = model.W - 1 if P is None else check_int("P", P, minimum=0)
-        time_limit = check_time_limit(time_limit)
-        max_orbits = check_int("max_orbits", max_orbits, minimum=1)
-        max_variables = check_int("max_variables", max_variables, minimum=1)
-        solver = "highs" if solver is None else str(solver).lower()
-        if solver not in ("highs", "cbc"):
-            raise SGCError(f"solver must be one of cbc, highs (got {solver!r})")
-        if partitions is None:
-            from .theorem import cap_by_families, settle
-
-            if P == model.W - 1 and max_replication is None:
-                settled = settle(model, T)
-                if settled is not None:
-                    return settled
-            lp = build_type_lp(
-                model, T, P=P, max_replication=max_replication, max_orbits=max_orbits
-            )
-            res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
-            if res.status == "infeasible" and max_replication is not None:
-                res.certificate = (
-                    f"infeasible with sets of at most {max_replication} workers: "
-                    "raise max_replication"
-                )
-            return cap_by_families(res, model, T)
-        K = check_int("partitions", partitions, minimum=1)
-        if max_replication is not None:
-            raise SGCError(
-                "max_replication applies to the LP, not to the integer design (partitions=K)"
-            )
-        if model.n > 12:
-            raise SGCError(
-                f"the integer design enumerates worker sets (2^n per history): "
-                f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n"
-            )
-        est = estimate_ilp_variables(model, T, P)
-        if est > max_variables:
-            raise SGCError(
-                f"the integer design would have about {est} variables (more than "
-                f"max_variables={max_variables}); lower n, T or P, use the LP (no "
-                "partitions), or raise max_variables"
-            )
-        # the design is a table listing each partition of each variable's worker set, and its
-        # verification steps exact vectors of K coordinates: K units per variable at least
-        check_work(
-            K * est,
-            f"the integer design with K={K} partitions per job (about {est} variables, each "
-            f"listing its share of the {K} partitions)",
-            cheaper="fewer partitions (--partitions)",
+        model, T, P, solver, time_limit, max_orbits, max_variables = _checked(
+            n, model, T, P, solver, time_limit, max_orbits, max_variables
         )
-        ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
-        res = solve(ilp, solver=solver, time_limit=time_limit)
-        lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")
-        res.lp_bound = lpres.lower
-        res.lp_result = lpres
-        return res
+        if partitions is None:
+            return _design_lp(
+                model, T, P, max_replication, solver, time_limit, max_orbits, progress
+            )
+        return _design_integer(
+            model, T, P, partitions, max_replication, solver, time_limit, max_orbits, max_variables
+        )
+
+
+def _checked(n, model, T, P, solver, time_limit, max_orbits, max_variables) -> tuple:
+    """Check the arguments; return them in this order with the defaults filled in."""
+    model = _model_of(n, model)
+    T = check_int("T", T, minimum=0)
+    P = model.W - 1 if P is None else check_int("P", P, minimum=0)
+    time_limit = check_time_limit(time_limit)
+    max_orbits = check_int("max_orbits", max_orbits, minimum=1)
+    max_variables = check_int("max_variables", max_variables, minimum=1)
+    solver = "highs" if solver is None else str(solver).lower()
+    if solver not in ("highs", "cbc"):
+        raise SGCError(f"solver must be one of cbc, highs (got {solver!r})")
+    return model, T, P, solver, time_limit, max_orbits, max_variables
+
+
+def _design_lp(model, T, P, max_replication, solver, time_limit, max_orbits, progress):
+    """The LP optimum by worker types (or the theorem where it settles it), capped by the
+    proved families."""
+    from .theorem import cap_by_families, settle
+
+    if P == model.W - 1 and max_replication is None:
+        settled = settle(model, T)
+        if settled is not None:
+            return settled
+    lp = build_type_lp(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
+    res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
+    if res.status == "infeasible" and max_replication is not None:
+        res.certificate = (
+            f"infeasible with sets of at most {max_replication} workers: raise max_replication"
+        )
+    return cap_by_families(res, model, T)
+
+
+def _design_integer(
+    model, T, P, partitions, max_replication, solver, time_limit, max_orbits, max_variables
+):
+    """The best integer design with ``partitions`` per job, after its size checks, with the LP
+    optimum attached."""
+    K = check_int("partitions", partitions, minimum=1)
+    if max_replication is not None:
+        raise SGCError(
+            "max_replication applies to the LP, not to the integer design (partitions=K)"
+        )
+    if model.n > 12:
+        raise SGCError(
+            f"the integer design enumerates worker sets (2^n per history): "
+            f"n <= 12 (got n={model.n}); use the LP (no partitions) at this n"
+        )
+    est = estimate_ilp_variables(model, T, P)
+    if est > max_variables:
+        raise SGCError(
+            f"the integer design would have about {est} variables (more than "
+            f"max_variables={max_variables}); lower n, T or P, use the LP (no "
+            "partitions), or raise max_variables"
+        )
+    # the design is a table listing each partition of each variable's worker set, and its
+    # verification steps exact vectors of K coordinates: K units per variable at least
+    check_work(
+        K * est,
+        f"the integer design with K={K} partitions per job (about {est} variables, each "
+        f"listing its share of the {K} partitions)",
+        cheaper="fewer partitions (--partitions)",
+    )
+    ilp = build_covering_lp(model.n, model, T, P=P, partitions=K, symmetric=False)
+    res = solve(ilp, solver=solver, time_limit=time_limit)
+    lpres = solve_type_lp(build_type_lp(model, T, P=P, max_orbits=max_orbits), solver="highs")
+    res.lp_bound = lpres.lower
+    res.lp_result = lpres
+    return res
 
 
 def design_tabular(
@@ -191,8 +208,8 @@ def design_tabular(
 
     >>> from sgc_theory.models import Bursty
     >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
-    >>> sch.T, sch.num_partitions, sch.load
-    (1, 2, 1/2)
+    >>> sch.T, sch.num_partitions, str(sch.load)
+    (1, 2, '1/2')
     """
     from ..schemes.tabular import TabularScheme
 

@@ -74,6 +74,7 @@ import pulp
 from ..errors import SGCError, check_int
 from ..models.base import _bits
 from ..lp.solvers import default_solver, get_solver
+from ..rationals import load_json
 
 __all__ = [
     "CoveringLP",
@@ -571,22 +572,17 @@ class DesignResult:
     lp_result: object = None
 
     def as_dict(self) -> dict:
+        """JSON-ready: the loads (``load``, exact only when ``exact``; ``lp_optimum``) as
+        :func:`~sgc_theory.rationals.load_json`."""
         return {
-            "load": self.load,
-            "load_fraction": _frac_str(self.load_fraction),
+            "load": load_json(self.load_fraction),
             "status": self.status,
             "exact": self.exact,
             "variables": self.variables,
             "constraints": self.constraints,
             "solver": self.solver,
-            "lp_optimum": _frac_str(self.lp_bound),
+            "lp_optimum": load_json(self.lp_bound),
         }
-
-
-def _frac_str(f):
-    if f is None:
-        return None
-    return f"{f.numerator}/{f.denominator}"
 
 
 def solve(

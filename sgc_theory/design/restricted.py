@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import SGCError
-from ..rationals import to_fraction
+from ..rationals import load_json, to_fraction
 from .type_lp import TypeLP, TypeLPResult, solve_type_lp
 from .types import TypeSpace
 
@@ -77,39 +77,13 @@ class FullBurstSpace(TypeSpace):
     """History orbits in which every burst that starts after the first round lasts exactly
     ``B`` rounds (see the module docstring)."""
 
+    forces = True
+
     def forced(self, typ: int, length: int) -> bool:
         """A worker of this type must straggle in the next round: its run started after the
         first round of the history and is shorter than ``B``."""
         run, start = _open_run(typ, length)
         return 0 < run < self.model.B and start >= 1
-
-    def straggler_vectors(self, orbit, length: int) -> list:
-        caps, costly, forced = [], [], []
-        active = 0
-        for typ, c in orbit:
-            can, act = self._info(typ, length)
-            f = self.forced(typ, length)
-            if f and not can:  # pragma: no cover - a run shorter than B may always go on
-                return []
-            caps.append(c if can else 0)
-            costly.append(not act)
-            forced.append(f)
-            if act:
-                active += c
-        budget = self.lam - active
-        if budget < 0:  # pragma: no cover - cannot happen for an admitted history
-            return []
-        partial = [((), budget)]
-        for cap, cost, f in zip(caps, costly, forced):
-            if f:
-                partial = [(pre + (cap,), left) for pre, left in partial]
-                continue
-            partial = [
-                (pre + (x,), left - x if cost else left)
-                for pre, left in partial
-                for x in range((min(cap, left) if cost else cap) + 1)
-            ]
-        return [pre for pre, _ in partial]
 
 
 class FullBurstTypeLP(TypeLP):
@@ -148,11 +122,12 @@ class RestrictedBound:
         )
 
     def as_dict(self) -> dict:
-        f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
+        """JSON-ready: the loads ``lower`` and ``restricted_lp_upper`` as
+        :func:`~sgc_theory.rationals.load_json`."""
         return {
             "family": self.family,
-            "lower": f(self.lower),
-            "restricted_lp_upper": f(self.upper),
+            "lower": load_json(self.lower),
+            "restricted_lp_upper": load_json(self.upper),
             "above_counting_bound": None
             if self.lower is None or self.counting is None
             else bool(self.lower > self.counting),
@@ -231,9 +206,11 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
 def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None, extra=()) -> dict:
     """``{lower, lower_argument, upper, upper_scheme, lp_upper, ratio}``: the best proved lower
     bound on every scheme of delay ``T`` (that looks back ``W - 1`` rounds when it rests on an
-    LP) and the best runnable scheme, as exact fractions.  ``lp_upper`` is the covering LP's
-    exactly feasible load (a fractional design, not a runnable scheme at large ``n``);
-    ``extra`` adds ``(value, argument)`` lower bounds proved elsewhere."""
+    LP) and the best runnable scheme, as exact :class:`~fractions.Fraction` (``None`` when not
+    known).  ``lp_upper`` is the covering LP's exactly feasible load (a fractional design, not a
+    runnable scheme at large ``n``); ``extra`` adds ``(value, argument)`` lower bounds proved
+    elsewhere.  ``sgc design --json`` prints the three loads as
+    :func:`~sgc_theory.rationals.load_json`."""
     from ..bounds.lower import closed_form_lower_bound
 
     lows = []
@@ -253,15 +230,14 @@ def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None,
             lows.append((lp_result.lower_any_size, "covering LP dual re-priced over every set"))
     if restricted is not None and restricted.lower is not None:
         lows.append((restricted.lower, restricted.argument))
-    lows += [(Fraction(v), why) for v, why in extra if v is not None]
+    lows += [(to_fraction(v), why) for v, why in extra if v is not None]
     lower, why = max(lows, key=lambda t: t[0]) if lows else (None, None)
     upper, scheme = runnable_upper(model, T)
-    f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
     return {
-        "lower": f(lower),
+        "lower": lower,
         "lower_argument": why,
-        "upper": f(upper),
+        "upper": upper,
         "upper_scheme": scheme,
-        "lp_upper": None if lp_result is None else f(lp_result.upper),
+        "lp_upper": None if lp_result is None else lp_result.upper,
         "ratio": None if lower is None or upper is None or not lower else float(upper / lower),
     }

@@ -82,6 +82,7 @@ import numpy as np
 from ..bounds.lower import closed_form_lower_bound
 from ..errors import SGCError, check_int
 from ..lp.highs import HighsLP, check_time_limit
+from ..rationals import load_json
 from .types import TypeSpace
 
 __all__ = ["TypeLP", "TypeLPResult", "build_type_lp", "solve_type_lp"]
@@ -161,15 +162,16 @@ class TypeLPResult:
 
     @property
     def load_fraction(self) -> Fraction | None:
+        """The exactly achievable load ``upper`` (the name the integer design's result shares)."""
         return self.upper
 
     def as_dict(self) -> dict:
-        f = lambda x: None if x is None else f"{x.numerator}/{x.denominator}"  # noqa: E731
+        """JSON-ready: the loads (``load`` = ``upper``, ``lp_lower``, ``lp_lower_any_set_size``)
+        as :func:`~sgc_theory.rationals.load_json`."""
         return {
-            "load": self.load,
-            "load_fraction": f(self.upper),
-            "lp_lower": f(self.lower),
-            "lp_lower_any_set_size": f(self.lower_any_size),
+            "load": load_json(self.upper),
+            "lp_lower": load_json(self.lower),
+            "lp_lower_any_set_size": load_json(self.lower_any_size),
             "status": self.status,
             "exact": self.exact,
             "certificate": self.certificate,
@@ -242,14 +244,8 @@ class TypeLP:
         # children, caps and boxes
         for node in self.nodes:
             length = P + node.d
-            caps, costly, active = [], [], 0
-            for typ, c in node.orbit:
-                can, act = sp._info(typ, length)
-                caps.append(c if can else 0)
-                costly.append(not act)
-                active += c if act else 0
+            caps, costly, node.budget = sp.next_round(node.orbit, length)
             node.caps, node.costly = tuple(caps), tuple(costly)
-            node.budget = self.model.lam - active
             m = [min(cp, node.budget) if cs else cp for cp, cs in zip(caps, costly)]
             node.limits = tuple(min(c, mj + 1) for c, mj in zip(node.counts, m))
             if node.d < T:
@@ -541,191 +537,22 @@ def solve_type_lp(
     solver = str(solver).lower()
     if solver not in ("highs", "cbc"):
         raise SGCError(f"solver must be 'highs' or 'cbc' (got {solver!r})")
-    t0 = time.perf_counter()
-    deadline = None if time_limit is None else t0 + time_limit
-    # the work budget meters the solve too: one work unit is about a microsecond, so the
-    # solver's wall time counts against what is left of it (column generation has no tight
-    # a-priori cost; this is what makes every request end)
-    budget_deadline = None
-    if math.isfinite(lp.meter.limit):
-        budget_deadline = t0 + max(1.0, (lp.meter.limit - lp.meter.used) / 1e6)
-        if deadline is None or budget_deadline < deadline:
-            deadline = budget_deadline
-        else:
-            budget_deadline = None
-    row_lo = (
-        [1.0] * len(lp.node_id[0])
-        + [0.0] * (lp.eq_rows - len(lp.node_id[0]))
-        + [-math.inf] * (lp.num_rows - lp.eq_rows)
-    )
-    row_up = [1.0] * len(lp.node_id[0]) + [0.0] * (lp.num_rows - len(lp.node_id[0]))
-    hl = HighsLP(row_lo, row_up, time_limit)
-    # fixed columns: v (per node and type) then L
-    v_keys = list(lp.v_rows)
-    hl.add_columns(
-        [0.0] * len(v_keys),
-        [
-            [(lp.nodes[nid].def_rows[j], float(lp.nodes[nid].counts[j]))]
-            + [(r, 1.0) for r in lp.v_rows[(nid, j)]]
-            for nid, j in v_keys
-        ],
-    )
-    hl.add_columns([1.0], [[(r, -1.0) for r in range(lp.eq_rows, lp.num_rows)]])
-    fixed = len(v_keys) + 1
-
-    def add(cols):
-        cols = [c for c in cols if c not in lp._col_index]
-        for c in cols:
-            lp._col_index[c] = len(lp.columns)
-            lp.columns.append(c)
-        hl.add_columns([0.0] * len(cols), [lp.column_entries(nid, a) for nid, a in cols])
-        return len(cols)
-
-    add(lp.initial_columns(initial_size))
-    from ..budget import check_work
-
-    check_work(
-        lp.num_rows * 100 + len(lp.columns) * 10,
-        f"solving the covering LP by worker types ({lp.num_rows} rows, "
-        f"{len(lp.columns)} initial columns)",
-        cheaper="a smaller T or P (--P), or --max-replication",
-    )
-    pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
-    known, known_name = closed_form_lower_bound(lp.model) if use_known_bound else (None, "")
-    met_bound = False
-    rounds = 0
-    status = "not solved"
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(desc="column generation", unit=" rounds", leave=False)
-    try:
-        while True:
-            if deadline is not None:
-                hl.h.setOptionValue("time_limit", max(1e-3, deadline - time.perf_counter()))
-            if solver == "highs":
-                # a large cold start goes faster by interior point; later rounds warm-start
-                hl.solve("ipm" if rounds == 0 and lp.num_rows > IPM_ROWS else "simplex")
-            else:
-                _solve_cbc(lp, hl, deadline)
-            status = hl.status
-            rounds += 1
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(columns=len(lp.columns), load=f"{hl.objective:.6g}")
-            if status != "optimal" or rounds >= max_rounds:
-                break
-            if deadline is not None and time.perf_counter() > deadline:
-                status = "time limit"
-                break
-            if known is not None and hl.objective <= float(known) * (1 + 1e-12):
-                # the restricted LP already meets a bound valid for every scheme: no column
-                # can improve it (checked exactly below, on the exact primal)
-                met_bound = True
-                break
-            u, pis = _duals(lp, hl)
-            new = []
-            for nid, node in enumerate(lp.nodes):
-                pr = pricers[nid]
-                if pr.prepare(pis[nid]) == 0:
-                    continue
-                lp.meter.charge(pr.points.shape[0] * (1 + len(node.children)) // 20 + 1)
-                f = pr.floats(pis[nid], u)
-                rc = f - u[nid]
-                tol = 1e-9 * max(1.0, abs(u[nid]))
-                bad = np.flatnonzero(rc < -tol)
-                if bad.size:
-                    best = bad[np.argsort(rc[bad])[:4]]
-                    for k in best:
-                        a = tuple(int(x) for x in pr.points[k])
-                        if (nid, a) not in lp._col_index:
-                            new.append((nid, a))
-            if not new:
-                break
-            add(new)
-    finally:
-        if bar is not None:
-            bar.close()
-    load = hl.objective if status == "optimal" else math.nan
-    if hl.x.size == fixed + len(lp.columns):
-        lp.solution = {c: float(v) for c, v in zip(lp.columns, hl.x[fixed:]) if v > 1e-15}
-        lp.loads = {k: float(v) for k, v in zip(v_keys, hl.x[: len(v_keys)])}
+    run = _open_run(lp, solver, time_limit, initial_size)
+    if use_known_bound:
+        run.known, run.known_name = closed_form_lower_bound(lp.model)
+    status, rounds, met_bound = _generate_columns(run, max_rounds, progress)
+    load = run.hl.objective if status == "optimal" else math.nan
+    if run.has_x():
+        _store_solution(run)
     upper = lower = lower_any = None
     cert = "not certified"
-    rounded: dict = {}  # denominator -> exact load of the repaired primal (computed once)
-
-    def primal(D):
-        if D not in rounded:
-            rounded[D] = _exact_primal(lp, hl.x[fixed:], D)
-        return rounded[D]
-
-    if certify and met_bound and hl.x.size == fixed + len(lp.columns):
-        for D in (10**4, 10**6, 10**9, 10**12):
-            cand = primal(D)
-            if cand is not None and cand == known:
-                upper = lower = lower_any = known
-                cert = (
-                    f"an exactly feasible scheme meets the {known_name} bound (a lower bound "
-                    "on every scheme)"
-                )
-                break
-    left = None if deadline is None else deadline - time.perf_counter()
-    if (
-        certify
-        and cert == "not certified"
-        and status == "optimal"
-        and solver == "highs"
-        and lp.num_rows <= EXACT_VERTEX_ROWS
-        and (left is None or left > 1)
-    ):
-        upper, lower, wq = _exact_from_basis(
-            lp, hl, v_keys, 30.0 if left is None else min(30.0, left)
-        )
-        if upper is not None and lower is not None and upper == lower:
-            lower_any = lower if lp.max_replication is None else _exact_dual(lp, wq, None)
-            cert = "exact vertex (iterative refinement, checked) with a matching dual bound"
-    if (
-        certify
-        and cert == "not certified"
-        and hl.x.size == fixed + len(lp.columns)
-        and status in ("optimal", "time limit")
-    ):
-        w = -hl.row_dual[lp.eq_rows :]
-        # round the solver's primal and dual with small denominators first (they hit the exact
-        # vertex when it is simple), then finer ones; keep the best of each side
-        late = deadline is not None and time.perf_counter() > deadline
-        for D in (10**12,) if late else (10**4, 10**6, 10**9, 10**12):
-            cand = primal(D)
-            if cand is not None and (upper is None or cand < upper):
-                upper = cand
-            low = _exact_dual(lp, w, lp.max_replication, D)
-            if low is not None and (lower is None or low > lower):
-                lower = low
-            if upper is not None and upper == lower:
-                break
-        lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
-        if known is not None and (lower is None or known > lower):
-            lower = known  # valid for every scheme, so for this LP too
-            if lower_any is None or known > lower_any:
-                lower_any = known
-        if upper is not None and lower is not None:
-            cert = (
-                "exact primal and dual certificates agree"
-                if upper == lower
-                else f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
-                f"load {float(upper):.12g} and a dual bound {float(lower):.12g}"
-            )
-    lower, lower_any = _floor_bounds(lower, lower_any, known, upper)
+    if certify:
+        upper, lower, lower_any, cert = _certify(run, status, met_bound)
+    lower, lower_any = _floor_bounds(lower, lower_any, run.known, upper)
     exact = upper is not None and upper == lower
-    if status == "optimal" and not exact and upper is not None and lower is not None:
-        status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
-    if status == "time limit":
-        status = (
-            "stopped early (work budget: raise it with --max-work N, Python: max_work=N)"
-            if budget_deadline is not None
-            else "stopped early (time limit)"
-        )
+    stopped = status == "time limit"
+    status = _final_status(status, exact, upper, lower, run.budget_deadline)
+    if stopped:
         load = float(upper) if upper is not None else math.nan
     return TypeLPResult(
         status=status,
@@ -738,9 +565,270 @@ def solve_type_lp(
         variables=lp.num_variables,
         constraints=lp.num_constraints,
         rounds_of_generation=rounds,
-        seconds=time.perf_counter() - t0,
+        seconds=time.perf_counter() - run.t0,
         lp=lp,
     )
+
+
+@dataclass
+class _Run:
+    """One solve of a :class:`TypeLP`: the HiGHS problem, its fixed columns, the deadlines and
+    the closed-form bound it may stop at."""
+
+    lp: TypeLP
+    solver: str
+    hl: HighsLP
+    v_keys: list  # (node id, type position) of every v column, in column order
+    t0: float
+    deadline: float | None
+    budget_deadline: float | None  # the deadline, when it is the work budget's
+    known: Fraction | None = None
+    known_name: str = ""
+
+    @property
+    def fixed(self) -> int:
+        """Number of fixed columns (every ``v``, then ``L``) before the ``z`` columns."""
+        return len(self.v_keys) + 1
+
+    def has_x(self) -> bool:
+        """Whether the solver returned a value for every column."""
+        return self.hl.x.size == self.fixed + len(self.lp.columns)
+
+
+def _deadlines(lp: TypeLP, t0: float, time_limit) -> tuple:
+    """``(deadline, budget_deadline)`` of a solve started at ``t0``.
+
+    The work budget meters the solve too: one work unit is about a microsecond, so the solver's
+    wall time counts against what is left of it (column generation has no tight a-priori cost;
+    this is what makes every request end).  ``budget_deadline`` is set when the budget, not
+    ``time_limit``, ends the solve first."""
+    deadline = None if time_limit is None else t0 + time_limit
+    budget_deadline = None
+    if math.isfinite(lp.meter.limit):
+        budget_deadline = t0 + max(1.0, (lp.meter.limit - lp.meter.used) / 1e6)
+        if deadline is None or budget_deadline < deadline:
+            deadline = budget_deadline
+        else:
+            budget_deadline = None
+    return deadline, budget_deadline
+
+
+def _open_run(lp: TypeLP, solver: str, time_limit, initial_size: int) -> _Run:
+    """Hand the LP's rows, its fixed columns and its initial set orbits to HiGHS."""
+    from ..budget import check_work
+
+    t0 = time.perf_counter()
+    deadline, budget_deadline = _deadlines(lp, t0, time_limit)
+    n0 = len(lp.node_id[0])
+    row_lo = [1.0] * n0 + [0.0] * (lp.eq_rows - n0) + [-math.inf] * (lp.num_rows - lp.eq_rows)
+    row_up = [1.0] * n0 + [0.0] * (lp.num_rows - n0)
+    hl = HighsLP(row_lo, row_up, time_limit)
+    # fixed columns: v (per node and type) then L
+    v_keys = list(lp.v_rows)
+    hl.add_columns(
+        [0.0] * len(v_keys),
+        [
+            [(lp.nodes[nid].def_rows[j], float(lp.nodes[nid].counts[j]))]
+            + [(r, 1.0) for r in lp.v_rows[(nid, j)]]
+            for nid, j in v_keys
+        ],
+    )
+    hl.add_columns([1.0], [[(r, -1.0) for r in range(lp.eq_rows, lp.num_rows)]])
+    run = _Run(lp, solver, hl, v_keys, t0, deadline, budget_deadline)
+    _add_columns(run, lp.initial_columns(initial_size))
+    check_work(
+        lp.num_rows * 100 + len(lp.columns) * 10,
+        f"solving the covering LP by worker types ({lp.num_rows} rows, "
+        f"{len(lp.columns)} initial columns)",
+        cheaper="a smaller T or P (--P), or --max-replication",
+    )
+    return run
+
+
+def _add_columns(run: _Run, cols) -> int:
+    """Add the set-orbit columns ``(node id, a)`` not in the LP yet; how many were new."""
+    lp = run.lp
+    cols = [c for c in cols if c not in lp._col_index]
+    for c in cols:
+        lp._col_index[c] = len(lp.columns)
+        lp.columns.append(c)
+    run.hl.add_columns([0.0] * len(cols), [lp.column_entries(nid, a) for nid, a in cols])
+    return len(cols)
+
+
+def _generate_columns(run: _Run, max_rounds: int, progress: bool) -> tuple[str, int, bool]:
+    """Column generation: solve, price every node, add the set orbits of negative reduced
+    cost, until none is left (or a stop); ``(status, rounds, met the known bound)``."""
+    lp, hl = run.lp, run.hl
+    pricers = [_Pricer(lp, node, lp.max_replication) for node in lp.nodes]
+    met_bound = False
+    rounds = 0
+    status = "not solved"
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="column generation", unit=" rounds", leave=False)
+    try:
+        while True:
+            _solve_once(run, rounds)
+            status = hl.status
+            rounds += 1
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(columns=len(lp.columns), load=f"{hl.objective:.6g}")
+            if status != "optimal" or rounds >= max_rounds:
+                break
+            if run.deadline is not None and time.perf_counter() > run.deadline:
+                status = "time limit"
+                break
+            if run.known is not None and hl.objective <= float(run.known) * (1 + 1e-12):
+                # the restricted LP already meets a bound valid for every scheme: no column
+                # can improve it (checked exactly in _certify, on the exact primal)
+                met_bound = True
+                break
+            new = _price(lp, hl, pricers)
+            if not new:
+                break
+            _add_columns(run, new)
+    finally:
+        if bar is not None:
+            bar.close()
+    return status, rounds, met_bound
+
+
+def _solve_once(run: _Run, rounds: int) -> None:
+    """One solve of the current columns within what is left of the deadline."""
+    if run.deadline is not None:
+        run.hl.h.setOptionValue("time_limit", max(1e-3, run.deadline - time.perf_counter()))
+    if run.solver == "highs":
+        # a large cold start goes faster by interior point; later rounds warm-start
+        run.hl.solve("ipm" if rounds == 0 and run.lp.num_rows > IPM_ROWS else "simplex")
+    else:
+        _solve_cbc(run.lp, run.hl, run.deadline)
+
+
+def _price(lp: TypeLP, hl, pricers: list) -> list:
+    """The new columns: at every node, up to four set orbits of most negative reduced cost."""
+    u, pis = _duals(lp, hl)
+    new = []
+    for nid, node in enumerate(lp.nodes):
+        pr = pricers[nid]
+        if pr.prepare(pis[nid]) == 0:
+            continue
+        lp.meter.charge(pr.points.shape[0] * (1 + len(node.children)) // 20 + 1)
+        f = pr.floats(pis[nid], u)
+        rc = f - u[nid]
+        tol = 1e-9 * max(1.0, abs(u[nid]))
+        bad = np.flatnonzero(rc < -tol)
+        if bad.size:
+            best = bad[np.argsort(rc[bad])[:4]]
+            for k in best:
+                a = tuple(int(x) for x in pr.points[k])
+                if (nid, a) not in lp._col_index:
+                    new.append((nid, a))
+    return new
+
+
+def _store_solution(run: _Run) -> None:
+    """Keep the solver's ``z`` masses and per-worker loads on the LP (``support()``)."""
+    lp, hl, fixed = run.lp, run.hl, run.fixed
+    lp.solution = {c: float(v) for c, v in zip(lp.columns, hl.x[fixed:]) if v > 1e-15}
+    lp.loads = {k: float(v) for k, v in zip(run.v_keys, hl.x[: len(run.v_keys)])}
+
+
+def _certify(run: _Run, status: str, met_bound: bool) -> tuple:
+    """Exact ``(upper, lower, lower_any, certificate)``: an exact primal meeting the known bound,
+    else the exact vertex of the final basis, else the rounded primal and duals."""
+    lp = run.lp
+    primal = _primal_rounder(run)
+    if met_bound and run.has_x():
+        for D in (10**4, 10**6, 10**9, 10**12):
+            cand = primal(D)
+            if cand is not None and cand == run.known:
+                cert = (
+                    f"an exactly feasible scheme meets the {run.known_name} bound (a lower bound "
+                    "on every scheme)"
+                )
+                return run.known, run.known, run.known, cert
+    upper = lower = lower_any = None
+    left = None if run.deadline is None else run.deadline - time.perf_counter()
+    if (
+        status == "optimal"
+        and run.solver == "highs"
+        and lp.num_rows <= EXACT_VERTEX_ROWS
+        and (left is None or left > 1)
+    ):
+        seconds = 30.0 if left is None else min(30.0, left)
+        upper, lower, wq = _exact_from_basis(lp, run.hl, run.v_keys, seconds)
+        if upper is not None and lower is not None and upper == lower:
+            lower_any = lower if lp.max_replication is None else _exact_dual(lp, wq, None)
+            cert = "exact vertex (iterative refinement, checked) with a matching dual bound"
+            return upper, lower, lower_any, cert
+    if run.has_x() and status in ("optimal", "time limit"):
+        return _certify_by_rounding(run, primal, upper, lower)
+    return upper, lower, lower_any, "not certified"
+
+
+def _primal_rounder(run: _Run):
+    """``primal(D)``: the exact load of the solver's primal repaired with denominators up to
+    ``D`` (each ``D`` computed once)."""
+    rounded: dict = {}
+
+    def primal(D):
+        if D not in rounded:
+            rounded[D] = _exact_primal(run.lp, run.hl.x[run.fixed :], D)
+        return rounded[D]
+
+    return primal
+
+
+def _certify_by_rounding(run: _Run, primal, upper, lower) -> tuple:
+    """Round the solver's primal and duals into an exact bracket, keeping the best of each
+    side (and of ``upper``/``lower`` found before); ``(upper, lower, lower_any, certificate)``."""
+    lp = run.lp
+    w = -run.hl.row_dual[lp.eq_rows :]
+    # round the solver's primal and dual with small denominators first (they hit the exact
+    # vertex when it is simple), then finer ones; keep the best of each side
+    late = run.deadline is not None and time.perf_counter() > run.deadline
+    for D in (10**12,) if late else (10**4, 10**6, 10**9, 10**12):
+        cand = primal(D)
+        if cand is not None and (upper is None or cand < upper):
+            upper = cand
+        low = _exact_dual(lp, w, lp.max_replication, D)
+        if low is not None and (lower is None or low > lower):
+            lower = low
+        if upper is not None and upper == lower:
+            break
+    lower_any = lower if lp.max_replication is None else _exact_dual(lp, w, None)
+    known = run.known
+    if known is not None and (lower is None or known > lower):
+        lower = known  # valid for every scheme, so for this LP too
+        if lower_any is None or known > lower_any:
+            lower_any = known
+    cert = "not certified"
+    if upper is not None and lower is not None:
+        cert = (
+            "exact primal and dual certificates agree"
+            if upper == lower
+            else f"exact bracket of width {float(upper - lower):.2g}: a feasible scheme of "
+            f"load {float(upper):.12g} and a dual bound {float(lower):.12g}"
+        )
+    return upper, lower, lower_any, cert
+
+
+def _final_status(status: str, exact: bool, upper, lower, budget_deadline) -> str:
+    """The reported status: ``optimal (float)`` when only the float optimum is certain, and a
+    stop says whether the time limit or the work budget ended it."""
+    if status == "optimal" and not exact and upper is not None and lower is not None:
+        status = "optimal (float)" if float(upper - lower) > 1e-9 * float(upper) else "optimal"
+    if status == "time limit":
+        status = (
+            "stopped early (work budget: raise it with --max-work N, Python: max_work=N)"
+            if budget_deadline is not None
+            else "stopped early (time limit)"
+        )
+    return status
 
 
 def _floor_bounds(lower, lower_any, known, upper):

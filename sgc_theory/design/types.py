@@ -105,9 +105,18 @@ class TypeSpace:
         self.orbits(length + 1)
         return self._children[length][idx]
 
-    def straggler_vectors(self, orbit, length: int) -> list:
-        """Every admitted next-round straggler count vector ``s`` (aligned with the orbit's
-        types) after a history in ``orbit``.  The set is closed downwards."""
+    #: whether :meth:`forced` can be true (a subclass that forces stragglers sets it)
+    forces = False
+
+    def forced(self, typ: int, length: int) -> bool:
+        """Whether a worker of this type must straggle in the next round (never, here: a
+        restricted family overrides it, :mod:`sgc_theory.design.restricted`)."""
+        return False
+
+    def next_round(self, orbit, length: int) -> tuple[list, list, int]:
+        """``(caps, costly, budget)`` after a history in ``orbit`` of ``length`` rounds: per type,
+        how many of its workers may straggle next (all or none) and whether a straggler of it
+        is new in the window; and how many new stragglers the window still allows."""
         caps, costly = [], []
         active = 0
         for typ, c in orbit:
@@ -116,12 +125,24 @@ class TypeSpace:
             costly.append(not act)
             if act:
                 active += c
-        budget = self.lam - active
+        return caps, costly, self.lam - active
+
+    def straggler_vectors(self, orbit, length: int) -> list:
+        """Every admitted next-round straggler count vector ``s`` (aligned with the orbit's
+        types) after a history in ``orbit``: closed downwards, except that the workers of a
+        :meth:`forced` type all straggle."""
+        caps, costly, budget = self.next_round(orbit, length)
+        forced = [self.forces and self.forced(typ, length) for typ, _ in orbit]
+        if any(f and not cap for f, cap in zip(forced, caps)):  # pragma: no cover
+            return []  # a forced worker that may not straggle: not reached (a run < B goes on)
         if budget < 0:  # pragma: no cover - cannot happen for an admitted history
             return []
         # extend prefixes type by type (no recursion: the depth would be the number of types)
         partial = [((), budget)]
-        for cap, cost in zip(caps, costly):
+        for cap, cost, f in zip(caps, costly, forced):
+            if f:
+                partial = [(pre + (cap,), left) for pre, left in partial]
+                continue
             partial = [
                 (pre + (x,), left - x if cost else left)
                 for pre, left in partial

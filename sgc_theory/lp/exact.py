@@ -76,15 +76,32 @@ def exact_vertex(
     checked exact solution.
     """
     m = len(row_bounds)
+    bv, cols, b = _basis_system(h, column, row_bounds)
+    mul, tmul = _products([[(i, _q(a)) for i, a in col] for col in cols], m)
+    stop = time.perf_counter() + seconds
+    x = _refine(mul, lambda r: h.getBasisSolve(r)[1], [_q(v) for v in b], max_iter, stop)
+    zero = flint.fmpq(0)
+    cb = [_q(costs(v)) if v >= 0 else zero for v in bv]
+    y = (
+        None
+        if x is None
+        else _refine(tmul, lambda r: h.getBasisTransposeSolve(r)[1], cb, max_iter, stop)
+    )
+    if x is None or y is None:
+        return None
+    return {v: to_fraction(x[k]) for k, v in enumerate(bv) if v >= 0}, [to_fraction(v) for v in y]
+
+
+def _basis_system(h: Any, column: Callable, row_bounds: Sequence) -> tuple[list, list, list]:
+    """The basis of the solved ``h``: ``(basic variables, their exact columns, exact right-hand
+    side)``, every non-basic row's activity sitting at the bound the basis says."""
     _, bv = h.getBasicVariables()
     bv = [int(v) for v in bv]
-    basis = h.getBasis()
-    status = [str(s) for s in basis.row_status]
+    status = [str(s) for s in h.getBasis().row_status]
     cols: list[list[tuple[int, Fraction]]] = []
     for v in bv:
         cols.append(list(column(v)) if v >= 0 else [(-1 - v, Fraction(1))])
-    # right-hand side: the activity of every non-basic row sits at one of its bounds
-    b = [Fraction(0)] * m
+    b = [Fraction(0)] * len(row_bounds)
     basic_rows = {-1 - v for v in bv if v < 0}
     for i, (lo, up) in enumerate(row_bounds):
         if i in basic_rows:
@@ -93,8 +110,12 @@ def exact_vertex(
         if val is None:
             val = up
         b[i] = val if val is not None else Fraction(0)
+    return bv, cols, b
 
-    qcols = [[(i, _q(a)) for i, a in col] for col in cols]
+
+def _products(qcols: list, m: int) -> tuple[Callable[[list], list], Callable[[list], list]]:
+    """``(x -> B x, y -> y^T B)`` in exact arithmetic for the basis matrix ``B`` whose columns
+    are ``qcols`` (sparse ``(row, fmpq)`` lists) with ``m`` rows."""
     zero = flint.fmpq(0)
 
     def mul(x: list) -> list:
@@ -116,17 +137,7 @@ def exact_vertex(
             out.append(acc)
         return out
 
-    stop = time.perf_counter() + seconds
-    x = _refine(mul, lambda r: h.getBasisSolve(r)[1], [_q(v) for v in b], max_iter, stop)
-    cb = [_q(costs(v)) if v >= 0 else zero for v in bv]
-    y = (
-        None
-        if x is None
-        else _refine(tmul, lambda r: h.getBasisTransposeSolve(r)[1], cb, max_iter, stop)
-    )
-    if x is None or y is None:
-        return None
-    return {v: to_fraction(x[k]) for k, v in enumerate(bv) if v >= 0}, [to_fraction(v) for v in y]
+    return mul, tmul
 
 
 def _refine(

@@ -8,10 +8,7 @@ from sgc_theory.bounds import counting_bound, density_bound, gc_load, msgc_load
 from sgc_theory.design import build_covering_lp, build_finite_horizon_lp, design, solve
 from sgc_theory.errors import SGCError, SolverUnavailableError
 from sgc_theory.models import Arbitrary, Bursty, PerRound
-
-
-def F(x):
-    return Fraction(int(x.p), int(x.q))
+from sgc_theory.rationals import to_fraction as F
 
 
 def opt(n, model, T, **kw):

@@ -18,10 +18,7 @@ from sgc_theory.design import (
 )
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Arbitrary, Bursty, PerRound
-
-
-def F(x):
-    return Fraction(int(x.p), int(x.q))
+from sgc_theory.rationals import to_fraction as F
 
 
 def type_opt(model, T, **kw):
