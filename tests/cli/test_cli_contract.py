@@ -517,6 +517,7 @@ def _loose_loads(x, path=()):
         f"simulate --trace {TRACE} --scheme msgc --B 1 --W 2 --lam 27 --jobs 3 --mu 1 --json",
         f"sweep --trace {TRACE} --jobs 3 --max-delay 2 --mu 1 --json",
         "verify --scheme wcsgc --n 4 --B 1 --W 2 --lam 1 --all-horizons --json",
+        "design --n 6 --model bursty:B=1,W=2,lam=2 --T 1 --json",
     ],
 )
 def test_no_load_leaves_the_one_json_shape(argv):
