@@ -65,6 +65,7 @@ import numpy as np
 
 from ..bounds import brsgc_delay, brsgc_load, check_scheme_params
 from ..errors import SGCError, check_int
+from ..rationals import to_fraction
 from ._common import BurstyDesigned
 from .base import Scheme, Task, Work, masks_of
 
@@ -81,7 +82,7 @@ class BRSGC(BurstyDesigned, Scheme):
 
     >>> sch = BRSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 283/65536)
+    (1, Fraction(283, 65536))
     >>> sch.shares((0, 0b101), 0)   # after workers 0 and 2 straggled: 2 new, 256 redone
     [(0, 0, 2), (1, 0, 256)]
     >>> sch.shares((0, 0b101), 1)   # a fresh worker: n + k = 258 partitions of the new job
@@ -107,8 +108,8 @@ class BRSGC(BurstyDesigned, Scheme):
         return _sizes(self.n)
 
     @property
-    def load(self):
-        return brsgc_load(self.n, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(brsgc_load(self.n, self.lam))
 
     def code_basis(self):
         """BR-SGC uses no gradient code (uncoded partitions): nothing to assume."""

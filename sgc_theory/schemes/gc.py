@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from ..bounds import check_scheme_params, gc_delay, gc_load
 from ..errors import check_int, check_seed
+from ..rationals import to_fraction
 from ..models import PerRound
 from ._common import check_construction, code_basis, gradient_code
 from .base import Scheme, Task, check_scheme_size
@@ -21,7 +22,7 @@ class GC(Scheme):
     """Round ``r``: every worker computes its (n, s)-GC task for job ``r`` (``T = 0``).
 
     >>> GC(4, 1).load, GC(4, 1).T
-    (1/2, 0)
+    (Fraction(1, 2), 0)
     """
 
     name = "gc"
@@ -40,8 +41,8 @@ class GC(Scheme):
         return f"n={self.n}, s={self.s}"
 
     @property
-    def load(self):
-        return gc_load(self.n, self.s)
+    def load(self) -> Fraction:
+        return to_fraction(gc_load(self.n, self.s))
 
     @property
     def design_model(self):

@@ -30,7 +30,7 @@ class MSGC(BurstyDesigned, Scheme):
 
     >>> sch = MSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 7/928)
+    (1, Fraction(7, 928))
     """
 
     name = "msgc"
@@ -55,8 +55,8 @@ class MSGC(BurstyDesigned, Scheme):
         self._task_cache: dict = {}  # exact tasks, built once per scheme instance
 
     @property
-    def load(self):
-        return msgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(msgc_load(self.n, self.B, self.W, self.lam))
 
     @property
     def code(self):

@@ -54,7 +54,6 @@ from fractions import Fraction
 from itertools import combinations
 
 import numpy as np
-import sympy as sp
 
 from ..bounds.pair_replication import prsgc_parameters
 from ..errors import SGCError, check_int
@@ -76,7 +75,7 @@ class PRSGC(BRSGC):
 
     >>> sch = PRSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 6529/1524544)
+    (1, Fraction(6529, 1524544))
     """
 
     name = "prsgc"
@@ -93,8 +92,8 @@ class PRSGC(BRSGC):
         self.exact_max_n = EXACT_MAX_N
 
     @property
-    def load(self):
-        return sp.Rational(self._load.numerator, self._load.denominator)
+    def load(self) -> Fraction:
+        return self._load
 
     # ----- layout -----------------------------------------------------------------------------
     def _k_of(self, k: int) -> int:

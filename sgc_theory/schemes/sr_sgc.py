@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from ..bounds import check_scheme_params, srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_int, check_seed
+from ..rationals import to_fraction
 from ..models.base import MAX_WINDOW
 from ._common import BurstyDesigned, bits, check_construction, code_basis, gradient_code
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
@@ -35,7 +36,7 @@ class SRSGC(BurstyDesigned, Scheme):
 
     >>> sch = SRSGC(256, B=2, W=3, lam=23)
     >>> sch.s, sch.T, sch.load
-    (12, 2, 13/256)
+    (12, 2, Fraction(13, 256))
     """
 
     name = "srsgc"
@@ -70,8 +71,8 @@ class SRSGC(BurstyDesigned, Scheme):
         self.partition_sizes = (Fraction(1, self.n),) * self.n
 
     @property
-    def load(self):
-        return srsgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(srsgc_load(self.n, self.B, self.W, self.lam))
 
     @property
     def code(self):

@@ -77,6 +77,7 @@ import numpy as np
 
 from ..bounds.loads import wcsgc_delay, wcsgc_load
 from ..errors import SGCError, check_int
+from ..rationals import to_fraction
 from ._common import BurstyDesigned
 from .base import Scheme, Task, check_scheme_size, masks_of
 
@@ -117,7 +118,7 @@ class WCSGC(BurstyDesigned, Scheme):
 
     >>> sch = WCSGC(256, B=2, W=3, lam=23)
     >>> sch.T, sch.load, sch.num_partitions
-    (3, 2/489, 978)
+    (3, Fraction(2, 489), 978)
     >>> per_worker, carry = sch.plan_units(sch.initial_state())
     >>> per_worker[0], len(per_worker[244]), carry       # ((age, units), ...) per worker
     (((0, (0, 1, 2, 3)),), 1, ())
@@ -151,8 +152,8 @@ class WCSGC(BurstyDesigned, Scheme):
         return _sizes(self.K)
 
     @property
-    def load(self):
-        return wcsgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(wcsgc_load(self.n, self.B, self.W, self.lam))
 
     def code_basis(self):
         """WC-SGC uses no gradient code (uncoded units): nothing to assume."""

@@ -9,13 +9,13 @@ from sgc_theory.bounds import brsgc_load, counting_bound
 from sgc_theory.design import bracket, build_type_lp, restricted_lower_bound, solve_type_lp
 from sgc_theory.design.restricted import FullBurstSpace, runnable_upper
 from sgc_theory.design.types import TypeSpace, orbit_size
+from sgc_theory.rationals import to_fraction
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty, PerRound
 from sgc_theory.schemes import PRSGC
 
 
-def F(x):
-    return Fraction(int(x.p), int(x.q))
+F = to_fraction  # sympy closed forms and Fraction loads alike
 
 
 GRID = [
