@@ -64,23 +64,10 @@ def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     >>> counting_bound(256, 1, 2, 27)
     2/485
     """
-    from .loads import _BURSTY_RULES, _check_concrete, _sym
+    from .loads import _check_concrete, _sym
 
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(
-        _BURSTY_RULES
-        + (
-            (
-                lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
-                "no scheme exists when all n={n} workers may straggle in "
-                "every round (lam=n with W=1)",
-            ),
-        ),
-        n=n,
-        B=B,
-        W=W,
-        lam=lam,
-    )
+    _check_concrete("bursty", n=n, B=B, W=W, lam=lam)
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 

@@ -63,10 +63,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds import brsgc_delay, brsgc_load, check_scheme_params
+from ..bounds import brsgc_delay, brsgc_load
 from ..errors import SGCError, check_int
 from ..rationals import to_fraction
-from ._common import BurstyDesigned
+from ._common import BurstyDesigned, bursty_params
 from .base import Scheme, Task, Work, masks_of
 
 __all__ = ["BRSGC"]
@@ -94,11 +94,8 @@ class BRSGC(BurstyDesigned, Scheme):
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2)
-        self.lam = check_int("lam", lam, minimum=0)
-        check_scheme_params("brsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
+        # the rules of this family (PR-SGC's too, when called for it) from the one table
+        self.n, self.B, self.W, self.lam = bursty_params(self.name, n, B, W, lam)
         self.T = int(brsgc_delay(self.B))
         self.K = self.n * self.n
 

@@ -28,9 +28,8 @@ class GC(Scheme):
     name = "gc"
 
     def __init__(self, n: int, s: int, construction: str = "auto", seed=0):
-        self.n = check_int("n", n, minimum=1)
-        self.s = check_int("s", s, minimum=0)
-        check_scheme_params("gc", n=self.n, s=self.s)
+        self.n, self.s = check_int("n", n), check_int("s", s)
+        check_scheme_params("gc", n=self.n, s=self.s)  # the table of sgc_theory.bounds
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(gc_delay())

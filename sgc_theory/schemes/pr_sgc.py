@@ -82,9 +82,7 @@ class PRSGC(BRSGC):
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        super().__init__(n, B, W, lam)
-        if self.n < 2:
-            raise SGCError(f"PR-SGC needs n >= 2 (got n={self.n})")
+        super().__init__(n, B, W, lam)  # validates by PR-SGC's rules (n >= 2 among them)
         self.x, self.y, self._load = prsgc_parameters(self.n, self.lam)
         self._cuts = None
         self._units: int | None = None

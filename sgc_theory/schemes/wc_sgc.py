@@ -78,7 +78,7 @@ import numpy as np
 from ..bounds.loads import wcsgc_delay, wcsgc_load
 from ..errors import SGCError, check_int
 from ..rationals import to_fraction
-from ._common import BurstyDesigned
+from ._common import BurstyDesigned, bursty_params
 from .base import Scheme, Task, check_scheme_size, masks_of
 
 __all__ = ["WCSGC", "backlog_bound", "worker_order"]
@@ -129,17 +129,7 @@ class WCSGC(BurstyDesigned, Scheme):
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2)
-        self.lam = check_int("lam", lam, minimum=0)
-        if self.B > self.W - 1:
-            raise SGCError(
-                f"WC-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W}): with B >= W a "
-                "worker may straggle in every round"
-            )
-        if self.lam > self.n:
-            raise SGCError(f"WC-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        self.n, self.B, self.W, self.lam = bursty_params("wcsgc", n, B, W, lam)
         self.P = self.W - 1 + self.B
         self.T = int(wcsgc_delay(self.B))
         self.K = self.n * self.P - self.lam * self.B
