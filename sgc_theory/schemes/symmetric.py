@@ -159,7 +159,7 @@ class SRSGCView:
         """
         from collections import deque
 
-        B, s, W = self.B, self.s, model.W
+        B, W = self.B, model.W
         if self.scheme.rule != "stragglers-first" or W < B + 1 or model.row_ok(1 | 1 << B):
             return None
         depths = (W - 1) // B  # depths 0 .. depths-1 are safe
@@ -172,18 +172,9 @@ class SRSGCView:
             if meter is not None:
                 meter.charge(1 + W)
             window, ages = queue.popleft()
-            S_t, busy_t = ages[B - 1]
-            need = S_t + sum(busy_t) - s
-            options = []
-            if need <= 0:
-                options.append(zero)
-            else:
-                first = min(need, S_t)
-                rest = need - first
-                for split in _splits(rest, list(busy_t)):
-                    if split and split[-1]:
-                        return None  # a re-attempter too deep to be safe
-                    options.append((first,) + split[:-1])
+            options = self._busy_options(*ages[B - 1], zero)
+            if options is None:
+                return None  # a re-attempter too deep to be safe
             for busy in options:
                 total = sum(busy)
                 for c in range(0, min(model.lam, n - total) + 1):
@@ -198,6 +189,22 @@ class SRSGCView:
                         seen.add(nxt)
                         queue.append(nxt)
         return True, len(seen)
+
+    def _busy_options(self, S_t, busy_t, zero):
+        """The re-attempters of the job of age ``B`` by depth, one tuple per admitted choice:
+        ``|M_t| - s`` of them, the stragglers of its round first (depth 0), then busy workers
+        of any depth split every way (depth ``d`` becomes ``d + 1``); ``None`` when a choice
+        takes a worker of the last depth, which is not safe."""
+        need = S_t + sum(busy_t) - self.s
+        if need <= 0:
+            return [zero]
+        first = min(need, S_t)
+        options = []
+        for split in _splits(need - first, list(busy_t)):
+            if split and split[-1]:
+                return None
+            options.append((first,) + split[:-1])
+        return options
 
     def step(self, local, action, straggled):
         missing_t = local[self.B - 1][0]
