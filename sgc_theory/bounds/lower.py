@@ -40,6 +40,7 @@ import sympy as sp
 
 from ..budget import Meter, WorkTooLargeError, check_work, fmt_work
 from ..errors import SGCError, check_int
+from ..rationals import to_fraction
 from .loads import Param
 
 if TYPE_CHECKING:
@@ -305,11 +306,11 @@ def closed_form_lower_bound(model: StragglerModel) -> tuple[Fraction, str] | tup
     cands = []
     cb = model_counting_bound(model)
     if cb is not None:
-        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
+        cands.append((to_fraction(cb), "counting"))
     try:
         db = density_bound(model)
     except WorkTooLargeError:
         db = None  # refused before starting: the counting bound (if any) stands alone
     if db is not None and db != sp.oo:
-        cands.append((Fraction(int(db.p), int(db.q)), "density"))
+        cands.append((to_fraction(db), "density"))
     return max(cands, key=lambda c: c[0]) if cands else (None, None)  # ties: counting

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..budget import check_work, current_limit, fmt_work, work_budget
 from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
+from ..rationals import to_fraction
 from .certify import Certifier, integer_rows
 
 if TYPE_CHECKING:
@@ -504,7 +505,7 @@ class GradientCode:
             if lead == m:
                 raise fail
             q = R[r, m]
-            a[F[lead]] = Fraction(int(q.p), int(q.q))
+            a[F[lead]] = to_fraction(q)
         assert self.check_vector(a)  # exact self-check of a^T E = 1
         self._decode_cache[F] = tuple(a)
         return a
