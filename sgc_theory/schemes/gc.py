@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 from ..bounds import check_scheme_params, gc_delay, gc_load
 from ..errors import check_int, check_seed
 from ..rationals import to_fraction

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
 from ..errors import check_seed
 from ..rationals import to_fraction

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 from ..bounds import srsgc_delay, srsgc_load, srsgc_s
 from ..errors import SGCError, check_seed
 from ..rationals import to_fraction

@@ -272,15 +272,29 @@ class MSGCView:
 
 
 class BRSGCView:
-    """BR-SGC: a worker remembers whether it straggled in each of the last ``B`` rounds; the job
-    of age ``B`` fails exactly when a worker that straggled in its round straggles again (the
-    rule is exact: BR-SGC is uncoded and every worker holds part of every job)."""
+    """BR-SGC and PR-SGC: a worker remembers whether it straggled in each of the last ``B``
+    rounds; the job of age ``B`` fails when a worker that straggled in its round straggles
+    again. The rule is exact for BR-SGC (uncoded, every worker holds part of every job) and
+    sufficient for PR-SGC (a straggler whose pieces all arrived from partners lost nothing)."""
 
-    token_note = (
-        "decodability decided per worker: a job fails exactly when a worker straggles "
-        "in its round and again B rounds later (exact for BR-SGC: uncoded partitions, "
-        "every worker holds part of every job; no code is assumed)"
-    )
+    @property
+    def token_note(self) -> str:
+        """What the verdict's decodability rests on, naming the scheme it ran on."""
+        head = (
+            "decodability decided per worker: a job fails when a worker straggles in its "
+            "round and again B rounds later"
+        )
+        if self.scheme.name == "prsgc":
+            return (
+                f"{head} (sufficient for PR-SGC: uncoded pieces, every straggler re-computes "
+                "what it lost; a straggler whose pieces all arrived from partners lost nothing, "
+                "so a failure on counts is replayed on PR-SGC's exact token rule; no code is "
+                "assumed)"
+            )
+        return (
+            f"{head} (exact for BR-SGC: uncoded partitions, every worker holds part of every "
+            "job; no code is assumed)"
+        )
 
     def __init__(self, scheme):
         self.scheme = scheme
