@@ -216,7 +216,7 @@ class BRSGC(BurstyDesigned, Scheme):
         """Exact token rule: job ``t`` is decoded in round ``t`` if no straggler of round ``t``
         lost data of it (for BR-SGC: nobody straggled then), else in round ``t + B`` if none of
         those that lost data straggles again in ``t + B`` (each re-computes exactly what it
-        lost; PR-SGC's losers are given by :meth:`_losers`)."""
+        lost; PR-SGC says which stragglers lost data in ``_losers``)."""
         P = np.asarray(pattern, dtype=bool)
         R = P.shape[1]
         jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)

@@ -76,6 +76,8 @@ class PRSGC(BRSGC):
     """
 
     name = "prsgc"
+    #: the token rule ``decode_rounds`` (BR-SGC's, with PR-SGC's losers) is exact, not only
+    #: sufficient
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
