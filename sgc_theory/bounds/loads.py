@@ -158,6 +158,8 @@ def check_scheme_params(scheme: str, **params: int) -> None:
     ...
     sgc_theory.errors.SGCError: M-SGC needs 1 <= B <= W - 1 (got B=2, W=2): with B >= W a worker may straggle in every round
     """
+    if scheme not in SCHEME_RULES:
+        raise SGCError(f"scheme must be one of {', '.join(SCHEME_RULES)} (got {scheme!r})")
     label, rules = SCHEME_RULES[scheme]
     for rule in rules:
         if all(a in params for a in rule.args):

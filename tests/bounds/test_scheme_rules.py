@@ -134,6 +134,16 @@ def test_one_rule_one_message_on_every_route(words, routes):
         assert _message(route) == words
 
 
+def test_unknown_family_is_refused_by_name():
+    from sgc_theory.bounds import check_scheme_params
+
+    assert _message(check_scheme_params, "lagrange", n=4) == (
+        "scheme must be one of nocoding, gc, srsgc, msgc, brsgc, prsgc, wcsgc, bursty "
+        "(got 'lagrange')"
+    )
+    check_scheme_params("prsgc", n=4, lam=2)  # rules over absent parameters are not applied
+
+
 def test_symbolic_parameters_pass_the_rules():
     import sympy as sp
 
