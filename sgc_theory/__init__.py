@@ -7,7 +7,7 @@ optimal load for a given delay, and replay real AWS Lambda traces.
 >>> import sgc_theory as sgc
 >>> sch = sgc.MSGC(n=256, B=1, W=2, lam=27)
 >>> sch.T, sch.load
-(1, 7/928)
+(1, Fraction(7, 928))
 >>> sgc.verify(sch, all_horizons=True).ok
 True
 """

@@ -7,6 +7,14 @@ value has when it leaves a computation (a result object, a table, the command li
 :class:`~fractions.Fraction`; :func:`to_fraction` is the one converter, and :func:`load_json` the
 one JSON shape of a load: ``{"fraction": "p/q", "float": p/q as a float}``.
 
+The rule, where it applies: a scheme's ``load`` (GC, SR-SGC, M-SGC, BR-SGC, WC-SGC, PR-SGC,
+tabular), a gradient code's ``load``, a verification's ``max_load`` and a design's
+``load_fraction`` are Fractions; the closed forms of :mod:`sgc_theory.bounds` (``gc_load``,
+``msgc_load``, ...) are the one exception and stay sympy, so that ``lam`` can be a symbol.  The two
+compare equal (``msgc_load(256, 1, 2, 27) == MSGC(256, 1, 2, 27).load``); only their printed forms
+differ (``7/928`` against ``Fraction(7, 928)``). ``tests/schemes/test_load_type.py`` checks the
+rule for every scheme and code constructor.
+
 >>> import sympy as sp
 >>> to_fraction(sp.Rational(7, 928)), to_fraction(3), to_fraction("2/485")
 (Fraction(7, 928), Fraction(3, 1), Fraction(2, 485))

@@ -14,8 +14,9 @@ References
 
 from __future__ import annotations
 
-from typing import Any, Union
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Union
 
 import sympy as sp
 
@@ -38,6 +39,7 @@ __all__ = [
     "scheme_load",
     "check_scheme_params",
     "SCHEME_RULES",
+    "Rule",
     "brsgc_load",
     "wcsgc_load",
     "wcsgc_delay",
@@ -57,9 +59,117 @@ def _sym(*values: Any) -> list[sp.Expr]:
     return out
 
 
-def _check_concrete(rules: Any, **values: Any) -> None:
-    """When every value is a concrete number, enforce ``rules`` (``(condition, message)``
-    pairs over the values as Python ints); symbols pass unchecked (for closed-form algebra)."""
+@dataclass(frozen=True)
+class Rule:
+    """One parameter rule: ``holds`` over the integer parameters named ``args`` (as keyword
+    arguments); ``message`` names the parameters and the rule (``{label}`` is the family's name,
+    the other fields are the parameters' values)."""
+
+    args: tuple[str, ...]
+    holds: Callable[..., bool]
+    message: str
+
+
+_N = Rule(("n",), lambda n: n >= 1, "n must be >= 1 (got n={n})")
+_B_POS = Rule(("B",), lambda B: B >= 1, "{label} needs B >= 1 (got B={B})")
+_LAM_POS = Rule(("lam",), lambda lam: lam >= 0, "{label} needs lam >= 0 (got lam={lam})")
+_LAM_IN_N = Rule(
+    ("n", "lam"), lambda n, lam: 0 <= lam <= n, "{label} needs 0 <= lam <= n (got lam={lam}, n={n})"
+)
+_B_BELOW_W = Rule(
+    ("B", "W"),
+    lambda B, W: 1 <= B <= W - 1,
+    "{label} needs 1 <= B <= W - 1 (got B={B}, W={W}): with B >= W a worker may straggle in "
+    "every round",
+)
+
+#: The parameter rules of every family, in one place: ``family -> (label, rules)``.  The closed
+#: forms below (with concrete arguments), :func:`scheme_load` and every scheme constructor
+#: consult it through :func:`check_scheme_params`, each rule where all of its parameters are
+#: given, in the order listed (the first broken rule is reported).
+SCHEME_RULES: dict[str, tuple[str, tuple[Rule, ...]]] = {
+    "nocoding": ("no coding", (_N,)),
+    "gc": (
+        "GC",
+        (
+            _N,
+            Rule(
+                ("n", "s"), lambda n, s: 0 <= s < n, "{label} needs 0 <= s < n (got s={s}, n={n})"
+            ),
+        ),
+    ),
+    "srsgc": (
+        "SR-SGC",
+        (
+            _N,
+            _B_POS,
+            Rule(
+                ("B", "W"), lambda B, W: W >= B + 1, "{label} needs W >= B + 1 (got B={B}, W={W})"
+            ),
+            _LAM_IN_N,
+            _LAM_POS,
+            Rule(
+                ("n", "B", "W", "lam"),
+                lambda n, B, W, lam: -(-B * lam // (W - 1 + B)) < n,
+                "{label} needs s = ceil(B lam / (W - 1 + B)) < n (got B={B}, W={W}, lam={lam}, "
+                "n={n})",
+            ),
+        ),
+    ),
+    "msgc": ("M-SGC", (_N, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
+    "brsgc": ("BR-SGC", (_N, _B_POS, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
+    "prsgc": (
+        "PR-SGC",
+        (
+            Rule(("n",), lambda n: n >= 2, "{label} needs n >= 2 (got n={n})"),
+            _B_POS,
+            _B_BELOW_W,
+            _LAM_IN_N,
+            _LAM_POS,
+        ),
+    ),
+    "wcsgc": ("WC-SGC", (_N, _B_POS, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
+    # the model of the counting bound (sgc_theory.bounds.lower), B = W allowed
+    "bursty": (
+        "bursty(B, W, lam)",
+        (
+            _N,
+            Rule(
+                ("B", "W"), lambda B, W: 1 <= B <= W, "{label} needs 1 <= B <= W (got B={B}, W={W})"
+            ),
+            _LAM_IN_N,
+            Rule(
+                ("n", "B", "W", "lam"),
+                lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
+                "no scheme exists when all n={n} workers may straggle in every round "
+                "(lam=n with W=1)",
+            ),
+        ),
+    ),
+}
+
+
+def check_scheme_params(scheme: str, **params: int) -> None:
+    """Enforce the rules of ``scheme`` in ``SCHEME_RULES`` on integer parameters (each rule
+    whose parameters are all given), raising :class:`SGCError` with the first broken rule.
+
+    >>> check_scheme_params("msgc", n=4, B=2, W=2, lam=1)
+    Traceback (most recent call last):
+    ...
+    sgc_theory.errors.SGCError: M-SGC needs 1 <= B <= W - 1 (got B=2, W=2): with B >= W a worker may straggle in every round
+    """
+    if scheme not in SCHEME_RULES:
+        raise SGCError(f"scheme must be one of {', '.join(SCHEME_RULES)} (got {scheme!r})")
+    label, rules = SCHEME_RULES[scheme]
+    for rule in rules:
+        if all(a in params for a in rule.args):
+            if not rule.holds(**{a: params[a] for a in rule.args}):
+                raise SGCError(rule.message.format(label=label, **params))
+
+
+def _check_concrete(scheme: str, **values: Any) -> None:
+    """When every value is a concrete number, enforce the rules of ``scheme`` on them
+    (:func:`check_scheme_params`); symbols pass unchecked (for closed-form algebra)."""
     ints = {}
     for k, v in values.items():
         v = sp.sympify(v)
@@ -68,36 +178,13 @@ def _check_concrete(rules: Any, **values: Any) -> None:
         if not v.is_integer:
             raise SGCError(f"{k} must be an integer (got {k}={v})")
         ints[k] = int(v)
-    for cond, msg in rules:
-        if not cond(**ints):
-            raise SGCError(msg.format(**ints))
-
-
-# one rule each, applied by every function whose arguments it concerns
-_N_RULE = (lambda n, **_: n >= 1, "n must be >= 1 (got n={n})")
-_B_RULE = (lambda B, **_: B >= 1, "needs B >= 1 (got B={B})")
-_LAM_RULE = (lambda lam, **_: lam >= 0, "needs lam >= 0 (got lam={lam})")
-_LAM_N_RULE = (lambda lam, n, **_: 0 <= lam <= n, "needs 0 <= lam <= n (got lam={lam}, n={n})")
-_BURSTY_RULES = (
-    _N_RULE,
-    (lambda B, W, **_: 1 <= B <= W, "needs 1 <= B <= W (got B={B}, W={W})"),
-    _LAM_N_RULE,
-)
-_SRSGC_W_RULE = (lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})")
-_MSGC_BW_RULE = (
-    lambda B, W, **_: 1 <= B <= W - 1,
-    "M-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})",
-)
-_WCSGC_BW_RULE = (
-    lambda B, W, **_: 1 <= B <= W - 1,
-    "WC-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})",
-)
+    check_scheme_params(scheme, **ints)
 
 
 def nocoding_load(n: Param) -> sp.Expr:
     """Uncoded, straggler-free load ``1/n``."""
     (n,) = _sym(n)
-    _check_concrete((_N_RULE,), n=n)
+    _check_concrete("nocoding", n=n)
     return 1 / n
 
 
@@ -108,9 +195,7 @@ def gc_load(n: Param, s: Param) -> sp.Expr:
     1/16
     """
     n, s = _sym(n, s)
-    _check_concrete(
-        (_N_RULE, (lambda n, s: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})")), n=n, s=s
-    )
+    _check_concrete("gc", n=n, s=s)
     return (s + 1) / n
 
 
@@ -122,7 +207,7 @@ def gc_delay() -> sp.Expr:
 def srsgc_s(B: Param, W: Param, lam: Param) -> sp.Expr:
     """Straggler tolerance ``s = ceil(B lam / (W - 1 + B))`` of SR-SGC's underlying GC [KEK23]_."""
     B, W, lam = _sym(B, W, lam)
-    _check_concrete((_B_RULE, _SRSGC_W_RULE, _LAM_RULE), B=B, W=W, lam=lam)
+    _check_concrete("srsgc", B=B, W=W, lam=lam)
     return sp.ceiling(B * lam / (W - 1 + B))
 
 
@@ -133,27 +218,21 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     13/256
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(
-        _BURSTY_RULES + (_SRSGC_W_RULE,),
-        n=n,
-        B=B,
-        W=W,
-        lam=lam,
-    )
+    _check_concrete("srsgc", n=n, B=B, W=W, lam=lam)
     return (srsgc_s(B, W, lam) + 1) / n
 
 
 def srsgc_delay(B: Param) -> sp.Expr:
     """SR-SGC delay ``T = B``."""
     (B,) = _sym(B)
-    _check_concrete((_B_RULE,), B=B)
+    _check_concrete("srsgc", B=B)
     return B
 
 
 def msgc_delay(B: Param, W: Param) -> sp.Expr:
     """M-SGC delay ``T = W - 2 + B``."""
     B, W = _sym(B, W)
-    _check_concrete((_MSGC_BW_RULE,), B=B, W=W)
+    _check_concrete("msgc", B=B, W=W)
     return W - 2 + B
 
 
@@ -163,10 +242,9 @@ def msgc_x(B: Param, W: Param, lam: Param, n: Param | None = None) -> sp.Expr:
     ``x = (lam + 1)(W - 1) / (B + (lam + 1)(W - 1))``, and ``x = 1`` when ``lam = n``.
     """
     B, W, lam = _sym(B, W, lam)
-    _check_concrete((_MSGC_BW_RULE, _LAM_RULE), B=B, W=W, lam=lam)
     if n is not None:
         (n,) = _sym(n)
-        _check_concrete((_N_RULE, _LAM_N_RULE), n=n, lam=lam)
+    _check_concrete("msgc", B=B, W=W, lam=lam, **({} if n is None else {"n": n}))
     if n is not None and lam == n:
         return sp.Integer(1)
     return (lam + 1) * (W - 1) / (B + (lam + 1) * (W - 1))
@@ -178,7 +256,7 @@ def msgc_mu(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     ``mu = (lam + 1) / (n (B + (lam + 1)(W - 1)))``; for ``lam = n`` (no D2), ``1/(n (W - 1))``.
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(_BURSTY_RULES + (_MSGC_BW_RULE,), n=n, B=B, W=W, lam=lam)
+    _check_concrete("msgc", n=n, B=B, W=W, lam=lam)
     if lam == n:
         return 1 / (n * (W - 1))
     return (lam + 1) / (n * (B + (lam + 1) * (W - 1)))
@@ -193,13 +271,7 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     7/928
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(
-        _BURSTY_RULES + (_MSGC_BW_RULE,),
-        n=n,
-        B=B,
-        W=W,
-        lam=lam,
-    )
+    _check_concrete("msgc", n=n, B=B, W=W, lam=lam)
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 
@@ -215,14 +287,14 @@ def brsgc_load(n: Param, lam: Param) -> sp.Expr:
     283/65536
     """
     n, lam = _sym(n, lam)
-    _check_concrete((_N_RULE, _LAM_N_RULE), n=n, lam=lam)
+    _check_concrete("brsgc", n=n, lam=lam)
     return (n + lam) / n**2
 
 
 def brsgc_delay(B: Param) -> sp.Expr:
     """BR-SGC delay ``T = B``: a straggler of round ``t`` re-computes its share in ``t + B``."""
     (B,) = _sym(B)
-    _check_concrete((_B_RULE,), B=B)
+    _check_concrete("brsgc", B=B)
     return B
 
 
@@ -235,7 +307,7 @@ def wcsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     (2/485, 2/489)
     """
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete((_N_RULE, _WCSGC_BW_RULE, _LAM_N_RULE), n=n, B=B, W=W, lam=lam)
+    _check_concrete("wcsgc", n=n, B=B, W=W, lam=lam)
     P = W - 1 + B
     return P / (n * P - lam * B)
 
@@ -244,42 +316,9 @@ def wcsgc_delay(B: Param = 1) -> sp.Expr:
     """WC-SGC delay ``T = B + 1``: the oldest pending work is placed on workers that cannot
     straggle, one round after a burst may have ended."""
     (B,) = _sym(B)
-    _check_concrete((_B_RULE,), B=B)
+    _check_concrete("wcsgc", B=B)
     return B + 1
 
-
-_LAM_IN_N_RULE = (
-    lambda n, lam, **_: 0 <= lam <= n,
-    "{label} needs 0 <= lam <= n (got lam={lam}, n={n})",
-)
-_B_BELOW_W = (lambda B, W, **_: 1 <= B <= W - 1, "{label} needs 1 <= B <= W - 1 (got B={B}, W={W})")
-#: the parameter rules of every scheme family, in one place: each is ``(condition, message)``
-#: over the integer parameters; the schemes' constructors and :func:`scheme_load` both call
-#: :func:`check_scheme_params`, so a rule is written once
-SCHEME_RULES: dict[str, tuple[str, tuple]] = {
-    "gc": ("GC", ((lambda n, s, **_: 0 <= s < n, "GC needs 0 <= s < n (got s={s}, n={n})"),)),
-    "srsgc": (
-        "SR-SGC",
-        (
-            (lambda B, **_: B >= 1, "SR-SGC needs B >= 1 (got B={B})"),
-            (lambda B, W, **_: W >= B + 1, "SR-SGC needs W >= B + 1 (got B={B}, W={W})"),
-            _LAM_IN_N_RULE,
-        ),
-    ),
-    "msgc": ("M-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
-    "brsgc": ("BR-SGC", (_B_BELOW_W, _LAM_IN_N_RULE)),
-    "prsgc": (
-        "PR-SGC",
-        (_B_BELOW_W, _LAM_IN_N_RULE, (lambda n, **_: n >= 2, "PR-SGC needs n >= 2 (got n={n})")),
-    ),
-    "wcsgc": (
-        "WC-SGC",
-        (
-            _B_BELOW_W,
-            _LAM_IN_N_RULE,
-        ),
-    ),
-}
 
 #: closed-form (load, delay) of each family from its integer parameters
 _CLOSED_FORMS: dict[str, Callable[..., tuple[sp.Expr, sp.Expr]]] = {
@@ -300,21 +339,6 @@ def _prsgc_load(n: int, lam: int) -> sp.Expr:
     return sp.Rational(q.numerator, q.denominator)
 
 
-def check_scheme_params(scheme: str, **params: int) -> None:
-    """Enforce the parameter rules of ``scheme`` (``SCHEME_RULES``) on integer parameters,
-    raising :class:`SGCError` with the first broken rule.
-
-    >>> check_scheme_params("msgc", n=4, B=2, W=2, lam=1)
-    Traceback (most recent call last):
-    ...
-    sgc_theory.errors.SGCError: M-SGC needs 1 <= B <= W - 1 (got B=2, W=2)
-    """
-    label, rules = SCHEME_RULES[scheme]
-    for cond, msg in rules:
-        if not cond(**params):
-            raise SGCError(msg.format(label=label, **params))
-
-
 def scheme_load(
     scheme: str,
     n: int,
@@ -331,7 +355,7 @@ def scheme_load(
     """
     key = str(scheme).lower().replace("-", "")
     n = check_int("--n", n, minimum=1)
-    if key not in SCHEME_RULES:
+    if key not in _CLOSED_FORMS:
         raise SGCError(
             f"--scheme must be one of gc, srsgc, msgc, brsgc, wcsgc, prsgc (got {scheme!r})"
         )

@@ -40,6 +40,7 @@ import sympy as sp
 
 from ..budget import Meter, WorkTooLargeError, check_work, fmt_work
 from ..errors import SGCError, check_int
+from ..rationals import to_fraction
 from .loads import Param
 
 if TYPE_CHECKING:
@@ -64,23 +65,10 @@ def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     >>> counting_bound(256, 1, 2, 27)
     2/485
     """
-    from .loads import _BURSTY_RULES, _check_concrete, _sym
+    from .loads import _check_concrete, _sym
 
     n, B, W, lam = _sym(n, B, W, lam)
-    _check_concrete(
-        _BURSTY_RULES
-        + (
-            (
-                lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
-                "no scheme exists when all n={n} workers may straggle in "
-                "every round (lam=n with W=1)",
-            ),
-        ),
-        n=n,
-        B=B,
-        W=W,
-        lam=lam,
-    )
+    _check_concrete("bursty", n=n, B=B, W=W, lam=lam)
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 
@@ -318,11 +306,11 @@ def closed_form_lower_bound(model: StragglerModel) -> tuple[Fraction, str] | tup
     cands = []
     cb = model_counting_bound(model)
     if cb is not None:
-        cands.append((Fraction(int(cb.p), int(cb.q)), "counting"))
+        cands.append((to_fraction(cb), "counting"))
     try:
         db = density_bound(model)
     except WorkTooLargeError:
         db = None  # refused before starting: the counting bound (if any) stands alone
     if db is not None and db != sp.oo:
-        cands.append((Fraction(int(db.p), int(db.q)), "density"))
+        cands.append((to_fraction(db), "density"))
     return max(cands, key=lambda c: c[0]) if cands else (None, None)  # ties: counting

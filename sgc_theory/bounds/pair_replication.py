@@ -63,20 +63,29 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
     >>> L <= Fraction(6 + 2, 36)   # never above BR-SGC's (n + lam)/n^2
     True
     """
-    from ..lp.highs import HighsLP
-
-    n = check_int("n", n, minimum=2)
-    lam = check_int("lam", lam, minimum=0)
-    if lam > n:
-        raise SGCError(f"PR-SGC needs 0 <= lam <= n (got lam={lam}, n={n})")
-    K = min(lam, n)
     from ..budget import check_work
+    from .loads import check_scheme_params
 
+    n, lam = check_int("n", n), check_int("lam", lam)
+    check_scheme_params("prsgc", n=n, lam=lam)
+    K = min(lam, n)
     check_work(
         50 * (K + 1) ** 2,
         f"PR-SGC's parameter LP for n={n}, lam={lam} ({(K + 1) ** 2 // 2} constraints)",
     )
-    lo, up, rows = [], [], []  # rows: list of {var: coef}; vars: x_k = k, y_k = K+1+k, L
+    values = _solve_parameter_lp(n, K, *_parameter_rows(n, lam, K))
+    x, y = _exact_parameters(n, K, values)
+    return tuple(x), tuple(y), prsgc_load_of(n, lam, x, y)
+
+
+def _parameter_rows(n: int, lam: int, K: int) -> tuple[list, list, list]:
+    """``(lower, upper, rows)`` of the LP's constraints, ``rows`` as ``{variable: coefficient}``
+    over the variables ``x_k = k``, ``y_k = K + 1 + k`` and the load ``L = 2 (K + 1)``: a fresh
+    worker's load, ``x_k + y_k <= 1``, and a safe worker's load for every admitted ``(k', k)``,
+    each ``<= L``."""
+    lo: list = []
+    up: list = []
+    rows: list = []
     iL = 2 * (K + 1)
 
     def add(coefs: dict, low: float, high: float) -> None:
@@ -98,6 +107,15 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
             c[K + 1 + k] = c.get(K + 1 + k, 0.0) + 1 / k
             c[iL] = -1.0
             add(c, -math.inf, -1 / fp)
+    return lo, up, rows
+
+
+def _solve_parameter_lp(n: int, K: int, lo: list, up: list, rows: list) -> list:
+    """Minimise ``L`` by HiGHS (``x_k = 0`` when fewer than two workers are fresh, ``y_0 = 0``:
+    nobody is safe); the floating-point optimum."""
+    from ..lp.highs import HighsLP
+
+    iL = 2 * (K + 1)
     hl = HighsLP(lo, up)
     cols: list = [[] for _ in range(iL + 1)]
     for r, coefs in enumerate(rows):
@@ -109,10 +127,17 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
     hl.solve()
     if hl.status != "optimal":  # pragma: no cover - the LP is always feasible (x = y = 0)
         raise SGCError(f"PR-SGC's parameter LP ended with status {hl.status!r}")
+    return list(hl.x)
+
+
+def _exact_parameters(n: int, K: int, values: list) -> tuple[list, list]:
+    """Rational ``x, y`` near the LP's values, made feasible exactly (non-negative, ``x_k = 0``
+    below two fresh workers, ``y_0 = 0``, ``x_k + y_k <= 1`` with equality when all are safe);
+    the load is then computed exactly from them (:func:`prsgc_load_of`)."""
     x, y = [], []
     for k in range(K + 1):
-        xv = Fraction(max(0.0, float(hl.x[k]))).limit_denominator(10**9)
-        yv = Fraction(max(0.0, float(hl.x[K + 1 + k]))).limit_denominator(10**9)
+        xv = Fraction(max(0.0, float(values[k]))).limit_denominator(10**9)
+        yv = Fraction(max(0.0, float(values[K + 1 + k]))).limit_denominator(10**9)
         if n - k < 2:
             xv = Fraction(0)
         if k == 0:
@@ -123,4 +148,4 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
             xv, yv = xv / (xv + yv), yv / (xv + yv)
         x.append(xv)
         y.append(yv)
-    return tuple(x), tuple(y), prsgc_load_of(n, lam, x, y)
+    return x, y

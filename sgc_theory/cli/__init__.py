@@ -455,68 +455,81 @@ def main(argv=None) -> int:
 
 
 def _main(argv, interrupt: _Interrupt) -> int:
+    """Parse and run one command; every failure becomes one ``sgc: error:`` line and its exit
+    code (:func:`_failure`)."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    debug = _debug_wanted(argv)
+    flags = {"debug": _debug_wanted(argv)}
     try:
-        closed = _prepare_streams()
-        if closed is not None:
-            _say(f"sgc: error: {closed}")
-            return 2
-        argv = _join_negative_values(argv)
-        parser = build_parser()
-        try:
-            args = parser.parse_args(argv)
-        except UsageError as exc:
-            _say(f"sgc: error: {_one_line(exc)}")
-            return 2
-        except SystemExit as exc:  # --help: argparse printed it
-            return exc.code if isinstance(exc.code, int) else 0
-        debug = debug or bool(getattr(args, "debug", False))
-        watch = _Watch()
-        try:
-            with work_budget(getattr(args, "max_work", None)), _big_integers():
-                watch.start()
-                rc = args.func(args)
-        finally:
-            watch.stop()
-        _flush_stdout()
-        return int(rc or 0)
+        return _parse_and_run(argv, flags)
     except KeyboardInterrupt:
         interrupt.quiet()
         interrupt.seen = True
         _say("sgc: interrupted")
         return 130
-    except (SGCError, _OverBudget) as exc:
+    except (Exception, _OverBudget) as exc:  # _OverBudget is a BaseException on purpose
+        return _failure(exc, flags["debug"])
+
+
+def _parse_and_run(argv, flags: dict) -> int:
+    """Prepare the streams, parse ``argv`` and run the command under its work budget; sets
+    ``flags["debug"]`` once ``--debug`` is known."""
+    closed = _prepare_streams()
+    if closed is not None:
+        _say(f"sgc: error: {closed}")
+        return 2
+    argv = _join_negative_values(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
         _say(f"sgc: error: {_one_line(exc)}")
         return 2
-    except MemoryError:
+    except SystemExit as exc:  # --help: argparse printed it
+        return exc.code if isinstance(exc.code, int) else 0
+    flags["debug"] = flags["debug"] or bool(getattr(args, "debug", False))
+    watch = _Watch()
+    try:
+        with work_budget(getattr(args, "max_work", None)), _big_integers():
+            watch.start()
+            rc = args.func(args)
+    finally:
+        watch.stop()
+    _flush_stdout()
+    return int(rc or 0)
+
+
+def _failure(exc: BaseException, debug: bool) -> int:
+    """The exit code of a command that raised ``exc``, after its one line on stderr: 2 for bad
+    input and the machine's limits, 0 for a closed pipe, 3 for a bug (traceback on request).
+    Called inside the ``except`` block, so the traceback is that of ``exc``."""
+    import traceback
+
+    if isinstance(exc, (SGCError, _OverBudget)):
+        _say(f"sgc: error: {_one_line(exc)}")
+        return 2
+    if isinstance(exc, MemoryError):
         _say(
             "sgc: error: out of memory: the request is too large for this machine (choose "
             "smaller parameters or a lower --max-work)"
         )
         return 2
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         _silence_stdout()
         return 0
-    except OSError as exc:  # an ordinary condition of the machine, not a bug
+    if isinstance(exc, OSError):  # an ordinary condition of the machine, not a bug
         if exc.filename is None:  # a failed write to stdout: do not fail again at exit
             _silence_stdout()
         if debug:
-            import traceback
-
             traceback.print_exc()
         _say(f"sgc: error: {_one_line(_os_message(exc))}")
         return 2
-    except Exception as exc:  # a bug: one line, the traceback on request
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        _say(
-            f"sgc: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug; rerun with "
-            f"--debug or {DEBUG_ENV}=1 for the traceback)"
-        )
-        return 3
+    if debug:  # a bug: one line, the traceback on request
+        traceback.print_exc()
+    _say(
+        f"sgc: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug; rerun with "
+        f"--debug or {DEBUG_ENV}=1 for the traceback)"
+    )
+    return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,63 +69,72 @@ def _cmd_verify(args) -> int:
             + ("both" if args.matrix is not None else "neither")
             + ")"
         )
-    if args.matrix is not None:
-        if args.construction is not None or args.seed is not None:
-            raise SGCError("gc verify: --construction/--seed apply to --n, not to --matrix")
-        if args.spot_checks is not None:
-            raise SGCError(
-                "gc verify: --spot-checks applies to codes with a structural proof "
-                "(--construction rs or frc), not to --matrix"
-            )
-        code = from_csv(args.matrix, args.s)
-        label = f"matrix {args.matrix}"
-    else:
-        construction = args.construction or "cyclic"
-        structural = construction in ("rs", "frc")
-        if args.spot_checks is not None and not structural:
-            raise SGCError(
-                f"gc verify: --spot-checks applies to codes with a structural proof "
-                f"(--construction rs or frc), not to {construction}"
-            )
-        if args.seed is not None:
-            check_int("--seed", args.seed, minimum=0)
-            if construction in DETERMINISTIC:
-                raise SGCError(
-                    f"gc verify: --seed applies to random constructions such as "
-                    f"cyclic, not to {construction} (it draws nothing)"
-                )
-        n = check_int("--n", args.n, minimum=1)
-        s = check_int("--s", args.s, minimum=0)
-        if s >= n:
-            raise SGCError(f"gc verify needs 0 <= --s < --n (got --n {n}, --s {s})")
-        # every construction builds an exact n x n matrix: refuse before allocating it
-        check_work(
-            n * (n + s * s),
-            f"building the ({n}, {s}) {construction} gradient code (an exact {n} x {n} matrix)",
-        )
-        code = make_code(
-            n, s, construction, seed=None if construction in DETERMINISTIC else args.seed
-        )
-        label = construction
-        if construction == "cyclic" and args.seed is not None:
-            label += f" seed={args.seed}"
+    code, label = _matrix_code(args) if args.matrix is not None else _constructed_code(args)
     if code.structure is not None:
         seed = 0 if args.seed is None else args.seed
         result = code.verify(spot_checks=args.spot_checks, seed=seed)
     else:
         result = code.verify()
+    emit(args, result.to_dict(), _verdict(label, code, result))
+    return 0 if result.ok else 1
+
+
+def _matrix_code(args):
+    """``(code, label)`` of ``--matrix FILE`` (the construction options do not apply)."""
+    if args.construction is not None or args.seed is not None:
+        raise SGCError("gc verify: --construction/--seed apply to --n, not to --matrix")
+    if args.spot_checks is not None:
+        raise SGCError(
+            "gc verify: --spot-checks applies to codes with a structural proof "
+            "(--construction rs or frc), not to --matrix"
+        )
+    return from_csv(args.matrix, args.s), f"matrix {args.matrix}"
+
+
+def _constructed_code(args):
+    """``(code, label)`` of ``--n N --s S --construction C [--seed K]``, each option checked
+    against the construction, and the matrix's size against the budget before it is built."""
+    construction = args.construction or "cyclic"
+    structural = construction in ("rs", "frc")
+    if args.spot_checks is not None and not structural:
+        raise SGCError(
+            f"gc verify: --spot-checks applies to codes with a structural proof "
+            f"(--construction rs or frc), not to {construction}"
+        )
+    if args.seed is not None:
+        check_int("--seed", args.seed, minimum=0)
+        if construction in DETERMINISTIC:
+            raise SGCError(
+                f"gc verify: --seed applies to random constructions such as "
+                f"cyclic, not to {construction} (it draws nothing)"
+            )
+    n = check_int("--n", args.n, minimum=1)
+    s = check_int("--s", args.s, minimum=0)
+    if s >= n:
+        raise SGCError(f"gc verify needs 0 <= --s < --n (got --n {n}, --s {s})")
+    # every construction builds an exact n x n matrix: refuse before allocating it
+    check_work(
+        n * (n + s * s),
+        f"building the ({n}, {s}) {construction} gradient code (an exact {n} x {n} matrix)",
+    )
+    code = make_code(n, s, construction, seed=None if construction in DETERMINISTIC else args.seed)
+    label = construction
+    if construction == "cyclic" and args.seed is not None:
+        label += f" seed={args.seed}"
+    return code, label
+
+
+def _verdict(label, code, result) -> str:
+    """The one-paragraph text of a verdict."""
     head = f"{label} (n={code.n}, s={code.s}, load={code.load})"
     if result.ok:
-        text = (
+        return (
             f"OK: {head} tolerates all {result.sets_total} straggler sets of size "
             f"{code.s}: {result.describe()}"
         )
-    elif result.basis == "structural":
-        text = f"FAILED: {head}: {result.describe()}, e.g. stragglers {result.example_failure}"
-    else:
-        text = (
-            f"FAILED: {head}: {result.failures} of {result.sets_checked} straggler sets "
-            f"of size {code.s} are not decodable, e.g. stragglers {result.example_failure}"
-        )
-    emit(args, result.to_dict(), text)
-    return 0 if result.ok else 1
+    if result.basis == "structural":
+        return f"FAILED: {head}: {result.describe()}, e.g. stragglers {result.example_failure}"
+    return (
+        f"FAILED: {head}: {result.failures} of {result.sets_checked} straggler sets "
+        f"of size {code.s} are not decodable, e.g. stragglers {result.example_failure}"
+    )

@@ -7,10 +7,12 @@ no stragglers) but not longer; a trailing ``;`` adds one empty round. A worker l
 one round, or outside ``0..n-1``, is refused.
 
 ``sgc show`` runs the scheme exactly (exact coefficient vectors, decoding by exact span
-membership). BR-SGC's exact tasks have ``n^2`` coefficients and exist for ``n <= 64``; above,
-``show`` prints the same table from the partition ranges of ``BRSGC.shares()`` and decodes with
-its token rule, which is exact for BR-SGC (see docs/guide/schemes.md); the first line says so,
-and the JSON's ``"basis"`` is ``"shares"`` (``"exact"`` otherwise).
+membership). BR-SGC's exact tasks have ``n^2`` coefficients and exist for ``n <= 64``, PR-SGC's
+(over the common refinement of its layouts) for ``n <= 8``; above, ``show`` prints the table
+from ``shares()`` (BR-SGC: partition ranges; PR-SGC: pieces in integer units of ``1/D``) and
+decodes with the scheme's exact token rule (see docs/guide/schemes.md); the first line says
+which limit was passed and how the table was made, and the JSON's ``"basis"`` is ``"shares"``
+(``"exact"`` otherwise).
 """
 
 from __future__ import annotations
@@ -120,10 +122,11 @@ _SHARE_LINE_UNITS = 20
 
 
 def share_run(scheme, P):
-    """A :class:`~sgc_theory.schemes.base.Run` of BR-SGC built from its partition ranges
+    """A :class:`~sgc_theory.schemes.base.Run` of BR-SGC or PR-SGC built from its ranges
     (``shares()``) and its exact token rule (``decode_rounds()``), for sizes where its exact
-    tasks are not built. The tasks carry labels only (no coefficients); the labels are those of
-    the exact tasks.
+    tasks are not built. The tasks carry labels only (no coefficients): BR-SGC's are those of
+    its exact tasks; PR-SGC's name its pieces in integer units of ``1/D`` (its
+    ``unit_denominator``) where its exact tasks print the fractions.
 
     >>> from sgc_theory.schemes import BRSGC
     >>> P = np.zeros((100, 2), dtype=bool); P[0, 0] = True   # worker 0 straggles in round 0
@@ -142,8 +145,7 @@ def share_run(scheme, P):
             mine = []
             for age, a, b in scheme.shares(state, i):
                 if r - age >= 0:
-                    what = "share" if age == 0 else "re-computed share"
-                    mine.append((r - age, Task(age, (), f"{what}: partitions {a}..{b - 1}")))
+                    mine.append((r - age, Task(age, (), _share_label(scheme, age, a, b))))
             per_worker.append(mine)
         assignments.append(per_worker)
         state = scheme.next_state(state, None, mask)
@@ -152,17 +154,49 @@ def share_run(scheme, P):
     )
 
 
-def _show(args) -> int:
-    from ._common import emit
-    from ..budget import check_work
+def _share_label(scheme, age, a, b) -> str:
+    if scheme.name == "prsgc":  # integer units of 1/D (the header says D), not partitions
+        what = "piece" if age == 0 else "re-computed piece"
+        return f"{what}: units {a}..{b - 1}"
+    what = "share" if age == 0 else "re-computed share"
+    return f"{what}: partitions {a}..{b - 1}"
+
+
+def _share_limit(scheme) -> int | None:
+    """The largest ``n`` at which ``scheme``'s exact tasks are built, when ``scheme.n`` is above
+    it (``show`` then prints from ``shares()``); ``None`` when the exact run is used."""
     from ..schemes import BRSGC
     from ..schemes.br_sgc import EXACT_MAX_N
 
+    if not isinstance(scheme, BRSGC):
+        return None
+    limit = getattr(scheme, "exact_max_n", EXACT_MAX_N)
+    return limit if scheme.n > limit else None
+
+
+def _share_note(scheme, limit: int) -> str:
+    """The header's note when ``show`` prints from ``shares()``: what was limited, and how."""
+    label = "PR-SGC" if scheme.name == "prsgc" else "BR-SGC"
+    ranges = (
+        f"pieces from shares() in units of 1/{scheme.unit_denominator}"
+        if scheme.name == "prsgc"
+        else "partition ranges from shares()"
+    )
+    return (
+        f" (n > {limit}: {label}'s exact tasks are built for n <= {limit}; {ranges}, "
+        "decoding by the exact token rule)"
+    )
+
+
+def _show(args) -> int:
+    from ._common import emit
+    from ..budget import check_work
+
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)
-    by_shares = isinstance(scheme, BRSGC) and scheme.n > getattr(scheme, "exact_max_n", EXACT_MAX_N)
+    limit = _share_limit(scheme)
     # the table has a line per worker and round: refuse before running an enormous one
-    if by_shares:
+    if limit is not None:
         check_work(
             _SHARE_LINE_UNITS * rounds * scheme.n,
             f"showing {rounds} rounds of {scheme!r} (a line per worker and round)",
@@ -173,7 +207,28 @@ def _show(args) -> int:
             f"showing {rounds} rounds of {scheme!r} (an exact run, a line per worker and round)",
         )
     P = parse_pattern(args.pattern, scheme.n, rounds)
-    run = share_run(scheme, P) if by_shares else scheme.run(P)
+    run = share_run(scheme, P) if limit is not None else scheme.run(P)
+    payload = _show_payload(run, P, rounds)
+    payload["basis"] = "shares" if limit is not None else "exact"
+    outside = payload["first_round_outside_model"]
+    text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
+    if limit is not None:
+        text += _share_note(scheme, limit)
+    text += f"\n{run.table()}"
+    if outside is not None:
+        text += (
+            f"\nnote: the pattern lies outside {scheme.design_model!r} from round {outside} "
+            "on (the scheme's guarantee does not cover it)"
+        )
+    if run.first_missed() is not None:
+        text += f"\njob {run.first_missed()} misses its deadline"
+    emit(args, payload, text)
+    return 0
+
+
+def _show_payload(run, P, rounds) -> dict:
+    """The JSON of ``show``: per round the stragglers, every worker's tasks and the jobs
+    decoded; the first job that misses its deadline; whether the pattern lies in the model."""
     payload = {
         "rounds": [
             {
@@ -190,25 +245,7 @@ def _show(args) -> int:
         "first_missed_job": run.first_missed(),
     }
     # a pattern outside the scheme's model: the guarantee does not cover it (said, not refused)
-    outside = scheme.design_model.first_violation(P)
+    outside = run.scheme.design_model.first_violation(P)
     payload["pattern_in_model"] = outside is None
     payload["first_round_outside_model"] = outside
-    text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
-    if by_shares:
-        text += (
-            f" (n > {EXACT_MAX_N}: partition ranges from shares(), decoding by the exact "
-            "token rule)"
-        )
-        payload["basis"] = "shares"
-    else:
-        payload["basis"] = "exact"
-    text += f"\n{run.table()}"
-    if outside is not None:
-        text += (
-            f"\nnote: the pattern lies outside {scheme.design_model!r} from round {outside} "
-            "on (the scheme's guarantee does not cover it)"
-        )
-    if run.first_missed() is not None:
-        text += f"\njob {run.first_missed()} misses its deadline"
-    emit(args, payload, text)
-    return 0
+    return payload

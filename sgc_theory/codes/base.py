@@ -34,6 +34,7 @@ import numpy as np
 
 from ..budget import check_work, current_limit, fmt_work, work_budget
 from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
+from ..rationals import to_fraction
 from .certify import Certifier, integer_rows
 
 if TYPE_CHECKING:
@@ -504,7 +505,7 @@ class GradientCode:
             if lead == m:
                 raise fail
             q = R[r, m]
-            a[F[lead]] = Fraction(int(q.p), int(q.q))
+            a[F[lead]] = to_fraction(q)
         assert self.check_vector(a)  # exact self-check of a^T E = 1
         self._decode_cache[F] = tuple(a)
         return a
@@ -565,27 +566,36 @@ class GradientCode:
         if method == "auto":
             method = "structural" if self.structure is not None else "exhaustive"
         if method == "structural":
-            require(
-                self.structure is not None,
-                f"method='structural' needs a code with a structural proof ({self.name!r} "
-                "has none; use 'exhaustive')",
+            return self._verify_structural(spot_checks, seed, max_work)
+        return self._verify_all(method, max_work)
+
+    def _verify_structural(self, spot_checks: Any, seed: Any, max_work: Any) -> VerifyResult:
+        """:meth:`verify` by the structural proof and ``spot_checks`` exact spot checks."""
+        require(
+            self.structure is not None,
+            f"method='structural' needs a code with a structural proof ({self.name!r} "
+            "has none; use 'exhaustive')",
+        )
+        k = self._default_spot_checks(max_work) if spot_checks is None else spot_checks
+        k = check_int("spot_checks", k, minimum=1)
+        seed = check_int("seed", seed, minimum=0)
+        key = ("structural", k, seed)
+        checks = min(k, math.comb(self.n, self.s))
+        with work_budget(max_work):
+            # each spot check builds the decoding vector and multiplies it exactly: n^2 steps
+            check_work(
+                checks * self.n * self.n,
+                f"spot-checking {fmt_work(checks)} straggler sets of the ({self.n}, {self.s}) "
+                f"gradient code {self.name!r} exactly",
+                cheaper="fewer spot checks (--spot-checks)",
             )
-            k = self._default_spot_checks(max_work) if spot_checks is None else spot_checks
-            k = check_int("spot_checks", k, minimum=1)
-            seed = check_int("seed", seed, minimum=0)
-            key = ("structural", k, seed)
-            checks = min(k, math.comb(self.n, self.s))
-            with work_budget(max_work):
-                # each spot check builds the decoding vector and multiplies it exactly: n^2 steps
-                check_work(
-                    checks * self.n * self.n,
-                    f"spot-checking {fmt_work(checks)} straggler sets of the ({self.n}, {self.s}) "
-                    f"gradient code {self.name!r} exactly",
-                    cheaper="fewer spot checks (--spot-checks)",
-                )
-            if key not in self._verify_cache:
-                self._verify_cache[key] = self._spot_check(k, seed)
-            return self._verify_cache[key]
+        if key not in self._verify_cache:
+            self._verify_cache[key] = self._spot_check(k, seed)
+        return self._verify_cache[key]
+
+    def _verify_all(self, method: str, max_work: Any) -> VerifyResult:
+        """:meth:`verify` on all ``C(n, s)`` straggler sets (``"exhaustive"``: modular
+        certificate with exact fallback; ``"exact"``: exact integer ranks), cached."""
         if method not in self._verify_cache:
             sets = math.comb(self.n, self.s)
             with work_budget(max_work):
@@ -609,6 +619,7 @@ class GradientCode:
                 basis="exhaustive",
                 sets_total=total,
             )
+            # the guarantee reads the cached verdict: store it first, then attach it
             self._verify_cache[method] = result
             self._verify_cache[method] = replace(result, guarantee=self.guarantee)
         return self._verify_cache[method]

@@ -26,6 +26,7 @@ import flint
 
 from ..budget import check_work
 from ..errors import SGCError, check_int, check_seed, require
+from ..rationals import to_fraction
 from ..fileio import MAX_CSV_BYTES as _MAX_CSV_BYTES
 from ..fileio import read_csv
 from .base import GradientCode, Guarantee
@@ -142,7 +143,7 @@ def _cyclic_candidate(n: int, s: int, rng: random.Random):
         row[i] = Fraction(1)
         for k, c in enumerate(rest):
             q = x[k, 0]
-            row[c] = Fraction(int(q.p), int(q.q))
+            row[c] = to_fraction(q)
         rows.append(row)
     return rows
 

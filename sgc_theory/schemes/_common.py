@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..errors import SGCError
+from ..bounds import check_scheme_params
+from ..errors import SGCError, check_int
+from ..models.base import MAX_WINDOW
 from ..models.base import _bits as bits  # noqa: F401  (set bits of a mask, ascending)
+
+
+def bursty_params(family: str, n, B, W, lam) -> tuple[int, int, int, int]:
+    """``(n, B, W, lam)`` of a scheme designed for bursty ``(B, W, lam)``, as ints: each must be
+    an integer, then the rules of ``family`` in ``sgc_theory.bounds.SCHEME_RULES`` (the one
+    table the closed forms consult too), then ``W`` within the models' windows."""
+    n, B, W, lam = (check_int(k, v) for k, v in (("n", n), ("B", B), ("W", W), ("lam", lam)))
+    check_scheme_params(family, n=n, B=B, W=W, lam=lam)
+    check_int("W", W, maximum=MAX_WINDOW)
+    return n, B, W, lam
 
 
 def resolve_construction(n: int, s: int, construction: str = "auto") -> str:

@@ -147,15 +147,17 @@ class Run:
 class Scheme:
     """Base class of sequential schemes.
 
-    Attributes every scheme has: ``n`` (workers), ``T`` (delay), ``load`` (exact, sympy
-    Rational, from :mod:`sgc_theory.bounds`), ``design_model`` (the straggler model it is designed
+    Attributes every scheme has: ``n`` (workers), ``T`` (delay), ``load`` (exact, a
+    :class:`~fractions.Fraction`: the closed form of :mod:`sgc_theory.bounds` made concrete by
+    :func:`sgc_theory.rationals.to_fraction`), ``design_model`` (the straggler model it is designed
     for), ``partition_sizes`` (sizes of one job's partitions, as Fractions summing to 1).
 
     To implement a scheme, you need to:
 
     1. validate the parameters in ``__init__`` (raise :class:`~sgc_theory.errors.SGCError`
        naming the rule) and set ``n``, ``T``, ``partition_sizes``, ``name``;
-    2. give ``load`` and ``design_model`` (call the closed form in :mod:`sgc_theory.bounds`);
+    2. give ``load`` (a :class:`~fractions.Fraction`: ``to_fraction`` of the closed form in
+       :mod:`sgc_theory.bounds`) and ``design_model``;
     3. implement the state machine: ``initial_state()`` (hashable; the past is straggler-free),
        ``tasks(state)`` (per worker, a tuple of :class:`Task` with ages ``0..T``) and
        ``next_state(state, tasks, mask)`` (``mask`` = bitmask of this round's stragglers); the
@@ -173,7 +175,7 @@ class Scheme:
 
     # ----- to implement -------------------------------------------------------------------
     @property
-    def load(self) -> sp.Expr:  # pragma: no cover
+    def load(self) -> Fraction:  # pragma: no cover
         raise NotImplementedError
 
     @property

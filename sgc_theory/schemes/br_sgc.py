@@ -63,9 +63,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds import brsgc_delay, brsgc_load, check_scheme_params
+from ..bounds import brsgc_delay, brsgc_load
 from ..errors import SGCError, check_int
-from ._common import BurstyDesigned
+from ..rationals import to_fraction
+from ._common import BurstyDesigned, bursty_params
 from .base import Scheme, Task, Work, masks_of
 
 __all__ = ["BRSGC"]
@@ -81,7 +82,7 @@ class BRSGC(BurstyDesigned, Scheme):
 
     >>> sch = BRSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 283/65536)
+    (1, Fraction(283, 65536))
     >>> sch.shares((0, 0b101), 0)   # after workers 0 and 2 straggled: 2 new, 256 redone
     [(0, 0, 2), (1, 0, 256)]
     >>> sch.shares((0, 0b101), 1)   # a fresh worker: n + k = 258 partitions of the new job
@@ -93,11 +94,8 @@ class BRSGC(BurstyDesigned, Scheme):
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2)
-        self.lam = check_int("lam", lam, minimum=0)
-        check_scheme_params("brsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
+        # the rules of this family (PR-SGC's too, when called for it) from the one table
+        self.n, self.B, self.W, self.lam = bursty_params(self.name, n, B, W, lam)
         self.T = int(brsgc_delay(self.B))
         self.K = self.n * self.n
 
@@ -107,8 +105,8 @@ class BRSGC(BurstyDesigned, Scheme):
         return _sizes(self.n)
 
     @property
-    def load(self):
-        return brsgc_load(self.n, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(brsgc_load(self.n, self.lam))
 
     def code_basis(self):
         """BR-SGC uses no gradient code (uncoded partitions): nothing to assume."""
@@ -140,14 +138,55 @@ class BRSGC(BurstyDesigned, Scheme):
         ``state`` is the scheme state: the straggler masks of the last ``2B`` rounds, oldest
         first (or any tuple whose last ``2B`` entries are those masks).
         """
+        return self._work(state, i)
+
+    # ----- what BR-SGC and PR-SGC share: own-share re-computation B rounds later ------------
+    def _new_ranges(self, redo: int, i: int) -> list:
+        """Worker ``i``'s ``(start, stop)`` ranges of the new job when ``redo`` re-compute."""
+        return [self._range(redo, i)]
+
+    def _lost_ranges(self, older: int, redo: int, i: int) -> list:
+        """What straggler ``i`` re-computes of job ``r - B``: its ranges of that job, laid out
+        when ``older`` re-computed, that no other worker returned (``redo`` straggled then)."""
+        return [self._range(older, i)]
+
+    def _work(self, state, i: int) -> list:
+        """``(age, start, stop)``: worker ``i``'s ranges of the new job (age 0) and, when it
+        straggled ``B`` rounds ago, what it lost then (age ``B``), from the last ``2B`` masks."""
         st = tuple(state)[-2 * self.B :]
         older, redo = st[0], st[self.B]
-        start, stop = self._range(redo, i)
-        out = [(0, start, stop)]
+        out = [(0, a, b) for a, b in self._new_ranges(redo, i)]
         if redo >> i & 1:
-            s2, e2 = self._range(older, i)
-            out.append((self.B, s2, e2))
+            out += [(self.B, a, b) for a, b in self._lost_ranges(older, redo, i)]
         return out
+
+    def _partition_ids(self, start, stop) -> range:
+        """The partitions of the range ``[start, stop)``."""
+        return range(start, stop)
+
+    def _label(self, age: int, start, stop) -> str:
+        what = "share" if age == 0 else "re-computed share"
+        return f"{what}: partitions {start}..{stop - 1}"
+
+    def _range_tasks(self, state, partitions: int) -> tuple:
+        """Per worker, one uncoded :class:`Task` per range of :meth:`_work` (ones on its
+        partitions), over ``partitions`` partitions per job."""
+        out = []
+        for i in range(self.n):
+            ts = []
+            for age, a, b in self._work(state, i):
+                coeffs = [Fraction(0)] * partitions
+                for p in self._partition_ids(a, b):
+                    coeffs[p] = Fraction(1)
+                tag = ("share" if age == 0 else "redo",)
+                ts.append(Task(age, tuple(coeffs), self._label(age, a, b), tag))
+            out.append(tuple(ts))
+        return tuple(out)
+
+    def _losers(self, masks: list, t: int) -> int:
+        """Bitmask of the workers of round ``t`` that lost data of job ``t`` (every straggler:
+        each holds a share of its own)."""
+        return masks[t]
 
     # ----- state machine ----------------------------------------------------------------------
     def initial_state(self):
@@ -168,40 +207,26 @@ class BRSGC(BurstyDesigned, Scheme):
                 f"built for n <= {EXACT_MAX_N} (got n={self.n}): use shares() for "
                 "the assignment and decode_rounds() / verify() for decodability"
             )
-        out = []
-        for i in range(self.n):
-            ts = []
-            for age, a, b in self.shares(state, i):
-                coeffs = [Fraction(0)] * self.K
-                for p in range(a, b):
-                    coeffs[p] = Fraction(1)
-                what = "share" if age == 0 else "re-computed share"
-                ts.append(
-                    Task(
-                        age,
-                        tuple(coeffs),
-                        f"{what}: partitions {a}..{b - 1}",
-                        ("share" if age == 0 else "redo",),
-                    )
-                )
-            out.append(tuple(ts))
-        return tuple(out)
+        return self._range_tasks(state, self.K)
 
     def next_state(self, state, tasks, mask):
         return tuple(state[1:]) + (mask,)
 
     def decode_rounds(self, pattern, jobs=None):
-        """Exact token rule: job ``t`` is decoded in round ``t`` if nobody straggled then, else in
-        round ``t + B`` if no straggler of round ``t`` straggles again in ``t + B``."""
+        """Exact token rule: job ``t`` is decoded in round ``t`` if no straggler of round ``t``
+        lost data of it (for BR-SGC: nobody straggled then), else in round ``t + B`` if none of
+        those that lost data straggles again in ``t + B`` (each re-computes exactly what it
+        lost; PR-SGC says which stragglers lost data in ``_losers``)."""
         P = np.asarray(pattern, dtype=bool)
         R = P.shape[1]
         jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
         masks = masks_of(P, self.n)
         out = [None] * jobs
         for t in range(min(jobs, R)):
-            if masks[t] == 0:
+            losers = self._losers(masks, t)
+            if not losers:
                 out[t] = t
-            elif t + self.B < R and not masks[t] & masks[t + self.B]:
+            elif t + self.B < R and not masks[t + self.B] & losers:
                 out[t] = t + self.B
         return out
 

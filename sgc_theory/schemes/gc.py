@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 from ..bounds import check_scheme_params, gc_delay, gc_load
 from ..errors import check_int, check_seed
+from ..rationals import to_fraction
 from ..models import PerRound
 from ._common import check_construction, code_basis, gradient_code
 from .base import Scheme, Task, check_scheme_size
@@ -21,15 +21,14 @@ class GC(Scheme):
     """Round ``r``: every worker computes its (n, s)-GC task for job ``r`` (``T = 0``).
 
     >>> GC(4, 1).load, GC(4, 1).T
-    (1/2, 0)
+    (Fraction(1, 2), 0)
     """
 
     name = "gc"
 
     def __init__(self, n: int, s: int, construction: str = "auto", seed=0):
-        self.n = check_int("n", n, minimum=1)
-        self.s = check_int("s", s, minimum=0)
-        check_scheme_params("gc", n=self.n, s=self.s)
+        self.n, self.s = check_int("n", n), check_int("s", s)
+        check_scheme_params("gc", n=self.n, s=self.s)  # the table of sgc_theory.bounds
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(gc_delay())
@@ -40,8 +39,8 @@ class GC(Scheme):
         return f"n={self.n}, s={self.s}"
 
     @property
-    def load(self):
-        return gc_load(self.n, self.s)
+    def load(self) -> Fraction:
+        return to_fraction(gc_load(self.n, self.s))
 
     @property
     def design_model(self):

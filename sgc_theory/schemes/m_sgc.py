@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
-from ..bounds import check_scheme_params, msgc_delay, msgc_load, msgc_mu, msgc_x
-from ..errors import check_int, check_seed
+from ..bounds import msgc_delay, msgc_load, msgc_mu, msgc_x
+from ..errors import check_seed
 from ..rationals import to_fraction
-from ..models.base import MAX_WINDOW
-from ._common import BurstyDesigned, check_construction, code_basis, gradient_code
+from ._common import (
+    BurstyDesigned,
+    bursty_params,
+    check_construction,
+    code_basis,
+    gradient_code,
+)
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
 
 
@@ -30,17 +34,13 @@ class MSGC(BurstyDesigned, Scheme):
 
     >>> sch = MSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 7/928)
+    (1, Fraction(7, 928))
     """
 
     name = "msgc"
 
     def __init__(self, n: int, B: int, W: int, lam: int, construction: str = "auto", seed=0):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2, maximum=MAX_WINDOW)
-        self.lam = check_int("lam", lam, minimum=0)
-        check_scheme_params("msgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
+        self.n, self.B, self.W, self.lam = bursty_params("msgc", n, B, W, lam)
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(msgc_delay(self.B, self.W))
@@ -55,8 +55,8 @@ class MSGC(BurstyDesigned, Scheme):
         self._task_cache: dict = {}  # exact tasks, built once per scheme instance
 
     @property
-    def load(self):
-        return msgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(msgc_load(self.n, self.B, self.W, self.lam))
 
     @property
     def code(self):

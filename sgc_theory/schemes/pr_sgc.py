@@ -53,12 +53,8 @@ import math
 from fractions import Fraction
 from itertools import combinations
 
-import numpy as np
-import sympy as sp
-
 from ..bounds.pair_replication import prsgc_parameters
-from ..errors import SGCError, check_int
-from .base import Task, Work, masks_of
+from ..errors import SGCError
 from .br_sgc import BRSGC
 
 __all__ = ["PRSGC"]
@@ -76,16 +72,16 @@ class PRSGC(BRSGC):
 
     >>> sch = PRSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
-    (1, 6529/1524544)
+    (1, Fraction(6529, 1524544))
     """
 
     name = "prsgc"
+    #: the token rule ``decode_rounds`` (BR-SGC's, with PR-SGC's losers) is exact, not only
+    #: sufficient
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        super().__init__(n, B, W, lam)
-        if self.n < 2:
-            raise SGCError(f"PR-SGC needs n >= 2 (got n={self.n})")
+        super().__init__(n, B, W, lam)  # validates by PR-SGC's rules (n >= 2 among them)
         self.x, self.y, self._load = prsgc_parameters(self.n, self.lam)
         self._cuts = None
         self._units: int | None = None
@@ -93,8 +89,8 @@ class PRSGC(BRSGC):
         self.exact_max_n = EXACT_MAX_N
 
     @property
-    def load(self):
-        return sp.Rational(self._load.numerator, self._load.denominator)
+    def load(self) -> Fraction:
+        return self._load
 
     # ----- layout -----------------------------------------------------------------------------
     def _k_of(self, k: int) -> int:
@@ -180,10 +176,14 @@ class PRSGC(BRSGC):
             out.append((a, a + safe))
         return [(a, b) for a, b in out if b > a]
 
-    def _lost(self, older: int, mask: int, i: int) -> list:
-        """What worker ``i`` lost of the job laid out with safe ``older`` when ``mask``
-        straggled (and re-computes)."""
-        return self._pieces(older, i, lost_with=mask)
+    def _new_ranges(self, redo: int, i: int) -> list:
+        return self._pieces(redo, i)
+
+    def _lost_ranges(self, older: int, redo: int, i: int) -> list:
+        """What worker ``i`` lost of the job laid out with safe ``older`` when ``redo``
+        straggled (and re-computes): its single share and its half of each pair with another
+        straggler."""
+        return self._pieces(older, i, lost_with=redo)
 
     # ----- partitions -------------------------------------------------------------------------
     def _refinement(self):
@@ -211,9 +211,14 @@ class PRSGC(BRSGC):
         c = self._refinement()
         return tuple(b - a for a, b in zip(c, c[1:]))
 
-    def _ids(self, a, b) -> range:
+    def _partition_ids(self, start, stop) -> range:
+        """The partitions of the refinement inside the interval ``[start, stop)``."""
         c = self._refinement()
-        return range(bisect.bisect_left(c, a), bisect.bisect_left(c, b))
+        return range(bisect.bisect_left(c, start), bisect.bisect_left(c, stop))
+
+    def _label(self, age: int, start, stop) -> str:
+        what = "piece" if age == 0 else "re-computed piece"
+        return f"{what}: [{start}, {stop})"
 
     @property
     def unit_denominator(self) -> int:
@@ -230,12 +235,7 @@ class PRSGC(BRSGC):
     def intervals(self, state, i: int) -> list:
         """Worker ``i``'s work in the coming round: ``(age, start, stop)`` intervals of the job
         (fractions of its data)."""
-        st = tuple(state)[-2 * self.B :]
-        older, redo = st[0], st[self.B]
-        out = [(0, a, b) for a, b in self._pieces(redo, i)]
-        if redo >> i & 1:
-            out += [(self.B, a, b) for a, b in self._lost(older, redo, i)]
-        return out
+        return self._work(state, i)
 
     def shares(self, state, i: int) -> list:
         """``intervals`` in integer units of ``1/D`` (``unit_denominator``), the form
@@ -243,50 +243,18 @@ class PRSGC(BRSGC):
         D = self.unit_denominator
         return [(age, int(a * D), int(b * D)) for age, a, b in self.intervals(state, i)]
 
-    def plan(self, state):
-        redo = state[self.B]
-        return tuple(
-            (Work(0, ("share",)),) + ((Work(self.B, ("redo",)),) if redo >> i & 1 else ())
-            for i in range(self.n)
-        )
-
     def tasks(self, state):
         """One task per piece (a pair piece, a half, a single share): the master must be able to
         tell replicated pieces apart, so a worker returns each piece's partial gradient."""
-        K = len(self.partition_sizes)
-        out = []
-        for i in range(self.n):
-            ts = []
-            for age, a, b in self.intervals(state, i):
-                ids = self._ids(a, b)
-                coeffs = [Fraction(0)] * K
-                for p in ids:
-                    coeffs[p] = Fraction(1)
-                what = "piece" if age == 0 else "re-computed piece"
-                ts.append(Task(age, tuple(coeffs), f"{what}: [{a}, {b})",
-                               ("share" if age == 0 else "redo",)))  # fmt: skip
-            out.append(tuple(ts))
-        return tuple(out)
+        return self._range_tasks(state, len(self.partition_sizes))
 
     # ----- decoding ---------------------------------------------------------------------------
-    def _loses(self, safe: int, mask: int, i: int) -> bool:
-        """Does straggler ``i`` lose data of a job laid out with ``safe`` when ``mask`` straggle?"""
-        return bool(self._lost(safe, mask, i))
-
-    def decode_rounds(self, pattern, jobs=None):
-        """Exact rule: job ``t`` is decoded in round ``t`` if no data was lost (every piece has a
-        holder that did not straggle), else in round ``t + B`` if no worker that lost a piece
-        straggles again then (it re-computes exactly what it lost)."""
-        P = np.asarray(pattern, dtype=bool)
-        R = P.shape[1]
-        jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
-        masks = masks_of(P, self.n)
-        out = [None] * jobs
-        for t in range(min(jobs, R)):
-            safe = masks[t - self.B] if t - self.B >= 0 else 0
-            losers = [i for i in _bits(masks[t], self.n) if self._loses(safe, masks[t], i)]
-            if not losers:
-                out[t] = t
-            elif t + self.B < R and not any(masks[t + self.B] >> i & 1 for i in losers):
-                out[t] = t + self.B
+    def _losers(self, masks: list, t: int) -> int:
+        """The stragglers of round ``t`` that lost a piece of job ``t`` (a piece is lost when
+        every holder straggled; the others' pieces all arrived from a partner)."""
+        safe = masks[t - self.B] if t - self.B >= 0 else 0
+        out = 0
+        for i in _bits(masks[t], self.n):
+            if self._lost_ranges(safe, masks[t], i):
+                out |= 1 << i
         return out

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
-from ..bounds import check_scheme_params, srsgc_delay, srsgc_load, srsgc_s
-from ..errors import SGCError, check_int, check_seed
-from ..models.base import MAX_WINDOW
-from ._common import BurstyDesigned, bits, check_construction, code_basis, gradient_code
+from ..bounds import srsgc_delay, srsgc_load, srsgc_s
+from ..errors import SGCError, check_seed
+from ..rationals import to_fraction
+from ._common import (
+    BurstyDesigned,
+    bits,
+    bursty_params,
+    check_construction,
+    code_basis,
+    gradient_code,
+)
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
 
 RULES = ("stragglers-first", "lowest-index")
@@ -35,7 +41,7 @@ class SRSGC(BurstyDesigned, Scheme):
 
     >>> sch = SRSGC(256, B=2, W=3, lam=23)
     >>> sch.s, sch.T, sch.load
-    (12, 2, 13/256)
+    (12, 2, Fraction(13, 256))
     """
 
     name = "srsgc"
@@ -50,19 +56,11 @@ class SRSGC(BurstyDesigned, Scheme):
         construction: str = "auto",
         seed=0,
     ):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=1, maximum=MAX_WINDOW)
-        self.lam = check_int("lam", lam, minimum=0)
-        check_scheme_params("srsgc", n=self.n, B=self.B, W=self.W, lam=self.lam)
+        self.n, self.B, self.W, self.lam = bursty_params("srsgc", n, B, W, lam)
         if rule not in RULES:
             raise SGCError(f"rule must be one of {', '.join(RULES)} (got {rule!r})")
         self.rule = rule
-        self.s = int(srsgc_s(self.B, self.W, self.lam))
-        if self.s >= self.n:
-            raise SGCError(
-                f"SR-SGC needs s = ceil(B lam / (W - 1 + B)) < n (got s={self.s}, n={self.n})"
-            )
+        self.s = int(srsgc_s(self.B, self.W, self.lam))  # < n: a rule of the table
         self.construction = check_construction(construction)
         self.seed = check_seed("seed", seed)
         self.T = int(srsgc_delay(self.B))
@@ -70,8 +68,8 @@ class SRSGC(BurstyDesigned, Scheme):
         self.partition_sizes = (Fraction(1, self.n),) * self.n
 
     @property
-    def load(self):
-        return srsgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(srsgc_load(self.n, self.B, self.W, self.lam))
 
     @property
     def code(self):

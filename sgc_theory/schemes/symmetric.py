@@ -159,7 +159,7 @@ class SRSGCView:
         """
         from collections import deque
 
-        B, s, W = self.B, self.s, model.W
+        B, W = self.B, model.W
         if self.scheme.rule != "stragglers-first" or W < B + 1 or model.row_ok(1 | 1 << B):
             return None
         depths = (W - 1) // B  # depths 0 .. depths-1 are safe
@@ -172,18 +172,9 @@ class SRSGCView:
             if meter is not None:
                 meter.charge(1 + W)
             window, ages = queue.popleft()
-            S_t, busy_t = ages[B - 1]
-            need = S_t + sum(busy_t) - s
-            options = []
-            if need <= 0:
-                options.append(zero)
-            else:
-                first = min(need, S_t)
-                rest = need - first
-                for split in _splits(rest, list(busy_t)):
-                    if split and split[-1]:
-                        return None  # a re-attempter too deep to be safe
-                    options.append((first,) + split[:-1])
+            options = self._busy_options(*ages[B - 1], zero)
+            if options is None:
+                return None  # a re-attempter too deep to be safe
             for busy in options:
                 total = sum(busy)
                 for c in range(0, min(model.lam, n - total) + 1):
@@ -198,6 +189,22 @@ class SRSGCView:
                         seen.add(nxt)
                         queue.append(nxt)
         return True, len(seen)
+
+    def _busy_options(self, S_t, busy_t, zero):
+        """The re-attempters of the job of age ``B`` by depth, one tuple per admitted choice:
+        ``|M_t| - s`` of them, the stragglers of its round first (depth 0), then busy workers
+        of any depth split every way (depth ``d`` becomes ``d + 1``); ``None`` when a choice
+        takes a worker of the last depth, which is not safe."""
+        need = S_t + sum(busy_t) - self.s
+        if need <= 0:
+            return [zero]
+        first = min(need, S_t)
+        options = []
+        for split in _splits(need - first, list(busy_t)):
+            if split and split[-1]:
+                return None
+            options.append((first,) + split[:-1])
+        return options
 
     def step(self, local, action, straggled):
         missing_t = local[self.B - 1][0]
@@ -265,15 +272,29 @@ class MSGCView:
 
 
 class BRSGCView:
-    """BR-SGC: a worker remembers whether it straggled in each of the last ``B`` rounds; the job
-    of age ``B`` fails exactly when a worker that straggled in its round straggles again (the
-    rule is exact: BR-SGC is uncoded and every worker holds part of every job)."""
+    """BR-SGC and PR-SGC: a worker remembers whether it straggled in each of the last ``B``
+    rounds; the job of age ``B`` fails when a worker that straggled in its round straggles
+    again. The rule is exact for BR-SGC (uncoded, every worker holds part of every job) and
+    sufficient for PR-SGC (a straggler whose pieces all arrived from partners lost nothing)."""
 
-    token_note = (
-        "decodability decided per worker: a job fails exactly when a worker straggles "
-        "in its round and again B rounds later (exact for BR-SGC: uncoded partitions, "
-        "every worker holds part of every job; no code is assumed)"
-    )
+    @property
+    def token_note(self) -> str:
+        """What the verdict's decodability rests on, naming the scheme it ran on."""
+        head = (
+            "decodability decided per worker: a job fails when a worker straggles in its "
+            "round and again B rounds later"
+        )
+        if self.scheme.name == "prsgc":
+            return (
+                f"{head} (sufficient for PR-SGC: uncoded pieces, every straggler re-computes "
+                "what it lost; a straggler whose pieces all arrived from partners lost nothing, "
+                "so a failure on counts is replayed on PR-SGC's exact token rule; no code is "
+                "assumed)"
+            )
+        return (
+            f"{head} (exact for BR-SGC: uncoded partitions, every worker holds part of every "
+            "job; no code is assumed)"
+        )
 
     def __init__(self, scheme):
         self.scheme = scheme

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy as sp
-
 from ..budget import check_work
 from ..errors import SGCError, check_int
 from .base import Scheme, Task
@@ -51,8 +49,8 @@ class TabularScheme(Scheme):
     ...     def assign(self, h):
     ...         return {0b11: (0,)}
     >>> sch = TabularScheme(Repeat())
-    >>> sch.T, str(sch.load)
-    (0, '1')
+    >>> sch.T, sch.load
+    (0, Fraction(1, 1))
     """
 
     name = "tabular"
@@ -89,7 +87,7 @@ class TabularScheme(Scheme):
 
     # ----- Scheme interface ---------------------------------------------------------------
     @property
-    def load(self):
+    def load(self) -> Fraction:
         """Largest per-round load the table asks of a worker, exact (max over all histories)."""
         if self._load is None:
             K = self.K
@@ -97,7 +95,7 @@ class TabularScheme(Scheme):
             for g in self._histories():
                 for ts in self.tasks(g):
                     worst = max(worst, len(ts))
-            self._load = sp.Rational(worst, K)
+            self._load = Fraction(worst, K)
         return self._load
 
     @property

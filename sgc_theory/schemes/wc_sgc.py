@@ -77,7 +77,8 @@ import numpy as np
 
 from ..bounds.loads import wcsgc_delay, wcsgc_load
 from ..errors import SGCError, check_int
-from ._common import BurstyDesigned
+from ..rationals import to_fraction
+from ._common import BurstyDesigned, bursty_params
 from .base import Scheme, Task, check_scheme_size, masks_of
 
 __all__ = ["WCSGC", "backlog_bound", "worker_order"]
@@ -117,7 +118,7 @@ class WCSGC(BurstyDesigned, Scheme):
 
     >>> sch = WCSGC(256, B=2, W=3, lam=23)
     >>> sch.T, sch.load, sch.num_partitions
-    (3, 2/489, 978)
+    (3, Fraction(2, 489), 978)
     >>> per_worker, carry = sch.plan_units(sch.initial_state())
     >>> per_worker[0], len(per_worker[244]), carry       # ((age, units), ...) per worker
     (((0, (0, 1, 2, 3)),), 1, ())
@@ -128,17 +129,7 @@ class WCSGC(BurstyDesigned, Scheme):
     exact_token_rule = True
 
     def __init__(self, n: int, B: int, W: int, lam: int):
-        self.n = check_int("n", n, minimum=1)
-        self.B = check_int("B", B, minimum=1)
-        self.W = check_int("W", W, minimum=2)
-        self.lam = check_int("lam", lam, minimum=0)
-        if self.B > self.W - 1:
-            raise SGCError(
-                f"WC-SGC needs 1 <= B <= W - 1 (got B={self.B}, W={self.W}): with B >= W a "
-                "worker may straggle in every round"
-            )
-        if self.lam > self.n:
-            raise SGCError(f"WC-SGC needs 0 <= lam <= n (got lam={self.lam}, n={self.n})")
+        self.n, self.B, self.W, self.lam = bursty_params("wcsgc", n, B, W, lam)
         self.P = self.W - 1 + self.B
         self.T = int(wcsgc_delay(self.B))
         self.K = self.n * self.P - self.lam * self.B
@@ -151,8 +142,8 @@ class WCSGC(BurstyDesigned, Scheme):
         return _sizes(self.K)
 
     @property
-    def load(self):
-        return wcsgc_load(self.n, self.B, self.W, self.lam)
+    def load(self) -> Fraction:
+        return to_fraction(wcsgc_load(self.n, self.B, self.W, self.lam))
 
     def code_basis(self):
         """WC-SGC uses no gradient code (uncoded units): nothing to assume."""

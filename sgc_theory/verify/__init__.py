@@ -87,17 +87,15 @@ def verify(
     all_horizons : bool
         Every pattern of every length, by exploring the finite reachable state space.
     method : {"auto", "exhaustive", "automaton", "symmetric", "counts"}
-        ``auto`` picks ``exhaustive`` for a finite horizon, and for all horizons ``automaton``
-        (exact algebra, small ``n``) or ``symmetric`` (counts of worker kinds, any ``n``; also
-        at small ``n`` when the automaton would be far more expensive, see
-        ``_auto_method``); for WC-SGC at larger ``n``, ``counts`` (its exact count automaton,
-        :mod:`sgc_theory.verify.counts`).
+        ``auto`` picks ``exhaustive`` for a finite horizon; for all horizons ``automaton``
+        (exact algebra, small ``n``), ``symmetric`` (counts of worker kinds, any ``n``, or
+        where the automaton would cost far more) or for WC-SGC at larger ``n`` ``counts`` (its
+        exact count automaton, :mod:`sgc_theory.verify.counts`).
     progress : bool
         Show a tqdm progress bar.
     graph : bool
-        All horizons: also return the reachable state graph as a networkx DiGraph
-        (``result.graph``; edges labelled with straggler counts, a ``"FAIL"`` node for a failing
-        transition).
+        All horizons: also return the reachable state graph (networkx, ``result.graph``; edges
+        labelled with straggler counts, a ``"FAIL"`` node for a failing transition).
     max_states : int, optional
         All horizons: stop with :class:`~sgc_theory.budget.StateLimitError` beyond this many
         reachable states.
@@ -119,6 +117,16 @@ def verify(
     >>> verify(MSGC(4, B=1, W=2, lam=1), "bursty:B=1,W=3,lam=1", rounds=4).ok
     True
     """
+    model, flags = _checked_arguments(
+        scheme, model, all_horizons, progress, graph, max_states, method
+    )
+    with work_budget(max_work):
+        return _verify(scheme, model, rounds=rounds, method=method, **flags)
+
+
+def _checked_arguments(scheme, model, all_horizons, progress, graph, max_states, method):
+    """``verify``'s arguments checked: ``(model or None, the flags as keyword arguments of
+    _verify)``; a bad one raises :class:`SGCError` naming it."""
     if not isinstance(scheme, Scheme):
         raise SGCError(
             f"scheme must be a Scheme such as MSGC(n, B, W, lam) or "
@@ -127,24 +135,17 @@ def verify(
         )
     if model is not None:
         model = as_model(model, scheme.n)
-    all_horizons = check_bool("all_horizons", all_horizons)
-    progress = check_bool("progress", progress)
-    graph = check_bool("graph", graph)
-    if max_states is not None:
-        max_states = check_int("max_states", max_states, minimum=1)
+    flags = {
+        "all_horizons": check_bool("all_horizons", all_horizons),
+        "progress": check_bool("progress", progress),
+        "graph": check_bool("graph", graph),
+        "max_states": None
+        if max_states is None
+        else check_int("max_states", max_states, minimum=1),
+    }
     if not isinstance(method, str) or method not in METHODS:
         raise SGCError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
-    with work_budget(max_work):
-        return _verify(
-            scheme,
-            model,
-            rounds=rounds,
-            all_horizons=all_horizons,
-            method=method,
-            progress=progress,
-            graph=graph,
-            max_states=max_states,
-        )
+    return model, flags
 
 
 #: ``method="auto"`` keeps the exact automaton at ``n <= EXACT_MAX_N`` unless its estimate

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from sgc_theory.bounds import brsgc_load
 from sgc_theory.cli._common import SCHEME_PARAMS, SCHEMES
 from sgc_theory.cli.verify import share_run
-from sgc_theory.schemes import BRSGC
+from sgc_theory.schemes import BRSGC, PRSGC
 from sgc_theory.schemes import SCHEMES as REGISTRY
 from sgc_theory.simulate.runtime import param_names
 
@@ -143,6 +144,54 @@ def test_show_brsgc_above_64_uses_shares():
     # a share table beyond the budget is refused in one line naming the flag
     rc, out, err, _ = run_cli(["show", "--n", "256", "--rounds", "100000"] + BR)
     assert rc == 2 and "--max-work" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("n, B, W, lam, seed", [(5, 1, 2, 2, 0), (6, 2, 3, 3, 1)])
+def test_prsgc_share_table_matches_the_exact_run(n, B, W, lam, seed):
+    """PR-SGC's share table (pieces in units of 1/D) has the exact run's jobs, ages and
+    decoding rounds, and each piece, divided by D, is the interval its exact task prints."""
+    sch = PRSGC(n, B=B, W=W, lam=lam)
+    D = sch.unit_denominator
+    rng = np.random.default_rng(seed)
+    for P in (sch.design_model.sample(6, rng=rng), rng.random((n, 6)) < 0.3):
+        exact, fast = sch.run(P), share_run(sch, P)
+        assert fast.decoded_round == exact.decoded_round
+        for r in range(P.shape[1]):
+            for mine, theirs in zip(fast.assignments[r], exact.assignments[r]):
+                assert [(t, task.age) for t, task in mine] == [(t, k.age) for t, k in theirs]
+                for (_, task), (_, k) in zip(mine, theirs):
+                    a, b = task.label.split("units ")[1].split("..")
+                    lo, hi = k.label.split("[")[1].rstrip(")").split(", ")
+                    assert Fraction(int(a), D) == Fraction(lo)
+                    assert Fraction(int(b) + 1, D) == Fraction(hi)
+
+
+def test_show_prsgc_above_8_names_what_was_limited():
+    PR = ["--scheme", "prsgc", "--B", "1", "--W", "2", "--lam", "3"]
+    rc, out, err, _ = run_cli(["show", "--n", "12", "--rounds", "2", "--pattern", "0;"] + PR)
+    assert rc == 0, err
+    head = out.splitlines()[0]
+    D = PRSGC(12, 1, 2, 3).unit_denominator
+    assert (
+        f"(n > 8: PR-SGC's exact tasks are built for n <= 8; pieces from shares() in units of 1/{D},"
+        in head
+    )
+    assert "64" not in head and "partition ranges" not in head
+    assert "  worker 0 (straggler): job 0: piece: units 0.." in out
+    assert "  worker 0: job 0: re-computed piece: units " in out
+    rc, out, err, _ = run_cli(["show", "--n", "8", "--rounds", "2", "--json"] + PR)
+    assert rc == 0 and json.loads(out)["basis"] == "exact"  # n = 8: the exact run
+
+
+def test_symmetric_note_names_the_scheme_it_ran_on():
+    from sgc_theory.verify import verify
+
+    br = verify(BRSGC(5, 1, 2, 2), all_horizons=True, method="symmetric")
+    pr = verify(PRSGC(5, 1, 2, 2), all_horizons=True, method="symmetric")
+    assert br.ok and pr.ok
+    assert any("exact for BR-SGC" in note for note in br.notes)
+    assert any("sufficient for PR-SGC" in note for note in pr.notes)
+    assert not any("BR-SGC" in note for note in pr.notes)
 
 
 def test_simulate_brsgc_spelled_alike_and_exact_optimum():

@@ -5,7 +5,8 @@ Imported by ``tests/schemes/test_schemes_*.py`` and (through a ``sys.path`` entr
 built gradient codes and task caches are shared between tests.
 
 ``heavy`` marks the few instances whose exact checks take a second or more; the batteries run
-them only under ``--runslow``.
+them only under ``--runslow``. ``always_slow`` marks those the scheme battery too keeps for
+``--runslow`` (PR-SGC at n = 5: its partitions refine every layout, a hundred or more).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 
 import pytest
 
-from sgc_theory.schemes import BRSGC, GC, MSGC, SRSGC, WCSGC
+from sgc_theory.schemes import BRSGC, GC, MSGC, PRSGC, SRSGC, WCSGC
 from sgc_theory.verify import verify
 
 NS = (3, 4, 5)
@@ -42,11 +43,15 @@ def _spec_list():
             for B in range(1, W):
                 for lam in range(0, n + 1):
                     out.append(("wcsgc", n, dict(B=B, W=W, lam=lam)))
+        for W in (2, 3):
+            for B in range(1, W):
+                for lam in range(0, n + 1):
+                    out.append(("prsgc", n, dict(B=B, W=W, lam=lam)))
     return out
 
 
 SPECS = _spec_list()
-_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC}
+_CLS = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC, "prsgc": PRSGC}
 
 
 def spec_id(spec) -> str:
@@ -66,13 +71,14 @@ def is_heavy(spec) -> bool:
         (kind == "msgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2)
         or (kind == "srsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 4)
         or (kind == "brsgc" and n == 5)
+        or (kind == "prsgc" and (n == 5 or (n == 4 and p["W"] == 3)))
         or (kind == "wcsgc" and n == 5 and p["B"] == 2 and p["lam"] >= 2)
     )
 
 
 @cache
 def _build(kind, n, items, construction):
-    if kind in ("brsgc", "wcsgc"):  # uncoded: no gradient code to choose
+    if kind in ("brsgc", "wcsgc", "prsgc"):  # uncoded: no gradient code to choose
         return _CLS[kind](n, **dict(items))
     return _CLS[kind](n, **dict(items), construction=construction)
 
@@ -82,11 +88,18 @@ def build(spec, construction="auto"):
     return _build(kind, n, tuple(sorted(params.items())), construction)
 
 
+def always_slow(spec) -> bool:
+    kind, n, _ = spec
+    return kind == "prsgc" and n == 5
+
+
 def params_of(specs, slow_heavy=True):
-    """``pytest.param`` list with ids; heavy instances marked slow when ``slow_heavy``."""
+    """``pytest.param`` list with ids; heavy instances marked slow when ``slow_heavy``, and
+    the ``always_slow`` ones in any case."""
     out = []
     for sp in specs:
-        marks = (pytest.mark.slow,) if slow_heavy and is_heavy(sp) else ()
+        slow = always_slow(sp) or (slow_heavy and is_heavy(sp))
+        marks = (pytest.mark.slow,) if slow else ()
         out.append(pytest.param(sp, id=spec_id(sp), marks=marks))
     return out
 

@@ -10,14 +10,14 @@ import pytest
 from sgc_theory.bounds import brsgc_load, scheme_load
 from sgc_theory.bounds.pair_replication import prsgc_load_of, prsgc_parameters
 from sgc_theory.design import build_type_lp, solve_type_lp
+from sgc_theory.rationals import to_fraction
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
 from sgc_theory.schemes import PRSGC, make_scheme
 from sgc_theory.verify import verify
 
 
-def F(x):
-    return Fraction(int(x.p), int(x.q))
+F = to_fraction  # sympy closed forms and Fraction loads alike
 
 
 FAST = [(4, 1, 2, 1), (4, 1, 2, 2), (4, 1, 3, 2), (5, 1, 2, 2), (4, 2, 3, 2), (4, 1, 2, 4)]

@@ -1,5 +1,5 @@
-"""Scheme battery (SPEC section 4): one set of facts checked on every GC, SR-SGC, M-SGC and BR-SGC of a
-grid of small parameters, each against an independent route.
+"""Scheme battery (SPEC section 4): one set of facts checked on every GC, SR-SGC, M-SGC, BR-SGC,
+WC-SGC and PR-SGC of a grid of small parameters, each against an independent route.
 
 * the token-level decoder ``decode_rounds`` against the exact algebra of ``run`` (token says
   decoded => exact has decoded; both meet every deadline under the design model; with the cyclic
@@ -189,6 +189,31 @@ def test_partitions_and_task_costs_match_closed_forms(spec):
         fresh = [u for groups in per_worker for a, us in groups for u in us if a == 0]
         assert fresh == list(range(K)) and carry == ()
         assert all(sum(len(us) for _, us in groups) <= P for groups in per_worker)
+    elif kind == "prsgc":
+        B, W, lam = p["B"], p["W"], p["lam"]
+        # never above BR-SGC's closed form; the load is the largest constraint value at the
+        # LP's parameters, recomputed here by brute force over every layout pair (k', k)
+        assert sch.T == B and sch.load <= Fraction(n + lam, n * n)
+        worst = Fraction(0)
+        for k in range(min(lam, n) + 1):
+            safe = (1 << k) - 1  # the first k workers safe (the layout depends on k only)
+            lay = sch.layout(safe)
+            # the pieces tile the job: the distinct intervals cover [0, 1) without overlap
+            pieces = sorted({iv for i in range(n) for iv in lay[i]})
+            assert pieces[0][0] == 0 and pieces[-1][1] == 1
+            assert all(a1 == b0 for (_, b0), (a1, _) in zip(pieces, pieces[1:]))
+            for i in range(n):
+                fresh = sum(b - a for a, b in lay[i])
+                worst = max(worst, fresh) if not safe >> i & 1 else worst
+                if not safe >> i & 1 or k == 0:
+                    continue
+                for kp in range(0, min(lam - k, n - k) + 1):
+                    # i was fresh in round r - B (k' safe then, i not among them), lost with the
+                    # k - 1 other stragglers; it re-computes that plus its safe share now
+                    older = ((1 << kp) - 1) << (n - kp)  # k' safe workers other than i
+                    redo = sum(b - a for a, b in sch._lost_ranges(older, safe, i))
+                    worst = max(worst, fresh + redo)
+        assert worst == sch.load
 
 
 @pytest.mark.parametrize("spec", GRID)

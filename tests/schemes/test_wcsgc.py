@@ -12,14 +12,14 @@ import pytest
 
 from sgc_theory.bounds import counting_bound
 from sgc_theory.design import build_type_lp, solve_type_lp
+from sgc_theory.rationals import to_fraction
 from sgc_theory.errors import SGCError
 from sgc_theory.models import Bursty
 from sgc_theory.schemes import WCSGC
 from sgc_theory.schemes.wc_sgc import backlog_bound
 
 
-def F(x) -> Fraction:
-    return Fraction(int(x.p), int(x.q))
+F = to_fraction  # sympy closed forms and Fraction loads alike
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Verifier battery (SPEC section 5) over the same grid of GC / SR-SGC / M-SGC instances.
+"""Verifier battery over the shared grid of GC / SR-SGC / M-SGC / BR-SGC / WC-SGC / PR-SGC instances.
 
 Each fact is checked by an independent route:
 
@@ -29,7 +29,7 @@ from sgc_theory.models import Arbitrary, Bursty, PerRound  # noqa: E402
 from sgc_theory.schemes import GC, MSGC, SRSGC  # noqa: E402
 from sgc_theory.verify import verify  # noqa: E402
 
-from scheme_grid import SPECS, build, cached_verify, params_of, spec_id  # noqa: E402
+from scheme_grid import SPECS, build, cached_verify, is_heavy, params_of, spec_id  # noqa: E402
 
 GRID = params_of(SPECS)
 
@@ -118,7 +118,9 @@ FAILING = []
 FAILING_SYMMETRIC = []  # pairs whose scheme has a worker-symmetric view
 for _pair in _failing_pairs():
     # n = 5 with a 3-round window: about a second each with the shortest-horizon scan
-    _heavy = _pair[0][0] != "gc" and _pair[0][1] == 5 and _pair[0][2]["W"] == 3
+    _heavy = (_pair[0][0] != "gc" and _pair[0][1] == 5 and _pair[0][2]["W"] == 3) or (
+        _pair[0][0] == "prsgc" and is_heavy(_pair[0])
+    )
     _param = pytest.param(_pair, id=_pair_id(_pair), marks=(pytest.mark.slow,) if _heavy else ())
     FAILING.append(_param)
     if _pair[0][0] != "wcsgc":
@@ -224,6 +226,8 @@ def _agreement_pairs():
 
 def _agree_heavy(pair):
     (kind, n, p), m = pair
+    if kind == "prsgc":  # its exact partitions refine every layout: n = 3 stays default
+        return n == 4
     return n == 4 and kind != "gc" and m.W == 3 and (m.lam == 4 or p["B"] == 2 or p["W"] == 3)
 
 
