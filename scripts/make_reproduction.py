@@ -26,9 +26,12 @@ def short(name):
     return fam.replace("sam-gc-cnn_profile_est", "").strip("-_") or fam, rest
 
 
-def main():
-    out = reproduce(slopes=("default", "paper"))
-    (OUT / "reproduction.json").write_text(json.dumps(out, allow_nan=False, indent=1) + "\n")
+def _bracket(st):
+    return f"{fmt(st['median'], '.3f')} [{fmt(st['min'], '.3f')}, {fmt(st['max'], '.3f')}]"
+
+
+def _table(out):
+    """The per-run table: best configurations and their runtimes under the three policies."""
     lines = [
         "# The paper's protocol on the shipped load-0 probes",
         "",
@@ -60,29 +63,26 @@ def main():
             + " | ".join(fmt(r["ratio_to_gc"]["brsgc"][p], ".3f") for p in POLS)
             + " |"
         )
-    lines += ["", "M-SGC / GC runtime ratio across all runs (median [min, max]):", ""]
+    return lines
+
+
+def _summaries(out):
+    """Median [min, max] of the runtime ratios, overall, by slope and per scheme."""
+    lines = ["", "M-SGC / GC runtime ratio across all runs (median [min, max]):", ""]
     for p, st in out["summary"].items():
-        lines.append(
-            f"- {p}: {fmt(st['median'], '.3f')} [{fmt(st['min'], '.3f')}, "
-            f"{fmt(st['max'], '.3f')}] over {st['count']} runs"
-        )
+        lines.append(f"- {p}: {_bracket(st)} over {st['count']} runs")
     for sl, summ in out["summary_by_slope"].items():
-        lines.append(
-            f"- slope {sl}: "
-            + "; ".join(
-                f"{p} {fmt(st['median'], '.3f')} [{fmt(st['min'], '.3f')}, {fmt(st['max'], '.3f')}]"
-                for p, st in summ.items()
-            )
-        )
+        lines.append(f"- slope {sl}: " + "; ".join(f"{p} {_bracket(st)}" for p, st in summ.items()))
     lines += ["", "Every scheme's runtime / GC's across all runs (median [min, max]):", ""]
     for sc, summ in out["summary_to_gc"].items():
         lines.append(
-            f"- {LABELS[sc]}: "
-            + "; ".join(
-                f"{p} {fmt(st['median'], '.3f')} [{fmt(st['min'], '.3f')}, {fmt(st['max'], '.3f')}]"
-                for p, st in summ.items()
-            )
+            f"- {LABELS[sc]}: " + "; ".join(f"{p} {_bracket(st)}" for p, st in summ.items())
         )
+    return lines
+
+
+def _brsgc_vs_msgc(out):
+    """How often BR-SGC's best runtime is at most M-SGC's (paired by run)."""
     pairs = {
         p: [
             (r["best"]["brsgc"]["runtime"][p], r["best"]["msgc"]["runtime"][p])
@@ -93,13 +93,17 @@ def main():
         ]
         for p in POLS
     }
-    lines += [
+    return [
         "",
         "BR-SGC at most M-SGC's runtime (paired, runs where both are known): "
         + ", ".join(f"{p} {sum(a <= b for a, b in pairs[p])} of {len(pairs[p])}" for p in POLS)
         + ".",
     ]
-    lines += [
+
+
+def _policy_gaps(out):
+    """The online policies' distance to the offline optimum, and where it was not computed."""
+    lines = [
         "",
         "How far the online policies are from the offline optimum (runtime / optimum "
         "- 1, over every run and scheme with a computed optimum):",
@@ -125,8 +129,21 @@ def main():
     if missing:
         lines += ["", "Optimum not computed (dynamic program beyond the default budget):", ""]
         lines += [f"- {sc} on {t} (slope {sl:g})" for t, sl, sc in missing]
-    (OUT / "reproduction.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return lines
+
+
+def markdown(out) -> str:
+    """``results/reproduction.md`` from the output of ``reproduce``."""
+    lines = _table(out) + _summaries(out) + _brsgc_vs_msgc(out) + _policy_gaps(out)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    out = reproduce(slopes=("default", "paper"))
+    (OUT / "reproduction.json").write_text(json.dumps(out, allow_nan=False, indent=1) + "\n")
+    text = markdown(out)
+    (OUT / "reproduction.md").write_text(text)
+    print(text, end="")
 
 
 if __name__ == "__main__":
