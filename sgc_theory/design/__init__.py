@@ -7,7 +7,9 @@
 * :func:`lower_bound` -- the best certified lower bound on every scheme of delay ``T``;
 * :func:`restricted_lower_bound` -- the covering LP against a restricted adversary
   (:mod:`~sgc_theory.design.restricted`), a lower bound that reaches larger cases;
-  :func:`bracket` -- the best lower bound next to the best runnable scheme.
+  :func:`bracket` -- the best lower bound next to the best runnable scheme;
+* :mod:`~sgc_theory.design.delay` -- WC-SGC's placement at a delay below ``B + 1``: the largest
+  job split it carries per capacity, proved per instance by its count automaton.
 """
 
 from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver

@@ -55,6 +55,14 @@ The facts the backlog argument uses, stated
     the total ``S_r`` is at most the round's capacity ``n W``; ``S_r <= lam W`` and
     ``lam <= n`` give exactly that.
 
+Other deadlines, capacities and job sizes
+    ``WCSGC(n, B, W, lam, T=T, P=P, K=K)`` runs the same placement with deadline ``T``,
+    capacity ``P`` and ``K`` units per job (load ``P / K``); ``tuned`` is then true and the
+    scheme is correct only where a proof of the instance says so: the count automaton decides
+    it exactly for any ``(T, P, K)`` (its three lemmas never use the theorem's values).  At
+    ``T = B``, where no scheme reaches the counting bound in general,
+    :func:`sgc_theory.design.delay.largest_units` finds the largest ``K`` per capacity.
+
 Where it comes from
     The covering LP by worker types reaches the counting bound at ``T = B + 1`` in every case
     solved, already with single-worker sets; the periodic pattern (``lam`` workers straggling
@@ -128,22 +136,34 @@ class WCSGC(BurstyDesigned, Scheme):
     #: :meth:`decode_rounds` is exact (uncoded units), not only sufficient
     exact_token_rule = True
 
-    def __init__(self, n: int, B: int, W: int, lam: int):
+    def __init__(self, n: int, B: int, W: int, lam: int, *, T: int | None = None, P=None, K=None):
         self.n, self.B, self.W, self.lam = bursty_params("wcsgc", n, B, W, lam)
-        self.P = self.W - 1 + self.B
-        self.T = int(wcsgc_delay(self.B))
-        self.K = self.n * self.P - self.lam * self.B
+        defaults = _defaults(self.n, self.B, self.W, self.lam)
+        self.T, self.P, self.K = (
+            d if v is None else check_int(name, v, minimum=lo)
+            for name, v, d, lo in zip(("T", "P", "K"), (T, P, K), defaults, (1, 1, 1))
+        )
+        #: True when ``T``, ``P`` or ``K`` differ from the theorem's: the load ``P/K`` is then
+        #: correct only where a proof of this instance says so (:func:`verify`)
+        self.tuned = (self.T, self.P, self.K) != defaults
         check_scheme_size("WC-SGC", self.n, self.K)
         self._model = self.design_model
 
+    def _params(self):
+        base = super()._params()
+        return base + (f", T={self.T}, P={self.P}, K={self.K}" if self.tuned else "")
+
     @property
     def partition_sizes(self):
-        """``K = n P - lam B`` units of ``1/K`` of a job each."""
+        """``K`` units of ``1/K`` of a job each (``K = n P - lam B`` by default)."""
         return _sizes(self.K)
 
     @property
     def load(self) -> Fraction:
-        return to_fraction(wcsgc_load(self.n, self.B, self.W, self.lam))
+        """``P / K``: each worker computes at most ``P`` units of ``1/K`` of a job per round."""
+        if not self.tuned:
+            return to_fraction(wcsgc_load(self.n, self.B, self.W, self.lam))
+        return Fraction(self.P, self.K)
 
     def code_basis(self):
         """WC-SGC uses no gradient code (uncoded units): nothing to assume."""
@@ -249,6 +269,13 @@ def _next(model, P, K, T, state, mask):
                     pend[a].extend(us)
     new_hist = (tuple(hist[1:]) + (mask,)) if hist else ()
     return (new_hist, tuple(tuple(sorted(p)) for p in pend))
+
+
+def _defaults(n: int, B: int, W: int, lam: int) -> tuple[int, int, int]:
+    """The theorem's ``(T, P, K)``: delay ``B + 1``, capacity ``W - 1 + B``, ``n P - lam B``
+    units."""
+    P = W - 1 + B
+    return int(wcsgc_delay(B)), P, n * P - lam * B
 
 
 @lru_cache(maxsize=8)
