@@ -28,6 +28,10 @@ SCHEME_PARAMS = {
     "prsgc": ("B", "W", "lam"),
 }
 
+#: parameters a family takes but does not need (WC-SGC's deadline, capacity and job size,
+#: default the theorem's: ``B + 1``, ``W - 1 + B``, ``n P - lam B``)
+SCHEME_OPTIONAL = {"wcsgc": ("T", "P", "K")}  # flags --T --capacity --units
+
 #: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
 SCHEMES = tuple(SCHEME_PARAMS)
 
@@ -42,8 +46,15 @@ LABELS = {
     "prsgc": "PR-SGC",
 }
 
-#: every scheme option, in the order they are listed
-PARAM_OPTIONS = ("s", "B", "W", "lam")
+#: every scheme option, in the order they are listed (by parameter name)
+PARAM_OPTIONS = ("s", "B", "W", "lam", "T", "P", "K")
+
+#: the command-line flag of a parameter whose name is not its flag
+FLAGS = {"P": "--capacity", "K": "--units"}
+
+
+def _flag(k: str) -> str:
+    return FLAGS.get(k, "--" + k)
 
 
 def jsonable(x):
@@ -248,6 +259,25 @@ def add_scheme_args(p) -> None:
     )
     p.add_argument("--n", type=int, required=True, help="number of workers")
     add_param_args(p)
+    tune = "WC-SGC only, default the theorem's"
+    p.add_argument("--T", type=int, default=None, help=f"{tune} B + 1: the deadline (delay)")
+    p.add_argument(
+        "--capacity",
+        dest="P",
+        metavar="P",
+        type=int,
+        default=None,
+        help=f"{tune} W - 1 + B: units a worker computes per round",
+    )
+    p.add_argument(
+        "--units",
+        dest="K",
+        metavar="K",
+        type=int,
+        default=None,
+        help=f"{tune} n P - lam B: units per job (load P/K; other values hold only where "
+        "verify proves them)",
+    )
 
 
 def check_params(scheme: str, given: dict) -> dict:
@@ -257,15 +287,24 @@ def check_params(scheme: str, given: dict) -> dict:
     >>> check_params("brsgc", {"s": None, "B": 1, "W": 2, "lam": 3})
     {'B': 1, 'W': 2, 'lam': 3}
     """
-    takes = () if scheme == "nocoding" else SCHEME_PARAMS[scheme]
-    extra = [f"--{k}" for k in PARAM_OPTIONS if k not in takes and given.get(k) is not None]
+    needs = () if scheme == "nocoding" else SCHEME_PARAMS[scheme]
+    takes = needs + SCHEME_OPTIONAL.get(scheme, ())
+    extra = [_flag(k) for k in PARAM_OPTIONS if k not in takes and given.get(k) is not None]
     if extra:
-        what = " ".join("--" + k for k in takes) if takes else "no parameters"
+        what = " ".join(map(_flag, needs)) if needs else "no parameters"
+        more = SCHEME_OPTIONAL.get(scheme, ())
+        what += f" (optional {' '.join(map(_flag, more))})" if more else ""
         raise SGCError(f"--scheme {scheme} takes {what} (not {', '.join(extra)})")
-    missing = [f"--{k}" for k in takes if given.get(k) is None]
+    missing = [_flag(k) for k in needs if given.get(k) is None]
     if missing:
         raise SGCError(f"--scheme {scheme} needs {', '.join(missing)}")
-    return {k: given[k] for k in takes}
+    from ..errors import check_int
+
+    out = {k: given[k] for k in needs}
+    for k in SCHEME_OPTIONAL.get(scheme, ()):
+        if given.get(k) is not None:  # all three are positive whole numbers
+            out[k] = check_int(_flag(k), given[k], minimum=1)
+    return out
 
 
 def scheme_params(args) -> dict:

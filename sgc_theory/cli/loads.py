@@ -40,7 +40,9 @@ def _load(args) -> int:
     from ._common import emit
 
     key = args.scheme
-    scheme_params(args)  # the same rule as verify/show: missing and unused parameters refused
+    given = scheme_params(args)  # the same rule as verify/show: missing and unused refused
+    if set(given) - {"s", "B", "W", "lam"}:
+        return _tuned_load(args, given)
     from ..bounds import scheme_load
 
     load, T = scheme_load(key, args.n, args.s, args.B, args.W, args.lam)
@@ -52,6 +54,22 @@ def _load(args) -> int:
         f"{name} (n={args.n}, {params}): load {fraction_str(load)} ({float(load):.6g}), "
         f"T = {int(T)}",
     )
+    return 0
+
+
+def _tuned_load(args, given) -> int:
+    """WC-SGC with ``--T/--capacity/--units``: the load ``P/K`` of the instance, which is not a
+    theorem unless those are the defaults (JSON adds ``"tuned": true``)."""
+    from ..schemes import make_scheme
+    from ._common import emit
+
+    sch = make_scheme(args.scheme, check_int("--n", args.n, minimum=1), **given)
+    payload = {"load": load_json(sch.load), "T": sch.T}
+    text = f"{sch!r}: load {fraction_str(sch.load)} ({float(sch.load):.6g}), T = {sch.T}"
+    if sch.tuned:
+        payload["tuned"] = True
+        text += " (tuned: it holds only where `sgc verify ... --all-horizons` proves it)"
+    emit(args, payload, text)
     return 0
 
 

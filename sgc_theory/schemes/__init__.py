@@ -34,7 +34,7 @@ SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSG
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
     """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc``, ``wcsgc``, ``prsgc``
-    (B, W, lam).
+    (B, W, lam); ``wcsgc`` also takes ``T``, ``P``, ``K`` (see :class:`WCSGC`).
 
     >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
     1
@@ -51,7 +51,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
         "srsgc": ("construction", "seed", "rule"),
         "msgc": ("construction", "seed"),
         "brsgc": (),
-        "wcsgc": (),
+        "wcsgc": ("T", "P", "K"),
         "prsgc": (),
     }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
