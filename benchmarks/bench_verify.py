@@ -107,9 +107,21 @@ def main() -> int:
         lambda: _design_by_theorem(),
         results,
     )
+    timed(
+        "WC-SGC at delay T=B n=256 (2,3,23), capacity 3: largest K (binary search)",
+        lambda: _largest_units(),
+        results,
+    )
     if "--json" in sys.argv:
         print(json.dumps(results))
     return 0
+
+
+def _largest_units():
+    from sgc_theory.design.delay import largest_units
+
+    fit = largest_units(256, 2, 3, 23, T=2, P=3)
+    return (fit.K, str(fit.load), fit.proofs_run, fit.proof.states)
 
 
 if __name__ == "__main__":

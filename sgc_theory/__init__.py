@@ -38,7 +38,7 @@ from .errors import SGCError  # noqa: E402
 if TYPE_CHECKING:  # pragma: no cover  (the names below, for type checkers and IDEs)
     from .codes import GradientCode, make_code
     from .models import Arbitrary, Bursty, PerRound, extract_pattern, parse_model
-    from .schemes import BRSGC, GC, MSGC, SRSGC, WCSGC, make_scheme
+    from .schemes import BRSGC, GC, MSGC, PRSGC, SRSGC, WCSGC, make_scheme
     from .verify import verify
 
 #: public name -> the module that defines it. Imported on first use (module ``__getattr__``), so
@@ -57,6 +57,7 @@ _LAZY = {
     "MSGC": "schemes",
     "SRSGC": "schemes",
     "WCSGC": "schemes",
+    "PRSGC": "schemes",
     "make_scheme": "schemes",
     "verify": "verify",
 }
@@ -116,6 +117,7 @@ __all__ = [
     "MSGC",
     "BRSGC",
     "WCSGC",
+    "PRSGC",
     "make_scheme",
     "verify",
 ]

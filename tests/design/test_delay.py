@@ -121,6 +121,16 @@ def test_search_refusals():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lam", [7, 9, 11, 12, 13, 14])
+def test_n256_within_one_percent_of_the_counting_bound_up_to_lam_14(lam):
+    """docs/optimal_design.md: every lam <= 14 is within 1 % of the counting bound at T = 2 (the
+    rows of the results table, plus these)."""
+    fit = largest_units(256, 2, 3, lam, T=2, P=3)
+    assert fit.K == 768 - 2 * lam and fit.refutation.confirmed
+    assert fit.load / to_fraction(counting_bound(256, 2, 3, lam)) < Fraction(101, 100)
+
+
+@pytest.mark.slow
 def test_n256_paper_configuration_at_its_own_delay():
     """The README's claim: bursty (2, 3, 23), n = 256, delay 2, capacity 3 carries 722 units
     (load 3/722, 1.6 % above the counting bound 2/489), 723 fail; M-SGC needs delay 3 for 3/400."""
