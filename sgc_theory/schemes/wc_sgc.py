@@ -144,7 +144,7 @@ class WCSGC(BurstyDesigned, Scheme):
             for name, v, d, lo in zip(("T", "P", "K"), (T, P, K), defaults, (1, 1, 1))
         )
         #: True when ``T``, ``P`` or ``K`` differ from the theorem's: the load ``P/K`` is then
-        #: correct only where a proof of this instance says so (:func:`verify`)
+        #: correct only where a proof of this instance says so (:func:`~sgc_theory.verify.verify`)
         self.tuned = (self.T, self.P, self.K) != defaults
         check_scheme_size("WC-SGC", self.n, self.K)
         self._model = self.design_model
