@@ -22,6 +22,7 @@ from .covering_lp import (
     build_finite_horizon_lp,
     solve,
 )
+from .delay import DelayDesign, DelayFit, largest_units, wcsgc_at_delay
 from .lower import lower_bound
 from .restricted import bracket, restricted_lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
@@ -34,6 +35,10 @@ __all__ = [
     "lower_bound",
     "restricted_lower_bound",
     "bracket",
+    "largest_units",
+    "wcsgc_at_delay",
+    "DelayFit",
+    "DelayDesign",
     "TypeLP",
     "TypeLPResult",
     "build_type_lp",
