@@ -61,7 +61,7 @@ Other deadlines, capacities and job sizes
     scheme is correct only where a proof of the instance says so: the count automaton decides
     it exactly for any ``(T, P, K)`` (its three lemmas never use the theorem's values).  At
     ``T = B``, where no scheme reaches the counting bound in general,
-    :func:`sgc_theory.design.delay.largest_units` finds the largest ``K`` per capacity.
+    :func:`sgc_theory.design.largest_units` finds the largest ``K`` per capacity.
 
 Where it comes from
     The covering LP by worker types reaches the counting bound at ``T = B + 1`` in every case
