@@ -2,7 +2,7 @@
 proved lower bound and PR-SGC.
 
 For each row of ``results/optimal_T_eq_B_n256.csv`` (bursty (B, W, lam) at T = B) and each
-capacity P, :func:`sgc_theory.design.delay.largest_units` finds the largest K such that
+capacity P, :func:`sgc_theory.design.largest_units` (through ``wcsgc_at_delay``) finds the largest K such that
 ``WCSGC(256, B, W, lam, T=B, P=P, K=K)`` is proved for all horizons by the count automaton
 (K + 1 refuted by a confirmed counterexample).  The row's best load is compared with the proved
 lower bound and the best runnable load stored in that file.
@@ -20,7 +20,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from sgc_theory.design.delay import largest_units
+from sgc_theory.design import wcsgc_at_delay
 from sgc_theory.rationals import fraction_str
 
 N = 256
@@ -36,8 +36,8 @@ FIELDS = [
 def _row(src: dict, caps, max_work) -> dict:
     B, W, lam, T = (int(src[k]) for k in ("B", "W", "lam", "T"))
     t0 = time.perf_counter()
-    fits = [largest_units(N, B, W, lam, T, P, max_work=max_work) for P in caps]
-    best = min(fits, key=lambda f: (f.load, f.P))
+    found = wcsgc_at_delay(N, B, W, lam, T, caps, max_work=max_work)
+    fits, best = found.fits, found.best
     lower, before = Fraction(src["lower"]), Fraction(src["runnable"])
     ref = best.refutation
     return {

@@ -15,7 +15,7 @@ import sys
 from fractions import Fraction
 from pathlib import PurePath
 
-from ..errors import SGCError
+from ..errors import SGCError, check_int
 
 #: the parameters each scheme family takes on the command line (everything else given is
 #: refused); a test checks that it lists every family of :data:`sgc_theory.schemes.SCHEMES`
@@ -288,20 +288,19 @@ def check_params(scheme: str, given: dict) -> dict:
     {'B': 1, 'W': 2, 'lam': 3}
     """
     needs = () if scheme == "nocoding" else SCHEME_PARAMS[scheme]
-    takes = needs + SCHEME_OPTIONAL.get(scheme, ())
-    extra = [_flag(k) for k in PARAM_OPTIONS if k not in takes and given.get(k) is not None]
+    optional = SCHEME_OPTIONAL.get(scheme, ())
+    extra = [
+        _flag(k) for k in PARAM_OPTIONS if k not in needs + optional and given.get(k) is not None
+    ]
     if extra:
         what = " ".join(map(_flag, needs)) if needs else "no parameters"
-        more = SCHEME_OPTIONAL.get(scheme, ())
-        what += f" (optional {' '.join(map(_flag, more))})" if more else ""
+        what += f" (optional {' '.join(map(_flag, optional))})" if optional else ""
         raise SGCError(f"--scheme {scheme} takes {what} (not {', '.join(extra)})")
     missing = [_flag(k) for k in needs if given.get(k) is None]
     if missing:
         raise SGCError(f"--scheme {scheme} needs {', '.join(missing)}")
-    from ..errors import check_int
-
     out = {k: given[k] for k in needs}
-    for k in SCHEME_OPTIONAL.get(scheme, ()):
+    for k in optional:
         if given.get(k) is not None:  # all three are positive whole numbers
             out[k] = check_int(_flag(k), given[k], minimum=1)
     return out

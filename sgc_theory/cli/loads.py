@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import SGCError, check_int
 from ..rationals import fraction_str, load_json
-from ._common import LABELS, SCHEMES, add_scheme_args, scheme_params
+from ._common import LABELS, SCHEME_OPTIONAL, SCHEMES, add_scheme_args, scheme_params
 
 
 def register(sub) -> None:
@@ -41,7 +41,7 @@ def _load(args) -> int:
 
     key = args.scheme
     given = scheme_params(args)  # the same rule as verify/show: missing and unused refused
-    if set(given) - {"s", "B", "W", "lam"}:
+    if any(k in given for k in SCHEME_OPTIONAL.get(key, ())):
         return _tuned_load(args, given)
     from ..bounds import scheme_load
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from ..errors import SGCError, check_int
 
@@ -40,40 +41,47 @@ __all__ = ["DelayFit", "DelayDesign", "largest_units", "wcsgc_at_delay"]
 class DelayFit:
     """The largest ``K`` WC-SGC carries at deadline ``T`` and capacity ``P``.
 
-    ``proof`` is the verification of ``K`` (all horizons, ``ok``), ``refutation`` that of
-    ``K + 1`` (``ok`` false, with a confirmed counterexample), ``None`` when ``K + 1`` exceeds
-    ``K_max`` (the counting bound's ``floor(P / bound)``: no scheme has a smaller load)."""
+    ``proof`` is the verification of ``K`` (all horizons, ``ok``; its ``scheme`` is the
+    instance), ``refutation`` that of ``K + 1`` (``ok`` false, with a confirmed counterexample),
+    ``None`` when ``P / (K + 1)`` would be below the counting bound (no scheme has such a load);
+    ``proofs_run`` counts the instances the search decided."""
 
-    T: int
-    P: int
-    K: int
-    load: Fraction
-    scheme: object
-    proof: object
-    refutation: object | None
+    proof: Any
+    refutation: Any
     proofs_run: int
+
+    @property
+    def scheme(self):
+        return self.proof.scheme
+
+    @property
+    def T(self) -> int:
+        return self.scheme.T
+
+    @property
+    def P(self) -> int:
+        return self.scheme.P
+
+    @property
+    def K(self) -> int:
+        return self.scheme.K
+
+    @property
+    def load(self) -> Fraction:
+        return self.scheme.load
 
 
 @dataclass
 class DelayDesign:
     """The best :class:`DelayFit` over the capacities tried, with every fit."""
 
-    best: DelayFit | None
+    best: DelayFit
     fits: list = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def scheme(self):
-        return None if self.best is None else self.best.scheme
-
-
-def _check(n, B, W, lam, T):
-    from ..models.window import Bursty
-
-    if not 1 <= B <= W - 1:
-        raise SGCError(f"WC-SGC needs 1 <= B <= W - 1 (got B={B}, W={W})")
-    T = check_int("T", T, minimum=1)
-    return Bursty(n, B, W, lam), T
+        return self.best.scheme
 
 
 def largest_units(n, B, W, lam, T, P, *, max_work=None) -> DelayFit:
@@ -86,37 +94,39 @@ def largest_units(n, B, W, lam, T, P, *, max_work=None) -> DelayFit:
     (20, Fraction(3, 20), True, True)
     """
     from ..bounds import counting_bound
+    from ..models.window import Bursty
     from ..rationals import to_fraction
     from ..schemes import WCSGC
+    from ..schemes._common import bursty_params
     from ..verify import verify
 
-    model, T = _check(n, B, W, lam, T)
-    P = check_int("P", P, minimum=1)
+    n, B, W, lam = bursty_params("wcsgc", n, B, W, lam)
+    T, P = check_int("T", T, minimum=1), check_int("P", P, minimum=1)
+    model = Bursty(n, B, W, lam)
     runs = 0
 
     def decide(K):
         nonlocal runs
         runs += 1
         sch = WCSGC(n, B, W, lam, T=T, P=P, K=K)
-        return sch, verify(sch, model, all_horizons=True, method="counts", max_work=max_work)
+        return verify(sch, model, all_horizons=True, method="counts", max_work=max_work)
 
-    top = int(P / to_fraction(counting_bound(n, B, W, lam)))  # no load below the bound
-    lo, hi, best, refuted = 0, top, None, None
+    # the K that work are 1 .. K*; the last failure is at K* + 1, and no K above the counting
+    # bound's P / bound can work
+    lo, hi = 0, int(P / to_fraction(counting_bound(n, B, W, lam)))
+    best = refuted = None
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        sch, res = decide(mid)
+        res = decide(mid)
         if res.ok:
-            lo, best = mid, (sch, res)
+            lo, best = mid, res
         else:
             hi, refuted = mid - 1, res
     if best is None:
         raise SGCError(
             f"WC-SGC with T={T}, P={P} fails under {model!r} even with K = 1 unit per job"
         )
-    if refuted is not None and refuted.scheme.K != lo + 1:  # pragma: no cover (search invariant)
-        refuted = decide(lo + 1)[1]
-    sch, res = best
-    return DelayFit(T, P, lo, Fraction(P, lo), sch, res, refuted, runs)
+    return DelayFit(best, refuted, runs)
 
 
 def wcsgc_at_delay(
@@ -129,23 +139,13 @@ def wcsgc_at_delay(
     >>> [(f.P, f.K) for f in d.fits], d.best.load
     ([(1, 6), (2, 13), (3, 20)], Fraction(3, 20))
     """
+    from tqdm import tqdm
+
     caps = [check_int("capacities", P, minimum=1) for P in capacities]
     if not caps:
         raise SGCError("capacities must name at least one capacity P >= 1")
     t0 = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(caps), desc=f"WC-SGC at T={T}", unit="capacity")
-    fits = []
-    try:
-        for P in caps:
-            fits.append(largest_units(n, B, W, lam, T, P, max_work=max_work))
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
+    bar = tqdm(caps, desc=f"WC-SGC at T={T}", unit="capacity", disable=not progress)
+    fits = [largest_units(n, B, W, lam, T, P, max_work=max_work) for P in bar]
     best = min(fits, key=lambda f: (f.load, f.P))
     return DelayDesign(best, fits, time.perf_counter() - t0)

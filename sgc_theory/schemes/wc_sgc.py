@@ -83,9 +83,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bounds.loads import wcsgc_delay, wcsgc_load
+from ..bounds.loads import wcsgc_delay
 from ..errors import SGCError, check_int
-from ..rationals import to_fraction
 from ._common import BurstyDesigned, bursty_params
 from .base import Scheme, Task, check_scheme_size, masks_of
 
@@ -160,9 +159,8 @@ class WCSGC(BurstyDesigned, Scheme):
 
     @property
     def load(self) -> Fraction:
-        """``P / K``: each worker computes at most ``P`` units of ``1/K`` of a job per round."""
-        if not self.tuned:
-            return to_fraction(wcsgc_load(self.n, self.B, self.W, self.lam))
+        """``P / K``: each worker computes at most ``P`` units of ``1/K`` of a job per round
+        (the closed form :func:`~sgc_theory.bounds.wcsgc_load` for the theorem's values)."""
         return Fraction(self.P, self.K)
 
     def code_basis(self):
