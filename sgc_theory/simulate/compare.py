@@ -405,7 +405,7 @@ def _num(x):
 
 
 def _check_common(rounds, replications, mu, seed):
-    from .runtime import _check_float
+    from ._checks import check_float as _check_float
 
     return (
         check_int("rounds", rounds, minimum=2),

@@ -474,9 +474,9 @@ def fit_process(
     ``n_iter`` iterations; beyond the work budget (``max_work``, see :mod:`sgc_theory.budget`;
     about 12 units per delay, EM iteration (60 assumed) and squared state count).
     """
-    from .runtime import as_trace
+    from .traces import as_plain_trace
 
-    tr = as_trace(trace)
+    tr = as_plain_trace(trace)
     label = f"trace {tr.source or tr.name}"
     mu, K, D = _check_fit(tr, label, mu, states, marginal, min_rounds, n_iter, quality, max_work)
     n, R = D.shape
@@ -507,7 +507,7 @@ def _check_fit(tr, label, mu, states, marginal, min_rounds, n_iter, quality, max
     """``(mu, states, delays)`` of a fit, each checked, and the fit's work within the budget."""
     from ..budget import check_work
     from ..errors import check_int
-    from .runtime import _check_float
+    from ._checks import check_float as _check_float
 
     mu = _check_float("mu", mu, minimum=0.0)
     K = check_int("states", states, minimum=2)

@@ -197,6 +197,40 @@ def load_trace(name_or_path) -> Trace:
 # --------------------------------------------------------------------------------------------
 # families of probes and the load slope
 # --------------------------------------------------------------------------------------------
+
+
+def as_plain_trace(trace) -> Trace:
+    """A :class:`Trace` from a Trace, a shipped name, a CSV path or a ``(workers, rounds)`` array
+    (no straggler process: :func:`sgc_theory.simulate.runtime.as_trace` also takes those)."""
+    if isinstance(trace, Trace):
+        return trace
+    if isinstance(trace, (np.ndarray, list, tuple)):
+        try:
+            D = np.asarray(trace, dtype=float)
+        except (TypeError, ValueError) as exc:
+            kind = (
+                "ragged (rows of different lengths)"
+                if "inhomogeneous" in str(exc)
+                else "not numeric"
+            )
+            raise SGCError(
+                f"trace array must be a 2-D (workers, rounds) array of numbers; it is {kind}"
+            ) from None
+        if D.ndim != 2 or D.size == 0:
+            raise SGCError(
+                f"trace array must be a non-empty 2-D (workers, rounds) array (got shape {D.shape})"
+            )
+        bad = np.argwhere(~np.isfinite(D) | (D < 0))
+        if bad.size:
+            i, r = (int(x) for x in bad[0])
+            raise SGCError(
+                f"trace array: entry [{i}, {r}] (worker {i}, round {r}) is {float(D[i, r])!r}; "
+                "delays must be finite and >= 0"
+            )
+        return Trace(delays=D, name="<array>", source="<array>")
+    return load_trace(trace)
+
+
 def trace_families() -> dict[str, list[str]]:
     """Shipped probe families (the authors' probe folder, ``index.csv`` column ``source_folder``)
     -> their trace names, in index order.
