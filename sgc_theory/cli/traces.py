@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 
+from ..simulate.process_families import FAMILIES
+
 __all__ = ["register"]
 
 
@@ -55,16 +57,34 @@ def register(subparsers) -> None:
     )
     fit.add_argument("--trace", default=None, help="--process: shipped trace name or CSV file")
     fit.add_argument(
-        "--mu", type=float, default=1.0, help="--process: straggler slack of the labels (default 1)"
+        "--mu",
+        type=float,
+        default=None,
+        help="--process: straggler slack of the labels (default 1)",
     )
-    fit.add_argument("--states", type=int, default=2, help="--process: hidden states (2 to 4)")
+    fit.add_argument(
+        "--states", type=int, default=None, help="--process: hidden states 2 to 4 (default: chosen)"
+    )
     fit.add_argument(
         "--marginal",
-        default="empirical",
-        choices=["empirical", "lognormal"],
-        help="--process: per-state times through the trace's quantiles (default) or log-normal",
+        default=None,
+        choices=["auto", *FAMILIES],
+        help="--process: emission family of every state (default auto: chosen per state)",
     )
-    fit.add_argument("--seed", type=int, default=0, help="--process: seed of the quality check")
+    fit.add_argument(
+        "--seed", type=int, default=None, help="--process: seed of the check (default 0)"
+    )
+    fit.add_argument(
+        "--probe-load",
+        type=float,
+        default=None,
+        help="--process: load the trace was measured at (default: the trace index's, else 0)",
+    )
+    fit.add_argument(
+        "--keep-outliers",
+        action="store_true",
+        help="--process: keep cold-start/outlier rounds (default: dropped with a note)",
+    )
     fit.add_argument("--out", default=None, help="--process: write the process (JSON) here")
     fit.add_argument("--json", action="store_true", help="print JSON")
     fit.set_defaults(func=_fit)
@@ -106,6 +126,9 @@ def _list(args) -> int:
     return 0
 
 
+_PROCESS_ONLY = ("mu", "states", "marginal", "seed", "probe_load", "keep_outliers", "trace", "out")
+
+
 def _fit(args) -> int:
     from ..errors import SGCError
     from ..simulate.traces import fit_slope
@@ -114,8 +137,10 @@ def _fit(args) -> int:
         return _fit_process(args)
     if args.family is None:
         raise SGCError("traces fit: give --family (load slope) or --process markov --trace FILE")
-    if args.trace is not None or args.out is not None:
-        raise SGCError("traces fit: --trace and --out go with --process markov")
+    given = [k for k in _PROCESS_ONLY if getattr(args, k) not in (None, False)]
+    if given:
+        flags = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise SGCError(f"traces fit --family: {flags} go with --process markov, not the load slope")
     fit = fit_slope(family=args.family, region=args.region)
     lines = [
         f"{fit['family']} ({fit['region']}): mean delay = {fit['intercept']:.4f} s + "
@@ -131,17 +156,29 @@ def _fit(args) -> int:
 
 
 def _fit_process(args) -> int:
-    from ..errors import SGCError
+    from ..errors import SGCError, check_int
     from ..simulate.processes import check_out_path, fit_process
+    from ._common import show_progress
 
     if args.trace is None:
         raise SGCError("traces fit --process markov: give --trace FILE_OR_NAME")
     if args.family is not None or args.region is not None:
         raise SGCError("traces fit: --family/--region fit the load slope; not with --process")
+    seed = check_int("--seed", 0 if args.seed is None else args.seed, minimum=0)
+    if args.states is not None:
+        check_int("--states", args.states, minimum=2, maximum=4)
     if args.out is not None:
         check_out_path(args.out)
     proc, report = fit_process(
-        args.trace, mu=args.mu, states=args.states, marginal=args.marginal, seed=args.seed
+        args.trace,
+        mu=1.0 if args.mu is None else args.mu,
+        states=args.states,
+        marginal=None if args.marginal in (None, "auto") else args.marginal,
+        seed=seed,
+        probe_load=args.probe_load,
+        keep_outliers=args.keep_outliers,
+        max_work=getattr(args, "max_work", None),
+        progress=show_progress(args) and not args.json,
     )
     if args.out is not None:
         proc.save(args.out)
@@ -150,43 +187,76 @@ def _fit_process(args) -> int:
     payload.update(report)
     if args.out is not None:
         payload["out"] = args.out
-    q = report["quality"]
-    t, m = q["trace"], q["model"]
-    lines = [
-        f"{proc.states}-state Markov process fitted to {proc.meta['trace']} "
-        f"(n={proc.n}, {proc.meta['rounds']} rounds, mu={args.mu:g}, "
-        f"{proc.meta['em_iterations']} EM iterations)",
-        "  transitions: " + "; ".join(" ".join(f"{x:.3f}" for x in row) for row in proc.transmat),
-        f"  {'':22s} {'trace':>9s} {'process':>9s}",
-        f"  {'straggler rate':22s} {t['straggler_rate']:9.4f} {m['straggler_rate']:9.4f}",
-        f"  {'mean burst (rounds)':22s} {t['mean_burst']:9.3f} {m['mean_burst']:9.3f}",
-        f"  {'distinct per window 3':22s} {t['distinct_per_window']:9.2f} "
-        f"{m['distinct_per_window']:9.2f}",
-        f"  {'slowest/median q0.9':22s} {t['slowest_over_median'][1]:9.3f} "
-        f"{m['slowest_over_median'][1]:9.3f}",
-    ]
-    ho = report.get("held_out", {})
-    if "loglik_per_delay" in ho:
-        lines.append(
-            f"  held-out log-likelihood per delay {ho['loglik_per_delay']:.4f} "
-            f"(independent: {ho['independent_per_delay']:.4f})"
-        )
+    lines = _fit_text(proc, report)
     if args.out is not None:
         lines.append(f"  written to {args.out}")
     strict_emit(args, payload, "\n".join(lines))
     return 0
 
 
+def _fit_text(proc, report) -> list:
+    from ..simulate.process_families import describe
+
+    meta, choice, cred = proc.meta, report["model_choice"], report["credibility"]
+    ch, ru = choice["chosen"], choice["runner_up"]
+    lines = [
+        f"{proc.states}-state Markov process fitted to {meta['trace']} (n={proc.n}, "
+        f"{meta['rounds']} rounds, mu={meta['mu']:g}, probe load {meta['probe_load']:g}, "
+        f"{meta['em_iterations']} EM iterations)",
+        f"  model choice ({choice['criterion']}): {ch['states']} states "
+        f"[{', '.join(ch['families'])}], BIC {ch['bic']:.1f}",
+    ]
+    if ru is not None:
+        lines.append(
+            f"  runner-up: {ru['states']} states [{', '.join(ru['families'])}], BIC "
+            f"{ru['bic']:.1f} (+{ru['bic'] - ch['bic']:.1f})"
+        )
+    for k in range(proc.states):
+        lines.append(f"  state {k}: {describe(proc.emission(k))}, stationary "
+                     f"{proc.stationary[k]:.4f}")  # fmt: skip
+    lines.append(
+        "  transitions: " + "; ".join(" ".join(f"{x:.4f}" for x in row) for row in proc.transmat)
+    )
+    verdict = "CREDIBLE" if cred["credible"] else "NOT CREDIBLE"
+    lines.append(
+        f"  credibility: {verdict} ({cred['model_rounds']} stationary generated rounds vs the "
+        f"trace's {cred['trace_rounds']}; {cred['parameters']} parameters)"
+    )
+    lines.append(f"  {'':26s} {'trace':>9s} {'process':>9s} {'tolerance':>9s}")
+    for name, c in cred["checks"].items():
+        mark = "ok" if c["ok"] else "FAIL"
+        lines.append(
+            f"  {name.replace('_', ' '):26s} {c['trace']:9.4g} {c['model']:9.4g} "
+            f"{c['tolerance']:9.3g}  {mark}"
+        )
+    lines += [f"  not credible: {r}" for r in cred["reasons"]]
+    lines += [f"  note: {r}" for r in cred["notes"]]
+    return lines
+
+
 def _generate(args) -> int:
+    from ..budget import check_work
     from ..errors import check_int
     from ..simulate.processes import check_out_path, load_process, write_delay_csv
 
     check_out_path(args.out)
     rounds = check_int("--rounds", args.rounds, minimum=1)
     seed = check_int("--seed", args.seed, minimum=0)
+    if args.n is not None:
+        check_int("--n", args.n, minimum=1)
     proc = load_process(args.process)
+    check_work(
+        GENERATE_UNITS * proc.n * rounds,
+        f"generating {rounds} rounds of {proc.n} workers and writing them as CSV",
+        limit=getattr(args, "max_work", None),
+        cheaper="fewer --rounds",
+    )
     D = proc.generate(rounds, seed=seed, n=args.n)
     write_delay_csv(D, args.out)
     payload = {"out": args.out, "n": proc.n, "rounds": rounds, "seed": seed}
     strict_emit(args, payload, f"wrote {rounds} rounds of {proc.n} workers to {args.out}")
     return 0
+
+
+#: work units (about a microsecond) per generated delay written as CSV text
+GENERATE_UNITS = 3.0
