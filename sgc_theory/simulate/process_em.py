@@ -44,24 +44,28 @@ def forward_backward(L: np.ndarray, pi: np.ndarray, A: np.ndarray):
     """Scaled forward-backward over every worker at once: ``(gamma, xi_sum, loglik)`` from the
     log emissions ``L`` (R, n, K)."""
     R, n, K = L.shape
-    m = L.max(axis=2, keepdims=True)
-    B = np.exp(L - m)
+    m = L[..., 0].copy()
+    for k in range(1, K):  # faster than a reduction over the short last axis
+        np.maximum(m, L[..., k], out=m)
+    B = np.exp(L - m[..., None])
     alpha = np.empty_like(B)
     c = np.empty((R, n))
+    one = np.ones(K)
     a = pi[None, :] * B[0]
-    c[0] = a.sum(axis=1)
+    c[0] = a @ one  # (matrix products beat reductions over the short last axis)
     alpha[0] = a / c[0][:, None]
     for r in range(1, R):
         a = (alpha[r - 1] @ A) * B[r]
-        c[r] = a.sum(axis=1)
-        alpha[r] = a / c[r][:, None]
+        c[r] = a @ one
+        alpha[r] = a * (1.0 / c[r])[:, None]
     beta = np.empty_like(B)
     beta[R - 1] = 1.0
     Bb = np.empty_like(B)
     Bb[R - 1] = B[R - 1] / c[R - 1][:, None]
+    AT = np.ascontiguousarray(A.T)
     for r in range(R - 2, -1, -1):
-        beta[r] = Bb[r + 1] @ A.T
-        Bb[r] = B[r] * beta[r] / c[r][:, None]
+        beta[r] = Bb[r + 1] @ AT
+        Bb[r] = B[r] * beta[r] * (1.0 / c[r])[:, None]
     gamma = alpha * beta
     xi = A * np.einsum("rik,ril->kl", alpha[:-1], Bb[1:]) if R > 1 else np.zeros((K, K))
     loglik = float(np.log(c).sum() + m.sum())
@@ -128,12 +132,12 @@ def run_em(y, z0, families, edges, *, n_iter, tol, start=None, charge=None) -> E
     return EMResult(pi, A, ems, gamma, ll, it, converged)
 
 
-def _mixture_ll(Lk: np.ndarray, logw: np.ndarray) -> float:
-    """Sum of the log densities of the stationary mixture (columns ``Lk`` (N, K) of log
-    densities, ``logw`` the log stationary weights)."""
-    a = Lk + logw[None, :]
-    m = a.max(axis=1)
-    return float((m + np.log(np.exp(a - m[:, None]).sum(axis=1))).sum())
+def _logsumexp_cols(cols) -> np.ndarray:
+    """Elementwise ``log(sum(exp(c)))`` of a list of equal-length arrays."""
+    out = cols[0]
+    for c in cols[1:]:
+        out = np.logaddexp(out, c)
+    return out
 
 
 def _options(family, y, w, edges):
@@ -159,16 +163,19 @@ def choose_families(y, res: EMResult, edges, allowed=fam.FAMILIES) -> tuple[list
     K = len(res.emissions)
     logw = np.log(np.maximum(stationary_law(res.transmat, res.startprob), 1e-300))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
-        Lk = np.stack([np.maximum(fam.logpdf(e, yv), LOG_FLOOR) for e in res.emissions], axis=1)
+        cols = [
+            np.maximum(fam.logpdf(e, yv), LOG_FLOOR) + logw[j] for j, e in enumerate(res.emissions)
+        ]
         fams, table = [], []
         for k in range(K):
             w = res.gamma[..., k].ravel()
+            rest = _logsumexp_cols([c for j, c in enumerate(cols) if j != k])
             scores, best = {}, {}
             for f in allowed:
                 for e in _options(f, yv, w, edges):
-                    col = Lk.copy()
-                    col[:, k] = np.maximum(fam.logpdf(e, yv), LOG_FLOOR)
-                    b = -2.0 * _mixture_ll(col, logw) + fam.n_params(e) * log_n
+                    col = np.maximum(fam.logpdf(e, yv), LOG_FLOOR) + logw[k]
+                    ll = float(np.logaddexp(rest, col).sum())
+                    b = -2.0 * ll + fam.n_params(e) * log_n
                     if b < scores.get(f, math.inf):
                         scores[f], best[f] = b, e
             ranked = sorted(scores.items(), key=lambda t: t[1])
