@@ -162,8 +162,8 @@ class StragglerProcess:
             n=n,
             startprob=start,
             transmat=A,
-            means=np.array([float(d.mean()) for d in draws]),
-            sds=np.array([float(d.std()) for d in draws]),
+            means=np.clip([float(d.mean()) for d in draws], -fam.MAX_LOG, fam.MAX_LOG),
+            sds=np.minimum([float(d.std()) for d in draws], fam.MAX_SD),
             factor=factor if factor is not None else {"mean": 0.0, "sd": 0.0, "phi": 0.0},
             meta=dict(meta or {}),
             emissions=ems,
@@ -300,8 +300,6 @@ def _array(p, name, shape_ok) -> np.ndarray:
 def _validate(p: StragglerProcess) -> None:
     """Strict checks of a process (also of every file read): so that generation gives finite,
     positive delays and nothing downstream meets a malformed array."""
-    from . import process_families as fam
-
     if isinstance(p.n, bool) or not isinstance(p.n, (int, np.integer)) or p.n < 1:
         raise ProcessError(f"process: n must be a positive integer (got {p.n!r})")
     p.n = int(p.n)
@@ -341,8 +339,6 @@ def _validate(p: StragglerProcess) -> None:
 
 
 def _check_factor(f) -> None:
-    from . import process_families as fam
-
     if not isinstance(f, dict) or set(f) != {"mean", "sd", "phi"}:
         raise ProcessError('process: factor must be {"mean", "sd", "phi"}')
     for k in ("mean", "sd", "phi"):
