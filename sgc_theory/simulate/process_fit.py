@@ -182,10 +182,12 @@ def fit_process(
     logF = np.log(np.median(D, axis=0))
     y = np.log(D).T - logF[:, None]
     cands = _candidates(y, S, Ks, marginal, n_iter, tol, meter, progress, estimate)
-    best, runner = _choose(cands, label, n_iter, tol)
-    proc = _to_process(best, n, _fit_factor(logF), y)
+    best, proc, cred, skipped = _first_credible(
+        _converged(cands, label, n_iter, tol), n, _fit_factor(logF), y, D, mu, seed, notes, meter
+    )
+    runner = next((c for c in _converged(cands, label, n_iter, tol) if c is not best), None)
+    choice = _choice_report(cands, best, runner, skipped)
     load = load if load is not None else float(tr.probe_load or 0.0)
-    choice = _choice_report(cands, best, runner)
     proc.meta = {
         "trace": tr.name,
         "source": tr.source,
@@ -201,9 +203,6 @@ def fit_process(
         "model_choice": choice,
         "work": {"estimate": estimate, "metered": float(meter.used)},
     }
-    meter.charge(check_units(n, R))
-    cred = assess_credibility(proc, D, mu, seed=seed, check_outliers=False, notes=notes)
-    proc.meta["work"]["metered"] = float(meter.used)
     verdict = {k: cred[k] for k in ("credible", "reasons", "notes", "checks", "model_rounds",
                                     "trace_rounds", "parameters")}  # fmt: skip
     proc.meta["credibility"] = verdict
@@ -267,7 +266,11 @@ def _cand(res, K, fams, log_n, table) -> dict:
     }
 
 
-def _choose(cands, label, n_iter, tol):
+#: candidates checked for credibility, in BIC order, before the best one is taken anyway
+MAX_CHECKED = 3
+
+
+def _converged(cands, label, n_iter, tol) -> list:
     ok = [c for c in cands if c["converged"] and math.isfinite(c["bic"])]
     if not ok:
         K = cands[0]["states"] if cands else 2
@@ -276,14 +279,36 @@ def _choose(cands, label, n_iter, tol):
             f"{label}: EM did not converge in {n_iter} iterations (tol {tol:g}); the trace does "
             f"not support this model{hint}"
         )
-    return ok[0], (ok[1] if len(ok) > 1 else None)
+    return ok
+
+
+def _first_credible(ok, n, factor, y, D, mu, seed, notes, meter):
+    """The candidate of smallest BIC whose verdict is credible, among the first
+    :data:`MAX_CHECKED`; else the smallest BIC (not credible). Returns ``(candidate, process,
+    verdict, skipped)``, ``skipped`` the better-BIC candidates that were not credible."""
+    R = y.shape[0]
+    tried = []
+    for c in ok[:MAX_CHECKED]:
+        proc = _to_process(c, n, factor, y)
+        meter.charge(check_units(n, R))
+        cred = assess_credibility(proc, D, mu, seed=seed, check_outliers=False, notes=notes)
+        tried.append((c, proc, cred))
+        if cred["credible"]:
+            break
+    pick = next((t for t in tried if t[2]["credible"]), tried[0])
+    skipped = [
+        {"states": c["states"], "families": c["families"], "bic": c["bic"],
+         "reasons": cr["reasons"]}
+        for c, _, cr in tried if c is not pick[0] and not cr["credible"]
+    ]  # fmt: skip
+    return (*pick, skipped if pick[2]["credible"] else [])
 
 
 def _public(c) -> dict:
     return {k: v for k, v in c.items() if not k.startswith("_") and k != "family_table"}
 
 
-def _choice_report(cands, best, runner) -> dict:
+def _choice_report(cands, best, runner, skipped) -> dict:
     table = best.get("family_table")
     per_state = None
     if table is not None:
@@ -291,7 +316,9 @@ def _choice_report(cands, best, runner) -> dict:
             {"chosen": t[0][0], "runner_up": t[1][0], "bic_gap": t[1][1] - t[0][1]} for t in table
         ]
     return {
-        "criterion": "BIC of the relative times (-2 log L + p log N), smallest wins",
+        "criterion": "BIC of the relative times (-2 log L + p log N), smallest wins among the "
+        "credible candidates",
+        "not_credible": skipped,
         "chosen": _public(best),
         "runner_up": None if runner is None else _public(runner),
         "families_per_state": per_state,
