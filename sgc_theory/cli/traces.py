@@ -8,14 +8,21 @@ probe load); ``--json`` gives ``{"traces": [{"trace", "family", "region", "batch
 family's traces (least squares): ``{"slope", "intercept", "r2", "points": [...]}``. The default
 slope of the simulator, 1.1218 s per unit load, is ``sgc traces fit --family desktop_long``.
 
-``sgc traces fit --process markov --trace FILE_OR_NAME [--mu MU] [--states K] [--out MODEL.json]
-[--json]`` fits a straggler process (hidden Markov chain per worker, EM) to a trace: its
-parameters, the fit (log-likelihood, EM iterations, held-out log-likelihood) and the fit quality
-(straggler rate at ``mu``, burst lengths, distinct stragglers per window, round-time quantiles of
-the trace and of the process); ``--out`` writes the process for reuse (``--trace MODEL.json``).
+``sgc traces fit --process markov --trace FILE_OR_NAME [--mu MU] [--states K] [--marginal F]
+[--probe-load L] [--keep-outliers] [--seed S] [--out MODEL.json] [--json]`` fits a straggler
+process (hidden Markov chain per worker, EM; docs/guide/processes.md): the number of states (2 to
+4) and the emission family of every state (log-normal, shifted exponential, Pareto, empirical) are
+chosen by BIC unless given; the output gives the choice and the runner-up, the parameters and the
+credibility verdict (a long stationary generated run against the trace, each statistic with its
+tolerance; reasons when not credible; notes such as a dropped cold-start round). ``--probe-load``
+records the load the trace was measured at (default: the trace index's, else 0). ``--out`` writes
+the process for reuse (``--trace MODEL.json``). The options of ``--process`` are refused with
+``--family``.
 
 ``sgc traces generate --process MODEL.json --rounds R --seed S --out FILE.csv`` writes a delay
-matrix drawn from a process in the shipped CSV format (written to a temporary name, then renamed).
+matrix drawn from a process (stationary from the first round) in the shipped CSV format (written to
+a temporary name, then renamed); its work (3 units per delay) is checked against ``--max-work``
+before anything is generated.
 """
 
 from __future__ import annotations

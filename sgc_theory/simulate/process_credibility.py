@@ -140,7 +140,7 @@ def assess_credibility(
 
     Returns ``{"credible", "reasons", "notes", "checks", "model_rounds", "trace_rounds",
     "parameters", "trace_stats", "model_stats"}``: ``checks`` maps each statistic of
-    :data:`TOLERANCES` to ``{"trace", "model", "tolerance", "sd_at_trace_size", "ok"}``;
+    ``TOLERANCES`` to ``{"trace", "model", "tolerance", "sd_at_trace_size", "ok"}``;
     ``reasons`` says, in one sentence each, why it is not credible (empty when credible).
     Outlier rounds of the trace are dropped first (``drop_outliers``, with a note) or kept
     (``check_outliers=False``: not looked for; ``notes`` are passed through).

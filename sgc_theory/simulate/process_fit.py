@@ -32,19 +32,19 @@ MAX_FIT_STATES = 4
 #: work units (about a microsecond each, measured in benchmarks/bench_processes.py) of one EM
 #: iteration: per relative time and state, per relative time, and per round (the loop of the
 #: forward-backward pass)
-UNITS_PER_VALUE_STATE = 0.025
-UNITS_PER_VALUE = 0.13
-UNITS_PER_ROUND = 7.0
+UNITS_PER_VALUE_STATE = 0.018
+UNITS_PER_VALUE = 0.09
+UNITS_PER_ROUND = 5.0
 
 #: EM iterations assumed per candidate number of states in the a-priori estimate (log-normal EM
 #: and EM with the chosen families together; measured 5 to 40 on generated and shipped traces)
 ASSUMED_ITERATIONS = 14
 
 #: work units per relative time, state and candidate family of the family choice
-UNITS_CHOICE = 0.03
+UNITS_CHOICE = 0.02
 
 #: work units per generated delay of the credibility check (generation and statistics)
-UNITS_CHECK = 1.0
+UNITS_CHECK = 0.7
 
 
 def em_units(n: int, R: int, K: int) -> float:
@@ -65,7 +65,7 @@ def check_units(n: int, R: int) -> float:
 
 
 def fit_work(n: int, R: int, Ks) -> float:
-    """A-priori work estimate of a fit: :data:`ASSUMED_ITERATIONS` EM iterations and the family
+    """A-priori work estimate of a fit: ``ASSUMED_ITERATIONS`` EM iterations and the family
     choice per candidate number of states, and the credibility check."""
     em = sum(ASSUMED_ITERATIONS * em_units(n, R, K) + choice_units(n, R, K) for K in Ks)
     return em + check_units(n, R)
@@ -137,10 +137,11 @@ def fit_process(
     """Fit a straggler process to a trace; returns ``(process, report)``.
 
     ``states=None`` tries 2, 3 and 4 states and ``marginal=None`` chooses the emission family
-    per state (module docstring); giving them fixes them. Outlier rounds (a cold start) are
+    per state (by BIC, the first credible of the three best; docs/guide/processes.md); giving
+    them fixes them. Outlier rounds (a cold start) are
     dropped with a note unless ``keep_outliers``. ``probe_load``: the load the trace was
     measured at (default: the trace's, else 0). The process carries
-    ``meta["credibility"]`` (:func:`~sgc_theory.simulate.process_credibility.assess_credibility`
+    ``meta["credibility"]`` (:func:`assess_credibility`
     against the trace) and ``meta["model_choice"]``; ``report`` holds ``fit``, ``model_choice``,
     ``credibility`` and (``quality``) ``quality``, the trace's statistics next to the process's.
 

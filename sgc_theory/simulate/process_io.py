@@ -55,11 +55,11 @@ def _reject_constant(name):
 
 
 def load_process(path) -> StragglerProcess:
-    """Read a process JSON file written by :meth:`StragglerProcess.save` (formats 1 and 2).
+    """Read a process JSON file written by ``StragglerProcess.save`` (formats 1 and 2).
 
     Refused with :class:`ProcessError`: not a path, missing, not a regular file (a FIFO, a
-    device such as ``/dev/zero``), over :data:`MAX_PROCESS_BYTES`, not UTF-8 strict JSON
-    (``NaN``/``Infinity`` refused), nested deeper than :data:`MAX_DEPTH`, or any field of the
+    device such as ``/dev/zero``), over ``MAX_PROCESS_BYTES`` (64 MB), not UTF-8 strict JSON
+    (``NaN``/``Infinity`` refused), nested deeper than ``MAX_DEPTH`` (16) levels, or any field of the
     wrong type or out of range.
     """
     from ..errors import check_input_file

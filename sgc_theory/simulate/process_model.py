@@ -86,7 +86,7 @@ class StragglerProcess:
         legacy files only (format 1 fits): sorted ``log X`` values, emissions Gaussian on normal
         scores mapped through them. New fits use ``emissions``.
     emissions : list of dict or None
-        per state, the emission family and its parameters (:mod:`.process_families`).
+        per state, the emission family and its parameters (module ``process_families``).
     meta : dict
         where it came from: ``trace``, ``mu``, ``probe_load``, the model choice, the
         credibility verdict (``meta["credibility"]``).
@@ -254,7 +254,7 @@ class StragglerProcess:
 
     @classmethod
     def from_json(cls, data, label: str = "process") -> StragglerProcess:
-        """Read :meth:`to_json` output (formats 1 and 2); a malformed file raises
+        """Read ``to_json`` output (formats 1 and 2); a malformed file raises
         :class:`ProcessError` naming the field."""
         return _from_json(cls, data, label)
 

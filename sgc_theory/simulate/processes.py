@@ -3,14 +3,14 @@ stationary, and checked for credibility (docs/guide/processes.md).
 
 The pipeline, one concept per module:
 
-* :mod:`.process_model`: the process (:class:`StragglerProcess`), its checks, stationary
+* ``process_model``: the process (:class:`StragglerProcess`), its checks, stationary
   generation and file format;
-* :mod:`.process_families`: the emission families of a state (log-normal, shifted exponential,
+* ``process_families``: the emission families of a state (log-normal, shifted exponential,
   Pareto, empirical);
-* :mod:`.process_em` and :mod:`.process_fit`: EM and the model choice (:func:`fit_process`);
-* :mod:`.process_stats`: the statistics that matter to the schemes (:func:`straggler_stats`);
-* :mod:`.process_credibility`: outlier rounds and the verdict (:func:`assess_credibility`);
-* :mod:`.process_io`: process files, delay CSVs and ``process:`` trace specs.
+* ``process_em`` and ``process_fit``: EM and the model choice (:func:`fit_process`);
+* ``process_stats``: the statistics that matter to the schemes (:func:`straggler_stats`);
+* ``process_credibility``: outlier rounds and the verdict (:func:`assess_credibility`);
+* ``process_io``: process files, delay CSVs and ``process:`` trace specs.
 
 This module re-exports the public names.
 """
