@@ -9,7 +9,11 @@ under the paper policy < 30 s; the full ``compare`` (2 online policies, 20 repli
 Run: ``python benchmarks/bench_processes.py [--full]`` (``--full`` adds the 20-replication compare).
 
 Measured on the shared machine (load average about 8 on 2 cores, so CPU seconds are the stable
-figure): fit 4.6 s CPU (EM only) and 5.2 s with the quality report; generating 256 x 10,000:
+figure). Issue 26 fit (states and families chosen, credibility check included): 64 x 3000
+Gilbert-Elliott 1.5 to 1.9 s CPU, metered 2.1e6 work units, estimated 3.2e6; 256 x 3000: 5.1 to
+6.3 s CPU, metered 7.6e6 units, estimated 1.1e7 (0.84 to 0.92 CPU microseconds per metered unit;
+the default budget is 1e8); 256 x 20 probe: 0.75 s CPU. Earlier figures (issue 19 fit):
+fit 4.6 s CPU (EM only) and 5.2 s with the quality report; generating 256 x 10,000:
 1.2 s; one 10,000-round run of the five families: 3.7 s CPU (paper), 9.9 s (minimal); WC-SGC
 1.8 s per 2,000 rounds; ``compare`` with 2 replications of 10,000 rounds and both policies:
 35.5 s CPU including the pilot sweep, so about 5 CPU-minutes for 20 replications (half that with

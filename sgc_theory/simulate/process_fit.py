@@ -306,7 +306,12 @@ def _first_credible(ok, n, factor, y, D, mu, seed, notes, meter):
 
 
 def _public(c) -> dict:
-    return {k: v for k, v in c.items() if not k.startswith("_") and k != "family_table"}
+    """A candidate for the report: no private fields, non-finite numbers as None (strict JSON)."""
+
+    def clean(v):
+        return None if isinstance(v, float) and not math.isfinite(v) else v
+
+    return {k: clean(v) for k, v in c.items() if not k.startswith("_") and k != "family_table"}
 
 
 def _choice_report(cands, best, runner, skipped) -> dict:
