@@ -108,6 +108,23 @@ def _delays(tr, label: str) -> np.ndarray:
     return D
 
 
+def _cleaned(D, keep: bool, label: str, min_rounds: int):
+    """``(delays, notes)``: the outlier rounds dropped (unless ``keep``) with a note; refused
+    below ``min_rounds`` rounds."""
+    notes, out = [], outlier_rounds(D)
+    if out["rounds"]:
+        notes.append(outlier_note(out, dropped=not keep and out["droppable"]))
+        if not keep and out["droppable"]:
+            D = np.delete(D, out["rounds"], axis=1)
+    R = D.shape[1]
+    if R < min_rounds:
+        raise ProcessError(
+            f"{label}: {R} rounds are too few to fit a Markov process (need >= {min_rounds}: "
+            "transitions between rounds are what it learns)"
+        )
+    return D, notes
+
+
 def _fit_factor(logF: np.ndarray) -> dict:
     mean = float(logF.mean())
     sd = float(logF.std())
@@ -157,18 +174,8 @@ def fit_process(
     )
     tr = as_plain_trace(trace)
     label = f"trace {tr.source or tr.name}"
-    D = _delays(tr, label)
-    notes, out = [], outlier_rounds(D)
-    if out["rounds"]:
-        notes.append(outlier_note(out, dropped=not keep and out["droppable"]))
-        if not keep and out["droppable"]:
-            D = np.delete(D, out["rounds"], axis=1)
+    D, notes = _cleaned(_delays(tr, label), keep, label, min_rounds)
     n, R = D.shape
-    if R < min_rounds:
-        raise ProcessError(
-            f"{label}: {R} rounds are too few to fit a Markov process (need >= {min_rounds}: "
-            "transitions between rounds are what it learns)"
-        )
     Ks = [states] if states is not None else list(range(2, MAX_FIT_STATES + 1))
     what = f"fitting a straggler process to {n} x {R} delays ({', '.join(map(str, Ks))} states)"
     estimate = fit_work(n, R, Ks)
@@ -188,12 +195,11 @@ def fit_process(
     )
     runner = next((c for c in _converged(cands, label, n_iter, tol) if c is not best), None)
     choice = _choice_report(cands, best, runner, skipped)
-    load = load if load is not None else float(tr.probe_load or 0.0)
     proc.meta = {
         "trace": tr.name,
         "source": tr.source,
         "region": tr.region,
-        "probe_load": load,
+        "probe_load": load if load is not None else float(tr.probe_load or 0.0),
         "rounds": R,
         "mu": mu,
         "marginal": [e["family"] for e in proc.emissions],
@@ -204,6 +210,11 @@ def fit_process(
         "model_choice": choice,
         "work": {"estimate": estimate, "metered": float(meter.used)},
     }
+    return proc, _report(proc, choice, cred, mu, quality)
+
+
+def _report(proc, choice, cred, mu, quality) -> dict:
+    """The verdict stored in ``proc.meta["credibility"]`` and the fit's report."""
     verdict = {k: cred[k] for k in ("credible", "reasons", "notes", "checks", "model_rounds",
                                     "trace_rounds", "parameters")}  # fmt: skip
     proc.meta["credibility"] = verdict
@@ -211,7 +222,7 @@ def fit_process(
     if quality:
         report["quality"] = {"mu": mu, "trace": cred["trace_stats"], "model": cred["model_stats"],
                              "model_rounds": cred["model_rounds"]}  # fmt: skip
-    return proc, report
+    return report
 
 
 def _candidates(y, S, Ks, marginal, n_iter, tol, meter, progress, estimate) -> list:

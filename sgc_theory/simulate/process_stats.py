@@ -72,20 +72,6 @@ def straggler_stats(D, mu: float, window: int = 3) -> dict:
     }
 
 
-def average_stats(stats: list) -> dict:
-    """Key by key mean of several :func:`straggler_stats` results."""
-
-    def avg(key):
-        v = [s[key] for s in stats]
-        if isinstance(v[0], dict):
-            return {k: float(np.mean([x[k] for x in v])) for k in v[0]}
-        if isinstance(v[0], list):
-            return [float(x) for x in np.mean(v, axis=0)]
-        return float(np.mean(v)) if not isinstance(v[0], int) else v[0]
-
-    return {k: avg(k) for k in stats[0] if k != "quantiles"}
-
-
 def fit_quality(proc, D, mu: float, seed: int = 0, rounds: int | None = None) -> dict:
     """:func:`straggler_stats` of the trace next to those of the process: one stationary
     generated run of ``rounds`` rounds (default ``max(2000, 2 x trace rounds)``, capped at
