@@ -100,11 +100,11 @@ def _init_params(y, z, K, families, edges):
 def run_em(y, z0, families, edges, *, n_iter, tol, start=None, charge=None) -> EMResult:
     """EM from the labels ``z0`` (or from ``start = (pi, A, emissions)``) with the emission
     family of every state fixed; stops when the log-likelihood gains less than ``tol`` per 1000
-    relative times, or after ``n_iter`` iterations (then ``converged`` is False). ``charge(k)``
+    relative times (at least ``100 tol``), or after ``n_iter`` iterations (then ``converged`` is False). ``charge(k)``
     is called after every iteration (work meter, progress bar)."""
     K = len(families)
     pi, A, ems = start if start is not None else _init_params(y, z0, K, families, edges)
-    stop = tol * y.size / 1000.0
+    stop = tol * max(y.size / 1000.0, 100.0)
     prev, it, converged = -math.inf, 0, False
     gamma, ll = None, -math.inf
     while it < n_iter:
