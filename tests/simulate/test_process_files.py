@@ -227,3 +227,11 @@ def test_cli_refusals_one_line_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and match in err, (argv, err)
         assert not out.exists()
+
+
+def test_fit_shows_progress_on_request(capsys):
+    D = StragglerProcess.two_state(n=16, p_slow=0.1, p_stay=0.5).generate(60, seed=3)
+    fit_process(D, mu=1.0, states=2, quality=False, progress=True)
+    assert "fit" in capsys.readouterr().err
+    fit_process(D, mu=1.0, states=2, quality=False)
+    assert capsys.readouterr().err == ""
