@@ -177,10 +177,7 @@ def evaluate(D, configs, *, jobs: int, mu: float, policies=ONLINE, slope=None, p
             f"D has {D.shape[1]}"
         )
     D = D[:, :R]
-    if (D + min(float(s["shifts"].min()) for s in specs.values()) <= 0).any():
-        raise SGCError(
-            "delays shifted to the schemes' loads become non-positive; use a smaller slope"
-        )
+    _check_shifted(D, specs, mu, slope)
     prep = _fast_prep(D, mu)
     # the masks cover every count a policy may stop at: the most candidates of any coded
     # configuration (the fewest at the smallest shift), 0 when only no coding runs
@@ -199,6 +196,26 @@ def evaluate(D, configs, *, jobs: int, mu: float, policies=ONLINE, slope=None, p
             for key, val in _per_run(prep, specs[sc], res, sc, jobs, R).items():
                 out[key][idx, j] = val
     return out
+
+
+def _check_shifted(D, specs, mu, slope) -> None:
+    """Every shifted delay positive, and small enough that thresholds and sums stay finite."""
+    import sys
+
+    lo = min(float(s["shifts"].min()) for s in specs.values())
+    hi = max(float(s["shifts"].max()) for s in specs.values())
+    if (D + lo <= 0).any():
+        raise SGCError(
+            "delays shifted to the schemes' loads become non-positive; use a smaller slope"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        top = float(D.max()) + hi
+    limit = sys.float_info.max / ((1.0 + mu) * D.shape[1] * 4.0)
+    if not np.isfinite(top) or top > limit:
+        raise SGCError(
+            f"slope={slope:g}: delays shifted to the schemes' loads reach {top:.3g} s, beyond "
+            f"{limit:.3g} s (round times and their sums must stay finite); use a smaller slope"
+        )
 
 
 def _per_run(prep, spec, res, sc, jobs, R) -> dict:

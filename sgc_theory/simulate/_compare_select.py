@@ -146,7 +146,7 @@ def prsgc_grid(n: int, max_delay: int) -> list:
 def _pilot_table(D, fam, *, mu, jobs, max_delay, slope, L0, pols, progress):
     """``(configs, times (C, P))`` of every configuration of family ``fam`` on one pilot matrix
     (runtime per job; NaN where a deadline was missed)."""
-    if fam in FAST:
+    if fam in FAST or fam == "prsgc":  # PR-SGC: the sweep's stated grid
         from .sweep import sweep
 
         res = sweep(

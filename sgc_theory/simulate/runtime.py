@@ -176,7 +176,9 @@ def resolve_probe_load(trace: Trace, probe_load) -> float:
     """``probe_load`` if given, else the trace's (``index.csv``), else 0."""
     if probe_load is not None:
         return _check_float("probe_load", probe_load, minimum=0.0)
-    return float(trace.probe_load) if trace.probe_load is not None else 0.0
+    if trace.probe_load is None:
+        return 0.0
+    return _check_float(f"probe_load of {trace.name or 'the trace'}", trace.probe_load, minimum=0.0)
 
 
 def resolve_slope(slope) -> float:
