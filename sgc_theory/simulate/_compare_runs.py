@@ -99,18 +99,22 @@ def long_runs(
     progress: bool = False,
     max_work=None,
     first: int = 0,
+    jobs=None,
 ):
     """Every configuration on ``replications`` generated matrices (common random numbers);
     returns ``(jobs, runs)`` with ``runs`` the per-replication outputs of :func:`evaluate`.
     ``first`` skips the first seeds (the runs ``first .. first + replications - 1`` of the
-    seed's sequence). Refused beyond the work budget (:func:`run_cost` per run)."""
+    seed's sequence); ``jobs`` (default ``rounds - max T``) the jobs of every run. Refused beyond the work budget (:func:`run_cost` per run)."""
     rounds = check_int("rounds", rounds, minimum=2)
     replications = check_int("replications", replications, minimum=1)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     maxT = max(config_delay(sc, proc.n, p) for sc, p in configs)
-    jobs = rounds - maxT
-    if jobs < 1:
-        raise SGCError(f"rounds={rounds} leaves no job for delays up to {maxT}")
+    if jobs is None:
+        jobs = rounds - maxT
+        if jobs < 1:
+            raise SGCError(f"rounds={rounds} leaves no job for delays up to {maxT}")
+    elif check_int("jobs", jobs, minimum=1) > rounds - maxT:
+        raise SGCError(f"jobs={jobs}: {rounds} rounds hold at most {rounds - maxT} jobs")
     if optimal_jobs and optimal_jobs > jobs:
         raise SGCError(f"optimal_jobs={optimal_jobs} exceeds the {jobs} jobs of a run")
     per_run = run_cost(proc.n, rounds, configs, len(policies), optimal_jobs)

@@ -97,7 +97,7 @@ def compare(
     policies : online policies; ``optimal_jobs > 0`` adds the offline optimum on a prefix
     states, probe_load : when a trace is fitted: the hidden states (``None``: automatic) and the
         load the trace was measured at (default the trace's, else 0)
-    jobs : jobs per run (default ``rounds - max T``)
+    jobs : jobs per run (default ``rounds - max T``; at most that)
     allow_not_credible : go on (with a warning) on a process whose fit is not credible
 
     Returns
@@ -124,17 +124,17 @@ def compare(
     common = dict(mu=mu, policies=pols, slope=slope, seed=seed, scheduler=scheduler)
     common.update(progress=progress, max_work=max_work, optimal_jobs=optimal_jobs)
     common.update(optimal_work=optimal_work)
-    rounds_used = _rounds_for(rounds, jobs, configs, proc.n)
+    rounds_used = rounds
 
     def run(first, count):
-        return long_runs(proc, configs, rounds=rounds_used, replications=count, first=first,
-                         **common)[1]  # fmt: skip
+        return long_runs(proc, configs, rounds=rounds, replications=count, first=first,
+                         jobs=jobs, **common)[1]  # fmt: skip
 
     runs = run(0, replications)
     per_run = run_cost(proc.n, rounds_used, configs, len(pols), optimal_jobs)
     conv = converge(run, runs, ref, pols, target=target, cap=cap, per_run=per_run,
                     max_work=max_work)  # fmt: skip
-    J = rounds_used - max(config_delay(sc, proc.n, p) for sc, p in configs)
+    J = jobs if jobs is not None else rounds - max(config_delay(sc, proc.n, p) for sc, p in configs)
     table = summarise(configs, runs, J, pols, ref, optimal_jobs)
     out = {"results": _results(configs, table, proc.n), "jobs": J, "rounds": rounds_used}
     out["convergence"] = conv | {"rounds": rounds_used}
@@ -146,14 +146,6 @@ def compare(
     out["warning"] = warning
     out["replay"] = replay(tr, configs, mu, pols, slope, L0, ref) if tr is not None else None
     return out
-
-
-def _rounds_for(rounds, jobs, configs, n) -> int:
-    """The rounds of a run: ``rounds``, or ``jobs + max T`` when ``jobs`` is given."""
-    if jobs is None:
-        return rounds
-    jobs = check_int("jobs", jobs, minimum=1)
-    return jobs + max(config_delay(sc, n, p) for sc, p in configs)
 
 
 def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0):

@@ -123,15 +123,17 @@ def rank(
     if not any(sc == "gc" for sc, _ in cands):
         raise SGCError("recommend: the candidates need at least one GC configuration")
     maxT = max(config_delay(sc, proc.n, p) for sc, p in cands)
-    R = rounds if jobs is None else check_int("jobs", jobs, minimum=1) + maxT
+    R = rounds
     common = dict(mu=mu, slope=slope, seed=seed, scheduler=scheduler, progress=progress)
     common.update(max_work=max_work, policies=pols)
 
     def run(first, count):
-        return long_runs(proc, cands, rounds=R, replications=count, first=first, **common)[1]
+        return long_runs(
+            proc, cands, rounds=R, replications=count, first=first, jobs=jobs, **common
+        )[1]
 
     runs = run(0, replications)
-    J = R - maxT
+    J = R - maxT if jobs is None else jobs
     gc = [c for c, (sc, _) in enumerate(cands) if sc == "gc"]
 
     def focus(rt):  # the winner over the best GC, under every policy
