@@ -190,7 +190,8 @@ def _prune(times, max_candidates):
     ok = ~np.isnan(times).any(axis=0)
     if not ok.any():
         return [], 0, 0
-    mean = np.where(ok, np.nanmean(times, axis=0), np.inf)
+    mean = np.full(times.shape[1], np.inf)
+    mean[ok] = times[:, ok].mean(axis=0)
     b = int(np.argmin(mean))
     diff = times - times[:, b : b + 1]
     if P >= 2:
