@@ -45,6 +45,8 @@ def main():
         variants["fit, started from the stationary law"] = st
     res = {"trace": TRACE, "process": proc.to_json() | {"marginal": None}, "runs": {}}
     res["credibility"] = proc.meta.get("credibility")
+    res["fit_module"] = fit_process.__module__  # which fit made the process
+    res["stationary_variant"] = "--stationary" in sys.argv
     for label, p in variants.items():
         res["runs"][label] = {str(R): run(p, R) for R in (3_000, 10_000)}
         for R, o in res["runs"][label].items():

@@ -158,7 +158,7 @@ def _pilot_table(D, fam, *, mu, jobs, max_delay, slope, L0, pols, progress):
             probe_load=L0,
             schemes=(fam,),
             policy=pols,
-            progress=False,
+            progress=progress,
             verify_best=False,
         )
         keys, idx = [], {}

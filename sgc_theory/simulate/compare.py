@@ -117,7 +117,7 @@ def compare(
     not_compared = {}
     if configs is None:
         configs, not_compared = _pilot_configs(
-            proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0
+            proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0, progress
         )
     configs = check_configs(configs, proc.n)
     ref = next((i for i, (sc, _) in enumerate(configs) if sc == "gc"), None)
@@ -148,7 +148,7 @@ def compare(
     return out
 
 
-def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0):
+def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0, progress=False):
     """The pilot's pick (one configuration per family) and the families left out, with why."""
     pilot_jobs = check_int("pilot_jobs", pilot_jobs, minimum=1)
     max_delay = check_int("max_delay", max_delay, minimum=0)
@@ -156,7 +156,7 @@ def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0):
     pilot = proc.generate(pilot_jobs + max_delay, seed=np.random.SeedSequence([seed, 1]))
     chosen = select_configs(
         pilot, mu=mu, schemes=fams, jobs=pilot_jobs, max_delay=max_delay, slope=slope,
-        probe_load=L0,
+        probe_load=L0, progress=progress,
     )  # fmt: skip
     got = {sc for sc, _ in chosen}
     missing = {}

@@ -54,6 +54,8 @@ def test_no_bursty_family_or_tiny_pilot_runs(model, command, extra, capsys):
         argv += ["--pilot-replications", "1"]
     assert main(argv) == 0, capsys.readouterr().err
     out = json.loads(capsys.readouterr().out)
+    if command == "recommend" and "prsgc" in extra:
+        assert out["pilot"]["prsgc"]["searched"] > 0 and out["pilot"]["prsgc"]["kept"] > 0
     if command == "compare":
         named = set(extra[1:]) if extra[0] == "--schemes" else set()
         # every named family runs, or is listed with the reason
