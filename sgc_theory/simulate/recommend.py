@@ -4,7 +4,8 @@ ranked by long-run time per job under each online waiting policy (docs/guide/pro
 Protocol: the pilot of :mod:`~sgc_theory.simulate._compare_select` (every configuration with
 delay ``<= max_delay`` and window ``<= pilot_jobs``, pruned by its stated rule) gives the
 candidates; all of them run on the same long runs (common random numbers, the convergence rule
-of :mod:`~sgc_theory.simulate._compare_runs` applied to the winner's ratio to the best GC); per
+of :mod:`~sgc_theory.simulate._compare_runs` applied to the winner's ratio to the best GC and
+the runner-up's ratio to the winner); per
 policy the winner has the least mean time per job. ``ratio_to_gc`` is the mean over the runs of
 ``time(winner) / time(best GC)``, computed exactly as :func:`~sgc_theory.simulate.compare.compare`
 computes its ratios (so ``compare`` on ``[best GC, winner]`` with the same ``rounds``, ``jobs``,
@@ -136,8 +137,15 @@ def rank(
     J = R - maxT if jobs is None else jobs
     gc = [c for c, (sc, _) in enumerate(cands) if sc == "gc"]
 
-    def focus(rt):  # the winner over the best GC, under every policy
-        return [(*_winners(rt[:, :, j], gc), j) for j in range(len(pols))]
+    def focus(rt):  # under every policy: the winner over the best GC, the runner-up over it
+        out = []
+        for j in range(len(pols)):
+            best, g = _winners(rt[:, :, j], gc)
+            out.append((best, g, j))
+            second = _runner_up(rt[:, :, j], best)
+            if second is not None:
+                out.append((second, best, j))
+        return out
 
     conv = converge(run, runs, gc[0], pols, target=target_halfwidth, cap=max_replications,
                     per_run=run_cost(proc.n, R, cands, len(pols)), max_work=max_work,
@@ -157,6 +165,14 @@ def _winners(rt, gc) -> tuple[int, int]:
     best = int(np.argmin(means))
     g = min(gc, key=lambda c: (means[c], c))
     return best, g
+
+
+def _runner_up(rt, best):
+    """The second-fastest candidate of the runs ``rt (K, C)`` (``None`` with one)."""
+    means = np.where(np.isnan(rt).any(axis=0), np.inf, rt.mean(axis=0))
+    means[best] = np.inf
+    c = int(np.argmin(means))
+    return c if np.isfinite(means[c]) else None
 
 
 def _ranking(cands, rt, gc) -> dict:
