@@ -23,7 +23,7 @@ FIVE = [
 @pytest.mark.parametrize(
     "n, rounds, configs",
     [
-        (64, 600, FIVE),
+        (64, 400, FIVE),
         (
             48,
             1000,
