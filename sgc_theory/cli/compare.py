@@ -105,6 +105,11 @@ def _shared(p) -> None:
         action="store_true",
         help="go on when the fitted process is not credible (the output carries a warning)",
     )
+    _run_options(p)
+
+
+def _run_options(p) -> None:
+    """Where and within which budget the runs go, and --json."""
     p.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     p.add_argument(
         "--max-work",

@@ -124,26 +124,24 @@ def compare(
     common = dict(mu=mu, policies=pols, slope=slope, seed=seed, scheduler=scheduler)
     common.update(progress=progress, max_work=max_work, optimal_jobs=optimal_jobs)
     common.update(optimal_work=optimal_work)
-    rounds_used = rounds
 
     def run(first, count):
         return long_runs(proc, configs, rounds=rounds, replications=count, first=first,
                          jobs=jobs, **common)[1]  # fmt: skip
 
     runs = run(0, replications)
-    per_run = run_cost(proc.n, rounds_used, configs, len(pols), optimal_jobs)
+    per_run = run_cost(proc.n, rounds, configs, len(pols), optimal_jobs)
     conv = converge(run, runs, ref, pols, target=target, cap=cap, per_run=per_run,
                     max_work=max_work)  # fmt: skip
     J = jobs if jobs is not None else rounds - max(config_delay(sc, proc.n, p) for sc, p in configs)
-    table = summarise(configs, runs, J, pols, ref, optimal_jobs)
-    out = {"results": _results(configs, table, proc.n), "jobs": J, "rounds": rounds_used}
-    out["convergence"] = conv | {"rounds": rounds_used}
+    out = {
+        "results": _results(configs, summarise(configs, runs, J, pols, ref, optimal_jobs), proc.n)
+    }
+    out.update(jobs=J, rounds=rounds, convergence=conv | {"rounds": rounds})
     out["process"] = process_json(proc)
-    out["settings"] = settings(rounds_used, len(runs), mu, slope, proc, seed, pols)
+    out["settings"] = settings(rounds, len(runs), mu, slope, proc, seed, pols)
     out["settings"].update(pilot_jobs=pilot_jobs, max_delay=max_delay, common_random_numbers=True)
-    out["not_compared"] = not_compared
-    out["credibility"] = proc.meta.get("credibility")
-    out["warning"] = warning
+    out.update(not_compared=not_compared, credibility=proc.meta.get("credibility"), warning=warning)
     out["replay"] = replay(tr, configs, mu, pols, slope, L0, ref) if tr is not None else None
     return out
 
