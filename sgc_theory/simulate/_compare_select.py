@@ -132,7 +132,8 @@ def _lams(n: int) -> list:
 
 
 def wcsgc_grid(n: int, max_delay: int) -> list:
-    """WC-SGC's stated grid (its delay is ``W - 2 + B``... within ``max_delay``)."""
+    """WC-SGC's stated grid: ``B = 1`` (its delay is then 2, so only when ``max_delay >= 2``),
+    ``W in {2, 3, 4}``, ``lam`` in ``{1, 2, 4, ..., 128, n/2, n - 1}``."""
     if max_delay < 2:
         return []
     return [{"B": 1, "W": W, "lam": lam} for W in (2, 3, 4) for lam in _lams(n)]
