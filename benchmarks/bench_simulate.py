@@ -5,8 +5,10 @@ sweep several times faster than the generic route (0.65 s against 5.3 s for its 
 configuration-policies at 26 jobs, T <= 4, on the shared 2-core machine); optimal policy for
 M-SGC (1, 2, 27) on a 256 x 30 trace < 5 s; ``sgc reproduce`` over every shipped load-0 trace and
 both slopes well under a minute; ``compare`` of the five default families at n = 256, 5 runs of
-10,000 rounds, both online policies: about 21 CPU-seconds (measured on the shared 2-core
-machine, wall time higher under load; estimate 2.0e7 work units, within the default budget 1e8).
+10,000 rounds, both online policies, on the issue's Gilbert-Elliott process (normal -> slow
+0.015, slow -> normal 0.45, slow x 3): 19.3 CPU-seconds (86 s wall on the shared, loaded 2-core
+machine); estimate 2.4e7 work units (~24 s), within the default budget 1e8; M-SGC / GC 1.331
+[1.324, 1.338] (the issue's 1.33 under the truth).
 Run: ``python benchmarks/bench_simulate.py`` (``--compare``: only the comparison).
 """
 
