@@ -1,29 +1,49 @@
 """``sgc compare`` and ``sgc recommend``: long runs under a straggler process, with intervals.
 
 ``sgc compare (--trace FILE_OR_NAME | --process MODEL.json) [--rounds R] [--replications K]
-[--mu MU] [--schemes ...] [--policies ...] [--optimal-jobs J] [--json]``: per scheme and policy
+[--target-halfwidth H] [--mu MU] [--schemes ...] [--policies ...] [--probe-load L0]
+[--allow-not-credible] [--optimal-jobs J] [--json]``: per scheme and policy
 ``mean_time_per_job``, ``ci95``, ``ratio_to_gc`` (``mean``, ``ci95``), ``model_violations``
-(fraction of rounds) and ``fallback_time`` (seconds per job). A trace is fitted first (a
-two-state process, labels at ``mu``); ``replay`` then gives the same configurations' ratios on the
-trace itself.
+and ``fallback_time``; ``convergence`` gives the rounds, the runs and the achieved relative
+half-width of the ratios' intervals (runs are added until it is at most H, default 0.01; ``off``
+for exactly K runs). A trace is fitted first (``--states``: its hidden states; default the fit's
+choice); ``replay`` then gives the same configurations' ratios on the trace itself. A fitted
+process that is not credible is refused (exit 2, with the reasons) unless
+``--allow-not-credible``; then the output carries the warning.
 
-``sgc recommend --trace FILE_OR_NAME [--mu MU] [--json]``: ``best`` (scheme and parameters),
-``speedup_over_gc`` with ``ci95``, ``runner_up``; ``--scheduler`` runs the replications on Dask.
+``sgc recommend --trace FILE_OR_NAME [--mu MU] [--json]``: every configuration searched (pilot
+pruning rule in docs/guide/simulation.md), the winner under each waiting policy with its ratio to
+the best GC and speed-up (``by_policy``), ``runner_up``; ``--scheduler`` runs the replications on
+Dask.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ._common import budget_arg, budget_value, sim_scheme_name
-from .traces import strict_emit
+from ..errors import SGCError
+from ._common import budget_arg, budget_value, check_number, emit, sim_scheme_name
 
 __all__ = ["register"]
 
 
-def _shared(p, rounds_help: str) -> None:
-    """The options ``compare`` and ``recommend`` share: the source, the process fit, the pilot,
-    the long runs' length and number, the scheduler and --json."""
+def _halfwidth(text):
+    """``--target-halfwidth``: a positive number, or ``off``."""
+    import argparse
+
+    if str(text).strip().lower() in ("off", "none"):
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'off' (got {text!r})") from None
+    if not 0 < v < 1e9:
+        raise argparse.ArgumentTypeError(f"must be a positive number or 'off' (got {text!r})")
+    return v
+
+
+def _shared(p) -> None:
+    """The options ``compare`` and ``recommend`` share."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--trace",
@@ -31,15 +51,29 @@ def _shared(p, rounds_help: str) -> None:
     )
     src.add_argument("--process", help="process file written by sgc traces fit --out")
     p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
-    p.add_argument("--states", type=int, default=2, help="hidden states when fitting (default 2)")
+    p.add_argument(
+        "--states",
+        type=int,
+        default=None,
+        help="hidden states when fitting a trace (default: the fit's choice); refused with "
+        "--process",
+    )
+    p.add_argument(
+        "--probe-load",
+        dest="probe_load",
+        type=float,
+        default=None,
+        help="load at which a CSV trace was measured (default: index.csv, else 0); the origin "
+        "of the load shift (--slope)",
+    )
     p.add_argument(
         "--schemes",
         nargs="+",
         type=sim_scheme_name,
         default=None,
         metavar="NAME",
-        help="families to compare (default: nocoding gc srsgc msgc brsgc; wcsgc when named: its "
-        "decoder is not vectorised, about 3 s per 1,000 rounds)",
+        help="families to compare (default: nocoding gc srsgc msgc brsgc; wcsgc and prsgc when "
+        "named: searched on a stated grid, their decoders are not vectorised)",
     )
     p.add_argument("--slope", default=None, help="seconds per unit load (number, default, paper)")
     p.add_argument("--seed", type=int, default=0, help="seed of the replications (default 0)")
@@ -47,16 +81,51 @@ def _shared(p, rounds_help: str) -> None:
     p.add_argument(
         "--max-delay", dest="max_delay", type=int, default=4, help="largest delay T (default 4)"
     )
-    p.add_argument("--rounds", type=int, default=2_000, help=rounds_help)
-    p.add_argument("--replications", type=int, default=10, help="independent runs (default 10)")
+    p.add_argument("--rounds", type=int, default=2_000, help="rounds per run (default 2,000)")
+    p.add_argument("--replications", type=int, default=5, help="runs to start with (default 5)")
+    p.add_argument(
+        "--target-halfwidth",
+        dest="target_halfwidth",
+        type=_halfwidth,
+        default=0.01,
+        metavar="H",
+        help="add runs until every ratio's 95%% interval has relative half-width <= H "
+        "(default 0.01; 'off': exactly --replications runs)",
+    )
+    p.add_argument(
+        "--max-replications",
+        dest="max_replications",
+        type=int,
+        default=100,
+        help="at most this many runs (default 100)",
+    )
+    p.add_argument(
+        "--allow-not-credible",
+        dest="allow_not_credible",
+        action="store_true",
+        help="go on when the fitted process is not credible (the output carries a warning)",
+    )
+    _run_options(p)
+
+
+def _run_options(p) -> None:
+    """Where and within which budget the runs go, and --json."""
     p.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
+    p.add_argument(
+        "--max-work",
+        dest="max_work",
+        type=budget_arg("--max-work"),
+        default=None,
+        metavar="N",
+        help="work budget (default 1e8 units, about a microsecond each; inf for no limit)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
 def register(subparsers) -> None:
     """Add ``compare`` and ``recommend`` to the ``sgc`` command line."""
     p = subparsers.add_parser("compare", help="long-run time per job of every scheme, with CIs")
-    _shared(p, "rounds per run (default 2,000; 20 runs of 10,000 need --max-work 1e9)")
+    _shared(p)
     p.add_argument(
         "--policies",
         nargs="+",
@@ -81,16 +150,56 @@ def register(subparsers) -> None:
     )
     p.set_defaults(func=_compare)
     q = subparsers.add_parser("recommend", help="the scheme and parameters to run, with a CI")
-    _shared(q, "rounds per run (default 2,000)")
-    q.add_argument("--top", type=int, default=3, help="pilot candidates per scheme (default 3)")
-    q.add_argument("--policy", choices=["paper", "minimal"], default="paper", help="waiting policy")
+    _shared(q)
+    q.add_argument(
+        "--top", type=int, default=200, help="at most this many candidates per family and policy"
+    )
+    q.add_argument(
+        "--pilot-replications",
+        dest="pilot_replications",
+        type=int,
+        default=3,
+        help="pilot matrices (default 3)",
+    )
+    q.add_argument(
+        "--policy",
+        choices=["paper", "minimal"],
+        default="paper",
+        help="policy of the headline answer (both are shown)",
+    )
     q.set_defaults(func=_recommend)
 
 
-def _src(args):
-    from ..errors import check_int
+def _common_kwargs(args) -> dict:
+    """The library arguments of the shared options (checked, in one line naming the option)."""
+    check_number("--mu", args.mu, minimum=0)
+    if args.probe_load is not None:
+        check_number("--probe-load", args.probe_load, minimum=0)
+    if args.process is not None and args.states is not None:
+        raise SGCError("--states: applies when a trace is fitted (--trace CSV), not to --process")
+    if args.process is not None and args.probe_load is not None:
+        raise SGCError("--probe-load: applies when a trace is fitted, not to --process")
+    return dict(
+        mu=args.mu,
+        rounds=args.rounds,
+        replications=args.replications,
+        schemes=args.schemes,
+        slope=args.slope,
+        seed=args.seed,
+        pilot_jobs=args.pilot_jobs,
+        max_delay=args.max_delay,
+        states=args.states,
+        probe_load=args.probe_load,
+        target_halfwidth=args.target_halfwidth,
+        max_replications=args.max_replications,
+        allow_not_credible=args.allow_not_credible,
+        scheduler=args.scheduler,
+        progress=(not args.json) and sys.stderr.isatty(),
+        max_work=budget_value(args.max_work),
+    )
 
-    check_int("--states", args.states, minimum=2)
+
+def _src(args):
     return args.trace if args.trace is not None else args.process
 
 
@@ -98,86 +207,96 @@ def _fmt_ci(ci) -> str:
     return "n/a" if ci is None else f"[{ci[0]:.4f}, {ci[1]:.4f}]"
 
 
+def _head(out) -> list:
+    """The lines every answer starts with: the warning, the runs and their convergence."""
+    s, c = out["settings"], out["convergence"]
+    lines = [out["warning"]] if out.get("warning") else []
+    h = c["achieved_halfwidth"]
+    tgt = "off" if c["target_halfwidth"] is None else f"{c['target_halfwidth']:g}"
+    state = "reached" if c["reached"] else f"NOT reached ({c['limited_by']})"
+    lines.append(
+        f"{c['replications']} runs of {c['rounds']} rounds ({out['jobs']} jobs), mu={s['mu']:g}, "
+        f"slope {s['slope']:g} s/load ({s['slope_origin']}), probe load {s['probe_load']:g}; "
+        f"common random numbers"
+    )
+    lines.append(
+        f"ratio intervals: relative half-width {'n/a' if h is None else f'{h:.4f}'} "
+        f"(target {tgt}: {state})"
+    )
+    return lines
+
+
 def _compare(args) -> int:
     from ..simulate.compare import compare
 
-    progress = (not args.json) and sys.stderr.isatty()
     out = compare(
         _src(args),
-        rounds=args.rounds,
-        replications=args.replications,
-        mu=args.mu,
-        schemes=args.schemes,
         policies=tuple(args.policies),
-        slope=args.slope,
-        seed=args.seed,
-        pilot_jobs=args.pilot_jobs,
-        max_delay=args.max_delay,
-        states=args.states,
         optimal_jobs=args.optimal_jobs,
         optimal_work=budget_value(args.max_dp_work),
-        scheduler=args.scheduler,
-        progress=progress,
+        **_common_kwargs(args),
     )
-    s = out["settings"]
-    lines = [
-        f"{s['replications']} runs of {s['rounds']} rounds ({out['jobs']} jobs), mu={s['mu']:g}, "
-        "common random numbers; time per job with 95% CI, ratio to GC (paired)"
-    ]
+    lines = _head(out) + ["time per job with 95% CI, ratio to GC (paired)"]
+    replay = (out.get("replay") or {}).get("ratio_to_gc", {})
     for sc, r in out["results"].items():
         params = " ".join(f"{k}={v}" for k, v in r["params"].items())
         for pol in [p for p in ("paper", "minimal", "optimal") if p in r]:
-            e = r[pol]
-            if e["mean_time_per_job"] is None:
-                lines.append(f"  {sc:8s} {params:20s} {pol:7s} not reached")
-                continue
-            line = (
-                f"  {sc:8s} {params:20s} {pol:7s} {e['mean_time_per_job']:.4f} s "
-                f"{_fmt_ci(e['ci95'])}  ratio {e['ratio_to_gc']['mean']:.4f} "
-                f"{_fmt_ci(e['ratio_to_gc']['ci95'])}"
-            )
-            if "model_violations" in e:
-                line += (
-                    f"  violations {e['model_violations']:.3f}"
-                    f"  fallback {e['fallback_time']:.4f} s/job"
-                )
-            lines.append(line)
-    strict_emit(args, out, "\n".join(lines))
+            lines.append(_row(sc, params, pol, r[pol], replay.get(sc, {}).get(pol)))
+    for sc, why in out["not_compared"].items():
+        lines.append(f"  not compared ({sc}): {why}")
+    emit(args, out, "\n".join(lines))
     return 0
 
 
-def _recommend(args) -> int:
-    from ..simulate.compare import recommend
+def _row(sc, params, pol, e, replayed) -> str:
+    """One line of ``compare``'s table."""
+    if e["mean_time_per_job"] is None:
+        return f"  {sc:8s} {params:20s} {pol:7s} not reached"
+    rm = e["ratio_to_gc"]["mean"]
+    line = (
+        f"  {sc:8s} {params:20s} {pol:7s} {e['mean_time_per_job']:.4f} s "
+        f"{_fmt_ci(e['ci95'])}  ratio {'n/a' if rm is None else f'{rm:.4f}'} "
+        f"{_fmt_ci(e['ratio_to_gc']['ci95'])}"
+    )
+    if replayed is not None:
+        line += f"  (trace replay {replayed:.4f})"
+    if "model_violations" in e:
+        line += f"  violations {e['model_violations']:.3f}  fallback {e['fallback_time']:.4f} s/job"
+    return line
 
-    progress = (not args.json) and sys.stderr.isatty()
+
+def _recommend(args) -> int:
+    from ..simulate.recommend import recommend
+
     out = recommend(
         _src(args),
-        mu=args.mu,
-        rounds=args.rounds,
-        replications=args.replications,
-        schemes=args.schemes,
         top=args.top,
         policy=args.policy,
-        slope=args.slope,
-        seed=args.seed,
-        pilot_jobs=args.pilot_jobs,
-        max_delay=args.max_delay,
-        states=args.states,
-        scheduler=args.scheduler,
-        progress=progress,
+        pilot_replications=args.pilot_replications,
+        **_common_kwargs(args),
     )
 
     def show(e):
         params = " ".join(f"{k}={v}" for k, v in e["params"].items())
         return f"{e['scheme']} {params} ({e['mean_time_per_job']:.4f} s/job {_fmt_ci(e['ci95'])})"
 
-    sp = out["speedup_over_gc"]
-    lines = [
-        f"best: {show(out['best'])}",
-        f"speed-up over the best GC ({show(out['best_gc'])}): {sp['mean']:.4f} "
-        f"{_fmt_ci(sp['ci95'])}",
-    ]
-    if out["runner_up"] is not None:
-        lines.append(f"runner-up: {show(out['runner_up'])}")
-    strict_emit(args, out, "\n".join(lines))
+    lines = _head(out)
+    searched = sum(f.get("searched", 0) for f in out["pilot"].values() if isinstance(f, dict))
+    lines.append(f"searched {searched} configurations; pilot rule: {out['pilot']['rule']}")
+    for pol, r in out["by_policy"].items():
+        sp = r["speedup_over_gc"]
+        mark = " (headline)" if pol == out["settings"]["policy"] else ""
+        lines.append(f"policy {pol}{mark}: best {show(r['best'])}")
+        lines.append(
+            f"  speed-up over the best GC ({show(r['best_gc'])}): "
+            f"{'n/a' if sp['mean'] is None else format(sp['mean'], '.4f')} {_fmt_ci(sp['ci95'])}"
+        )
+        if r["runner_up"] is not None:
+            lines.append(f"  runner-up: {show(r['runner_up'])}")
+    rp = out.get("replay")
+    if rp:
+        rr = rp["ratio_to_gc"].get(out["best"]["scheme"], {}).get(out["settings"]["policy"])
+        if rr is not None:
+            lines.append(f"trace replay: best / best GC = {rr:.4f} on the trace itself")
+    emit(args, out, "\n".join(lines))
     return 0

@@ -116,12 +116,14 @@ def _check_schemes(schemes) -> tuple:
     return tuple(schemes)
 
 
-def _families(schemes, n, jobs, max_delay, L0, slope, skipped, force_generic) -> list:
+def _families(schemes, n, jobs, max_delay, L0, slope, skipped, force_generic, budget=None) -> list:
     """Every family's configurations (vectorised tables), with their delay shifts."""
     work = []
     for sc in schemes:
         if sc == "nocoding" or (sc in _BUILTIN and not force_generic):
             spec = _builtin_family(sc, n, jobs, max_delay, skipped)
+        elif sc == "prsgc":
+            spec = _prsgc_family(n, jobs, max_delay, skipped, budget)
         else:
             spec = _generic_family(sc, n, jobs, max_delay, skipped)
         if spec is not None:
@@ -200,6 +202,54 @@ def _generic_family(sc, n, jobs, max_delay, skipped):
         "cap": np.array([o.design_model.lam for o in objs], np.int64),
         "end_min": np.full(len(objs), jobs - 1, np.int64),
         "names": names,
+    }
+    spec.update(_objects_spec(objs))
+    return spec
+
+
+#: PR-SGC's ``lam`` grid in the sweep (its load needs an LP per ``lam``, about
+#: ``12 lam^2`` microseconds: every ``lam`` at ``n = 256`` would take minutes)
+def prsgc_lams(n: int) -> list:
+    """The ``lam`` values PR-SGC is swept on: powers of two, ``n / 2`` and ``n - 1``."""
+    return sorted({x for x in (1, 2, 4, 8, 16, 32, 64, 128, n // 2, n - 1) if 1 <= x < n})
+
+
+def prsgc_cost(n: int, max_delay: int) -> int:
+    """Work units (about a microsecond) of building PR-SGC's swept configurations."""
+    return max_delay * sum(15 * (lam + 1) ** 2 + 2000 for lam in prsgc_lams(n))
+
+
+def _prsgc_family(n, jobs, max_delay, skipped, budget):
+    """PR-SGC on a stated grid: delay ``T = B <= max_delay``, ``W = B + 1``, ``lam`` in
+    :func:`prsgc_lams`; refused beyond the budget before any LP is solved."""
+    from .optimal import BudgetError
+
+    est = prsgc_cost(n, max_delay)
+    if budget is not None and est > budget:
+        raise BudgetError(
+            f"prsgc: building its {max_delay * len(prsgc_lams(n))} configurations (an LP per "
+            f"lam) is about {est:.3g} units, beyond the budget max_work={budget:,}; raise it "
+            "(--max-work) or use a smaller --max-delay"
+        )
+    skipped["prsgc"] = (
+        f"searched on a grid: B <= {max_delay}, W = B + 1, lam in "
+        f"{{{', '.join(map(str, prsgc_lams(n)))}}} (an LP per lam; other (W, lam) not swept)"
+    )
+    objs, rows = [], []
+    for B in range(1, max_delay + 1):
+        for lam in prsgc_lams(n):
+            o = _try_make("prsgc", n, {"B": B, "W": B + 1, "lam": lam})
+            if o is not None:
+                objs.append(o)
+                rows.append([B, B + 1, lam])
+    if not objs:
+        return None
+    spec = {
+        "name": "prsgc",
+        "P": np.asarray(rows, dtype=np.int64).reshape(len(rows), 3),
+        "cap": np.array([o.design_model.lam for o in objs], np.int64),
+        "end_min": np.full(len(objs), jobs - 1, np.int64),
+        "names": ("B", "W", "lam"),
     }
     spec.update(_objects_spec(objs))
     return spec

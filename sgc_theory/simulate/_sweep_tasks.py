@@ -32,33 +32,71 @@ def _chunk_job(prep, args):
     return _eval_chunk(prep, *args)
 
 
-def _check_scheduler(address) -> None:
-    """Refuse a malformed or unreachable scheduler address before any Dask client exists (a
-    client that fails to connect prints a traceback when it is garbage-collected)."""
-    import socket
+#: seconds a scheduler has to answer: the connection, then its handshake
+HANDSHAKE_TIMEOUT = 3.0
 
+
+def _check_scheduler(address) -> None:
+    """Refuse a malformed, unreachable or silent scheduler address before any Dask client
+    exists (a client that fails to connect prints a traceback when it is garbage-collected, and
+    one connected to a server that never answers waits without a deadline). Only ``tcp://``
+    addresses are accepted, and ``inproc://`` ones of a scheduler running in this process. A Dask scheduler sends its handshake as soon as it accepts a
+    connection: a server that says nothing for :data:`HANDSHAKE_TIMEOUT` seconds is not one."""
     if not isinstance(address, str) or not address.strip():
         raise SGCError(f"scheduler: give an address such as tcp://host:8786 (got {address!r})")
     try:
         from distributed.comm.addressing import parse_address, parse_host_port
 
         proto, loc = parse_address(address)
+        if proto == "inproc" and _inproc_listening(loc):
+            return  # a scheduler of this process (LocalCluster(processes=False))
         if proto != "tcp":
-            return
+            raise ValueError(
+                f"protocol {proto}:// is not supported here"
+                + (" (no such scheduler in this process)" if proto == "inproc" else "")
+            )
         host, port = parse_host_port(loc)
     except (ValueError, TypeError) as exc:
         raise SGCError(
             f"scheduler: {address!r} is not a Dask scheduler address ({exc}); "
             "expected tcp://host:port"
         ) from None
+    _handshake(address, host, port)
+
+
+def _inproc_listening(loc) -> bool:
+    """Is there an in-process Dask listener at ``loc``?"""
     try:
-        with socket.create_connection((host, int(port)), timeout=3.0):
-            pass
-    except (OSError, ValueError) as exc:
+        from distributed.comm.inproc import global_manager
+
+        return global_manager.get_listener_for(loc) is not None
+    except Exception:  # noqa: BLE001 - any failure: not a listener
+        return False
+
+
+def _handshake(address, host, port) -> None:
+    """Connect to ``host:port`` and wait for the first bytes of the scheduler's handshake."""
+    import socket
+
+    try:
+        with socket.create_connection((host, int(port)), timeout=HANDSHAKE_TIMEOUT) as sock:
+            sock.settimeout(HANDSHAKE_TIMEOUT)
+            first = sock.recv(1)
+    except TimeoutError:
+        raise SGCError(
+            f"scheduler: the server at {address!r} accepted the connection but sent no Dask "
+            f"handshake within {HANDSHAKE_TIMEOUT:g} s: not a Dask scheduler"
+        ) from None
+    except (OSError, ValueError, OverflowError) as exc:
         raise SGCError(
             f"scheduler: cannot reach the Dask scheduler at {address!r} "
             f"({type(exc).__name__}: {exc})"
         ) from None
+    if not first:
+        raise SGCError(
+            f"scheduler: the server at {address!r} closed the connection without a Dask "
+            "handshake: not a Dask scheduler"
+        )
 
 
 def _run_tasks(prep, tasks, args_of, scheduler, progress):

@@ -213,7 +213,9 @@ def _prepare(tr, jobs, max_delay, mu, slope, L0, pols, schemes, max_work, skippe
     budget = DEFAULT_MAX_WORK if max_work is None else max_work
     _check_estimate(tr.n, jobs, max_delay, budget, label)  # before building anything large
     D = np.ascontiguousarray(tr.delays[:, :R], dtype=float)
-    work = _families(schemes, tr.n, jobs, max_delay, L0, slope, skipped, force_generic)
+    work = _families(
+        schemes, tr.n, jobs, max_delay, L0, slope, skipped, force_generic, budget=budget
+    )
     _check_configurations(work, R, pols, budget, label)
     min_shift = min((float(w["shifts"].min()) for w in work), default=math.inf)
     for w in work:  # the extreme loads: every shifted delay positive and finite
