@@ -1,0 +1,199 @@
+"""The workers on Dask distributed (docs/guide/execute.md).
+
+Each round the master submits one Dask task per scheme worker (the scheme's ``n`` workers are
+tasks, not Dask workers): it computes the worker's encoded gradients and, when delays are
+injected, sleeps until ``round start + delay`` (the trace's response time of that worker in that
+round, measured from the start of the round as in the simulator; the real compute and dispatch
+time count only where they exceed it). The master learns each arrival through a done-callback
+and applies the waiting policy (:class:`~sgc_theory.execute.policy.Waiter`) to the arrival times.
+
+**Late results.** Dask cannot interrupt a running task. When the policy ends a round, the master
+stops waiting, gathers the results of the workers that arrived in time and keeps the others'
+futures only to notice when they finish: their arrivals carry the round they belong to, and any
+arrival of an earlier round is counted as *late* and discarded (never gathered). A result is thus
+accepted by round and worker, never by time alone, so a straggler that finishes during a later
+round cannot enter that round's decoding. The tasks still occupy a thread until they end, so the
+cluster gets ``n`` threads per process: a round's tasks start at once even while stragglers of
+earlier rounds sleep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import logging
+import queue
+import time
+import uuid
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..errors import SGCError
+from .engine import Outcome, compute_items
+
+__all__ = ["DaskExecutor", "local_cluster", "dask_client"]
+
+#: the master never blocks longer than this without looking at Ctrl-C
+_POLL = 0.25
+
+
+def _block_task(block, items, delays, data, params, start, topic, r):
+    """Compute the encoded gradients of the scheme workers ``block``, then deliver each worker's
+    results at ``start + delay`` (in that order) as an event on ``topic``."""
+    from distributed import get_worker
+
+    kind, X, y, bounds = data
+    outs = [compute_items(kind, X, y, bounds, its, params) for its in items]
+    worker = get_worker()
+    for k in sorted(range(len(block)), key=lambda k: delays[k] or 0.0):
+        if delays[k] is not None:
+            left = start + delays[k] - time.time()
+            if left > 0:
+                time.sleep(left)
+        payload = [v.tolist() for v in outs[k]]
+        worker.log_event(topic, {"r": r, "i": block[k], "res": payload})
+
+
+class DaskExecutor:
+    """Run each round's worker computations on a Dask client; wait by the policy in real time.
+
+    ``block`` scheme workers share one Dask task (default: ``ceil(n / 2)``, one task per round
+    and process of the default cluster): scheduling ``n`` tasks a round costs the scheduler far
+    more than the rounds last at ``n = 64``. Each scheme worker's results still travel on their
+    own, as an event at the worker's own time; ``block=1`` gives one Dask task per scheme worker.
+    """
+
+    name = "dask"
+
+    def __init__(self, client, block: int | None = None):
+        self.client, self.waiter, self.data, self.block = client, None, None, block
+        self.events: queue.Queue = queue.Queue()
+        self.run_id = uuid.uuid4().hex[:8]
+        self.topic = f"sgc-run-{self.run_id}"
+        self.late = 0
+        self.futures: list = []
+
+    def bind(self, problem, bounds, waiter) -> None:
+        """Ship the data set and the partition bounds to every Dask worker once."""
+        payload = (problem.kind, problem.X, problem.y, bounds)
+        self.data = self.client.scatter([payload], broadcast=True, hash=False)[0]
+        self.waiter = waiter
+        self.client.run(importlib.import_module, __name__)  # warm: no import in round 0
+        self.client.subscribe_topic(self.topic, self._on_event)
+        warm = self.client.map(
+            _block_task,
+            [[]] * 2,
+            [[]] * 2,
+            [[]] * 2,
+            data=self.data,
+            params={},
+            start=0.0,
+            topic=self.topic,
+            r=-1,
+            pure=False,
+        )
+        self.client.gather(warm)  # the task's code reaches the workers before round 0
+
+    def _on_event(self, event):
+        msg = event[1] if isinstance(event, tuple) else event
+        self.events.put((msg["r"], msg["i"], time.time(), msg["res"]))
+
+    def _on_done(self, fut):
+        if fut.status == "error":
+            self.events.put((None, None, time.time(), fut))
+
+    def run_round(self, r, items, params, delays=None) -> Outcome:
+        n = len(items)
+        size = self.block or max(1, -(-n // 2))
+        start = time.time()
+        blocks = [list(range(a, min(n, a + size))) for a in range(0, n, size)]
+        futs = self.client.map(
+            _block_task,
+            blocks,
+            [[items[i] for i in b] for b in blocks],
+            [[None if delays is None else float(delays[i]) for i in b] for b in blocks],
+            data=self.data,
+            params=params,
+            start=start,
+            topic=self.topic,
+            r=r,
+            key=[f"{self.topic}-r{r}-b{k}" for k in range(len(blocks))],
+            pure=False,
+        )
+        for f in futs:
+            f.add_done_callback(self._on_done)
+        self.futures = [f for f in self.futures if not f.done()] + futs
+        rw = self.waiter.round()
+        late_before = self.late
+        results: list = [None] * n
+        while True:
+            decided, wake = rw.poll(time.time() - start)
+            if decided:
+                break
+            timeout = _POLL if wake is None else min(_POLL, max(0.0, wake - (time.time() - start)))
+            try:
+                event = self.events.get(timeout=timeout)
+            except queue.Empty:
+                continue
+            for rr, i, t, res in itertools.chain([event], _drain(self.events)):
+                if rr is None:
+                    raise SGCError(f"a worker task failed on the cluster: {res.exception()!r}")
+                if rr != r:  # a straggler of an earlier round: discarded
+                    self.late += 1
+                    continue
+                rw.arrive(i, t - start)
+                results[i] = [np.asarray(v, dtype=np.float64) for v in res]
+        for i in np.flatnonzero(rw.mask):
+            results[int(i)] = None  # arrived after the policy's time: discarded
+        return Outcome(rw.mask, results, rw.end, self.late - late_before)
+
+    def close(self) -> None:
+        try:
+            self.client.unsubscribe_topic(self.topic)
+        except Exception:  # noqa: BLE001 - the client may already be closing
+            pass
+        self.futures = []
+
+
+def _drain(q):
+    while True:
+        try:
+            yield q.get_nowait()
+        except queue.Empty:
+            return
+
+
+@contextmanager
+def local_cluster(n_workers: int = 2, threads: int = 8):
+    """A Dask ``LocalCluster`` of ``n_workers`` processes with ``threads`` threads each and a
+    client; both closed on exit, also on Ctrl-C (no worker process outlives the block)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover
+        raise SGCError(f"dask.distributed is not installed ({exc})") from None
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=threads,
+        processes=True,
+        dashboard_address=":0",
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.ERROR,
+    )
+    try:
+        client = Client(cluster, set_as_default=False)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+@contextmanager
+def dask_client(scheduler):
+    """A client of the running scheduler at ``scheduler`` (checked first), closed on exit."""
+    from ..simulate._sweep_tasks import _dask_client
+
+    with _dask_client(scheduler) as client:
+        yield client

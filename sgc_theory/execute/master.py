@@ -1,0 +1,145 @@
+"""The master of a coded training run: assigns each round's tasks, decodes each job in float64 by
+its deadline, and takes the gradient steps (docs/guide/execute.md).
+
+Training is gradient descent with the scheme's delay ``T``: job ``t`` is the full gradient at the
+model ``w_t`` the master holds when the job is released (start of round ``t``), and at the end of
+round ``t + T`` -- the job's deadline -- the master decodes it and steps
+``w <- w - lr * g_t``. So ``w_t`` has absorbed the jobs ``0 .. t - T - 1`` exactly: the
+trajectory is the uncoded delayed gradient descent of :func:`reference_losses`, whatever the
+stragglers, as long as every job decodes by its deadline (which the scheme guarantees on every
+pattern its design model admits, and the waiting policy only produces such patterns). After the
+last job is released the run continues while jobs remain, and ends with the round that makes the
+last one decodable, as in the simulator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import SGCError
+from .decode import decode_job, float_rows
+from .problem import Problem, partition_bounds
+
+__all__ = ["Master", "reference_losses"]
+
+
+class Master:
+    """State of the master: the scheme's state machine, the model iterates, the received results.
+
+    ``plan(r)`` gives per worker a list of ``(job, partitions, coefficients)`` and the parameters
+    of every job involved; ``finish(r, mask, results)`` records what arrived in time (``results[i]``
+    the vectors of worker ``i``'s tasks, in plan order; stragglers' entries are ignored).
+    """
+
+    def __init__(self, scheme, problem: Problem, jobs: int, lr: float, check: bool = True):
+        self.scheme, self.problem, self.jobs, self.lr = scheme, problem, int(jobs), float(lr)
+        self.check = check
+        self.T = int(scheme.T)
+        self.P = scheme.num_partitions
+        self.bounds = partition_bounds(scheme.partition_sizes, problem.samples)
+        self.state = scheme.initial_state()
+        self.w = np.zeros(problem.dim)
+        self.params: dict[int, np.ndarray] = {}
+        self.rows: dict[int, list] = {}
+        self.values: dict[int, list] = {}
+        self.decoded: dict[int, np.ndarray] = {}
+        self.applied = 0
+        self.losses: list[float] = []
+        self.errors: list[float] = []
+        self.conditions: list[float] = []
+        self.masks: list[np.ndarray] = []
+        self._float: dict = {}
+        self._tasks = None
+
+    # ----- one round ---------------------------------------------------------------------
+    def _rows_of(self, task):
+        hit = self._float.get(id(task))
+        if hit is None or hit[0] is not task:
+            hit = (task, *float_rows(task.coeffs))
+            self._float[id(task)] = hit
+        return hit[1], hit[2]
+
+    def plan(self, r: int):
+        """``(items per worker, params by job)`` of round ``r``."""
+        if r < self.jobs:
+            self.params[r] = self.w.copy()
+            self.rows[r], self.values[r] = [], []
+        self._tasks = self.scheme.tasks(self.state)
+        items = []
+        for ts in self._tasks:
+            mine = []
+            for t in ts:
+                job = r - t.age
+                if 0 <= job < self.jobs and job not in self.decoded:
+                    mine.append((job, *self._rows_of(t)))
+            items.append(mine)
+        jobs = {j for mine in items for j, _, _ in mine}
+        return items, {j: self.params[j] for j in sorted(jobs)}
+
+    def finish(self, r: int, items, mask: np.ndarray, results) -> None:
+        """Record round ``r``: the results of the workers not in ``mask``, the state update,
+        the decodes that are due and the steps."""
+        mask = np.asarray(mask, dtype=bool)
+        for i, mine in enumerate(items):
+            if mask[i]:
+                continue
+            if results[i] is None or len(results[i]) != len(mine):
+                raise AssertionError(f"round {r}: worker {i} arrived without its results")
+            for (job, parts, coefs), vec in zip(mine, results[i]):
+                self.rows[job].append((parts, coefs))
+                self.values[job].append(np.asarray(vec, dtype=np.float64))
+        smask = 0
+        for i in np.flatnonzero(mask):
+            smask |= 1 << int(i)
+        self.state = self.scheme.next_state(self.state, self._tasks, smask)
+        self.masks.append(mask.copy())
+        due = r - self.T
+        if r >= self.jobs - 1:  # the last rounds: stop as soon as every job is decodable
+            dec = self.scheme.decode_rounds(np.column_stack(self.masks), self.jobs)
+            ready = 0  # steps go in job order: the decodable prefix
+            while ready < self.jobs and dec[ready] is not None:
+                ready += 1
+            due = max(due, ready - 1)
+        while self.applied <= min(due, self.jobs - 1):
+            self._step(self.applied, r)
+
+    def _step(self, t: int, r: int) -> None:
+        if t + self.T < r:  # pragma: no cover - the loop above applies each job at its deadline
+            raise AssertionError(f"job {t} applied after its deadline")
+        try:
+            dec = decode_job(t, self.rows[t], self.values[t], self.P)
+        except SGCError as exc:
+            raise SGCError(
+                f"round {r}: job {t} is not decodable by its deadline ({exc}); the straggler "
+                f"pattern left the design model of {self.scheme!r}"
+            ) from None
+        g = dec.gradient
+        if self.check:
+            ref = self.problem.gradient(self.params[t])
+            scale = float(np.linalg.norm(ref)) or 1.0
+            self.errors.append(float(np.linalg.norm(g - ref)) / scale)
+        self.conditions.append(dec.condition)
+        self.w = self.w - self.lr * g
+        self.decoded[t] = g
+        self.losses.append(self.problem.loss(self.w))
+        self.applied += 1
+        del self.rows[t], self.values[t]  # results of a decoded job are never used again
+
+    @property
+    def done(self) -> bool:
+        return self.applied >= self.jobs
+
+
+def reference_losses(problem: Problem, jobs: int, T: int, lr: float) -> list[float]:
+    """Uncoded gradient descent with delay ``T``: loss after each job's step (job ``t`` evaluated
+    at the model after jobs ``0 .. t - T - 1``)."""
+    w = np.zeros(problem.dim)
+    grads, losses = {}, []
+    for r in range(jobs + T):
+        if r < jobs:
+            grads[r] = problem.gradient(w)
+        t = r - T
+        if 0 <= t < jobs:
+            w = w - lr * grads.pop(t)
+            losses.append(problem.loss(w))
+    return losses
