@@ -9,8 +9,10 @@ from .engine import LocalExecutor, TrainResult, build_scheme, predict, train
 from .master import Master, reference_losses
 from .policy import ONLINE_POLICIES, Waiter, replay
 from .problem import MODELS, Problem, load_problem
+from .runner import run
 
 __all__ = [
+    "run",
     "train",
     "TrainResult",
     "build_scheme",

@@ -19,11 +19,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..budget import check_work
 from ..errors import SGCError, check_int
 from ..models.base import as_pattern
 from .master import Master, reference_losses
 from .policy import Waiter, replay
 from .problem import encoded_gradient, load_problem
+
+#: work units of one worker's task in one round (encode, ship, decode: about 100 microseconds)
+WORK_PER_TASK = 100
 
 __all__ = ["Outcome", "LocalExecutor", "TrainResult", "train", "build_scheme", "compute_items"]
 
@@ -218,6 +222,10 @@ def train(
 
     problem = load_problem(model)
     jobs, lr = _check_train(jobs, lr, problem, int(scheme.T))
+    check_work(
+        WORK_PER_TASK * scheme.n * (scheme.T + 1) * (jobs + scheme.T),
+        f"a coded training run of {scheme!r} over {jobs} jobs",
+    )
     master = Master(scheme, problem, jobs, lr, check=check)
     R = jobs + master.T
     if delays is not None:

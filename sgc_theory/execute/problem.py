@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -73,22 +74,50 @@ def _standardize(A: np.ndarray) -> np.ndarray:
     return (A - A.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
+def _bundled(kind: str):
+    """``(X, y, name)`` read straight from the data files scikit-learn ships (the files its
+    ``load_breast_cancer`` / ``load_diabetes`` read; importing scikit-learn itself takes seconds),
+    or through scikit-learn's loaders when the files are not where they used to be."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise SGCError("model: scikit-learn is not installed (pip install scikit-learn)")
+    data = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data"
+    try:
+        if kind == "logistic":
+            table = np.loadtxt(data / "breast_cancer.csv", delimiter=",", skiprows=1)
+            return table[:, :-1], table[:, -1], "breast_cancer"
+        with gzip.open(data / "diabetes_data_raw.csv.gz") as fx:
+            X = np.loadtxt(fx)
+        with gzip.open(data / "diabetes_target.csv.gz") as fy:
+            y = np.loadtxt(fy)
+        return X, y, "diabetes"
+    except OSError:  # pragma: no cover - another scikit-learn layout
+        from sklearn import datasets
+
+        if kind == "logistic":
+            X, y = datasets.load_breast_cancer(return_X_y=True)
+            return X, y, "breast_cancer"
+        X, y = datasets.load_diabetes(return_X_y=True)
+        return X, y, "diabetes"
+
+
+@lru_cache(maxsize=4)
 def load_problem(kind: str = "logistic") -> Problem:
     """The problem ``kind`` (:data:`MODELS`) on its scikit-learn data set (shipped with the library,
     no download)."""
     if kind not in MODELS:
         raise SGCError(f"model must be one of {', '.join(MODELS)} (got {kind!r})")
-    try:
-        from sklearn import datasets
-    except ImportError as exc:  # pragma: no cover
-        raise SGCError(f"model: scikit-learn is not installed ({exc})") from None
-    if kind == "logistic":
-        X, y = datasets.load_breast_cancer(return_X_y=True)
-        name, y = "breast_cancer", y.astype(np.float64)
-    else:
-        X, y = datasets.load_diabetes(return_X_y=True)
-        name, y = "diabetes", _standardize(y.astype(np.float64)[:, None])[:, 0]
+    X, y, name = _bundled(kind)
+    y = y.astype(np.float64)
+    if kind == "lstsq":
+        y = _standardize(y[:, None])[:, 0]
     X = np.hstack([_standardize(X.astype(np.float64)), np.ones((X.shape[0], 1))])
+    X.setflags(write=False)
+    y.setflags(write=False)
     return Problem(kind, np.ascontiguousarray(X), np.ascontiguousarray(y), name)
 
 

@@ -171,3 +171,19 @@ def test_virtual_run_matches_the_prediction():
     res = train(sch, jobs=JOBS, delays=D, mu=0.5, policy="minimal")
     assert res.policy_times == pytest.approx(predict(sch, D, JOBS, 0.5, "minimal"), rel=1e-12)
     assert res.ratio == pytest.approx(1.0) and res.max_error < 1e-9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["logistic", "lstsq"])
+def test_bundled_data_are_scikit_learns(kind):
+    from sklearn import datasets
+
+    X, y = (datasets.load_breast_cancer if kind == "logistic" else datasets.load_diabetes)(
+        return_X_y=True
+    )
+    p = load_problem(kind)
+    assert p.X.shape == (X.shape[0], X.shape[1] + 1)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    assert np.allclose(p.X[:, :-1], Z, atol=1e-9)
+    if kind == "logistic":
+        assert np.array_equal(p.y, y)
