@@ -39,20 +39,21 @@ _POLL = 0.25
 
 
 def _block_task(block, items, delays, data, params, start, topic, r):
-    """Compute the encoded gradients of the scheme workers ``block``, then deliver each worker's
-    results at ``start + delay`` (in that order) as an event on ``topic``."""
+    """For each scheme worker of ``block`` in the order of its delay: compute its encoded
+    gradients, wait until ``start + delay`` and deliver them as an event on ``topic`` (computing
+    one worker at a time keeps the first arrivals from waiting for the whole block's work)."""
     from distributed import get_worker
 
     kind, X, y, bounds = data
-    outs = [compute_items(kind, X, y, bounds, its, params) for its in items]
     worker = get_worker()
     for k in sorted(range(len(block)), key=lambda k: delays[k] or 0.0):
+        out = compute_items(kind, X, y, bounds, items[k], params)
         if delays[k] is not None:
             left = start + delays[k] - time.time()
             if left > 0:
                 time.sleep(left)
-        payload = [v.tolist() for v in outs[k]]
-        worker.log_event(topic, {"r": r, "i": block[k], "res": payload})
+        msg = {"r": r, "i": block[k], "res": [v.tolist() for v in out], "sent": time.time()}
+        worker.log_event(topic, msg)
 
 
 class DaskExecutor:
@@ -73,6 +74,7 @@ class DaskExecutor:
         self.topic = f"sgc-run-{self.run_id}"
         self.late = 0
         self.futures: list = []
+        self.relay: list = []  # seconds from a worker's send to the master's receipt
 
     def bind(self, problem, bounds, waiter) -> None:
         """Ship the data set and the partition bounds to every Dask worker once."""
@@ -97,7 +99,9 @@ class DaskExecutor:
 
     def _on_event(self, event):
         msg = event[1] if isinstance(event, tuple) else event
-        self.events.put((msg["r"], msg["i"], time.time(), msg["res"]))
+        now = time.time()
+        self.relay.append(now - msg["sent"])
+        self.events.put((msg["r"], msg["i"], now, msg["res"]))
 
     def _on_done(self, fut):
         if fut.status == "error":

@@ -40,26 +40,19 @@ def float_rows(coeffs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _components(rows, P):
-    """Component label of every partition (``-1``: touched by no row) and of every row."""
-    parent = list(range(P))
+    """Component label of every partition (``-1``: touched by no row) and of every row: the
+    connected components of the bipartite graph rows -- partitions (scipy's csgraph)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    m = len(rows)
+    cols = np.concatenate([parts for parts, _ in rows])
+    owner = np.repeat(np.arange(m), [len(parts) for parts, _ in rows])
+    graph = coo_matrix((np.ones(len(cols)), (owner, m + cols)), shape=(m + P, m + P))
+    _, label = connected_components(graph, directed=False)
     touched = np.zeros(P, dtype=bool)
-    for parts, _ in rows:
-        touched[parts] = True
-        first = find(int(parts[0]))
-        for p in parts[1:]:
-            q = find(int(p))
-            if q != first:
-                parent[q] = first
-    roots = np.array([find(p) for p in range(P)])
-    labels = np.where(touched, roots, -1)
-    return labels, np.array([roots[int(parts[0])] for parts, _ in rows])
+    touched[cols] = True
+    return np.where(touched, label[m:], -1), label[:m]
 
 
 def decode_job(job: int, rows, values, P: int) -> Decoded:
@@ -78,15 +71,17 @@ def decode_job(job: int, rows, values, P: int) -> Decoded:
             f"job {job}: partition {int(missing[0])} is in no received result ({len(missing)} such)"
         )
     a = np.zeros(len(rows))
-    width = np.bincount(part_label, minlength=P)
-    single = np.array([len(p) == 1 and width[row_label[k]] == 1 for k, (p, _) in enumerate(rows)])
+    size = int(max(part_label.max(), row_label.max())) + 1
+    width = np.bincount(part_label[part_label >= 0], minlength=size)
+    lens = np.array([len(p) for p, _ in rows])
+    single = (lens == 1) & (width[row_label] == 1)
     worst, residual = 1.0, 0.0
     if (
         single.any()
     ):  # one partition per component: a_i = c_i / sum c_j^2, residual 0 up to rounding
         idx = np.flatnonzero(single)
         c = np.array([rows[k][1][0] for k in idx])
-        norm = np.bincount(row_label[idx], weights=c * c, minlength=P)
+        norm = np.bincount(row_label[idx], weights=c * c, minlength=size)
         a[idx] = c / norm[row_label[idx]]
     groups: dict = {}
     for k in np.flatnonzero(~single):

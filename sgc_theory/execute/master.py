@@ -50,13 +50,19 @@ class Master:
         self.masks: list[np.ndarray] = []
         self._float: dict = {}
         self._tasks = None
+        for ts in scheme.tasks(self.state):  # warm the float rows of the first round's tasks
+            for t in ts:
+                self._rows_of(t)
 
     # ----- one round ---------------------------------------------------------------------
     def _rows_of(self, task):
-        hit = self._float.get(id(task))
-        if hit is None or hit[0] is not task:
-            hit = (task, *float_rows(task.coeffs))
-            self._float[id(task)] = hit
+        """Float support and coefficients of a task, cached by its coefficient tuple (schemes
+        reuse the same tuples round after round; the cache keeps them alive, so ids stay valid)."""
+        key = id(task.coeffs)
+        hit = self._float.get(key)
+        if hit is None or hit[0] is not task.coeffs:
+            hit = (task.coeffs, *float_rows(task.coeffs))
+            self._float[key] = hit
         return hit[1], hit[2]
 
     def plan(self, r: int):
@@ -93,26 +99,19 @@ class Master:
             smask |= 1 << int(i)
         self.state = self.scheme.next_state(self.state, self._tasks, smask)
         self.masks.append(mask.copy())
-        due = r - self.T
-        if r >= self.jobs - 1:  # the last rounds: stop as soon as every job is decodable
-            dec = self.scheme.decode_rounds(np.column_stack(self.masks), self.jobs)
-            ready = 0  # steps go in job order: the decodable prefix
-            while ready < self.jobs and dec[ready] is not None:
-                ready += 1
-            due = max(due, ready - 1)
-        while self.applied <= min(due, self.jobs - 1):
+        while self.applied <= min(r - self.T, self.jobs - 1):  # deadlines: must decode
             self._step(self.applied, r)
+        if r >= self.jobs - 1:  # the last rounds: stop as soon as every job is decodable
+            while self.applied < self.jobs and self._step(self.applied, r, required=False):
+                pass
 
-    def _step(self, t: int, r: int) -> None:
-        if t + self.T < r:  # pragma: no cover - the loop above applies each job at its deadline
-            raise AssertionError(f"job {t} applied after its deadline")
+    def _step(self, t: int, r: int, required: bool = True) -> bool:
         try:
             dec = decode_job(t, self.rows[t], self.values[t], self.P)
         except SGCError as exc:
-            raise SGCError(
-                f"round {r}: job {t} is not decodable by its deadline ({exc}); the straggler "
-                f"pattern left the design model of {self.scheme!r}"
-            ) from None
+            if not required:
+                return False
+            raise SGCError(self._why(t, r, exc)) from None
         g = dec.gradient
         if self.check:
             ref = self.problem.gradient(self.params[t])
@@ -124,6 +123,23 @@ class Master:
         self.losses.append(self.problem.loss(self.w))
         self.applied += 1
         del self.rows[t], self.values[t]  # results of a decoded job are never used again
+        return True
+
+    def _why(self, t, r, exc) -> str:
+        """Why job ``t`` failed at its deadline: the stragglers (the scheme's exact token rule
+        says so too) or float64 (the exact algebra decodes, the float solve does not)."""
+        dec = self.scheme.decode_rounds(np.column_stack(self.masks), self.jobs)[t]
+        if dec is None or dec > t + self.T:
+            return (
+                f"round {r}: job {t} is not decodable by its deadline ({exc}): the straggler "
+                f"pattern left the design model of {self.scheme!r}"
+            )
+        return (
+            f"round {r}: job {t} is decodable in exact arithmetic but not in float64 ({exc}): "
+            f"the inner code of {self.scheme!r} is too ill-conditioned at n={self.scheme.n} "
+            "(GradientCode.condition_report; use a fractional repetition code where s + 1 "
+            "divides n)"
+        )
 
     @property
     def done(self) -> bool:
