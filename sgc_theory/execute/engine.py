@@ -117,7 +117,20 @@ class TrainResult:
     mu: float | None = None
     predicted: list | None = None
     decode_seconds: float = 0.0
+    applied_rounds: list = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+
+    predicted_applied: list | None = None
+
+    def job_times(self, predicted: bool = False) -> list:
+        """Seconds from the start of the run to the end of the round in which each job's step
+        was taken: measured, or as the simulator predicts (its round times and decode rounds)."""
+        if predicted:
+            times, rounds = self.predicted, self.predicted_applied
+        else:
+            times, rounds = self.round_times, self.applied_rounds
+        ends = np.cumsum(times)
+        return [float(ends[r]) for r in rounds]
 
     @property
     def runtime(self) -> float:
@@ -180,6 +193,8 @@ class TrainResult:
             "measured_over_predicted": self.ratio,
             "overhead_per_round": self.overhead,
             "decode_seconds": self.decode_seconds,
+            "job_times": self.job_times(),
+            "predicted_job_times": None if self.predicted is None else self.job_times(True),
         }
         out.update(self.meta)
         return out
@@ -281,15 +296,17 @@ def train(
         policy=None if pattern is not None else policy,
         mu=None if pattern is not None else float(mu),
         decode_seconds=decode_s,
+        applied_rounds=list(master.applied_rounds),
     )
     if delays is not None:
-        res.predicted = predict(scheme, delays, jobs, mu, policy)
+        res.predicted, res.predicted_applied = predict(scheme, delays, jobs, mu, policy)
     return res
 
 
-def predict(scheme, delays, jobs, mu, policy) -> list:
+def predict(scheme, delays, jobs, mu, policy) -> tuple[list, list]:
     """The simulator's round times for ``scheme`` on the injected ``delays`` (already at the
-    scheme's load: no shift)."""
+    scheme's load: no shift), and the round in which the master would step each job on them
+    (its deadline, or earlier in the last rounds once every job up to it is decodable)."""
     from ..simulate import simulate
 
     sim = simulate(
@@ -302,4 +319,8 @@ def predict(scheme, delays, jobs, mu, policy) -> list:
         probe_load=0.0,
         scheme_obj=scheme,
     )
-    return [float(x) for x in sim.round_times]
+    T, dec, applied, reach = int(scheme.T), sim.decode_rounds, [], 0
+    for t in range(jobs):
+        reach = max(reach, dec[t])
+        applied.append(min(t + T, max(jobs - 1, reach)))
+    return [float(x) for x in sim.round_times], applied

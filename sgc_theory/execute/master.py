@@ -45,6 +45,7 @@ class Master:
         self.decoded: dict[int, np.ndarray] = {}
         self.applied = 0
         self.losses: list[float] = []
+        self.applied_rounds: list[int] = []
         self.errors: list[float] = []
         self.conditions: list[float] = []
         self.masks: list[np.ndarray] = []
@@ -121,6 +122,7 @@ class Master:
         self.w = self.w - self.lr * g
         self.decoded[t] = g
         self.losses.append(self.problem.loss(self.w))
+        self.applied_rounds.append(r)
         self.applied += 1
         del self.rows[t], self.values[t]  # results of a decoded job are never used again
         return True

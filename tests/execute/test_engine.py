@@ -169,7 +169,9 @@ def test_virtual_run_matches_the_prediction():
     rng = np.random.default_rng(2)
     D = rng.lognormal(0.0, 0.5, size=(8, JOBS + sch.T))
     res = train(sch, jobs=JOBS, delays=D, mu=0.5, policy="minimal")
-    assert res.policy_times == pytest.approx(predict(sch, D, JOBS, 0.5, "minimal"), rel=1e-12)
+    times, applied = predict(sch, D, JOBS, 0.5, "minimal")
+    assert res.policy_times == pytest.approx(times, rel=1e-12)
+    assert res.applied_rounds == applied and res.job_times() == res.job_times(predicted=True)
     assert res.ratio == pytest.approx(1.0) and res.max_error < 1e-9
 
 
