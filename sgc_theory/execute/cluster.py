@@ -39,20 +39,31 @@ _POLL = 0.25
 
 
 def _block_task(block, items, delays, data, params, start, topic, r):
-    """For each scheme worker of ``block`` in the order of its delay: compute its encoded
-    gradients, wait until ``start + delay`` and deliver them as an event on ``topic`` (computing
-    one worker at a time keeps the first arrivals from waiting for the whole block's work)."""
+    """Serve the scheme workers of ``block`` in the order of their delays: compute a worker's
+    encoded gradients, wait until ``start + delay``, and deliver them as an event on ``topic``
+    together with those of the next workers already due by then (one event per batch keeps the
+    scheduler's relay off the critical path when hundreds of workers arrive within a few ms)."""
     from distributed import get_worker
 
+    began = time.time() - start
     kind, X, y, bounds = data
     worker = get_worker()
-    for k in sorted(range(len(block)), key=lambda k: delays[k] or 0.0):
-        out = compute_items(kind, X, y, bounds, items[k], params)
-        if delays[k] is not None:
-            left = start + delays[k] - time.time()
-            if left > 0:
-                time.sleep(left)
-        msg = {"r": r, "i": block[k], "res": [v.tolist() for v in out], "sent": time.time()}
+    order = sorted(range(len(block)), key=lambda k: delays[k] or 0.0)
+    due = [start + (delays[k] or 0.0) for k in order]
+    j = 0
+    while j < len(order):
+        batch = [(block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))]
+        left = due[j] - time.time()
+        if left > 0:
+            time.sleep(left)
+        j += 1
+        while j < len(order) and due[j] <= time.time():
+            batch.append(
+                (block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))
+            )
+            j += 1
+        payload = [(i, [v.tolist() for v in out]) for i, out in batch]
+        msg = {"r": r, "batch": payload, "sent": time.time(), "began": began}
         worker.log_event(topic, msg)
 
 
@@ -75,6 +86,7 @@ class DaskExecutor:
         self.late = 0
         self.futures: list = []
         self.relay: list = []  # seconds from a worker's send to the master's receipt
+        self.began: list = []  # seconds from a round's dispatch to its block task's start
 
     def bind(self, problem, bounds, waiter) -> None:
         """Ship the data set and the partition bounds to every Dask worker once."""
@@ -101,7 +113,9 @@ class DaskExecutor:
         msg = event[1] if isinstance(event, tuple) else event
         now = time.time()
         self.relay.append(now - msg["sent"])
-        self.events.put((msg["r"], msg["i"], now, msg["res"]))
+        self.began.append(msg["began"])
+        for i, res in msg["batch"]:
+            self.events.put((msg["r"], i, now, res))
 
     def _on_done(self, fut):
         if fut.status == "error":
