@@ -233,8 +233,6 @@ def train(
     defaults to :class:`LocalExecutor`. With delays, the simulator's prediction on the same
     delays is attached (``predicted``).
     """
-    from tqdm import tqdm
-
     problem = load_problem(model)
     jobs, lr = _check_train(jobs, lr, problem, int(scheme.T))
     check_work(
@@ -258,22 +256,7 @@ def train(
         if pattern is not None:
             raise SGCError("a fixed straggler pattern runs in process only (no executor)")
         executor.bind(problem, master.bounds, waiter)
-    times, ends, late, decode_s = [], [], 0, 0.0
-    with tqdm(total=jobs, desc="sgc run", unit="job", disable=not progress) as bar:
-        for r in range(R):
-            t0 = time.perf_counter()
-            items, params = master.plan(r)
-            out = executor.run_round(r, items, params, None if delays is None else delays[:, r])
-            t1 = time.perf_counter()
-            before = master.applied
-            master.finish(r, items, out.mask, out.results)
-            decode_s += time.perf_counter() - t1
-            times.append(time.perf_counter() - t0)
-            ends.append(float(out.end))
-            late += out.late
-            bar.update(master.applied - before)
-            if master.done:
-                break
+    times, ends, late, decode_s = _loop(master, executor, delays, R, progress)
     res = TrainResult(
         scheme=repr(scheme),
         family=scheme.name,
@@ -301,6 +284,30 @@ def train(
     if delays is not None:
         res.predicted, res.predicted_applied = predict(scheme, delays, jobs, mu, policy)
     return res
+
+
+def _loop(master, executor, delays, R, progress):
+    """The rounds: ``(measured seconds per round, policy end times, late results, seconds the
+    master spent decoding and stepping)``."""
+    from tqdm import tqdm
+
+    times, ends, late, decode_s = [], [], 0, 0.0
+    with tqdm(total=master.jobs, desc="sgc run", unit="job", disable=not progress) as bar:
+        for r in range(R):
+            t0 = time.perf_counter()
+            items, params = master.plan(r)
+            out = executor.run_round(r, items, params, None if delays is None else delays[:, r])
+            t1 = time.perf_counter()
+            before = master.applied
+            master.finish(r, items, out.mask, out.results)
+            decode_s += time.perf_counter() - t1
+            times.append(time.perf_counter() - t0)
+            ends.append(float(out.end))
+            late += out.late
+            bar.update(master.applied - before)
+            if master.done:
+                break
+    return times, ends, late, decode_s
 
 
 def predict(scheme, delays, jobs, mu, policy) -> tuple[list, list]:
