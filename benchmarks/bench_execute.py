@@ -97,8 +97,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="10 jobs instead of 50")
     ap.add_argument("--time-scale", type=float, default=0.1)
     ap.add_argument("--only", choices=["local", "cluster"], default=None)
+    ap.add_argument("--n", type=int, choices=sorted(CLUSTER), default=None, help="cluster runs")
+    ap.add_argument("--jobs", type=int, default=None, help="jobs (default 50, --quick 10)")
     args = ap.parse_args()
-    jobs = 10 if args.quick else 50
+    jobs = args.jobs or (10 if args.quick else 50)
     with tempfile.TemporaryDirectory() as tmp:
         spec = _fit(Path(tmp))
         if args.only != "cluster":
@@ -106,7 +108,7 @@ def main() -> None:
         if args.only != "local":
             from sgc_theory.execute import local_cluster
 
-            for n in (64, 256):
+            for n in (args.n,) if args.n else sorted(CLUSTER):
                 with local_cluster(2, n + 4) as client:
                     _cluster(spec, n, jobs, args.time_scale, client)
 

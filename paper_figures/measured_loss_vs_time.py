@@ -47,6 +47,10 @@ def data(n=64, jobs=50, time_scale=0.1, seed=0):
     """Per configuration: losses, measured and predicted job times, runtimes."""
     from sgc_theory.execute import DaskExecutor, build_scheme, injected_delays, local_cluster, train
 
+    from sgc_theory.execute import load_problem
+
+    # one step size for every scheme, stable for every delay T <= 1 of the configurations
+    lr = 1.0 / (2.0 * load_problem("logistic").lipschitz())
     runs = {}
     with tempfile.TemporaryDirectory() as tmp:
         spec = _process(Path(tmp)) + f",seed={seed}"
@@ -56,7 +60,7 @@ def data(n=64, jobs=50, time_scale=0.1, seed=0):
                 D = injected_delays(spec, n, jobs + sch.T, sch.load, time_scale=time_scale)
                 ex = DaskExecutor(client)
                 try:
-                    res = train(sch, jobs=jobs, delays=D, mu=MU, executor=ex)
+                    res = train(sch, jobs=jobs, lr=lr, delays=D, mu=MU, executor=ex)
                 finally:
                     ex.close()
                 runs[label] = {
@@ -77,6 +81,7 @@ def data(n=64, jobs=50, time_scale=0.1, seed=0):
         "jobs": jobs,
         "time_scale": time_scale,
         "mu": MU,
+        "lr": lr,
         "runs": runs,
         "speedup_measured": gc["measured_runtime"] / ms["measured_runtime"],
         "speedup_predicted": gc["predicted_runtime"] / ms["predicted_runtime"],
