@@ -283,6 +283,13 @@ def train(
     )
     if delays is not None:
         res.predicted, res.predicted_applied = predict(scheme, delays, jobs, mu, policy)
+    for key, name in (("relay", "relay_latency"), ("began", "dispatch_latency")):
+        seen = getattr(executor, key, None)
+        if seen:  # a real executor: medians and 90th percentiles, seconds
+            res.meta[name] = {
+                "median": float(np.median(seen)),
+                "p90": float(np.quantile(seen, 0.9)),
+            }
     return res
 
 

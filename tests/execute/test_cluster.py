@@ -111,3 +111,24 @@ def test_ctrl_c_shuts_the_cluster_down():
     assert rc == 130, err
     gone, alive = psutil.wait_procs(kids, timeout=10)
     assert not alive, f"orphan processes: {[p.pid for p in alive]}"
+
+
+def test_an_existing_scheduler_and_one_task_per_worker(client):
+    """``scheduler=ADDRESS`` uses a running cluster (nothing started, nothing closed) and
+    ``block=1`` submits one Dask task per scheme worker."""
+    from sgc_theory.execute import run
+
+    res = run(
+        "gc",
+        4,
+        {"s": 1},
+        jobs=3,
+        trace=TRACE,
+        time_scale=0.05,
+        scheduler=client.scheduler.address,
+        block=1,
+    )
+    assert res.meta["cluster"] == client.scheduler.address
+    assert res.max_error < 1e-12 and res.ratio > 0.9
+    assert set(res.meta["relay_latency"]) == {"median", "p90"}
+    assert client.submit(sum, [1, 2]).result() == 3  # the cluster is still up

@@ -189,3 +189,28 @@ def test_bundled_data_are_scikit_learns(kind):
     assert np.allclose(p.X[:, :-1], Z, atol=1e-9)
     if kind == "logistic":
         assert np.array_equal(p.y, y)
+
+
+def test_sgc_run_local_json():
+    import contextlib
+    import io
+    import json
+
+    from sgc_theory.cli import main
+
+    out = io.StringIO()
+    argv = "run --scheme msgc --n 6 --B 1 --W 2 --lam 2 --jobs 4 --local --json".split()
+    with contextlib.redirect_stdout(out):
+        rc = main(
+            argv
+            + [
+                "--trace",
+                "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000",
+                "--time-scale",
+                "0.1",
+            ]
+        )
+    d = json.loads(out.getvalue())
+    assert rc == 0 and d["executor"] == "local" and len(d["losses"]) == 4
+    assert d["measured_over_predicted"] == 1.0 and d["max_relative_error"] < 1e-12
+    assert d["losses"] == d["reference_losses"] or d["loss_gap"] < 1e-12
