@@ -214,3 +214,12 @@ def test_sgc_run_local_json():
     assert rc == 0 and d["executor"] == "local" and len(d["losses"]) == 4
     assert d["measured_over_predicted"] == 1.0 and d["max_relative_error"] < 1e-12
     assert d["losses"] == d["reference_losses"] or d["loss_gap"] < 1e-12
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "nonsense", "tcp://", "inproc://x", ""])
+def test_sgc_run_refuses_a_bad_scheduler_in_one_line(address, capsys):
+    from sgc_theory.cli import main
+
+    rc = main(["run", "--scheme", "gc", "--n", "4", "--s", "1", "--scheduler", address])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "scheduler" in err
