@@ -5,7 +5,8 @@ by ``--time-scale``, default 0.1: rounds of about 60-200 ms):
 
 - in process (virtual clock), n = 256 x 50 jobs: the master's own time per round (plan, float64
   decoding, step), the worst relative decoding error against the uncoded gradient and the worst
-  condition number, for GC s = 15 and M-SGC (1, 2, 31) (fractional repetition inner codes), and
+  condition number, for GC s = 15 and M-SGC (1, 2, 31) (fractional repetition inner codes),
+  WC-SGC and BR-SGC (1, 2, 27) (uncoded, from their coefficient-free assignment), and
   what happens with the default Reed-Solomon inner codes of the paper's M-SGC (1, 2, 27) and
   SR-SGC (2, 3, 23);
 - on a Dask LocalCluster (2 processes), n = 64 and n = 256 x 50 jobs: measured time, the
@@ -27,6 +28,8 @@ TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 LOCAL = [
     ("gc", dict(s=15)),
     ("msgc", dict(B=1, W=2, lam=31)),
+    ("wcsgc", dict(B=1, W=2, lam=27)),
+    ("brsgc", dict(B=1, W=2, lam=27)),
     ("msgc", dict(B=1, W=2, lam=27)),
     ("srsgc", dict(B=2, W=3, lam=23)),
 ]

@@ -75,16 +75,21 @@ def decode_job(job: int, rows, values, P: int) -> Decoded:
     width = np.bincount(part_label[part_label >= 0], minlength=size)
     lens = np.array([len(p) for p, _ in rows])
     single = (lens == 1) & (width[row_label] == 1)
+    alone = (np.bincount(row_label, minlength=size)[row_label] == 1) & ~single
+    for k in np.flatnonzero(alone):  # one result covers its component: equal coefficients c
+        c = rows[k][1]
+        if np.all(c == c[0]):
+            a[k] = 1.0 / c[0]
+        else:
+            alone[k] = False  # left to the least-squares solve below
     worst, residual = 1.0, 0.0
-    if (
-        single.any()
-    ):  # one partition per component: a_i = c_i / sum c_j^2, residual 0 up to rounding
+    if single.any():  # one partition per component: a_i = c_i / sum c_j^2
         idx = np.flatnonzero(single)
         c = np.array([rows[k][1][0] for k in idx])
         norm = np.bincount(row_label[idx], weights=c * c, minlength=size)
         a[idx] = c / norm[row_label[idx]]
     groups: dict = {}
-    for k in np.flatnonzero(~single):
+    for k in np.flatnonzero(~single & ~alone):
         groups.setdefault(int(row_label[k]), []).append(int(k))
     for root, ks in groups.items():
         cols = np.flatnonzero(part_label == root)

@@ -51,9 +51,7 @@ class Master:
         self.masks: list[np.ndarray] = []
         self._float: dict = {}
         self._tasks = None
-        for ts in scheme.tasks(self.state):  # warm the float rows of the first round's tasks
-            for t in ts:
-                self._rows_of(t)
+        self._assignment()  # warms the float rows of the first round's tasks
 
     # ----- one round ---------------------------------------------------------------------
     def _rows_of(self, task):
@@ -66,19 +64,39 @@ class Master:
             self._float[key] = hit
         return hit[1], hit[2]
 
+    def _assignment(self):
+        """``(exact tasks or None, per worker [(age, partitions, float coefficients)])`` of the
+        coming round: the exact tasks of ``scheme.tasks``, or, for the uncoded families whose
+        exact tasks stop at moderate ``n`` (WC-SGC's units, BR-SGC's partition ranges), their
+        coefficient-free assignment (``plan_units``, ``shares``) with coefficient 1 on every
+        partition it names; their state update does not look at the tasks."""
+        sch, state = self.scheme, self.state
+        if sch.name == "wcsgc":
+            per_worker, _ = sch.plan_units(state)
+            plan = [[(a, _ints(us), np.ones(len(us))) for a, us in groups] for groups in per_worker]
+            return None, plan
+        if sch.name == "brsgc":
+            plan = [
+                [(a, np.arange(lo, hi, dtype=np.int64), np.ones(hi - lo)) for a, lo, hi in ranges]
+                for ranges in (sch.shares(state, i) for i in range(sch.n))
+            ]
+            return None, plan
+        tasks = sch.tasks(state)
+        return tasks, [[(t.age, *self._rows_of(t)) for t in ts] for ts in tasks]
+
     def plan(self, r: int):
         """``(items per worker, params by job)`` of round ``r``."""
         if r < self.jobs:
             self.params[r] = self.w.copy()
             self.rows[r], self.values[r] = [], []
-        self._tasks = self.scheme.tasks(self.state)
+        self._tasks, plan = self._assignment()
         items = []
-        for ts in self._tasks:
+        for groups in plan:
             mine = []
-            for t in ts:
-                job = r - t.age
+            for age, parts, coefs in groups:
+                job = r - age
                 if 0 <= job < self.jobs and job not in self.decoded:
-                    mine.append((job, *self._rows_of(t)))
+                    mine.append((job, parts, coefs))
             items.append(mine)
         jobs = {j for mine in items for j, _, _ in mine}
         return items, {j: self.params[j] for j in sorted(jobs)}
@@ -161,3 +179,7 @@ def reference_losses(problem: Problem, jobs: int, T: int, lr: float) -> list[flo
             w = w - lr * grads.pop(t)
             losses.append(problem.loss(w))
     return losses
+
+
+def _ints(units) -> np.ndarray:
+    return np.asarray(units, dtype=np.int64)

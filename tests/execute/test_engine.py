@@ -223,3 +223,43 @@ def test_sgc_run_refuses_a_bad_scheduler_in_one_line(address, capsys):
     rc = main(["run", "--scheme", "gc", "--n", "4", "--s", "1", "--scheduler", address])
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and "scheduler" in err
+
+
+@pytest.mark.parametrize(
+    "family,params", [("wcsgc", dict(B=1, W=2, lam=3)), ("brsgc", dict(B=2, W=3, lam=2))]
+)
+def test_coefficient_free_assignment_is_the_exact_tasks(family, params):
+    """WC-SGC and BR-SGC run from their coefficient-free assignment (units, partition ranges),
+    which reaches n = 256; at small n it names exactly the supports of the exact tasks."""
+    from sgc_theory.execute import Master
+
+    sch = build_scheme(family, 8, **params)
+    master = Master(sch, load_problem(), 6, 0.1)
+    for pattern in _patterns(sch, 6, seed=2):
+        state = sch.initial_state()
+        for r in range(6):
+            tasks = sch.tasks(state)
+            master.state = state
+            _, plan = master._assignment()
+            for ts, groups in zip(tasks, plan):
+                got = sorted((a, tuple(p), tuple(c)) for a, p, c in groups)
+                want = sorted((t.age, t.support(), (1.0,) * len(t.support())) for t in ts)
+                assert got == want
+            mask = sum(1 << i for i in np.flatnonzero(pattern[:, r]))
+            state = sch.next_state(state, tasks, mask)
+
+
+@pytest.mark.parametrize(
+    "family,params", [("wcsgc", dict(B=1, W=2, lam=9)), ("brsgc", dict(B=1, W=2, lam=9))]
+)
+def test_uncoded_families_beyond_their_exact_tasks(family, params):
+    sch = build_scheme(family, 72, **params)  # exact tasks are built for n <= 64 only
+    with pytest.raises(SGCError):
+        sch.tasks(sch.initial_state())
+    pattern = np.zeros((72, 6 + sch.T), dtype=bool)
+    rng = np.random.default_rng(0)
+    for r in range(0, pattern.shape[1], 2):  # lam workers every other round: a full burst
+        pattern[rng.choice(72, size=9, replace=False), r] = True
+    assert sch.design_model.admits(pattern)
+    res = train(sch, jobs=6, pattern=pattern)
+    assert res.max_error < 1e-9 and res.loss_gap < 1e-9 and res.pattern.any()
