@@ -60,6 +60,12 @@ def register(subparsers) -> None:
     p.add_argument(
         "--block", type=int, default=None, help="scheme workers per Dask task (default n / 2)"
     )
+    p.add_argument(
+        "--construction",
+        default=None,
+        help="GC, SR-SGC, M-SGC: the inner gradient code (auto, frc, rs, cyclic, or stable where "
+        "available; default: the float-safe code where available, else auto)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_run)
 
@@ -88,6 +94,7 @@ def _run(args) -> int:
         threads=args.threads,
         block=args.block,
         progress=(not args.json) and show_progress(args),
+        construction=args.construction,
     )
     strict_emit(args, _payload(res), _text(args.scheme, res))
     return 0

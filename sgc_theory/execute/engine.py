@@ -75,12 +75,31 @@ class LocalExecutor:
         return Outcome(mask, results, end)
 
 
-def build_scheme(family: str, n: int, **params):
-    """The scheme object of a run: built here and only here, so that the inner code can be
-    switched in one place (e.g. to a float-safe construction)."""
+#: the families with an inner (n, s) gradient code, whose construction can be chosen
+CODED_FAMILIES = ("gc", "srsgc", "msgc")
+
+
+def build_scheme(family: str, n: int, construction: str | None = None, **params):
+    """The scheme object of a run, built here and only here.
+
+    ``construction`` (GC, SR-SGC, M-SGC) names the inner gradient code; ``None`` picks the
+    float-safe one where the installed toolkit has it (``sgc_theory.codes.float_safe_code``:
+    construction ``"stable"``, fractional repetition with unequal groups when ``s + 1`` does not
+    divide ``n``), else the scheme's default (Reed-Solomon when ``s + 1`` does not divide ``n``,
+    ill-conditioned in float64 at large ``n``: see docs/guide/execute.md).
+    """
+    from .. import codes
     from ..schemes import make_scheme
 
-    return make_scheme(family, n=n, **{k: v for k, v in params.items() if v is not None})
+    key = str(family).lower().replace("-", "")
+    if key in CODED_FAMILIES:
+        if construction is None and hasattr(codes, "float_safe_code"):
+            construction = "stable"
+        if construction is not None:
+            params["construction"] = construction
+    elif construction is not None:
+        raise SGCError(f"construction: {family} has no inner gradient code (only gc, srsgc, msgc)")
+    return make_scheme(key, n=n, **{k: v for k, v in params.items() if v is not None})
 
 
 @dataclass

@@ -42,6 +42,7 @@ def run(
     threads: int | None = None,
     block: int | None = None,
     progress: bool = False,
+    construction: str | None = None,
 ) -> TrainResult:
     """Train ``model`` with scheme ``family`` on ``n`` workers: in process on a virtual clock
     (``local``), on a new Dask ``LocalCluster`` of ``workers`` processes (default), or on the
@@ -49,7 +50,7 @@ def run(
     shifted to the scheme's load and scaled by ``time_scale``; without it a Dask run measures the
     cluster as it is."""
     _check(mu, time_scale, workers)
-    sch = build_scheme(family, n, **params)
+    sch = build_scheme(family, n, construction, **params)
     jobs = check_int("jobs", jobs, minimum=1)
     delays = None
     if trace is not None:

@@ -395,6 +395,7 @@ def grammar(tmp):
             "--threads": SMALL,
             "--block": SMALL,
             "--local": None,
+            "--construction": st.sampled_from(["auto", "frc", "rs", "stable", "x", ""]),
             "--json": None,
             ALWAYS: ("--local",),
             LIKELY: ("--n", "<scheme>"),
