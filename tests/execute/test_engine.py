@@ -25,7 +25,8 @@ from sgc_theory.schemes import WCSGC
 from sgc_theory.simulate import simulate
 
 CONFIGS = [
-    ("gc", 8, dict(s=2)),  # Reed-Solomon (3 does not divide 8)
+    ("gc", 8, dict(s=2)),  # the engine's default inner code
+    ("gc", 8, dict(s=2, construction="rs")),  # Reed-Solomon (3 does not divide 8)
     ("gc", 16, dict(s=3)),  # fractional repetition
     ("gc", 16, dict(s=3, construction="rs")),
     ("gc", 7, dict(s=2, construction="cyclic")),
@@ -118,7 +119,7 @@ def test_partitions_cover_the_samples_once():
 
 def test_float_decoder_against_exact_decoding_vectors():
     """Independent route: the scheme's exact decoding vector applied to the same results."""
-    sch = build_scheme("gc", 8, s=2)  # Reed-Solomon
+    sch = build_scheme("gc", 8, s=2, construction="rs")
     code = sch.code
     rng = np.random.default_rng(1)
     g = rng.normal(size=(8, 3))  # partial gradients
