@@ -190,22 +190,47 @@ def local_cluster(n_workers: int = 2, threads: int = 8):
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover
         raise SGCError(f"dask.distributed is not installed ({exc})") from None
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=threads,
-        processes=True,
-        dashboard_address=":0",
-        scheduler_kwargs={"dashboard": False},
-        silence_logs=logging.ERROR,
-    )
-    try:
-        client = Client(cluster, set_as_default=False)
+    with _sigint_deferred() as interrupted:  # Ctrl-C while starting: finish starting, then close
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=threads,
+            processes=True,
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        )
         try:
+            client = Client(cluster, set_as_default=False)
+        except BaseException:
+            cluster.close()
+            raise
+    try:
+        try:
+            if interrupted():
+                raise KeyboardInterrupt
             yield client
         finally:
             client.close()
     finally:
         cluster.close()
+
+
+@contextmanager
+def _sigint_deferred():
+    """Hold Ctrl-C while a cluster starts (a half-started ``LocalCluster`` cannot be closed
+    cleanly); yields a function telling whether Ctrl-C came meanwhile."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    hits: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
+    try:
+        yield lambda: bool(hits)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

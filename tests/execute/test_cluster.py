@@ -83,6 +83,17 @@ def _descendants(pid):
 
 
 def test_ctrl_c_shuts_the_cluster_down():
+    _interrupt(while_starting=False)
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_cluster_starts():
+    """Ctrl-C is held until the cluster has started, then it is closed: no traceback."""
+    err = _interrupt(while_starting=True)
+    assert "Traceback" not in err
+
+
+def _interrupt(while_starting):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "sgc_theory", "run", "--scheme", "gc", "--n", "4", "--s", "1"]
     proc = subprocess.Popen(
@@ -96,11 +107,12 @@ def test_ctrl_c_shuts_the_cluster_down():
         deadline, kids = time.time() + 60, []
         while time.time() < deadline and proc.poll() is None:
             kids = _descendants(proc.pid)
-            if len(kids) >= 2:  # the cluster's worker processes are up
+            if len(kids) >= (1 if while_starting else 2):  # worker processes are coming up
                 break
-            time.sleep(0.2)
-        assert len(kids) >= 2, "the LocalCluster did not start"
-        time.sleep(2.0)  # training rounds are running
+            time.sleep(0.05 if while_starting else 0.2)
+        assert kids, "the LocalCluster did not start"
+        if not while_starting:
+            time.sleep(2.0)  # training rounds are running
         kids = _descendants(proc.pid)
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)
@@ -111,6 +123,7 @@ def test_ctrl_c_shuts_the_cluster_down():
     assert rc == 130, err
     gone, alive = psutil.wait_procs(kids, timeout=10)
     assert not alive, f"orphan processes: {[p.pid for p in alive]}"
+    return err
 
 
 def test_an_existing_scheduler_and_one_task_per_worker(client):
