@@ -46,10 +46,26 @@ def register(subparsers) -> None:
         default=1.0,
         help="multiply the injected delays by this (default 1)",
     )
-    p.add_argument("--slope", default=None, help="load slope of the delays, as in sgc simulate")
-    p.add_argument("--probe-load", dest="probe_load", type=float, default=None)
+    p.add_argument(
+        "--slope",
+        default=None,
+        help="seconds per unit of load shifting the delays to the scheme's load, as in sgc "
+        "simulate: a number, 'default' (1.1218) or 'paper' (2.2013)",
+    )
+    p.add_argument(
+        "--probe-load",
+        dest="probe_load",
+        type=float,
+        default=None,
+        help="load at which the trace was measured (default: index.csv, else 0)",
+    )
     p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
-    p.add_argument("--policy", default="paper", choices=["paper", "minimal"])
+    p.add_argument(
+        "--policy",
+        default="paper",
+        choices=["paper", "minimal"],
+        help="waiting policy, as in sgc simulate (default paper)",
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     where.add_argument(
