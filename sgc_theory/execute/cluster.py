@@ -95,19 +95,27 @@ class DaskExecutor:
         self.waiter = waiter
         self.client.run(importlib.import_module, __name__)  # warm: no import in round 0
         self.client.subscribe_topic(self.topic, self._on_event)
-        warm = self.client.map(
-            _block_task,
-            [[]] * 2,
-            [[]] * 2,
-            [[]] * 2,
-            data=self.data,
-            params={},
-            start=0.0,
-            topic=self.topic,
-            r=-1,
-            pure=False,
-        )
-        self.client.gather(warm)  # the task's code reaches the workers before round 0
+        # warm every Dask worker on the real code path (a one-sample gradient, an event on a
+        # topic nobody reads), so that round 0 does not pay for first calls
+        item = [(0, np.zeros(1, dtype=np.int64), np.ones(1))]
+        workers = list(self.client.scheduler_info()["workers"])
+        warm = [
+            self.client.submit(
+                _block_task,
+                [0],
+                [item],
+                [None],
+                self.data,
+                {0: np.zeros(problem.dim)},
+                0.0,
+                self.topic + "-warm",
+                -1,
+                workers=[w],
+                pure=False,
+            )
+            for w in workers
+        ]
+        self.client.gather(warm)
 
     def _on_event(self, event):
         msg = event[1] if isinstance(event, tuple) else event

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from ..errors import NotDecodableError
 
@@ -42,9 +44,6 @@ def float_rows(coeffs) -> tuple[np.ndarray, np.ndarray]:
 def _components(rows, P):
     """Component label of every partition (``-1``: touched by no row) and of every row: the
     connected components of the bipartite graph rows -- partitions (scipy's csgraph)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     m = len(rows)
     cols = np.concatenate([parts for parts, _ in rows])
     owner = np.repeat(np.arange(m), [len(parts) for parts, _ in rows])

@@ -52,6 +52,7 @@ class Master:
         self._float: dict = {}
         self._tasks = None
         self._assignment()  # warms the float rows of the first round's tasks
+        decode_job(-1, [(np.arange(2), np.ones(2))], [np.ones(1)], 2)  # and the solver's paths
 
     # ----- one round ---------------------------------------------------------------------
     def _rows_of(self, task):
