@@ -34,6 +34,18 @@ ALLOWED = {
         "data",
         "rationals",
     },
+    "execute": {
+        "budget",
+        "errors",
+        "models",
+        "codes",
+        "bounds",
+        "schemes",
+        "verify",
+        "simulate",
+        "data",
+        "rationals",
+    },
     "figures": {"budget", "errors", "fileio", "rationals"},
     "data": set(),
 }

@@ -63,6 +63,7 @@ _AREAS = [
     "reproduce",
     "compare",
     "figures",
+    "run",
 ]
 
 #: environment variable that turns on tracebacks of internal errors

@@ -373,6 +373,33 @@ def grammar(tmp):
             "--json": None,
             ALWAYS: ("--trace",),
         },
+        # --local always given: a Dask cluster per command line would take seconds (the Dask
+        # route has its own tests in tests/execute)
+        ("run",): {
+            "--scheme": SIM_SCHEMES,
+            "--n": SMALL,
+            "--s": SMALL,
+            "--B": SMALL,
+            "--W": SMALL,
+            "--lam": SMALL,
+            "<scheme>": SCHEME_BUNDLES,
+            "--jobs": SMALL,
+            "--model": st.sampled_from(["logistic", "lstsq", "LSTSQ", "svm", ""]),
+            "--lr": FLOATS,
+            "--trace": traces,
+            "--time-scale": FLOATS,
+            "--slope": SLOPES,
+            "--mu": FLOATS,
+            "--policy": st.sampled_from(["paper", "minimal", "optimal", "x"]),
+            "--workers": SMALL,
+            "--threads": SMALL,
+            "--block": SMALL,
+            "--local": None,
+            "--construction": st.sampled_from(["auto", "frc", "rs", "stable", "x", ""]),
+            "--json": None,
+            ALWAYS: ("--local",),
+            LIKELY: ("--n", "<scheme>"),
+        },
         # --only always given (and never matching): running the real figures takes seconds
         ("figures",): {
             "--out": out_dirs(tmp),

@@ -1,0 +1,283 @@
+"""The workers on Dask distributed (docs/guide/execute.md).
+
+Each round the master submits one Dask task per scheme worker (the scheme's ``n`` workers are
+tasks, not Dask workers): it computes the worker's encoded gradients and, when delays are
+injected, sleeps until ``round start + delay`` (the trace's response time of that worker in that
+round, measured from the start of the round as in the simulator; the real compute and dispatch
+time count only where they exceed it). The master learns each arrival through a done-callback
+and applies the waiting policy (:class:`~sgc_theory.execute.policy.Waiter`) to the arrival times.
+
+**Late results.** Dask cannot interrupt a running task. When the policy ends a round, the master
+stops waiting, gathers the results of the workers that arrived in time and keeps the others'
+futures only to notice when they finish: their arrivals carry the round they belong to, and any
+arrival of an earlier round is counted as *late* and discarded (never gathered). A result is thus
+accepted by round and worker, never by time alone, so a straggler that finishes during a later
+round cannot enter that round's decoding. The tasks still occupy a thread until they end, so the
+cluster gets ``n`` threads per process: a round's tasks start at once even while stragglers of
+earlier rounds sleep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import logging
+import queue
+import time
+import uuid
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..errors import SGCError
+from .engine import Outcome, compute_items
+
+__all__ = ["DaskExecutor", "local_cluster", "dask_client"]
+
+#: the master never blocks longer than this without looking at Ctrl-C
+_POLL = 0.25
+
+
+def _block_task(block, items, delays, data, params, start, topic, r):
+    """Serve the scheme workers of ``block`` in the order of their delays: compute a worker's
+    encoded gradients, wait until ``start + delay``, and deliver them as an event on ``topic``
+    together with those of the next workers already due by then (one event per batch keeps the
+    scheduler's relay off the critical path when hundreds of workers arrive within a few ms)."""
+    from distributed import get_worker
+
+    began = time.time() - start
+    kind, X, y, bounds = data
+    worker = get_worker()
+    order = sorted(range(len(block)), key=lambda k: delays[k] or 0.0)
+    due = [start + (delays[k] or 0.0) for k in order]
+    j = 0
+    while j < len(order):
+        batch = [(block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))]
+        left = due[j] - time.time()
+        if left > 0:
+            time.sleep(left)
+        j += 1
+        while j < len(order) and due[j] <= time.time():
+            batch.append(
+                (block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))
+            )
+            j += 1
+        payload = [(i, [v.tolist() for v in out]) for i, out in batch]
+        msg = {"r": r, "batch": payload, "sent": time.time(), "began": began}
+        worker.log_event(topic, msg)
+
+
+class DaskExecutor:
+    """Run each round's worker computations on a Dask client; wait by the policy in real time.
+
+    ``block`` scheme workers share one Dask task (default: ``ceil(n / 2)``, one task per round
+    and process of the default cluster): scheduling ``n`` tasks a round costs the scheduler far
+    more than the rounds last at ``n = 64``. Each scheme worker's results still travel on their
+    own, as an event at the worker's own time; ``block=1`` gives one Dask task per scheme worker.
+    """
+
+    name = "dask"
+
+    def __init__(self, client, block: int | None = None):
+        self.client, self.waiter, self.data, self.block = client, None, None, block
+        self.events: queue.Queue = queue.Queue()
+        self.run_id = uuid.uuid4().hex[:8]
+        self.topic = f"sgc-run-{self.run_id}"
+        self.late = 0
+        self.futures: list = []
+        self.relay: list = []  # seconds from a worker's send to the master's receipt
+        self.began: list = []  # seconds from a round's dispatch to its block task's start
+
+    def bind(self, problem, bounds, waiter) -> None:
+        """Ship the data set and the partition bounds to every Dask worker once."""
+        payload = (problem.kind, problem.X, problem.y, bounds)
+        self.data = self.client.scatter([payload], broadcast=True, hash=False)[0]
+        self.waiter = waiter
+        self.client.run(importlib.import_module, __name__)  # warm: no import in round 0
+        self.client.subscribe_topic(self.topic, self._on_event)
+        # warm every Dask worker on the real code path (a one-sample gradient, an event on a
+        # topic nobody reads), so that round 0 does not pay for first calls
+        item = [(0, np.zeros(1, dtype=np.int64), np.ones(1))]
+        workers = list(self.client.scheduler_info()["workers"])
+        warm = [
+            self.client.submit(
+                _block_task,
+                [0],
+                [item],
+                [None],
+                self.data,
+                {0: np.zeros(problem.dim)},
+                0.0,
+                self.topic + "-warm",
+                -1,
+                workers=[w],
+                pure=False,
+            )
+            for w in workers
+        ]
+        self.client.gather(warm)
+
+    def _on_event(self, event):
+        msg = event[1] if isinstance(event, tuple) else event
+        now = time.time()
+        self.relay.append(now - msg["sent"])
+        self.began.append(msg["began"])
+        for i, res in msg["batch"]:
+            self.events.put((msg["r"], i, now, res))
+
+    def _on_done(self, fut):
+        if fut.status == "error":
+            self.events.put((None, None, time.time(), fut))
+
+    def run_round(self, r, items, params, delays=None) -> Outcome:
+        n = len(items)
+        size = self.block or max(1, -(-n // 2))
+        start = time.time()
+        blocks = [list(range(a, min(n, a + size))) for a in range(0, n, size)]
+        futs = self.client.map(
+            _block_task,
+            blocks,
+            [[items[i] for i in b] for b in blocks],
+            [[None if delays is None else float(delays[i]) for i in b] for b in blocks],
+            data=self.data,
+            params=params,
+            start=start,
+            topic=self.topic,
+            r=r,
+            key=[f"{self.topic}-r{r}-b{k}" for k in range(len(blocks))],
+            pure=False,
+        )
+        for f in futs:
+            f.add_done_callback(self._on_done)
+        self.futures = [f for f in self.futures if not f.done()] + futs
+        rw = self.waiter.round()
+        late_before = self.late
+        results: list = [None] * n
+        while True:
+            decided, wake = rw.poll(time.time() - start)
+            if decided:
+                break
+            timeout = _POLL if wake is None else min(_POLL, max(0.0, wake - (time.time() - start)))
+            try:
+                event = self.events.get(timeout=timeout)
+            except queue.Empty:
+                continue
+            for rr, i, t, res in itertools.chain([event], _drain(self.events)):
+                if rr is None:
+                    raise SGCError(f"a worker task failed on the cluster: {res.exception()!r}")
+                if rr != r:  # a straggler of an earlier round: discarded
+                    self.late += 1
+                    continue
+                rw.arrive(i, t - start)
+                results[i] = [np.asarray(v, dtype=np.float64) for v in res]
+        for i in np.flatnonzero(rw.mask):
+            results[int(i)] = None  # arrived after the policy's time: discarded
+        return Outcome(rw.mask, results, rw.end, self.late - late_before)
+
+    def close(self) -> None:
+        try:
+            self.client.unsubscribe_topic(self.topic)
+        except Exception:  # noqa: BLE001 - the client may already be closing
+            pass
+        self.futures = []
+
+
+def _drain(q):
+    while True:
+        try:
+            yield q.get_nowait()
+        except queue.Empty:
+            return
+
+
+@contextmanager
+def local_cluster(n_workers: int = 2, threads: int = 8):
+    """A Dask ``LocalCluster`` of ``n_workers`` processes with ``threads`` threads each and a
+    client; both closed on exit, also on Ctrl-C (no worker process outlives the block)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover
+        raise SGCError(f"dask.distributed is not installed ({exc})") from None
+    with _sigint_deferred() as interrupted:  # Ctrl-C while starting: finish starting, then close
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=threads,
+            processes=True,
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        )
+        try:
+            client = Client(cluster, set_as_default=False)
+        except BaseException:
+            cluster.close()
+            raise
+    try:
+        try:
+            if interrupted():
+                raise KeyboardInterrupt
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+@contextmanager
+def _sigint_deferred():
+    """Hold Ctrl-C while a cluster starts (a half-started ``LocalCluster`` cannot be closed
+    cleanly); yields a function telling whether Ctrl-C came meanwhile."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    hits: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
+    try:
+        yield lambda: bool(hits)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def dask_client(scheduler):
+    """A client of the running scheduler at ``scheduler`` (``tcp://host:port``), closed on exit;
+    one :class:`~sgc_theory.errors.SGCError` when the address is malformed or unreachable."""
+    from dask.distributed import Client
+
+    _reachable(scheduler)
+    try:
+        client = Client(scheduler, timeout="5s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise SGCError(
+            f"scheduler: cannot reach a Dask scheduler at {scheduler!r} "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _reachable(address) -> None:
+    """Refuse a malformed or unreachable ``tcp://`` address before a client exists (a client that
+    fails to connect complains again when it is garbage-collected)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    if not isinstance(address, str) or not address.strip():
+        raise SGCError(f"scheduler: give an address such as tcp://host:8786 (got {address!r})")
+    try:
+        proto, loc = parse_address(address)
+        if proto != "tcp":
+            raise ValueError(f"only tcp:// addresses are supported (got {proto}://)")
+        host, port = parse_host_port(loc)
+        with socket.create_connection((host, int(port)), timeout=3.0):
+            pass
+    except (OSError, ValueError, TypeError) as exc:
+        raise SGCError(
+            f"scheduler: cannot reach a Dask scheduler at {address!r} ({type(exc).__name__}: {exc})"
+        ) from None
