@@ -8,7 +8,8 @@ Examples
 (True, Fraction(1, 2))
 """
 
-from .base import ConditionReport, GradientCode, Guarantee, VerifyResult
+from .base import GradientCode
+from .results import ConditionReport, Guarantee, VerifyResult
 from .constructions import (
     CONSTRUCTIONS,
     code_guarantee,
