@@ -9,7 +9,8 @@ Examples
 """
 
 from .base import GradientCode
-from .results import ConditionReport, Guarantee, VerifyResult
+from .numerics import float_report
+from .results import ConditionReport, FloatReport, Guarantee, VerifyResult
 from .constructions import (
     CONSTRUCTIONS,
     code_guarantee,
@@ -21,6 +22,14 @@ from .constructions import (
     make_code,
 )
 from .reed_solomon import ReedSolomonCode, reed_solomon
+from .stable import (
+    UnequalRepetitionCode,
+    float_safe_code,
+    group_sizes,
+    stable_code,
+    stable_load,
+    unequal_repetition,
+)
 
 __all__ = [
     "GradientCode",
@@ -37,4 +46,12 @@ __all__ = [
     "from_matrix",
     "from_csv",
     "make_code",
+    "FloatReport",
+    "float_report",
+    "UnequalRepetitionCode",
+    "unequal_repetition",
+    "group_sizes",
+    "stable_load",
+    "stable_code",
+    "float_safe_code",
 ]

@@ -4,10 +4,11 @@ a float :class:`ConditionReport` (plain frozen records, no algebra)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ..errors import require
 
-__all__ = ["Guarantee", "VerifyResult", "ConditionReport"]
+__all__ = ["Guarantee", "VerifyResult", "ConditionReport", "FloatReport"]
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,46 @@ class ConditionReport:
     median: float
     sets_checked: int
     sampled: bool
+
+
+@dataclass(frozen=True)
+class FloatReport:
+    """How a gradient code decodes in float64 (:func:`sgc_theory.codes.numerics.float_report`).
+
+    Attributes
+    ----------
+    name : str
+        The code's construction.
+    n, s : int
+    load : Fraction
+        The code's exact load.
+    worst_condition, median_condition : float
+        Condition number ``sigma_1 / sigma_r`` of ``E_F`` over the checked straggler sets
+        (``inf`` when numerically singular).
+    worst_error, median_error : float
+        Relative error ``|decoded - exact| / |exact|`` of a float64 decoding of random integer
+        partial gradients with the exact decoding vector rounded to float64.
+    worst_stragglers : list of int
+        A straggler set attaining ``worst_error``.
+    sets_checked : int
+    sampled : bool
+        False when every one of the ``C(n, s)`` straggler sets was checked (then the worsts are
+        the exact maxima over all sets, for the drawn gradients).
+    """
+
+    name: str
+    n: int
+    s: int
+    load: Fraction
+    worst_condition: float
+    median_condition: float
+    worst_error: float
+    median_error: float
+    worst_stragglers: list
+    sets_checked: int
+    sampled: bool
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["load"] = str(self.load)
+        return d
