@@ -39,7 +39,7 @@ from ..errors import NotDecodableError, SGCError, check_int, require
 from ..rationals import to_fraction
 from .certify import Certifier, integer_rows
 from .results import ConditionReport, Guarantee, VerifyResult
-from .verification import Certified
+from . import verification
 
 __all__ = ["GradientCode", "Guarantee", "VerifyResult", "ConditionReport"]
 
@@ -77,7 +77,7 @@ def _to_fraction(x: Any, where: str) -> Fraction:
     raise SGCError(f"{where}: {x!r} is not a rational number")
 
 
-class GradientCode(Certified):
+class GradientCode:
     """An exact (n, s) gradient code.
 
     Parameters
@@ -341,6 +341,86 @@ class GradientCode(Certified):
         assert self.check_vector(a)  # exact self-check of a^T E = 1
         self._decode_cache[F] = tuple(a)
         return a
+
+    #: how many random straggler sets :meth:`verify` spot-checks for a structural code
+    SPOT_CHECKS = 64
+
+    @property
+    def guarantee(self) -> Guarantee:
+        """Why this code tolerates ``s`` stragglers: the structural proof if the construction
+        has one, else what the exhaustive :meth:`verify` found (``unchecked`` before it ran).
+
+        Examples
+        --------
+        >>> from sgc_theory.codes import GradientCode
+        >>> code = GradientCode([[1, 1], [1, 1]], 1)
+        >>> code.guarantee.kind
+        'unchecked'
+        >>> _ = code.verify(); str(code.guarantee)
+        'certified: all C(2, 1) = 2 straggler sets checked exactly'
+        """
+        return verification.guarantee(self)
+
+    def verify(
+        self,
+        method: str = "auto",
+        spot_checks: int | None = None,
+        seed: int = 0,
+        *,
+        max_work: Any = None,
+    ) -> VerifyResult:
+        """Decide, exactly, whether every set of exactly ``s`` stragglers decodes.
+
+        Sets with fewer stragglers need no check: if ``F`` decodes, so does every superset.
+
+        Parameters
+        ----------
+        method : {"auto", "structural", "exhaustive", "exact"}
+            ``"structural"`` (codes with a structural proof only) answers from the proof and
+            spot-checks ``spot_checks`` random straggler sets exactly (all of them when there
+            are no more than that): the decoding vector the proof gives must vanish on the
+            stragglers and satisfy ``a^T E = 1^T`` in exact arithmetic. ``"exhaustive"`` checks
+            all ``C(n, s)`` sets with the modular certificate and exact fallback (see
+            :mod:`sgc_theory.codes.certify`); ``"exact"`` checks all of them with exact integer
+            ranks. ``"auto"`` is ``"structural"`` when the code has a structural proof, else
+            ``"exhaustive"``. All are exact; only the structural one rests on a proof.
+        spot_checks : int, optional
+            Size of the random sample of the structural check. Default: every one of the
+            ``C(n, s)`` sets when checking them all fits the work budget (about ``n^2`` work
+            units a set), else :attr:`SPOT_CHECKS` sets.
+        seed : int
+            Seed of that sample.
+        max_work : int, optional
+            Work budget (see :mod:`sgc_theory.budget`); for the exhaustive methods the
+            ``C(n, s)`` sets are counted first and refused beyond it.
+
+        Returns
+        -------
+        VerifyResult
+
+        Examples
+        --------
+        >>> from sgc_theory.codes import cyclic_repetition, reed_solomon
+        >>> r = cyclic_repetition(6, 2, seed=1).verify()
+        >>> r.ok, r.sets_checked, r.failures, r.example_failure, r.basis
+        (True, 15, 0, None, 'exhaustive')
+        >>> r = reed_solomon(256, 12).verify(spot_checks=8, seed=1)
+        >>> r.ok, r.basis, r.sets_checked, r.sampled, r.guarantee.kind
+        (True, 'structural', 8, True, 'structural')
+        """
+        return verification.verify(self, method, spot_checks, seed, max_work=max_work)
+
+    def random_straggler_sets(self, k: int, seed: int = 0) -> list:
+        """``k`` distinct straggler sets of size ``s`` drawn uniformly (sorted tuples), or all
+        ``C(n, s)`` of them (lexicographic) when there are at most ``k``.
+
+        Examples
+        --------
+        >>> from sgc_theory.codes import GradientCode
+        >>> GradientCode([[1, 1], [1, 1]], 1).random_straggler_sets(5)
+        [(0,), (1,)]
+        """
+        return verification.random_straggler_sets(self, k, seed)
 
     def condition_report(self, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
         """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``

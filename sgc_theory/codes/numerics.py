@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["condition_report", "decoding_errors", "float_report"]
 
+#: float64 entries of the stacked decoding systems handled at once (about 32 MB)
+_BATCH_FLOATS = 4_000_000
+
 
 def _straggler_sets(n: int, s: int, max_sets: int, seed: int) -> tuple[np.ndarray, bool]:
     """All ``C(n, s)`` straggler sets (lexicographic) when at most ``max_sets``, else
@@ -82,14 +85,18 @@ def _conditions(code: GradientCode, sets: np.ndarray) -> np.ndarray:
     """``sigma_1 / sigma_r`` of ``E_F`` for each straggler set (row of ``sets``), ``inf`` when
     ``sigma_r`` is below ``1e-14 sigma_1``; ``r = min(rank_Q E, n - s)``."""
     n, s = code.n, sets.shape[1]
-    mask = np.ones((len(sets), n), dtype=bool)
-    if s:
-        np.put_along_axis(mask, sets, False, axis=1)
-    survivors = np.nonzero(mask)[1].reshape(len(sets), n - s)
-    Ef = code.to_numpy()[survivors]  # (sets, n - s, n)
-    sv = np.linalg.svd(Ef, compute_uv=False)
+    E = code.to_numpy()
     r = max(1, min(code.rank, n - s))
-    top, low = sv[:, 0], sv[:, r - 1]
+    step = max(1, _BATCH_FLOATS // (n * n))  # batches bound the memory of the stacked E_F
+    top, low = np.empty(len(sets)), np.empty(len(sets))
+    for a in range(0, len(sets), step):
+        chunk = sets[a : a + step]
+        mask = np.ones((len(chunk), n), dtype=bool)
+        if s:
+            np.put_along_axis(mask, chunk, False, axis=1)
+        survivors = np.nonzero(mask)[1].reshape(len(chunk), n - s)
+        sv = np.linalg.svd(E[survivors], compute_uv=False)  # E_F stacked: (chunk, n - s, n)
+        top[a : a + step], low[a : a + step] = sv[:, 0], sv[:, r - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(low > top * 1e-14, top / low, np.inf)
 
