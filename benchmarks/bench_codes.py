@@ -20,6 +20,13 @@ Prints, for several (n, s):
 
 from __future__ import annotations
 
+import os
+
+# one BLAS thread: the batched SVDs of the float table are slower, not faster, when BLAS threads
+# compete for a shared machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import argparse
 import math
 import random

@@ -28,6 +28,7 @@ from .stable import (
     group_sizes,
     stable_code,
     stable_load,
+    stable_worst_condition,
     unequal_repetition,
 )
 
@@ -54,4 +55,5 @@ __all__ = [
     "stable_load",
     "stable_code",
     "float_safe_code",
+    "stable_worst_condition",
 ]

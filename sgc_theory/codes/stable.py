@@ -59,6 +59,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from ..errors import check_int, require
@@ -74,6 +75,7 @@ __all__ = [
     "stable_code",
     "stable_construction",
     "float_safe_code",
+    "stable_worst_condition",
 ]
 
 UFRC_LEMMA = (
@@ -232,3 +234,22 @@ def float_safe_code(n: int, s: int) -> GradientCode:
     ('ufrc', Fraction(43, 256), True)
     """
     return stable_code(n, s)
+
+
+def stable_worst_condition(n: int, s: int) -> float:
+    """Exact worst condition number of ``E_F`` over all straggler sets of size ``s`` of
+    :func:`stable_code` ``(n, s)``, from the closed form of :mod:`sgc_theory.codes.stable`:
+    ``m_max / sqrt(min_m (m - s) m)`` over the group sizes ``m`` (all ``s`` stragglers in one
+    group, another group untouched), ``1`` with a single group (rank one), and ``1`` at
+    ``s = 0`` with equal groups.
+
+    Examples
+    --------
+    >>> stable_worst_condition(256, 15), round(stable_worst_condition(256, 12), 3)
+    (4.0, 3.882)
+    """
+    sizes = group_sizes(n, s)
+    if len(sizes) == 1:
+        return 1.0
+    worst = min((m - s) * m for m in set(sizes))
+    return max(sizes) / math.sqrt(worst)

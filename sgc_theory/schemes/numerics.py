@@ -40,7 +40,10 @@ import numpy as np
 from ..errors import check_int, check_seed
 from .base import Scheme, Task
 
-__all__ = ["SchemeFloatReport", "scheme_float_report", "pattern_float_report"]
+__all__ = ["SchemeFloatReport", "scheme_float_report", "pattern_float_report", "float_safe_scheme"]
+
+#: inner codes whose decoding vectors are 0/1 (float64 decoding is a plain sum)
+FLOAT_SAFE_CODES = ("identity", "frc", "ufrc")
 
 
 @dataclass(frozen=True)
@@ -195,3 +198,40 @@ def pattern_float_report(
         exhaustive=exhaustive,
         worst_pattern=where[w],
     )
+
+
+def float_safe_scheme(scheme: Scheme) -> Scheme:
+    """The scheme to *execute* (float64 decoding): ``scheme`` itself when its decoding is
+    already a 0/1 sum (no inner code, or fractional repetition), else the same scheme rebuilt on
+    :func:`sgc_theory.codes.float_safe_code` ``(n, s)`` (GC, SR-SGC: ``s``; M-SGC: ``lam``).
+
+    The load may rise (exactly: :func:`sgc_theory.codes.stable_load`; docs/guide/codes.md); the
+    scheme's control logic, delay and tolerated model do not change.
+
+    Examples
+    --------
+    >>> from sgc_theory.schemes import GC, MSGC, SRSGC
+    >>> safe = float_safe_scheme(SRSGC(256, B=2, W=3, lam=23))
+    >>> safe.code_basis()["construction"], safe.load, safe.T
+    ('ufrc', Fraction(7, 128), 2)
+    >>> float_safe_scheme(GC(256, 15)).code_basis()["construction"]  # frc: kept
+    'frc'
+    >>> float_safe_scheme(MSGC(256, B=1, W=2, lam=27)).load
+    Fraction(29, 3840)
+    """
+    from ..codes import float_safe_code
+    from .gc import GC
+    from .m_sgc import MSGC
+    from .sr_sgc import SRSGC
+
+    basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
+    if basis is None or basis["construction"] in FLOAT_SAFE_CODES:
+        return scheme
+    code = float_safe_code(scheme.n, basis["s"])
+    if isinstance(scheme, GC):
+        return GC(scheme.n, scheme.s, construction=code, seed=scheme.seed)
+    if isinstance(scheme, SRSGC):
+        return SRSGC(scheme.n, scheme.B, scheme.W, scheme.lam, rule=scheme.rule, construction=code)
+    if isinstance(scheme, MSGC):
+        return MSGC(scheme.n, scheme.B, scheme.W, scheme.lam, construction=code)
+    return scheme

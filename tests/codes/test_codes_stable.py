@@ -19,6 +19,7 @@ from sgc_theory.codes import (
     reed_solomon,
     stable_code,
     stable_load,
+    stable_worst_condition,
     unequal_repetition,
 )
 from sgc_theory.codes.numerics import _conditions, decoding_errors
@@ -65,6 +66,14 @@ def test_condition_closed_form(n, s):
     for S, c in zip(sets, cond):
         prods = [len(set(g) - set(S)) * len(g) for g in code.groups]
         assert c == pytest.approx(math.sqrt(max(prods) / min(prods)), rel=1e-9)
+
+
+@pytest.mark.parametrize("n,s", [(n, s) for n, s in SMALL if s])
+def test_worst_condition_closed_form_exhaustive(n, s):
+    """stable_worst_condition against the SVD of every decoding system."""
+    sets = np.array(list(itertools.combinations(range(n), s)))
+    worst = float(_conditions(stable_code(n, s), sets).max())
+    assert worst == pytest.approx(stable_worst_condition(n, s), rel=1e-9)
 
 
 def test_construction_names_and_guarantees():
