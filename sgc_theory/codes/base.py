@@ -15,8 +15,9 @@ Every code says why it is decodable (:attr:`GradientCode.guarantee`, a :class:`G
 * ``unchecked`` -- nothing has been checked yet (call :meth:`GradientCode.verify`).
 
 The code is split by concern: this module holds the matrix and its exact decoding;
-:mod:`sgc_theory.codes.verification` the certification (:meth:`GradientCode.verify`,
-:attr:`GradientCode.guarantee`); :mod:`sgc_theory.codes.results` the records they return;
+:mod:`sgc_theory.codes.verification` the certification
+(:meth:`~sgc_theory.codes.GradientCode.verify`, :attr:`~sgc_theory.codes.GradientCode.guarantee`);
+:mod:`sgc_theory.codes.results` the records they return;
 :mod:`sgc_theory.codes.numerics` the float64 conditioning and decoding-error reports.
 
 References

@@ -11,7 +11,7 @@ name           needs                   why it decodes (``code.guarantee``)
 
 The first three have the optimal load ``(s + 1) / n``. ``"stable"`` is fractional repetition
 when ``(s + 1) | n`` and fractional repetition with unequal groups otherwise: 0/1 decoding that
-holds in float64 at any ``n``, at the load :func:`~sgc_theory.codes.stable.stable_load`
+holds in float64 at any ``n``, at the load :func:`~sgc_theory.codes.stable_load`
 (slightly above ``(s + 1) / n`` when ``(s + 1)`` does not divide ``n``).
 
 References
@@ -258,8 +258,8 @@ def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> Gradie
     construction : {"cyclic", "frc", "rs", "stable"}
         Cyclic repetition (any ``s < n``, certified by enumeration), fractional repetition
         (``(s + 1) | n``, structural proof), Reed-Solomon (any ``s < n``, structural proof) or
-        the float-stable code of :func:`~sgc_theory.codes.stable.stable_code` (any ``s < n``,
-        structural proof, load :func:`~sgc_theory.codes.stable.stable_load`).
+        the float-stable code of :func:`~sgc_theory.codes.stable_code` (any ``s < n``,
+        structural proof, load :func:`~sgc_theory.codes.stable_load`).
     seed : int, optional
         Seed of the cyclic draw (ignored by the deterministic constructions).
 

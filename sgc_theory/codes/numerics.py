@@ -118,7 +118,7 @@ def decoding_errors(
     """Relative float64 decoding error of ``code`` for each straggler set (row of ``sets``).
 
     Partial gradients: standard normal float64 vectors of ``dim`` coordinates; their exact sum
-    is taken correctly rounded (:func:`math.fsum`). Worker ``i`` sends
+    is taken correctly rounded (``math.fsum``). Worker ``i`` sends
     ``f_i = E[i] @ g`` in float64 (``E`` rounded to float64); the master forms
     ``sum_i a_i f_i`` with the exact decoding vector ``a`` rounded to float64; the error is
     ``|decoded - sum_p g_p| / |sum_p g_p|`` (Euclidean norms), ``inf`` when it overflows.

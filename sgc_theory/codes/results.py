@@ -1,5 +1,6 @@
-"""What checking a gradient code returns: its :class:`Guarantee`, a :class:`VerifyResult` and
-a float :class:`ConditionReport` (plain frozen records, no algebra)."""
+"""What checking a gradient code returns: its :class:`~sgc_theory.codes.Guarantee`, a
+:class:`~sgc_theory.codes.VerifyResult`, the float :class:`~sgc_theory.codes.ConditionReport` and
+:class:`~sgc_theory.codes.FloatReport` (plain frozen records, no algebra)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ group ``k``'s partitions, so it cannot decode.
 
 Load. ``ceil(n / g) / n`` exactly (the largest group), against the optimal ``(s + 1) / n`` of the
 Reed-Solomon and cyclic codes; equal to it exactly when ``(s + 1) | n`` (then this is Tandon et
-al.'s fractional repetition code, and :func:`stable_code` returns that one). Examples at
+al.'s fractional repetition code, and :func:`~sgc_theory.codes.stable_code` returns that one). Examples at
 ``n = 256``: ``s = 12``: 14/256 against 13/256; ``s = 27``: 29/256 against 28/256; ``s = 40``:
 43/256 against 41/256; ``s = 64``: 86/256 against 65/256.
 
@@ -246,7 +246,7 @@ def stable_worst_condition(n: int, s: int) -> float:
     Examples
     --------
     >>> stable_worst_condition(256, 15), round(stable_worst_condition(256, 12), 3)
-    (4.0, 3.882)
+    (4.0, 3.883)
     """
     sizes = group_sizes(n, s)
     if len(sizes) == 1:
