@@ -66,6 +66,9 @@ class SchemeFloatReport:
         The inner code's report (route ``"inner code"``).
     worst_pattern : numpy bool array or None
         Route ``"patterns"``: a pattern attaining ``worst_error``.
+    max_coefficient : Fraction or None
+        Route ``"patterns"``: the largest ``|a_k|`` of the exact decoding coefficients met
+        (1 when every decoding is a plain sum of received results).
     """
 
     scheme: str
@@ -77,6 +80,7 @@ class SchemeFloatReport:
     exhaustive: bool
     code: Any = None
     worst_pattern: Any = None
+    max_coefficient: Any = None
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +95,7 @@ class SchemeFloatReport:
             "worst_pattern": None
             if self.worst_pattern is None
             else np.asarray(self.worst_pattern).astype(int).tolist(),
+            "max_coefficient": None if self.max_coefficient is None else str(self.max_coefficient),
         }
 
 
@@ -98,8 +103,10 @@ def scheme_float_report(
     scheme: Scheme, max_sets: int = 200, seed: int = 0, dim: int = 8
 ) -> SchemeFloatReport:
     """Worst float64 condition number and relative decoding error of ``scheme``'s decoders, at
-    any ``n`` (the inner-code route of the module docstring; schemes without a code report
-    route ``"uncoded"``: 0/1 sums, error at the float rounding of a sum, condition 1).
+    any ``n`` (the inner-code route of the module docstring). Schemes without a code report
+    route ``"uncoded"`` with ``nan`` values: nothing is measured at this ``n``; their decoding
+    combines received uncoded pieces, which :func:`pattern_float_report` measures at small
+    ``n`` (the tests check that the coefficients are 0/1 there).
 
     ``max_sets``: straggler sets of the code checked (all ``C(n, s)`` when at most that many).
     """
@@ -107,7 +114,8 @@ def scheme_float_report(
 
     code = getattr(scheme, "code", None)
     if code is None:
-        return SchemeFloatReport(repr(scheme), "uncoded", 1.0, 0.0, 0.0, 0, True)
+        nan = math.nan
+        return SchemeFloatReport(repr(scheme), "uncoded", nan, nan, nan, 0, False)
     r = float_report(code, max_sets=max_sets, seed=seed, dim=dim)
     return SchemeFloatReport(
         scheme=repr(scheme),
@@ -172,7 +180,7 @@ def pattern_float_report(
     seed = check_seed("seed", seed) or 0
     rng = np.random.default_rng(seed)
     patterns, exhaustive = _patterns(scheme, model, rounds, samples, seed)
-    conds, errs, where = [], [], []
+    conds, errs, where, big = [], [], [], 0
     for P in patterns:
         run = scheme.run(P)
         for t, d in enumerate(run.decoded_round):
@@ -180,6 +188,7 @@ def pattern_float_report(
                 continue
             got = [task for r, _, task in run.received[t] if r <= d and isinstance(task, Task)]
             a = scheme.decode(t, got)
+            big = max(big, max((abs(x) for x in a), default=0))
             G = rng.standard_normal((scheme.num_partitions, dim))
             c, e = _job_error(got, G, a)
             conds.append(c)
@@ -197,6 +206,7 @@ def pattern_float_report(
         checked=len(errs),
         exhaustive=exhaustive,
         worst_pattern=where[w],
+        max_coefficient=big,
     )
 
 
