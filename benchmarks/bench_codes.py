@@ -11,22 +11,39 @@ Prints, for several (n, s):
   repetition, s = 15): construction, ``verify()`` (the proof plus an exact spot check of 64
   random straggler sets), one exact decoding vector by the structural formula, the same vector by
   the generic exact solver (rational reduced echelon form of the 256-row system), and one exact
-  rank test of n - s rows (the route that confirms counterexamples at large n).
+  rank test of n - s rows (the route that confirms counterexamples at large n);
+- the float64 table of docs/guide/codes.md ("Float decoding"): for each (n, s), the worst
+  condition number and worst relative decoding error of the Reed-Solomon code and of the stable
+  code (sgc_theory.codes.stable) on the same random straggler sets, with each code's exact load
+  (``--float`` runs only this table; ``--sets K`` sets per row, default 200).
 """
 
 from __future__ import annotations
+
+import os
+
+# one BLAS thread: the batched SVDs of the float table are slower, not faster, when BLAS threads
+# compete for a shared machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import math
 import random
 import time
 
+from sgc_theory.budget import work_budget
 from sgc_theory.codes import (
     GradientCode,
     cyclic_repetition,
+    float_report,
     fractional_repetition,
     reed_solomon,
+    stable_code,
 )
+
+#: the (n, s) rows of the float table (the issue's measurements and the n = 256 configurations)
+FLOAT_CASES = [(16, 3), (32, 5), (64, 7), (256, 12), (256, 15), (256, 27), (256, 40), (256, 64)]
 
 
 def _bench(code_factory, label, sample=2000):
@@ -91,10 +108,36 @@ def _bench_structural(factory, label):
     )
 
 
+def float_table(cases=FLOAT_CASES, sets=200, seed=1):
+    """Print one Markdown row per (n, s): Reed-Solomon against the stable code in float64."""
+    print(
+        "| n | s | RS load | RS worst cond | RS worst error | stable code | stable load "
+        "| stable worst cond | stable worst error | time |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n, s in cases:
+        t0 = time.perf_counter()
+        with work_budget(10**10):
+            rs = float_report(reed_solomon(n, s), max_sets=sets, seed=seed)
+            st = float_report(stable_code(n, s), max_sets=sets, seed=seed)
+        how = "all" if not rs.sampled else f"{rs.sets_checked} sampled"
+        print(
+            f"| {n} | {s} | {rs.load} | {rs.worst_condition:.2g} | {rs.worst_error:.1g} "
+            f"| {st.name} | {st.load} | {st.worst_condition:.3g} | {st.worst_error:.1g} "
+            f"| {time.perf_counter() - t0:.1f} s ({how} sets) |",
+            flush=True,
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="also run n=28, s=7")
+    parser.add_argument("--float", action="store_true", help="only the float64 table")
+    parser.add_argument("--sets", type=int, default=200, help="straggler sets per float row")
     args = parser.parse_args(argv)
+    if args.float:
+        float_table(sets=args.sets)
+        return
     cases = [(12, 3), (16, 4), (20, 5), (24, 6)] + ([(28, 7)] if args.full else [])
     for n, s in cases:
         _bench(lambda n=n, s=s: cyclic_repetition(n, s, seed=1), f"cyclic n={n} s={s}")
@@ -105,6 +148,8 @@ def main(argv=None):
     for s in (12, 30):
         _bench_structural(lambda s=s: reed_solomon(256, s), f"rs n=256 s={s}")
     _bench_structural(lambda: fractional_repetition(256, 15), "frc n=256 s=15")
+    print()
+    float_table(sets=args.sets)
     print(
         f"\ntarget: certify n=24, s=6 (C(24,6)={math.comb(24, 6)}) in < 5 s: "
         f"{'met' if t < 5 else 'MISSED'} ({t:.3f} s)"

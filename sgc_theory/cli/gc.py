@@ -95,7 +95,7 @@ def _constructed_code(args):
     """``(code, label)`` of ``--n N --s S --construction C [--seed K]``, each option checked
     against the construction, and the matrix's size against the budget before it is built."""
     construction = args.construction or "cyclic"
-    structural = construction in ("rs", "frc")
+    structural = construction in ("rs", "frc", "stable")
     if args.spot_checks is not None and not structural:
         raise SGCError(
             f"gc verify: --spot-checks applies to codes with a structural proof "

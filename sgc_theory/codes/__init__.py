@@ -8,7 +8,9 @@ Examples
 (True, Fraction(1, 2))
 """
 
-from .base import ConditionReport, GradientCode, Guarantee, VerifyResult
+from .base import GradientCode
+from .numerics import float_report
+from .results import ConditionReport, FloatReport, Guarantee, VerifyResult
 from .constructions import (
     CONSTRUCTIONS,
     code_guarantee,
@@ -20,6 +22,15 @@ from .constructions import (
     make_code,
 )
 from .reed_solomon import ReedSolomonCode, reed_solomon
+from .stable import (
+    UnequalRepetitionCode,
+    float_safe_code,
+    group_sizes,
+    stable_code,
+    stable_load,
+    stable_worst_condition,
+    unequal_repetition,
+)
 
 __all__ = [
     "GradientCode",
@@ -36,4 +47,13 @@ __all__ = [
     "from_matrix",
     "from_csv",
     "make_code",
+    "FloatReport",
+    "float_report",
+    "UnequalRepetitionCode",
+    "unequal_repetition",
+    "group_sizes",
+    "stable_load",
+    "stable_code",
+    "float_safe_code",
+    "stable_worst_condition",
 ]

@@ -14,6 +14,12 @@ Every code says why it is decodable (:attr:`GradientCode.guarantee`, a :class:`G
 * ``fails`` -- the exact check found a straggler set the code does not tolerate;
 * ``unchecked`` -- nothing has been checked yet (call :meth:`GradientCode.verify`).
 
+The code is split by concern: this module holds the matrix and its exact decoding;
+:mod:`sgc_theory.codes.verification` the certification
+(:meth:`~sgc_theory.codes.GradientCode.verify`, :attr:`~sgc_theory.codes.GradientCode.guarantee`);
+:mod:`sgc_theory.codes.results` the records they return;
+:mod:`sgc_theory.codes.numerics` the float64 conditioning and decoding-error reports.
+
 References
 ----------
 R. Tandon, Q. Lei, A. G. Dimakis, N. Karampatziakis, "Gradient Coding: Avoiding Stragglers in
@@ -22,165 +28,25 @@ Distributed Learning", ICML 2017.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import flint
 import numpy as np
 
-from ..budget import check_work, current_limit, fmt_work, work_budget
-from ..errors import NotDecodableError, SGCError, check_int, check_seed, require
+from ..errors import NotDecodableError, SGCError, check_int, require
 from ..rationals import to_fraction
 from .certify import Certifier, integer_rows
+from .results import ConditionReport, Guarantee, VerifyResult
+from . import verification
+
+__all__ = ["GradientCode", "Guarantee", "VerifyResult", "ConditionReport"]
 
 if TYPE_CHECKING:
     import networkx as nx
     from matplotlib.axes import Axes
-
-
-@dataclass(frozen=True)
-class Guarantee:
-    """Why a gradient code tolerates its stragglers (machine-readable).
-
-    Attributes
-    ----------
-    kind : {"structural", "certified", "fails", "unchecked"}
-        ``structural``: a proof from the construction covers every straggler set;
-        ``certified``: all ``C(n, s)`` straggler sets were checked exactly; ``fails``: an exact
-        check found a set that does not decode; ``unchecked``: nothing was checked.
-    statement : str
-        The lemma (structural), or what was checked.
-    reference : str
-        Where the proof is written down (a module or a paper), or ``""``.
-
-    Examples
-    --------
-    >>> g = Guarantee("certified", "all 15 straggler sets checked exactly")
-    >>> str(g)
-    'certified: all 15 straggler sets checked exactly'
-    """
-
-    kind: str
-    statement: str
-    reference: str = ""
-
-    KINDS = ("structural", "certified", "fails", "unchecked")
-
-    def __post_init__(self) -> None:
-        require(
-            self.kind in self.KINDS,
-            f"guarantee kind must be one of {', '.join(self.KINDS)} (got {self.kind!r})",
-        )
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.statement}"
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "statement": self.statement, "reference": self.reference}
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """Outcome of checking the straggler sets of size ``s``.
-
-    Attributes
-    ----------
-    ok : bool
-        True iff every straggler set of size ``s`` is decodable (by the proof named in
-        ``basis``, or by checking each of them).
-    sets_checked : int
-        Straggler sets decided by an exact computation in this call: ``C(n, s)`` when
-        ``basis == "exhaustive"``; the spot-checked sets when ``basis == "structural"``.
-    failures : int
-        Number of checked straggler sets that are not decodable.
-    example_failure : list of int or None
-        The lexicographically first failing straggler set (sorted workers), or None.
-    failing_sets : tuple of tuple of int
-        All failing straggler sets found, lexicographic order.
-    certified_modular : int
-        Sets decided by the modular certificate (see :mod:`sgc_theory.codes.certify`).
-    exact_checks : int
-        Sets decided by exact integer ranks.
-    basis : {"exhaustive", "structural"}
-        ``exhaustive``: every one of the ``C(n, s)`` sets was checked exactly. ``structural``:
-        the verdict is the code's structural proof (``guarantee``), and ``sets_checked`` sets
-        (all of them when ``sampled`` is False) were spot-checked exactly: the structural
-        decoding vector ``a`` vanishes on the stragglers and ``a^T E = 1^T`` in exact arithmetic.
-    sets_total : int
-        ``C(n, s)``.
-    sampled : bool
-        Whether the checked sets are a random sample (structural basis only).
-    seed : int or None
-        Seed of that sample.
-    guarantee : Guarantee or None
-        The code's guarantee after this check.
-    """
-
-    ok: bool
-    sets_checked: int
-    failures: int
-    example_failure: list | None
-    failing_sets: tuple = field(default=(), repr=False)
-    certified_modular: int = 0
-    exact_checks: int = 0
-    basis: str = "exhaustive"
-    sets_total: int = 0
-    sampled: bool = False
-    seed: int | None = None
-    guarantee: Guarantee | None = None
-
-    def to_dict(self) -> dict:
-        """The JSON contract: ``ok, sets_checked, failures, example_failure`` and how the
-        verdict was reached (``basis, sets_total, sampled, seed, guarantee``)."""
-        return {
-            "ok": self.ok,
-            "sets_checked": self.sets_checked,
-            "failures": self.failures,
-            "example_failure": self.example_failure,
-            "basis": self.basis,
-            "sets_total": self.sets_total,
-            "sampled": self.sampled,
-            "seed": self.seed,
-            "guarantee": None if self.guarantee is None else self.guarantee.to_dict(),
-        }
-
-    def describe(self) -> str:
-        """One sentence: what the verdict rests on."""
-        if self.basis == "structural":
-            how = (
-                f"random sample of {self.sets_checked} of the {self.sets_total} sets "
-                f"(seed {self.seed})"
-                if self.sampled
-                else f"all {self.sets_checked} sets (exhaustive)"
-            )
-            g = self.guarantee
-            why = (g.reference or g.statement) if g is not None else ""
-            return f"structural proof ({why}); exact spot check of {how}: " + (
-                "the structural decoding vectors pass"
-                if self.ok
-                else f"{self.failures} FAIL, contradicting the proof"
-            )
-        return f"exact check of all {self.sets_total} straggler sets"
-
-
-@dataclass(frozen=True)
-class ConditionReport:
-    """Floating-point conditioning of the decoding systems ``a^T E_F = 1``.
-
-    ``worst`` is the largest ratio ``sigma_1 / sigma_r`` over the checked sets, where
-    ``r = min(rank_Q(E), n - s)`` and ``sigma`` are the singular values of ``E_F`` (float64);
-    ``inf`` when that singular value is numerically zero.
-    """
-
-    worst: float
-    worst_stragglers: list
-    median: float
-    sets_checked: int
-    sampled: bool
 
 
 def _to_fraction(x: Any, where: str) -> Fraction:
@@ -301,39 +167,6 @@ class GradientCode:
                     E[i, j] = flint.fmpq(x.numerator, x.denominator)
             self._E_flint = E
         return self._E_flint
-
-    @property
-    def guarantee(self) -> Guarantee:
-        """Why this code tolerates ``s`` stragglers: the structural proof if the construction
-        has one, else what the exhaustive :meth:`verify` found (``unchecked`` before it ran).
-
-        Examples
-        --------
-        >>> code = GradientCode([[1, 1], [1, 1]], 1)
-        >>> code.guarantee.kind
-        'unchecked'
-        >>> _ = code.verify(); str(code.guarantee)
-        'certified: all C(2, 1) = 2 straggler sets checked exactly'
-        """
-        if self.structure is not None:
-            return self.structure
-        for method in ("exhaustive", "exact"):
-            r = self._verify_cache.get(method)
-            if r is not None:
-                if r.ok:
-                    return Guarantee(
-                        "certified",
-                        f"all C({self.n}, {self.s}) = {r.sets_total} "
-                        "straggler sets checked exactly",
-                        "sgc_theory.codes.certify",
-                    )
-                return Guarantee(
-                    "fails",
-                    f"{r.failures} of the {r.sets_total} straggler sets "
-                    f"do not decode, e.g. stragglers {r.example_failure}",
-                    "sgc_theory.codes.certify",
-                )
-        return Guarantee("unchecked", "no straggler set has been checked (call verify())")
 
     def structural_vector(self, stragglers: Iterable[int]) -> list | None:
         """The decoding vector the structural proof gives for exactly ``s`` sorted stragglers
@@ -510,9 +343,24 @@ class GradientCode:
         self._decode_cache[F] = tuple(a)
         return a
 
-    # -- certification ---------------------------------------------------------------------
     #: how many random straggler sets :meth:`verify` spot-checks for a structural code
     SPOT_CHECKS = 64
+
+    @property
+    def guarantee(self) -> Guarantee:
+        """Why this code tolerates ``s`` stragglers: the structural proof if the construction
+        has one, else what the exhaustive :meth:`verify` found (``unchecked`` before it ran).
+
+        Examples
+        --------
+        >>> from sgc_theory.codes import GradientCode
+        >>> code = GradientCode([[1, 1], [1, 1]], 1)
+        >>> code.guarantee.kind
+        'unchecked'
+        >>> _ = code.verify(); str(code.guarantee)
+        'certified: all C(2, 1) = 2 straggler sets checked exactly'
+        """
+        return verification.guarantee(self)
 
     def verify(
         self,
@@ -561,68 +409,7 @@ class GradientCode:
         >>> r.ok, r.basis, r.sets_checked, r.sampled, r.guarantee.kind
         (True, 'structural', 8, True, 'structural')
         """
-        methods = ("auto", "structural", "exhaustive", "exact")
-        require(method in methods, f"method must be one of {', '.join(methods)} (got {method!r})")
-        if method == "auto":
-            method = "structural" if self.structure is not None else "exhaustive"
-        if method == "structural":
-            return self._verify_structural(spot_checks, seed, max_work)
-        return self._verify_all(method, max_work)
-
-    def _verify_structural(self, spot_checks: Any, seed: Any, max_work: Any) -> VerifyResult:
-        """:meth:`verify` by the structural proof and ``spot_checks`` exact spot checks."""
-        require(
-            self.structure is not None,
-            f"method='structural' needs a code with a structural proof ({self.name!r} "
-            "has none; use 'exhaustive')",
-        )
-        k = self._default_spot_checks(max_work) if spot_checks is None else spot_checks
-        k = check_int("spot_checks", k, minimum=1)
-        seed = check_int("seed", seed, minimum=0)
-        key = ("structural", k, seed)
-        checks = min(k, math.comb(self.n, self.s))
-        with work_budget(max_work):
-            # each spot check builds the decoding vector and multiplies it exactly: n^2 steps
-            check_work(
-                checks * self.n * self.n,
-                f"spot-checking {fmt_work(checks)} straggler sets of the ({self.n}, {self.s}) "
-                f"gradient code {self.name!r} exactly",
-                cheaper="fewer spot checks (--spot-checks)",
-            )
-        if key not in self._verify_cache:
-            self._verify_cache[key] = self._spot_check(k, seed)
-        return self._verify_cache[key]
-
-    def _verify_all(self, method: str, max_work: Any) -> VerifyResult:
-        """:meth:`verify` on all ``C(n, s)`` straggler sets (``"exhaustive"``: modular
-        certificate with exact fallback; ``"exact"``: exact integer ranks), cached."""
-        if method not in self._verify_cache:
-            sets = math.comb(self.n, self.s)
-            with work_budget(max_work):
-                check_work(
-                    sets * (self.s + 1),
-                    f"certifying the ({self.n}, {self.s}) gradient code {self.name!r} "
-                    f"on all {fmt_work(sets)} straggler sets of size {self.s}",
-                    cheaper="a structural construction (rs, frc) answers from its proof",
-                )
-            failing, total, cert, exact = self.certifier.failing_sets(
-                self.s, "auto" if method == "exhaustive" else "exact"
-            )
-            result = VerifyResult(
-                ok=not failing,
-                sets_checked=total,
-                failures=len(failing),
-                example_failure=list(failing[0]) if failing else None,
-                failing_sets=tuple(failing),
-                certified_modular=cert,
-                exact_checks=exact,
-                basis="exhaustive",
-                sets_total=total,
-            )
-            # the guarantee reads the cached verdict: store it first, then attach it
-            self._verify_cache[method] = result
-            self._verify_cache[method] = replace(result, guarantee=self.guarantee)
-        return self._verify_cache[method]
+        return verification.verify(self, method, spot_checks, seed, max_work=max_work)
 
     def random_straggler_sets(self, k: int, seed: int = 0) -> list:
         """``k`` distinct straggler sets of size ``s`` drawn uniformly (sorted tuples), or all
@@ -630,53 +417,15 @@ class GradientCode:
 
         Examples
         --------
+        >>> from sgc_theory.codes import GradientCode
         >>> GradientCode([[1, 1], [1, 1]], 1).random_straggler_sets(5)
         [(0,), (1,)]
         """
-        n, s = self.n, self.s
-        total = math.comb(n, s)
-        if total <= k:
-            return list(itertools.combinations(range(n), s))
-        rng = np.random.default_rng(seed)
-        seen: set[tuple[int, ...]] = set()
-        out: list[tuple[int, ...]] = []
-        while len(out) < k:
-            S = tuple(sorted(int(x) for x in rng.choice(n, size=s, replace=False)))
-            if S not in seen:
-                seen.add(S)
-                out.append(S)
-        return out
-
-    def _default_spot_checks(self, max_work: Any = None) -> int:
-        """Every straggler set when checking them all (about ``n^2`` work units each: one exact
-        product ``a^T E``) fits the work budget in force, else :attr:`SPOT_CHECKS`."""
-        total = math.comb(self.n, self.s)
-        fits = total * self.n * self.n <= current_limit(max_work)
-        return total if fits else self.SPOT_CHECKS
-
-    def _spot_check(self, k: int, seed: int) -> VerifyResult:
-        total = math.comb(self.n, self.s)
-        sets = self.random_straggler_sets(k, seed)
-        failing = sorted(S for S in sets if not self.check_vector(self.structural_vector(S), S))
-        return VerifyResult(
-            ok=not failing,
-            sets_checked=len(sets),
-            failures=len(failing),
-            example_failure=list(failing[0]) if failing else None,
-            failing_sets=tuple(failing),
-            exact_checks=len(sets),
-            basis="structural",
-            sets_total=total,
-            sampled=len(sets) < total,
-            seed=seed if len(sets) < total else None,
-            guarantee=self.structure,
-        )
+        return verification.random_straggler_sets(self, k, seed)
 
     def condition_report(self, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
-        """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``.
-
-        Shows why floating point is risky: the real-valued decoding of a valid code can be
-        badly conditioned. Samples ``max_sets`` sets at random when there are more.
+        """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``
+        (:func:`sgc_theory.codes.numerics.condition_report`).
 
         Examples
         --------
@@ -684,45 +433,9 @@ class GradientCode:
         >>> round(fractional_repetition(4, 1).condition_report().worst, 6)
         1.414214
         """
-        max_sets = check_int("max_sets", max_sets, minimum=1)
-        seed = check_seed("seed", seed) or 0
-        n, s = self.n, self.s
-        total = math.comb(n, s)
-        check_work(
-            min(total, max_sets) * n * n,
-            f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
-            f"of size {n - s} x {n}",
-            cheaper="a smaller max_sets",
-        )
-        if total <= max_sets:
-            sets = np.array(list(itertools.combinations(range(n), s)), dtype=np.int64)
-            sets = sets.reshape(total, s)
-            sampled = False
-        else:
-            rng = np.random.default_rng(seed)
-            sets = np.sort(
-                np.array([rng.choice(n, size=s, replace=False) for _ in range(max_sets)]),
-                axis=1,
-            )
-            sampled = True
-        mask = np.ones((len(sets), n), dtype=bool)
-        if s:
-            np.put_along_axis(mask, sets, False, axis=1)
-        survivors = np.nonzero(mask)[1].reshape(len(sets), n - s)
-        Ef = self.to_numpy()[survivors]  # (sets, n - s, n)
-        sv = np.linalg.svd(Ef, compute_uv=False)
-        r = max(1, min(self.rank, n - s))
-        top, low = sv[:, 0], sv[:, r - 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cond = np.where(low > top * 1e-14, top / low, np.inf)
-        w = int(np.argmax(cond))
-        return ConditionReport(
-            worst=float(cond[w]),
-            worst_stragglers=[int(x) for x in sets[w]],
-            median=float(np.median(cond)),
-            sets_checked=len(sets),
-            sampled=sampled,
-        )
+        from .numerics import condition_report
+
+        return condition_report(self, max_sets=max_sets, seed=seed)
 
     # -- graph view ------------------------------------------------------------------------
     def support_graph(self) -> nx.Graph:

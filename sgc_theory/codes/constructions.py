@@ -6,9 +6,13 @@ name           needs                   why it decodes (``code.guarantee``)
 ``"rs"``       any ``0 <= s < n``      structural proof (:mod:`sgc_theory.codes.reed_solomon`)
 ``"frc"``      ``(s + 1) | n``         structural proof (one survivor per group, pigeonhole)
 ``"cyclic"``   any ``0 <= s < n``      random draw, certified by enumerating all ``C(n, s)``
+``"stable"``   any ``0 <= s < n``      structural proof (:mod:`sgc_theory.codes.stable`)
 =============  ======================  ========================================================
 
-All three have the optimal load ``(s + 1) / n``.
+The first three have the optimal load ``(s + 1) / n``. ``"stable"`` is fractional repetition
+when ``(s + 1) | n`` and fractional repetition with unequal groups otherwise: 0/1 decoding that
+holds in float64 at any ``n``, at the load :func:`~sgc_theory.codes.stable_load`
+(slightly above ``(s + 1) / n`` when ``(s + 1)`` does not divide ``n``).
 
 References
 ----------
@@ -31,6 +35,7 @@ from ..fileio import MAX_CSV_BYTES as _MAX_CSV_BYTES
 from ..fileio import read_csv
 from .base import GradientCode, Guarantee
 from .reed_solomon import RS_LEMMA, reed_solomon
+from .stable import UnequalRepetitionCode, stable_code, stable_construction
 
 #: integers of the random matrix H are drawn from [-H_RANGE, H_RANGE]
 H_RANGE = 20
@@ -228,7 +233,7 @@ def from_csv(path, s) -> GradientCode:
     return code
 
 
-CONSTRUCTIONS = ("cyclic", "frc", "rs")
+CONSTRUCTIONS = ("cyclic", "frc", "rs", "stable")
 
 #: above this many straggler sets a cyclic draw is not certified in practice (see code_guarantee)
 ENUMERATION_REACH = 10**9
@@ -250,11 +255,13 @@ def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> Gradie
 
     Parameters
     ----------
-    construction : {"cyclic", "frc", "rs"}
+    construction : {"cyclic", "frc", "rs", "stable"}
         Cyclic repetition (any ``s < n``, certified by enumeration), fractional repetition
-        (``(s + 1) | n``, structural proof) or Reed-Solomon (any ``s < n``, structural proof).
+        (``(s + 1) | n``, structural proof), Reed-Solomon (any ``s < n``, structural proof) or
+        the float-stable code of :func:`~sgc_theory.codes.stable_code` (any ``s < n``,
+        structural proof, load :func:`~sgc_theory.codes.stable_load`).
     seed : int, optional
-        Seed of the cyclic draw (ignored by the deterministic ``frc`` and ``rs``).
+        Seed of the cyclic draw (ignored by the deterministic constructions).
 
     Examples
     --------
@@ -269,6 +276,8 @@ def make_code(n: int, s: int, construction: str = "cyclic", seed=None) -> Gradie
         return cyclic_repetition(n, s, seed=seed)
     if construction == "frc":
         return fractional_repetition(n, s)
+    if construction == "stable":
+        return stable_code(n, s)
     return reed_solomon(n, s)
 
 
@@ -291,6 +300,10 @@ def code_guarantee(n: int, s: int, construction: str) -> Guarantee:
     s = check_int("s", s, minimum=0)
     require(s < n, f"s must satisfy 0 <= s < n (got n={n}, s={s})")
     _check_construction_name(construction)
+    if construction == "stable":
+        construction = stable_construction(n, s)
+        if construction == "ufrc":
+            return UnequalRepetitionCode.structure
     if s == 0:
         return IDENTITY
     if construction == "rs":

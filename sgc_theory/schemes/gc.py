@@ -13,7 +13,7 @@ from ..bounds import check_scheme_params, gc_delay, gc_load
 from ..errors import check_int, check_seed
 from ..rationals import to_fraction
 from ..models import PerRound
-from ._common import check_construction, code_basis, gradient_code
+from ._common import check_construction, code_basis, code_load, gradient_code
 from .base import Scheme, Task, check_scheme_size
 
 
@@ -22,14 +22,22 @@ class GC(Scheme):
 
     >>> GC(4, 1).load, GC(4, 1).T
     (Fraction(1, 2), 0)
+
+    ``construction``: ``"auto"`` (fractional repetition when ``(s + 1) | n``, else
+    Reed-Solomon), ``"cyclic"``, ``"frc"``, ``"rs"``, ``"stable"`` (float-stable,
+    :mod:`sgc_theory.codes.stable`) or a ready (n, s) GradientCode such as
+    :func:`sgc_theory.codes.float_safe_code`.
+
+    >>> GC(256, 40, construction="stable").load, GC(256, 40).load
+    (Fraction(43, 256), Fraction(41, 256))
     """
 
     name = "gc"
 
-    def __init__(self, n: int, s: int, construction: str = "auto", seed=0):
+    def __init__(self, n: int, s: int, construction="auto", seed=0):
         self.n, self.s = check_int("n", n), check_int("s", s)
         check_scheme_params("gc", n=self.n, s=self.s)  # the table of sgc_theory.bounds
-        self.construction = check_construction(construction)
+        self.construction = check_construction(construction, self.n, self.s)
         self.seed = check_seed("seed", seed)
         self.T = int(gc_delay())
         check_scheme_size("GC", self.n, self.n)
@@ -40,7 +48,9 @@ class GC(Scheme):
 
     @property
     def load(self) -> Fraction:
-        return to_fraction(gc_load(self.n, self.s))
+        """``(s + 1) / n``; the code's own load for ``construction="stable"`` or a given code."""
+        custom = code_load(self.n, self.s, self.construction)
+        return to_fraction(gc_load(self.n, self.s)) if custom is None else custom
 
     @property
     def design_model(self):

@@ -18,6 +18,7 @@ from ._common import (
     bursty_params,
     check_construction,
     code_basis,
+    code_load,
     gradient_code,
 )
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
@@ -35,19 +36,30 @@ class MSGC(BurstyDesigned, Scheme):
     >>> sch = MSGC(256, B=1, W=2, lam=27)
     >>> sch.T, sch.load
     (1, Fraction(7, 928))
+
+    ``construction`` picks the (n, lam)-GC of the D2 groups as for
+    :class:`~sgc_theory.schemes.GC`; ``"stable"`` (float64 execution) has tasks of ``c = 29``
+    partitions here instead of 28, and D1/D2 are rebalanced for it:
+
+    >>> MSGC(256, B=1, W=2, lam=27, construction="stable").load
+    Fraction(29, 3840)
     """
 
     name = "msgc"
 
-    def __init__(self, n: int, B: int, W: int, lam: int, construction: str = "auto", seed=0):
+    def __init__(self, n: int, B: int, W: int, lam: int, construction="auto", seed=0):
         self.n, self.B, self.W, self.lam = bursty_params("msgc", n, B, W, lam)
-        self.construction = check_construction(construction)
+        self.coded = self.lam < self.n
+        self.construction = check_construction(construction, self.n, self.lam)
         self.seed = check_seed("seed", seed)
         self.T = int(msgc_delay(self.B, self.W))
-        self.coded = self.lam < self.n
         check_scheme_size("M-SGC", self.n, self.n * (self.W - 1 + (self.B if self.coded else 0)))
-        self.mu = to_fraction(msgc_mu(self.n, self.B, self.W, self.lam))
-        self.x = to_fraction(msgc_x(self.B, self.W, self.lam, self.n))
+        # a coded task touches c partitions of its group: lam + 1 for the optimal-load codes,
+        # more for the stable code; D1 and D2 are balanced for that c (lam + 1 -> c below)
+        custom = code_load(self.n, self.lam, self.construction) if self.coded else None
+        self.c = self.lam + 1 if custom is None else int(custom * self.n)
+        self.mu = to_fraction(msgc_mu(self.n, self.B, self.W, self.c - 1))
+        self.x = to_fraction(msgc_x(self.B, self.W, self.c - 1, self.n))
         d1 = (self.mu,) * (self.n * (self.W - 1))
         d2 = ((1 - self.x) / (self.B * self.n),) * (self.B * self.n) if self.coded else ()
         self.partition_sizes = d1 + d2
@@ -56,7 +68,12 @@ class MSGC(BurstyDesigned, Scheme):
 
     @property
     def load(self) -> Fraction:
-        return to_fraction(msgc_load(self.n, self.B, self.W, self.lam))
+        """The closed form of :mod:`sgc_theory.bounds`; with a code whose tasks touch ``c``
+        partitions instead of ``lam + 1`` (``construction="stable"``, a given code), the same
+        formula with ``lam + 1`` replaced by ``c``: ``c (W - 1 + B) / (n (B + c (W - 1)))``."""
+        return to_fraction(
+            msgc_load(self.n, self.B, self.W, self.c - 1 if self.coded else self.lam)
+        )
 
     @property
     def code(self):

@@ -19,6 +19,7 @@ from ._common import (
     bursty_params,
     check_construction,
     code_basis,
+    code_load,
     gradient_code,
 )
 from .base import Scheme, Task, Work, check_scheme_size, masks_of
@@ -38,6 +39,9 @@ class SRSGC(BurstyDesigned, Scheme):
     rule : {"stragglers-first", "lowest-index"}
         Which workers of ``M_t`` re-attempt: those that straggled in round ``t`` first, then
         the lowest indices (default); or simply the lowest indices.
+    construction : str or GradientCode
+        The (n, s)-GC, as for :class:`~sgc_theory.schemes.GC` (``"stable"`` or
+        :func:`sgc_theory.codes.float_safe_code` for float64 execution).
 
     >>> sch = SRSGC(256, B=2, W=3, lam=23)
     >>> sch.s, sch.T, sch.load
@@ -53,7 +57,7 @@ class SRSGC(BurstyDesigned, Scheme):
         W: int,
         lam: int,
         rule: str = "stragglers-first",
-        construction: str = "auto",
+        construction="auto",
         seed=0,
     ):
         self.n, self.B, self.W, self.lam = bursty_params("srsgc", n, B, W, lam)
@@ -61,7 +65,7 @@ class SRSGC(BurstyDesigned, Scheme):
             raise SGCError(f"rule must be one of {', '.join(RULES)} (got {rule!r})")
         self.rule = rule
         self.s = int(srsgc_s(self.B, self.W, self.lam))  # < n: a rule of the table
-        self.construction = check_construction(construction)
+        self.construction = check_construction(construction, self.n, self.s)
         self.seed = check_seed("seed", seed)
         self.T = int(srsgc_delay(self.B))
         check_scheme_size("SR-SGC", self.n, self.n)
@@ -69,6 +73,10 @@ class SRSGC(BurstyDesigned, Scheme):
 
     @property
     def load(self) -> Fraction:
+        """``(s + 1) / n``; the code's own load for ``construction="stable"`` or a given code."""
+        custom = code_load(self.n, self.s, self.construction)
+        if custom is not None:
+            return custom
         return to_fraction(srsgc_load(self.n, self.B, self.W, self.lam))
 
     @property
