@@ -11,6 +11,10 @@ deadline on it (exact algebra, :mod:`sgc_theory.verify.confirm`); the symmetric 
 result counts, so when the exact code survives its counterexample the search goes on for one it
 does not survive (``result.confirmation`` says how it was found), and the verdict is "not proved"
 if there is none. ``result.code`` names the gradient code the verdict rests on and why it decodes.
+
+Every verdict also checks the work: a reachable round in which a worker computes more than the
+scheme's load fails the verdict (``result.overload`` names the round and the worker; possible
+only outside the design model). ``result.load_check`` says how it was checked.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from ..errors import SGCError, check_bool, check_int
 from ..models import as_model
 from ..schemes import Scheme
 from . import confirm, exact
-from .result import VerificationResult
+from .result import Overload, VerificationResult
 from .symmetric import SymmetricExplorer
 
 __all__ = ["verify", "replay", "METHODS", "EXACT_MAX_N"]
@@ -292,13 +296,13 @@ def _verify(
         if method == "exhaustive":
             ok, patterns, cex, job, st, _ = exact.exhaustive(scheme, model, rounds, bar, meter)
             res.ok, res.patterns, res.counterexample, res.failed_job = ok, patterns, cex, job
-            res.max_load = st.max_load
+            res.max_load, res.load_check = st.max_load, LOAD_EXACT
         elif method == "automaton":
             ok, states, cex, job, st, G = exact.automaton(
                 scheme, model, max_states, bar, graph, meter
             )
             res.ok, res.states, res.counterexample, res.failed_job = ok, states, cex, job
-            res.max_load, res.graph = st.max_load, G
+            res.max_load, res.graph, res.load_check = st.max_load, G, LOAD_EXACT
         else:
             ex = _symmetric(scheme, model, res, bar, graph, max_states, meter)
     finally:
@@ -306,7 +310,11 @@ def _verify(
             bar.close()
     basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
     res.code = basis
-    if not res.ok:
+    if isinstance(res.failed_job, Overload):
+        _confirm_overload(res, scheme)
+    elif not res.ok and res.counterexample is None:  # the load could not be checked
+        pass
+    elif not res.ok:
         if (
             _confirm(res, scheme, model, method, basis, ex, max_states) is None
         ):  # decided by the exact automaton instead
@@ -342,6 +350,7 @@ def _verify_counts(scheme, model, progress) -> VerificationResult:
             bar.close()
     res = VerificationResult(ok=ok, method="counts", scheme=scheme, model=model)
     res.states, res.basis = states, basis
+    res.load_check = f"by construction: {scheme.load_bound}"
     res.notes.append(
         "decodability decided per unit: WC-SGC is uncoded, a job decodes iff all its units "
         "arrived (exact, no code assumed)"
@@ -366,6 +375,10 @@ def _resolve_method(scheme, model, rounds, all_horizons, method):
         raise SGCError("give exactly one of rounds=R or all_horizons=True")
     if rounds is not None:
         rounds = check_int("rounds", rounds, minimum=0)
+        if rounds == 0:
+            raise SGCError(
+                "rounds must be >= 1: over 0 rounds there is no job and nothing to prove"
+            )
         if method not in ("auto", "exhaustive"):
             raise SGCError(f"a finite horizon uses method='exhaustive' (got {method!r})")
         return rounds, "exhaustive"
@@ -382,6 +395,8 @@ def _symmetric(scheme, model, res, bar, graph, max_states, meter):
     view = scheme.symmetric_view()
     if view is None:
         raise SGCError(f"{scheme!r} has no worker-symmetric view; use method='automaton'")
+    if hasattr(view, "track_load"):  # the load is proved for the design model: not tracked
+        view.track_load(model != scheme.design_model)
     quick = None
     if not graph and hasattr(view, "count_proof"):
         quick = view.count_proof(model, scheme.n, meter=meter)
@@ -407,8 +422,65 @@ def _symmetric(scheme, model, res, bar, graph, max_states, meter):
     if not res.ok:
         masks = ex.concretize(steps)
         res.counterexample = exact._pattern(scheme.n, masks)
-        res.failed_job = len(masks) - 1 - failed_age
+        res.failed_job = exact.failure(masks, failed_age)
+    else:
+        _symmetric_load_check(scheme, model, res, ex)
     return ex
+
+
+#: how the exact methods check the load
+LOAD_EXACT = (
+    "checked: every reachable round's per-worker work (from the scheme state it is played "
+    "from) is at most the load, exactly"
+)
+
+
+def _symmetric_load_check(scheme, model, res, ex) -> None:
+    """Say how a symmetric verdict covers the load; when it cannot (PR-SGC outside its design
+    model: its work is not read off the counts), the verdict is "not proved"."""
+    if scheme.load_bound is not None:
+        res.load_check = f"by construction: {scheme.load_bound}"
+    elif ex is not None and ex.checks_load:
+        res.load_check = (
+            "checked: every reachable round's largest per-worker work, read off the counts of "
+            "worker kinds, is at most the load, exactly"
+        )
+    elif model == scheme.design_model:
+        res.load_check = (
+            "the design model: the scheme's load is proved for it (the closed form), not "
+            "re-checked per state"
+        )
+    else:
+        res.ok, res.confirmed = False, False
+        res.load_check = "NOT checked"
+        res.notes.append(
+            f"NOT proved: decodability holds on counts, but {scheme.name}'s per-round work is "
+            f"not read off the counts of worker kinds, and outside its design model "
+            f"{scheme.design_model!r} it may exceed the load; use method='automaton' (exact, "
+            "small n) to check it"
+        )
+
+
+def _confirm_overload(res, scheme) -> None:
+    """Confirm an over-the-load verdict by replaying the scheme on the counterexample: the
+    round's work recomputed from the scheme's own state (:meth:`~sgc_theory.schemes.Scheme.
+    worker_work`), the busiest worker named. The last round's stragglers do not matter (its
+    work is fixed by the rounds before): they are cleared."""
+    over = res.failed_job
+    P = res.counterexample[:, : over.round + 1].copy()
+    P[:, over.round] = False
+    state = None
+    for r, st, _ in scheme.walk(P):
+        state = st if r == over.round else state
+    found = scheme.overload(state)
+    res.counterexample, res.failed_job, res.overload = P, None, over
+    res.confirmed = found is not None and found[1] == over.work
+    if found is not None:
+        over.worker = found[0]
+    res.confirmation = (
+        "the scheme replayed on the pattern: the round's per-worker work recomputed from its "
+        "state (worker_work)"
+    )
 
 
 def _exact_instead(scheme, model, progress, graph, max_states) -> VerificationResult:
