@@ -86,6 +86,12 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
         raise UsageError(message)
 
+    def _print_message(self, message, file=None):
+        """``--help`` and ``--version`` text: a failed write (a full disk, ``>/dev/full``) is an
+        error of the command (exit 2, one line), not swallowed as argparse does."""
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _max_work_type(text):
     try:
@@ -268,26 +274,65 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 
 class _Interrupt:
     """Ctrl-C during a command: raise ``KeyboardInterrupt`` and remember it, so that an
-    interrupt swallowed by a library (an "Exception ignored" in a callback) still ends the
-    command with exit 130."""
+    interrupt swallowed by a library (an "Exception ignored" in a callback, e.g. a weak
+    reference's finaliser) still ends the command promptly with exit 130: after the first
+    press the interrupt is raised again every :data:`_REPEAT` seconds until the command has
+    ended, and "Exception ignored" reports of an interrupt are not printed."""
 
     def __init__(self):
         self.seen = False
         self.previous = None
+        self.hook = None
+        self.armed = False  # repeats raise only while the command may still be running
 
     def handler(self, signum, frame):
         self.seen = True
+        self.armed = True
+        self._repeat()
         raise KeyboardInterrupt
+
+    def _repeat(self) -> None:
+        """Raise the interrupt again soon, in case this one lands where it is swallowed."""
+        if not hasattr(signal, "setitimer"):  # pragma: no cover  (not POSIX)
+            return
+        try:
+            signal.signal(signal.SIGALRM, self._again)
+            signal.setitimer(signal.ITIMER_REAL, _REPEAT, _REPEAT)
+        except (ValueError, OSError):  # pragma: no cover  (not the main thread)
+            pass
+
+    def _again(self, signum, frame):
+        if self.armed:
+            raise KeyboardInterrupt
+
+    def _unraisable(self, unraisable) -> None:
+        if self.seen and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            return  # an interrupt a callback swallowed: it is raised again, not reported
+        self.hook(unraisable)
 
     def install(self) -> None:
         try:
             self.previous = signal.signal(signal.SIGINT, self.handler)
         except (ValueError, OSError):  # not the main thread (tests calling main in a thread)
             self.previous = None
+            return
+        self.hook = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
+
+    def _stop_repeat(self) -> None:
+        self.armed = False
+        if hasattr(signal, "setitimer"):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0, 0)
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            except (ValueError, OSError):  # pragma: no cover
+                pass
 
     def quiet(self) -> None:
         """After the interrupt is handled: further presses are ignored while we exit."""
+        self.armed = False
         if self.previous is not None:
+            self._stop_repeat()
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
             except (ValueError, OSError):  # pragma: no cover
@@ -295,10 +340,17 @@ class _Interrupt:
 
     def restore(self) -> None:
         if self.previous is not None:
+            self._stop_repeat()
             try:
                 signal.signal(signal.SIGINT, self.previous)
             except (ValueError, OSError, TypeError):  # pragma: no cover
                 pass
+            if sys.unraisablehook == self._unraisable:
+                sys.unraisablehook = self.hook
+
+
+#: seconds between repeats of an interrupt until the command ends (a swallowed one included)
+_REPEAT = 0.2
 
 
 class _OverBudget(BaseException):
@@ -442,7 +494,10 @@ def main(argv=None) -> int:
     interrupt = _Interrupt()
     interrupt.install()
     try:
-        rc = _main(argv, interrupt)
+        try:
+            rc = _main(argv, interrupt)
+        finally:  # the command is over: no more repeats of an interrupt
+            interrupt.armed = False
     except KeyboardInterrupt:  # between the handlers of _main
         interrupt.quiet()
         _say("sgc: interrupted")
@@ -484,7 +539,8 @@ def _parse_and_run(argv, flags: dict) -> int:
     except UsageError as exc:
         _say(f"sgc: error: {_one_line(exc)}")
         return 2
-    except SystemExit as exc:  # --help: argparse printed it
+    except SystemExit as exc:  # --help, --version: argparse printed it
+        _flush_stdout()  # a full disk or a closed pipe fails here, not silently at exit
         return exc.code if isinstance(exc.code, int) else 0
     flags["debug"] = flags["debug"] or bool(getattr(args, "debug", False))
     watch = _Watch()
