@@ -1,6 +1,6 @@
 """The parameter rules of every scheme family, in one place (docs/guide/bounds.md).
 
-:data:`SCHEME_RULES` maps a family to its rules; :func:`check_scheme_params` enforces them. The
+:data:`SCHEME_RULES` maps a family to its rules; :func:`~sgc_theory.bounds.check_scheme_params` enforces them. The
 closed forms of :mod:`sgc_theory.bounds.loads`, PR-SGC's parameter LP
 (:mod:`sgc_theory.bounds.pair_replication`) and every scheme constructor consult it, so that a
 family's parameters are refused with the same message wherever they enter. This module imports
@@ -43,8 +43,8 @@ _B_BELOW_W = Rule(
 
 #: The parameter rules of every family, in one place: ``family -> (label, rules)``.  The closed
 #: forms of :mod:`~sgc_theory.bounds.loads` (with concrete arguments),
-#: :func:`~sgc_theory.bounds.loads.scheme_load` and every scheme constructor
-#: consult it through :func:`check_scheme_params`, each rule where all of its parameters are
+#: :func:`~sgc_theory.bounds.scheme_load` and every scheme constructor
+#: consult it through :func:`~sgc_theory.bounds.check_scheme_params`, each rule where all of its parameters are
 #: given, in the order listed (the first broken rule is reported).
 SCHEME_RULES: dict[str, tuple[str, tuple[Rule, ...]]] = {
     "nocoding": ("no coding", (_N,)),

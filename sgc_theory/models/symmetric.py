@@ -4,8 +4,8 @@ Because the constraints treat workers alike, the automaton can be run on *counts
 how many workers have each ``(W - 1)``-round history, and a transition is how many workers of each
 history straggle next, with multiplicity the product of binomials. This module holds the
 transitions of that form, the enumeration and counting of the bounded choice vectors behind them,
-and the memoised completion counts used by exact sampling; :class:`~sgc_theory.models.base.
-StragglerModel` runs them.
+and the memoised completion counts used by exact sampling;
+:class:`~sgc_theory.models.StragglerModel` runs them.
 """
 
 from __future__ import annotations

@@ -463,9 +463,10 @@ def _symmetric_load_check(scheme, model, res, ex) -> None:
 
 def _confirm_overload(res, scheme) -> None:
     """Confirm an over-the-load verdict by replaying the scheme on the counterexample: the
-    round's work recomputed from the scheme's own state (:meth:`~sgc_theory.schemes.Scheme.
-    worker_work`), the busiest worker named. The last round's stragglers do not matter (its
-    work is fixed by the rounds before): they are cleared."""
+    round's work recomputed from the scheme's own state
+    (:meth:`~sgc_theory.schemes.Scheme.worker_work`), the busiest worker named. The last
+    round's stragglers do not matter (its work is fixed by the rounds before): they are
+    cleared."""
     over = res.failed_job
     P = res.counterexample[:, : over.round + 1].copy()
     P[:, over.round] = False

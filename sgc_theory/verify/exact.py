@@ -16,7 +16,7 @@ all-ones vector lies in it.
 Both also check the work: the tasks of a round are fixed by the scheme state it is played from,
 so each reachable scheme state's per-worker work is compared with the scheme's load once
 (:meth:`~sgc_theory.schemes.Scheme.worker_work`), and a state whose round makes a worker
-compute more fails the verdict like a missed deadline (an :class:`~.result.Overload`, with the
+compute more fails the verdict like a missed deadline (an :class:`~sgc_theory.verify.result.Overload`, with the
 round and the worker). Inside the design model this never happens for the built-in schemes (it
 is what their load proves); outside it, it can.
 """
