@@ -149,12 +149,6 @@ class WCSGC(BurstyDesigned, Scheme):
         #: True when ``T``, ``P`` or ``K`` differ from the theorem's: the load ``P/K`` is then
         #: correct only where a proof of this instance says so (:func:`~sgc_theory.verify.verify`)
         self.tuned = (self.T, self.P, self.K) != defaults
-        if self.P > self.K:
-            raise SGCError(
-                f"P (--capacity) must be <= K (--units): a worker cannot compute more than the "
-                f"K units of a job in a round (got P={self.P}, K={self.K}: load "
-                f"{Fraction(self.P, self.K)} > 1)"
-            )
         check_scheme_size("WC-SGC", self.n, self.K)
         self._model = self.design_model
 

@@ -14,7 +14,6 @@ import pytest
 from sgc_theory.bounds import counting_bound
 from sgc_theory.bounds.loads import gc_load, wcsgc_load
 from sgc_theory.errors import SGCError
-from sgc_theory.schemes import WCSGC
 from sgc_theory.simulate.traces import load_trace, parse_delay_csv
 
 from test_cli_fuzz import run_cli
@@ -32,10 +31,18 @@ def test_capacity_above_the_units_of_a_job_is_refused():
         "load --scheme wcsgc --n 4 --B 1 --W 2 --lam 1 --capacity 5 --units 1".split()
     )
     _one_error_line(rc, out, err)
-    assert "--capacity" in err and "--units" in err and "load 5 > 1" in err
-    with pytest.raises(SGCError, match="P .--capacity. must be <= K"):
-        WCSGC(4, 1, 2, 1, P=5, K=1)
-    assert WCSGC(4, 1, 2, 1, P=2, K=2).load == 1  # P = K: the whole job, allowed
+    assert "--capacity must be <= --units" in err and "load 5 > 1" in err
+    for command in ("verify", "show"):  # every command that builds the scheme
+        extra = ["--rounds", "2"] + (["--pattern", ""] if command == "show" else [])
+        rc, out, err, _ = run_cli(
+            [command, *"--scheme wcsgc --n 4 --B 1 --W 2 --lam 1 --capacity 3 --units 2".split()]
+            + extra
+        )
+        _one_error_line(rc, out, err)
+    rc, out, err, _ = run_cli(
+        "load --scheme wcsgc --n 4 --B 1 --W 2 --lam 1 --capacity 2 --units 2 --json".split()
+    )
+    assert rc == 0 and '"fraction": "1"' in out  # capacity = units: the whole job, allowed
 
 
 def test_closed_forms_refuse_missing_arguments():
