@@ -50,7 +50,7 @@ class VerificationResult:
     ----------
     ok : bool
         True iff no admitted pattern (of the horizon, or of any length) makes a job miss its
-        deadline.
+        deadline or a worker compute more than the scheme's load in some round (``overload``).
     method : str
         ``"exhaustive"`` (exact, finite horizon), ``"automaton"`` (exact, all horizons) or
         ``"symmetric"`` (all horizons on counts of worker kinds, token-level decodability).
