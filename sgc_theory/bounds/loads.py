@@ -14,13 +14,15 @@ References
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import sympy as sp
 
 from ..errors import SGCError, check_int
+from .rules import SCHEME_RULES, Rule, check_scheme_params
 
 #: an integer parameter, or a sympy expression (symbols give symbolic loads)
 Param = Union[int, "sp.Expr"]
@@ -47,6 +49,25 @@ __all__ = [
 ]
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _checked_call(fn: _F) -> _F:
+    """A missing, extra or unknown argument of a closed form is bad input, not a Python
+    ``TypeError``: :class:`SGCError` naming the function and the argument."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise SGCError(f"{fn.__name__}({', '.join(signature.parameters)}): {exc}") from None
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _sym(*values: Any) -> list[sp.Expr]:
     out = []
     for v in values:
@@ -57,114 +78,6 @@ def _sym(*values: Any) -> list[sp.Expr]:
         except (sp.SympifyError, TypeError, ValueError):
             raise SGCError(f"expected an integer or a sympy expression (got {v!r:.40})") from None
     return out
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One parameter rule: ``holds`` over the integer parameters named ``args`` (as keyword
-    arguments); ``message`` names the parameters and the rule (``{label}`` is the family's name,
-    the other fields are the parameters' values)."""
-
-    args: tuple[str, ...]
-    holds: Callable[..., bool]
-    message: str
-
-
-_N = Rule(("n",), lambda n: n >= 1, "n must be >= 1 (got n={n})")
-_B_POS = Rule(("B",), lambda B: B >= 1, "{label} needs B >= 1 (got B={B})")
-_LAM_POS = Rule(("lam",), lambda lam: lam >= 0, "{label} needs lam >= 0 (got lam={lam})")
-_LAM_IN_N = Rule(
-    ("n", "lam"), lambda n, lam: 0 <= lam <= n, "{label} needs 0 <= lam <= n (got lam={lam}, n={n})"
-)
-_B_BELOW_W = Rule(
-    ("B", "W"),
-    lambda B, W: 1 <= B <= W - 1,
-    "{label} needs 1 <= B <= W - 1 (got B={B}, W={W}): with B >= W a worker may straggle in "
-    "every round",
-)
-
-#: The parameter rules of every family, in one place: ``family -> (label, rules)``.  The closed
-#: forms below (with concrete arguments), :func:`scheme_load` and every scheme constructor
-#: consult it through :func:`check_scheme_params`, each rule where all of its parameters are
-#: given, in the order listed (the first broken rule is reported).
-SCHEME_RULES: dict[str, tuple[str, tuple[Rule, ...]]] = {
-    "nocoding": ("no coding", (_N,)),
-    "gc": (
-        "GC",
-        (
-            _N,
-            Rule(
-                ("n", "s"), lambda n, s: 0 <= s < n, "{label} needs 0 <= s < n (got s={s}, n={n})"
-            ),
-        ),
-    ),
-    "srsgc": (
-        "SR-SGC",
-        (
-            _N,
-            _B_POS,
-            Rule(
-                ("B", "W"), lambda B, W: W >= B + 1, "{label} needs W >= B + 1 (got B={B}, W={W})"
-            ),
-            _LAM_IN_N,
-            _LAM_POS,
-            Rule(
-                ("n", "B", "W", "lam"),
-                lambda n, B, W, lam: -(-B * lam // (W - 1 + B)) < n,
-                "{label} needs s = ceil(B lam / (W - 1 + B)) < n (got B={B}, W={W}, lam={lam}, "
-                "n={n})",
-            ),
-        ),
-    ),
-    "msgc": ("M-SGC", (_N, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
-    "brsgc": ("BR-SGC", (_N, _B_POS, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
-    "prsgc": (
-        "PR-SGC",
-        (
-            Rule(("n",), lambda n: n >= 2, "{label} needs n >= 2 (got n={n})"),
-            _B_POS,
-            _B_BELOW_W,
-            _LAM_IN_N,
-            _LAM_POS,
-        ),
-    ),
-    "wcsgc": ("WC-SGC", (_N, _B_POS, _B_BELOW_W, _LAM_IN_N, _LAM_POS)),
-    # the model of the counting bound (sgc_theory.bounds.lower), B = W allowed
-    "bursty": (
-        "bursty(B, W, lam)",
-        (
-            _N,
-            Rule(
-                ("B", "W"), lambda B, W: 1 <= B <= W, "{label} needs 1 <= B <= W (got B={B}, W={W})"
-            ),
-            _LAM_IN_N,
-            Rule(
-                ("n", "B", "W", "lam"),
-                lambda n, B, W, lam: n * (W - 1 + B) > lam * B,
-                "no scheme exists when all n={n} workers may straggle in every round "
-                "(lam=n with W=1)",
-            ),
-        ),
-    ),
-}
-
-
-def check_scheme_params(scheme: str, **params: int) -> None:
-    """Enforce the rules of ``scheme`` in ``SCHEME_RULES`` on integer parameters (each rule
-    whose parameters are all given), raising :class:`SGCError` with the first broken rule.
-
-    >>> check_scheme_params("msgc", n=4, B=2, W=2, lam=1)
-    Traceback (most recent call last):
-    ...
-    sgc_theory.errors.SGCError: M-SGC needs 1 <= B <= W - 1 (got B=2, W=2): with B >= W a worker may straggle in every round
-    """
-    if scheme not in SCHEME_RULES:
-        raise SGCError(f"scheme must be one of {', '.join(SCHEME_RULES)} (got {scheme!r})")
-    label, rules = SCHEME_RULES[scheme]
-    for rule in rules:
-        if all(a in params for a in rule.args):
-            if not rule.holds(**{a: params[a] for a in rule.args}):
-                raise SGCError(rule.message.format(label=label, **params))
 
 
 def _check_concrete(scheme: str, **values: Any) -> None:
@@ -181,6 +94,7 @@ def _check_concrete(scheme: str, **values: Any) -> None:
     check_scheme_params(scheme, **ints)
 
 
+@_checked_call
 def nocoding_load(n: Param) -> sp.Expr:
     """Uncoded, straggler-free load ``1/n``."""
     (n,) = _sym(n)
@@ -188,6 +102,7 @@ def nocoding_load(n: Param) -> sp.Expr:
     return 1 / n
 
 
+@_checked_call
 def gc_load(n: Param, s: Param) -> sp.Expr:
     """Load of an (n, s) gradient code, ``(s + 1)/n`` [TLDK17]_.
 
@@ -199,11 +114,13 @@ def gc_load(n: Param, s: Param) -> sp.Expr:
     return (s + 1) / n
 
 
+@_checked_call
 def gc_delay() -> sp.Expr:
     """Delay of classical GC: every job is decoded in its own round (``T = 0``)."""
     return sp.Integer(0)
 
 
+@_checked_call
 def srsgc_s(B: Param, W: Param, lam: Param) -> sp.Expr:
     """Straggler tolerance ``s = ceil(B lam / (W - 1 + B))`` of SR-SGC's underlying GC [KEK23]_."""
     B, W, lam = _sym(B, W, lam)
@@ -211,6 +128,7 @@ def srsgc_s(B: Param, W: Param, lam: Param) -> sp.Expr:
     return sp.ceiling(B * lam / (W - 1 + B))
 
 
+@_checked_call
 def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """SR-SGC load ``(ceil(B lam / (W - 1 + B)) + 1)/n`` [KEK23]_.
 
@@ -222,6 +140,7 @@ def srsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return (srsgc_s(B, W, lam) + 1) / n
 
 
+@_checked_call
 def srsgc_delay(B: Param) -> sp.Expr:
     """SR-SGC delay ``T = B``."""
     (B,) = _sym(B)
@@ -229,6 +148,7 @@ def srsgc_delay(B: Param) -> sp.Expr:
     return B
 
 
+@_checked_call
 def msgc_delay(B: Param, W: Param) -> sp.Expr:
     """M-SGC delay ``T = W - 2 + B``."""
     B, W = _sym(B, W)
@@ -236,6 +156,7 @@ def msgc_delay(B: Param, W: Param) -> sp.Expr:
     return W - 2 + B
 
 
+@_checked_call
 def msgc_x(B: Param, W: Param, lam: Param, n: Param | None = None) -> sp.Expr:
     """Fraction ``x`` of each job's data that M-SGC keeps uncoded (D1).
 
@@ -250,6 +171,7 @@ def msgc_x(B: Param, W: Param, lam: Param, n: Param | None = None) -> sp.Expr:
     return (lam + 1) * (W - 1) / (B + (lam + 1) * (W - 1))
 
 
+@_checked_call
 def msgc_mu(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """Size of one M-SGC chunk or coded task, in units of one job's data.
 
@@ -262,6 +184,7 @@ def msgc_mu(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return (lam + 1) / (n * (B + (lam + 1) * (W - 1)))
 
 
+@_checked_call
 def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """M-SGC load ``(lam + 1)(W - 1 + B) / (n (B + (W - 1)(lam + 1)))`` [KEK23]_.
 
@@ -275,6 +198,7 @@ def msgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return (W - 1 + B) * msgc_mu(n, B, W, lam)
 
 
+@_checked_call
 def brsgc_load(n: Param, lam: Param) -> sp.Expr:
     """BR-SGC load ``(n + lam) / n^2`` (balanced re-computation; any ``1 <= B <= W - 1``).
 
@@ -291,6 +215,7 @@ def brsgc_load(n: Param, lam: Param) -> sp.Expr:
     return (n + lam) / n**2
 
 
+@_checked_call
 def brsgc_delay(B: Param) -> sp.Expr:
     """BR-SGC delay ``T = B``: a straggler of round ``t`` re-computes its share in ``t + B``."""
     (B,) = _sym(B)
@@ -298,6 +223,7 @@ def brsgc_delay(B: Param) -> sp.Expr:
     return B
 
 
+@_checked_call
 def wcsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """WC-SGC load ``P / (n P - lam B)`` with ``P = W - 1 + B`` (bursty ``(B, W, lam)``, delay
     ``B + 1``): ``K = n P - lam B`` units per job, at most ``P`` per worker and round; equal to
@@ -312,6 +238,7 @@ def wcsgc_load(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return P / (n * P - lam * B)
 
 
+@_checked_call
 def wcsgc_delay(B: Param = 1) -> sp.Expr:
     """WC-SGC delay ``T = B + 1``: the oldest pending work is placed on workers that cannot
     straggle, one round after a burst may have ended."""
@@ -339,6 +266,7 @@ def _prsgc_load(n: int, lam: int) -> sp.Expr:
     return sp.Rational(q.numerator, q.denominator)
 
 
+@_checked_call
 def scheme_load(
     scheme: str,
     n: int,

@@ -41,7 +41,7 @@ import sympy as sp
 from ..budget import Meter, WorkTooLargeError, check_work, fmt_work
 from ..errors import SGCError, check_int
 from ..rationals import to_fraction
-from .loads import Param
+from .loads import Param, _checked_call
 
 if TYPE_CHECKING:
     from ..models.base import StragglerModel, SymState
@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 
+@_checked_call
 def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     """Counting lower bound ``(W - 1 + B) / (n (W - 1 + B) - lam B)`` for bursty(B, W, lam).
 
@@ -72,6 +73,7 @@ def counting_bound(n: Param, B: Param, W: Param, lam: Param) -> sp.Expr:
     return (W - 1 + B) / (n * (W - 1 + B) - lam * B)
 
 
+@_checked_call
 def model_counting_bound(model: StragglerModel) -> sp.Expr | None:
     """The counting bound of a model, or ``None`` when it is not bursty.
 
@@ -90,6 +92,7 @@ def model_counting_bound(model: StragglerModel) -> sp.Expr | None:
 # maximum straggler density
 
 
+@_checked_call
 def max_straggler_density(
     model: StragglerModel,
     method: str = "karp",
@@ -143,6 +146,7 @@ def _check_model(model: Any) -> None:
         )
 
 
+@_checked_call
 def density_bound(model: StragglerModel) -> sp.Expr:
     """Density lower bound ``1 / (n - rho)`` (a ``sympy.Rational``) on the load of any scheme.
 
@@ -292,6 +296,7 @@ def _density_ilp(
     return best
 
 
+@_checked_call
 def closed_form_lower_bound(model: StragglerModel) -> tuple[Fraction, str] | tuple[None, None]:
     """``(bound, name)``: the larger of the counting bound (when the model has one) and the
     density bound, as an exact Fraction with its name (``"counting"`` or ``"density"``); both

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..errors import SGCError, check_int
+from .rules import check_scheme_params
 
 __all__ = ["prsgc_parameters", "prsgc_load_of"]
 
@@ -64,7 +65,6 @@ def prsgc_parameters(n: int, lam: int) -> tuple[tuple, tuple, Fraction]:
     True
     """
     from ..budget import check_work
-    from .loads import check_scheme_params
 
     n, lam = check_int("n", n), check_int("lam", lam)
     check_scheme_params("prsgc", n=n, lam=lam)

@@ -309,4 +309,11 @@ def check_params(scheme: str, given: dict) -> dict:
 def scheme_params(args) -> dict:
     """The parameters of ``args.scheme``; refuses missing ones and ones it does not take (the
     same rule for every command: :func:`check_params`)."""
-    return check_params(args.scheme, {k: getattr(args, k, None) for k in PARAM_OPTIONS})
+    params = check_params(args.scheme, {k: getattr(args, k, None) for k in PARAM_OPTIONS})
+    P, K = params.get("P"), params.get("K")
+    if P is not None and K is not None and check_int("--capacity", P) > check_int("--units", K):
+        raise SGCError(
+            f"--capacity must be <= --units: a worker cannot compute more than the units of a "
+            f"job in a round (got --capacity {P}, --units {K}: load {Fraction(P, K)} > 1)"
+        )
+    return params

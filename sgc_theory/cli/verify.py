@@ -191,6 +191,7 @@ def _share_note(scheme, limit: int) -> str:
 def _show(args) -> int:
     from ._common import emit
     from ..budget import check_work
+    from ..rationals import load_json
 
     scheme = scheme_from_args(args)
     rounds = check_int("--rounds", args.rounds, minimum=1)
@@ -210,20 +211,56 @@ def _show(args) -> int:
     run = share_run(scheme, P) if limit is not None else scheme.run(P)
     payload = _show_payload(run, P, rounds)
     payload["basis"] = "shares" if limit is not None else "exact"
+    over = _over_the_load(scheme, P)
+    payload["rounds_over_load"] = [
+        {"round": r, "workers": ws, "work": load_json(w), "load": load_json(scheme.load)}
+        for r, ws, w in over
+    ]
     outside = payload["first_round_outside_model"]
     text = f"{scheme!r}, T={scheme.T}, load={scheme.load}"
     if limit is not None:
         text += _share_note(scheme, limit)
-    text += f"\n{run.table()}"
+    text += f"\n{_mark_over(run.table(), over, scheme.load)}"
     if outside is not None:
         text += (
             f"\nnote: the pattern lies outside {scheme.design_model!r} from round {outside} "
             "on (the scheme's guarantee does not cover it)"
         )
+    if over:
+        text += (
+            f"\nnote: {len(over)} round(s) over the load {scheme.load} (rounds "
+            f"{', '.join(str(r) for r, _, _ in over)}): the scheme computes more than its load "
+            "under this pattern"
+        )
     if run.first_missed() is not None:
         text += f"\njob {run.first_missed()} misses its deadline"
     emit(args, payload, text)
     return 0
+
+
+def _over_the_load(scheme, P) -> list:
+    """``(round, workers, work)`` of every round of the pattern ``P`` in which some workers
+    compute more than the scheme's load (the busiest ones, and how much: exact). None for a
+    scheme whose construction bounds every round's work (``scheme.load_bound``)."""
+    out: list = []
+    if scheme.load_bound is not None:
+        return out
+    for r, state, _ in scheme.walk(P):
+        work = scheme.worker_work(state)
+        top = max(work, default=0)
+        if top > scheme.load:
+            out.append((r, [i for i, w in enumerate(work) if w == top], top))
+    return out
+
+
+def _mark_over(table: str, over: list, load) -> str:
+    """The table with each round over the load marked on its header line."""
+    marks = {
+        f"round {r}:": f"round {r}: OVER THE LOAD: worker(s) {', '.join(map(str, ws))} compute "
+        f"{w} of a job > load {load}"
+        for r, ws, w in over
+    }
+    return "\n".join(marks.get(line, line) for line in table.split("\n"))
 
 
 def _show_payload(run, P, rounds) -> dict:

@@ -1,6 +1,7 @@
 """Straggler models (docs/guide/models.md): membership, automaton, enumeration, exact counting, sampling."""
 
-from .base import StragglerModel, as_pattern, as_rng, extract_pattern
+from .base import StragglerModel
+from .patterns import as_pattern, as_rng, extract_pattern
 from .window import Arbitrary, Bursty, PerRound, as_model, parse_model
 
 __all__ = [

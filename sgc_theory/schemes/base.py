@@ -208,6 +208,40 @@ class Scheme:
         """Data a task touches, in units of one job's data set."""
         return sum((self.partition_sizes[p] for p in task.support()), Fraction(0))
 
+    #: why no round can make a worker compute more than ``load``, whatever the stragglers (an
+    #: argument from the construction alone, e.g. "one row of the code per round"), or ``None``:
+    #: then the verifiers check every reachable round's work against ``load``
+    #: (:meth:`worker_work`, :meth:`overload`)
+    load_bound: str | None = None
+
+    def worker_work(self, state: Any) -> tuple[Fraction, ...]:
+        """Exact data each worker computes in the round played from scheme state ``state``
+        (in units of one job's data set), stragglers included: a straggler computes too, its
+        results are only late. The base implementation sums the supports of ``tasks(state)``."""
+        return tuple(sum((self.task_cost(t) for t in ts), Fraction(0)) for ts in self.tasks(state))
+
+    #: whether ``next_state`` reads the round's tasks (``False``: the control logic alone
+    #: decides, and :meth:`walk` follows a pattern without building any exact task)
+    next_state_needs_tasks = True
+
+    def walk(self, pattern: ArrayLike) -> Iterator[tuple[int, Any, int]]:
+        """Yield ``(round, state, mask)`` along a pattern, building the exact tasks only when
+        ``next_state`` needs them (so BR-SGC and PR-SGC walk at any ``n``)."""
+        state = self.initial_state()
+        for r, mask in enumerate(self._masks(pattern)):
+            yield r, state, mask
+            tasks = self.tasks(state) if self.next_state_needs_tasks else None
+            state = self.next_state(state, tasks, mask)
+
+    def overload(self, state: Any) -> tuple[int, Fraction] | None:
+        """``(worker, work)`` of the busiest worker when the round played from ``state`` makes
+        it compute more than ``load`` (the lowest index among the busiest), else ``None``."""
+        work = self.worker_work(state)
+        top = max(work, default=Fraction(0))
+        if top <= self.load:
+            return None
+        return work.index(top), top
+
     def round_load(self, tasks: Iterable[Iterable[Task]]) -> Fraction:
         """Largest data any worker processes under the per-worker ``tasks`` of one round."""
         return max(

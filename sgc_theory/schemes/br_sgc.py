@@ -92,6 +92,8 @@ class BRSGC(BurstyDesigned, Scheme):
     name = "brsgc"
     #: :meth:`decode_rounds` is exact (see the module docstring), not only sufficient
     exact_token_rule = True
+    #: the state is the last 2B straggler masks: no task is needed to advance it
+    next_state_needs_tasks = False
 
     def __init__(self, n: int, B: int, W: int, lam: int):
         # the rules of this family (PR-SGC's too, when called for it) from the one table
@@ -159,6 +161,18 @@ class BRSGC(BurstyDesigned, Scheme):
         if redo >> i & 1:
             out += [(self.B, a, b) for a, b in self._lost_ranges(older, redo, i)]
         return out
+
+    def worker_work(self, state) -> tuple:
+        """Exact data each worker computes in the round played from ``state``, from its ranges
+        (:meth:`shares`; at any ``n``, without building the exact tasks): BR-SGC's ranges count
+        partitions of ``1/n^2``, PR-SGC's are fractions of the job. Under the design model it
+        is at most the load (the module docstring's proof); outside it, not always: ``k``
+        stragglers of round ``r - B`` give a fresh BR-SGC worker ``(n + k)/n^2``."""
+        unit = Fraction(1, self.K) if self.name == "brsgc" else Fraction(1)
+        return tuple(
+            sum((unit * (b - a) for _, a, b in self._work(state, i)), Fraction(0))
+            for i in range(self.n)
+        )
 
     def _partition_ids(self, start, stop) -> range:
         """The partitions of the range ``[start, stop)``."""

@@ -33,6 +33,7 @@ class GC(Scheme):
     """
 
     name = "gc"
+    load_bound = "every worker computes its one row of the code in every round"
 
     def __init__(self, n: int, s: int, construction="auto", seed=0):
         self.n, self.s = check_int("n", n), check_int("s", s)

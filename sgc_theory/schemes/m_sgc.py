@@ -46,6 +46,10 @@ class MSGC(BurstyDesigned, Scheme):
     """
 
     name = "msgc"
+    load_bound = (
+        "every worker computes at most one chunk or coded task of size mu per job age "
+        "0..T, whatever the stragglers"
+    )
 
     def __init__(self, n: int, B: int, W: int, lam: int, construction="auto", seed=0):
         self.n, self.B, self.W, self.lam = bursty_params("msgc", n, B, W, lam)

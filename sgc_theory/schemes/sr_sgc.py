@@ -49,6 +49,10 @@ class SRSGC(BurstyDesigned, Scheme):
     """
 
     name = "srsgc"
+    load_bound = (
+        "every worker computes one row of the code per round (its new task or a re-attempt, "
+        "never both)"
+    )
 
     def __init__(
         self,

@@ -299,10 +299,42 @@ class BRSGCView:
     def __init__(self, scheme):
         self.scheme = scheme
         self.B = scheme.B
-        self.mask = (1 << self.B) - 1
+        #: the work of a round depends on the stragglers of rounds r - B and r - 2B: a worker
+        #: remembers 2B rounds so that :meth:`work` can be read off the counts
+        self._work: dict = {}
+        self.track_load(True)
+
+    def track_load(self, on: bool) -> None:
+        """Remember ``2B`` rounds and read each round's work off the counts (``on``), or only
+        the ``B`` rounds decodability needs (under the design model, where the load is proved
+        by the closed form: a smaller state space)."""
+        self.checks_load = bool(on)
+        self.mask = (1 << ((2 if on else 1) * self.B)) - 1
 
     def initial_local(self):
         return 0
+
+    def work(self, plan):
+        """The most data a worker computes in the round of ``plan`` (exact). It depends only on
+        how many workers straggled in round ``r - B`` only, in ``r - 2B`` only, and in both
+        (both schemes lay a job out by these counts, equal pieces per class of worker): the
+        scheme's own :meth:`~sgc_theory.schemes.BRSGC.worker_work` on a representative state
+        with those counts."""
+        B = self.B
+        a = b = c = 0  # stragglers of both rounds, of r - B only, of r - 2B only
+        for (_, local), _, cnt in plan:
+            redo, older = local >> (B - 1) & 1, local >> (2 * B - 1) & 1
+            a += cnt if redo and older else 0
+            b += cnt if redo and not older else 0
+            c += cnt if older and not redo else 0
+        key = (a, b, c)
+        out = self._work.get(key)
+        if out is None:
+            older = (1 << (a + c)) - 1
+            redo = ((1 << (a + b)) - 1) << c
+            state = (older,) + (0,) * (B - 1) + (redo,) + (0,) * (B - 1)
+            out = self._work[key] = max(self.scheme.worker_work(state))
+        return out
 
     def plans(self, groups):
         yield [(kind, None, c) for kind, c in groups]

@@ -132,6 +132,10 @@ class WCSGC(BurstyDesigned, Scheme):
     """
 
     name = "wcsgc"
+    load_bound = (
+        "every worker computes at most P units of 1/K of a job per round, whatever the "
+        "stragglers (the pending units wait, they are never crowded onto a worker)"
+    )
     #: :meth:`decode_rounds` is exact (uncoded units), not only sufficient
     exact_token_rule = True
 

@@ -111,10 +111,42 @@ def _resolve_shipped(name: str) -> str | None:
     return None
 
 
+def _long_format_grid(arr: np.ndarray) -> tuple[int, int] | None:
+    """``(a, b)`` when a 3-column table is the long format without its header: the first two
+    columns are integers that enumerate every pair of an ``a x b`` grid exactly once, in order
+    (worker and round, either one first, from 0 or 1), ``a, b >= 2``; else ``None``. Delays of
+    a 3-worker trace do not do that."""
+    if arr.ndim != 2 or arr.shape[1] != 3 or arr.shape[0] < 4:
+        return None
+    ids = arr[:, :2]
+    if not (np.isfinite(ids).all() and (ids == np.round(ids)).all() and (ids >= 0).all()):
+        return None
+    lo, hi = ids.min(axis=0), ids.max(axis=0)
+    if not (lo <= 1).all():
+        return None
+    a, b = (int(x) for x in hi - lo + 1)
+    pairs = {(int(x), int(y)) for x, y in ids}
+    if a < 2 or b < 2 or a * b != arr.shape[0] or len(pairs) != arr.shape[0]:
+        return None
+    rows = [(int(x), int(y)) for x, y in ids]
+    if rows != sorted(rows) and rows != sorted(rows, key=lambda p: (p[1], p[0])):
+        return None  # a measurement log lists the grid in order
+    return a, b
+
+
 def _delays_of(table, label: str) -> np.ndarray:
     """A trace table (rounds x workers, read by :mod:`sgc_theory.fileio`) as a checked
-    ``(workers, rounds)`` float array: every value finite and ``>= 0``."""
+    ``(workers, rounds)`` float array: every value finite and ``>= 0``; the long format without
+    a header (``worker,round,time`` lines) is refused like the one with a header."""
     arr = np.asarray(table.rows, dtype=float)
+    grid = _long_format_grid(arr) if table.header is None else None
+    if grid is not None:
+        raise SGCError(
+            f"trace file {label}: looks like the long format without a header (one line per "
+            f"measurement: its first two columns enumerate every pair of a {grid[0]} x "
+            f"{grid[1]} grid, like worker,round,time); one line per measurement is not read: "
+            "give one line per round and one column per worker (a header w0,w1,... is optional)"
+        )
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         r, j = (int(x) for x in np.argwhere(bad)[0])

@@ -12,6 +12,13 @@ all-ones vector lies in it.
   states).
 * :func:`automaton` -- every pattern of every length: breadth-first search of the finite set of
   reachable nodes; the first failing transition found gives a shortest counterexample.
+
+Both also check the work: the tasks of a round are fixed by the scheme state it is played from,
+so each reachable scheme state's per-worker work is compared with the scheme's load once
+(:meth:`~sgc_theory.schemes.Scheme.worker_work`), and a state whose round makes a worker
+compute more fails the verdict like a missed deadline (an :class:`~sgc_theory.verify.result.Overload`, with the
+round and the worker). Inside the design model this never happens for the built-in schemes (it
+is what their load proves); outside it, it can.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..linalg import Span
+from .result import Overload
 from .search import bfs
 
 DONE = -1  # a job already decodable (its span is no longer needed)
@@ -49,6 +57,8 @@ class _Stepper:
         self._add: dict = {}
         self._tasks: dict = {}
         self.max_load = Fraction(0)
+        self.claimed = scheme.load
+        self._over: dict = {}  # scheme state -> Overload of its round, or None
 
     def tasks(self, sstate):
         """``(tasks, per-worker tuple of (age, vector id))`` of a scheme state (cached)."""
@@ -62,7 +72,17 @@ class _Stepper:
             self.max_load = max(self.max_load, load)
             hit = (ts, ids)
             self._tasks[sstate] = hit
+            self._over[sstate] = self._overload(ids)
         return hit
+
+    def _overload(self, ids):
+        """The :class:`Overload` of a round with per-worker vector ids ``ids`` (lowest busiest
+        worker), or ``None`` when no worker computes more than the load."""
+        work = [sum((self._cost[v] for _, v in w), Fraction(0)) for w in ids]
+        top = max(work, default=Fraction(0))
+        if top <= self.claimed:
+            return None
+        return Overload(work=top, load=self.claimed, worker=work.index(top))
 
     def _vid(self, task):
         """Integer id of a task's coefficient vector (by object identity first, then value)."""
@@ -97,9 +117,13 @@ class _Stepper:
         return (self.model.initial_state(), self.scheme.initial_state(), (ABSENT,) * self.T)
 
     def step(self, node, mask, check=True):
-        """Next node after a round with straggler set ``mask``; ``(node, failed_age)``."""
+        """Next node after a round with straggler set ``mask``; ``(node, failure)``: the age of
+        a job that misses its deadline, an :class:`Overload` when the round's work exceeds the
+        load, or ``None``."""
         mstate, sstate, spans = node
         tasks, ids = self.tasks(sstate)
+        if check and self._over[sstate] is not None:
+            return None, self._over[sstate]
         cur = [0] + list(spans)
         for i, w in enumerate(ids):
             if mask >> i & 1:
@@ -182,7 +206,7 @@ def exhaustive(scheme, model, rounds, progress=None, meter=None):
         path.append(mask)
         if failed is not None:
             checked = sum(f[3] for f in stack) + 1  # the failing pattern itself was checked
-            return False, checked, _pattern(scheme.n, path), len(path) - 1 - failed, st, len(memo)
+            return False, checked, _pattern(scheme.n, path), failure(path, failed), st, len(memo)
         sub = 1 if left == 1 else memo.get((nxt, left - 1))
         if sub is None:
             stack.append([nxt, left - 1, expand(nxt), 0])
@@ -222,4 +246,13 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False, meter=
     )
     if ok:
         return True, states, None, None, st, G
-    return False, states, _pattern(scheme.n, masks), len(masks) - 1 - failed, st, G
+    return False, states, _pattern(scheme.n, masks), failure(masks, failed), st, G
+
+
+def failure(masks, failed):
+    """What failed on the path ``masks`` (the last round is the failing one): the index of the
+    job that misses its deadline, or the :class:`Overload` with its round filled in."""
+    if isinstance(failed, Overload):
+        failed.round = len(masks) - 1
+        return failed
+    return len(masks) - 1 - failed

@@ -3,8 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
+
+from ..rationals import load_json
+
+
+@dataclass
+class Overload:
+    """A round in which a worker computes more than the scheme's load (a failing verdict as
+    much as a missed deadline: the load is what the scheme promises to cost).
+
+    ``round`` is the round of the counterexample whose work exceeds the load (its own
+    stragglers do not matter: the work of a round is fixed by the rounds before it); ``worker``
+    the busiest worker (``None`` until the pattern is replayed, for the count-level methods);
+    ``work`` and ``load`` exact, in units of one job's data set.
+    """
+
+    work: Fraction
+    load: Fraction
+    worker: int | None = None
+    round: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "round": self.round,
+            "worker": self.worker,
+            "work": load_json(self.work),
+            "load": load_json(self.load),
+        }
+
+    def sentence(self) -> str:
+        who = "a worker" if self.worker is None else f"worker {self.worker}"
+        return (
+            f"in round {self.round} {who} computes {self.work} of a job, above the scheme's "
+            f"load {self.load}"
+        )
 
 
 @dataclass
@@ -15,7 +50,7 @@ class VerificationResult:
     ----------
     ok : bool
         True iff no admitted pattern (of the horizon, or of any length) makes a job miss its
-        deadline.
+        deadline or a worker compute more than the scheme's load in some round (``overload``).
     method : str
         ``"exhaustive"`` (exact, finite horizon), ``"automaton"`` (exact, all horizons) or
         ``"symmetric"`` (all horizons on counts of worker kinds, token-level decodability).
@@ -45,6 +80,13 @@ class VerificationResult:
     max_load : Fraction or None
         The largest per-worker load seen in any explored state (exact), to compare with the
         scheme's claimed ``load``.
+    overload : Overload or None
+        When the verdict fails because a reachable round makes a worker compute more than the
+        scheme's load (possible outside the scheme's design model): which round, which worker,
+        how much. ``counterexample`` is then a pattern leading to that round.
+    load_check : str or None
+        How the per-round work was checked against the load: on every reachable state, by the
+        scheme's construction, or by the closed form under the design model.
     """
 
     ok: bool
@@ -64,6 +106,8 @@ class VerificationResult:
     notes: list = field(default_factory=list)
     #: what a proof rests on, when it is not the exact algebra or the count rule of a code
     basis: str | None = None
+    overload: Overload | None = None
+    load_check: str | None = None
 
     def counterexample_rounds(self):
         """The counterexample as ``[[workers straggling in round 0], [round 1], ...]``."""
@@ -122,6 +166,8 @@ class VerificationResult:
             "code": code,
             "notes": list(self.notes),
             "basis": self.basis,
+            "overload": None if self.overload is None else self.overload.to_dict(),
+            "load_check": self.load_check,
         }
 
     def summary(self) -> str:
@@ -137,7 +183,13 @@ class VerificationResult:
         lines = [head]
         if self.max_load is not None:
             lines.append(f"  measured load {self.max_load} (claimed {self.scheme.load})")
-        if not self.ok and self.counterexample is not None:
+        if not self.ok and self.overload is not None:
+            lines.append(
+                f"  over the load: {self.overload.sentence()}, under the pattern "
+                f"{self.counterexample_rounds()}"
+                + (f" (confirmed: {self.confirmation})" if self.confirmed else "")
+            )
+        elif not self.ok and self.counterexample is not None:
             lines.append(
                 f"  job {self.failed_job} misses its deadline under the pattern "
                 f"{self.counterexample_rounds()}"
@@ -151,6 +203,8 @@ class VerificationResult:
             )
         if self.code is not None:
             lines.append(f"  code: {self.rests_on()}")
+        if self.load_check is not None and self.overload is None:
+            lines.append(f"  load: {self.load_check}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..budget import check_work
 from ..models.base import bounded_vectors
+from .result import Overload
 from .search import bfs
 
 
@@ -42,6 +43,9 @@ class SymmetricExplorer:
         self.hmask = (1 << (self.W - 1)) - 1
         self.full = (1 << self.W) - 1
         self._step = {}
+        #: the view reads a round's work off the counts (else the load is not checked here)
+        self.checks_load = bool(getattr(view, "checks_load", False))
+        self.load = view.scheme.load if self.checks_load else None
 
     def step_local(self, local, action, straggled):
         key = (local, action, straggled)
@@ -59,6 +63,11 @@ class SymmetricExplorer:
         rows, full, hmask = self.rows, self.full, self.hmask
         for plan in self.view.plans(state):
             plan = [g for g in plan if g[2]]
+            over = None
+            if self.checks_load:
+                work = self.view.work(plan)
+                if work > self.load:  # every choice fails: the round's work is fixed already
+                    over = Overload(work=work, load=self.load)
             active = sum(c for (h, _), _, c in plan if (h << 1) & full)
             budget = self.lam - active
             if budget < 0:
@@ -81,7 +90,7 @@ class SymmetricExplorer:
                         tokens[tok] = tokens.get(tok, 0) + cnt
                         key = (((h << 1) | b) & hmask, new_local)
                         nxt[key] = nxt.get(key, 0) + cnt
-                yield plan, choice, _canon(nxt), self.view.fails(tokens)
+                yield plan, choice, _canon(nxt), over or self.view.fails(tokens)
 
     def explore(self, max_states=None, progress=None, graph=False, meter=None):
         """Breadth-first search; ``(ok, states, steps, failed_age, digraph)``.

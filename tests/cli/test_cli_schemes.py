@@ -207,3 +207,37 @@ def test_simulate_brsgc_spelled_alike_and_exact_optimum():
     assert o["exact"] is True and o["lower_bound"] == o["runtime"] <= p["runtime"]
     assert o["scheme"] == "brsgc" and o["T"] == 1
     assert o["load"] == {"fraction": "283/65536", "float": 283 / 65536}
+
+
+def test_show_marks_the_rounds_over_the_load():
+    """The issue's pattern: under ``0,1,2,3;;0,1,2,3;;...`` BR-SGC(5; 1, 2, 2) (load 7/25) has
+    its workers compute 9/25 in rounds 1, 3, 5; show marks those rounds (text and JSON), the
+    verdict on the same model fails with exit 1 naming a round and a worker."""
+    argv = "show --n 5 --scheme brsgc --B 1 --W 2 --lam 2 --rounds 6 --pattern 0,1,2,3;;0,1,2,3;;0,1,2,3"
+    rc, out, err, _ = run_cli(argv.split())
+    assert rc == 0, err
+    marked = [line for line in out.splitlines() if "OVER THE LOAD" in line]
+    assert [line.split(":")[0] for line in marked] == ["round 1", "round 3", "round 5"]
+    assert all("9/25 of a job > load 7/25" in line for line in marked)
+    rc, out, _, _ = run_cli(argv.split() + ["--json"])
+    over = json.loads(out)["rounds_over_load"]
+    assert [o["round"] for o in over] == [1, 3, 5]
+    assert over[0]["workers"] == [0, 1, 2, 3, 4] and over[0]["work"]["fraction"] == "9/25"
+    # inside the model: nothing marked
+    rc, out, _, _ = run_cli(
+        "show --n 5 --scheme brsgc --B 1 --W 2 --lam 2 --rounds 3 --pattern 0,1 --json".split()
+    )
+    assert json.loads(out)["rounds_over_load"] == []
+    rc, out, err, _ = run_cli(
+        "verify --n 5 --scheme brsgc --B 1 --W 2 --lam 2 --model bursty:B=1,W=2,lam=4 "
+        "--all-horizons --json".split()
+    )
+    got = json.loads(out)
+    assert rc == 1 and got["ok"] is False and got["overload"]["round"] == 1
+    assert got["overload"]["worker"] == 0 and got["overload"]["load"]["fraction"] == "7/25"
+
+
+def test_verify_zero_rounds_is_refused():
+    rc, out, err, _ = run_cli("verify --n 4 --scheme gc --s 1 --rounds 0".split())
+    assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "rounds must be >= 1" in err
