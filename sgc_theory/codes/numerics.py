@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -24,8 +24,9 @@ from ..budget import check_work, fmt_work
 from ..errors import check_int, check_seed
 from .results import ConditionReport, FloatReport
 
-if TYPE_CHECKING:
-    from .base import GradientCode
+#: a :class:`~sgc_theory.codes.GradientCode` (not imported here: base imports this module)
+CodeT = Any
+
 
 __all__ = ["condition_report", "decoding_errors", "float_report"]
 
@@ -47,7 +48,7 @@ def _straggler_sets(n: int, s: int, max_sets: int, seed: int) -> tuple[np.ndarra
     return sets.reshape(max_sets, s), True
 
 
-def condition_report(code: GradientCode, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
+def condition_report(code: CodeT, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
     """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``.
 
     Shows why floating point is risky: the real-valued decoding of a valid code can be
@@ -81,7 +82,7 @@ def condition_report(code: GradientCode, max_sets: int = 20000, seed: int = 0) -
     )
 
 
-def _conditions(code: GradientCode, sets: np.ndarray) -> np.ndarray:
+def _conditions(code: CodeT, sets: np.ndarray) -> np.ndarray:
     """``sigma_1 / sigma_r`` of ``E_F`` for each straggler set (row of ``sets``), ``inf`` when
     ``sigma_r`` is below ``1e-14 sigma_1``; ``r = min(rank_Q E, n - s)``."""
     n, s = code.n, sets.shape[1]
@@ -101,7 +102,7 @@ def _conditions(code: GradientCode, sets: np.ndarray) -> np.ndarray:
         return np.where(low > top * 1e-14, top / low, np.inf)
 
 
-def _exact_vector(code: GradientCode, stragglers) -> list:
+def _exact_vector(code: CodeT, stragglers) -> list:
     """The exact decoding vector for exactly ``s`` stragglers: the structural one when the code
     has a proof (no exact solve), else the exact solve of :meth:`GradientCode.decoding_vector`."""
     S = tuple(int(x) for x in stragglers)
@@ -112,9 +113,7 @@ def _exact_vector(code: GradientCode, stragglers) -> list:
     return code.decoding_vector(sorted(set(range(code.n)) - set(S)))
 
 
-def decoding_errors(
-    code: GradientCode, sets: np.ndarray, dim: int = 8, seed: int = 0
-) -> np.ndarray:
+def decoding_errors(code: CodeT, sets: np.ndarray, dim: int = 8, seed: int = 0) -> np.ndarray:
     """Relative float64 decoding error of ``code`` for each straggler set (row of ``sets``).
 
     Partial gradients: standard normal float64 vectors of ``dim`` coordinates; their exact sum
@@ -141,9 +140,7 @@ def decoding_errors(
     return np.where(np.isfinite(err), err, np.inf)
 
 
-def float_report(
-    code: GradientCode, max_sets: int = 2000, seed: int = 0, dim: int = 8
-) -> FloatReport:
+def float_report(code: CodeT, max_sets: int = 2000, seed: int = 0, dim: int = 8) -> FloatReport:
     """Condition numbers and float64 decoding errors of ``code`` on straggler sets of size
     ``s``: every one of the ``C(n, s)`` sets when there are at most ``max_sets`` (then the
     worst values are the exact maxima over all sets, for the drawn gradients), else

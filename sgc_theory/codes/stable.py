@@ -206,7 +206,7 @@ def stable_code(n: int, s: int) -> GradientCode:
     >>> [stable_code(256, s).name for s in (0, 15, 12)]
     ['identity', 'frc', 'ufrc']
     """
-    from .constructions import fractional_repetition, identity_code
+    from .repetition import fractional_repetition, identity_code
 
     name = stable_construction(n, s)
     if name == "identity":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -20,13 +20,14 @@ from ..budget import check_work, current_limit, fmt_work, work_budget
 from ..errors import check_int, require
 from .results import Guarantee, VerifyResult
 
-if TYPE_CHECKING:
-    from .base import GradientCode
+#: a :class:`~sgc_theory.codes.GradientCode` (not imported here: base imports this module)
+CodeT = Any
+
 
 __all__ = ["guarantee", "verify", "random_straggler_sets"]
 
 
-def guarantee(code: GradientCode) -> Guarantee:
+def guarantee(code: CodeT) -> Guarantee:
     """:attr:`GradientCode.guarantee <sgc_theory.codes.GradientCode.guarantee>`."""
     if code.structure is not None:
         return code.structure
@@ -49,7 +50,7 @@ def guarantee(code: GradientCode) -> Guarantee:
 
 
 def verify(
-    code: GradientCode,
+    code: CodeT,
     method: str = "auto",
     spot_checks: int | None = None,
     seed: int = 0,
@@ -66,9 +67,7 @@ def verify(
     return verify_all(code, method, max_work)
 
 
-def verify_structural(
-    code: GradientCode, spot_checks: Any, seed: Any, max_work: Any
-) -> VerifyResult:
+def verify_structural(code: CodeT, spot_checks: Any, seed: Any, max_work: Any) -> VerifyResult:
     """:meth:`verify` by the structural proof and ``spot_checks`` exact spot checks."""
     require(
         code.structure is not None,
@@ -93,7 +92,7 @@ def verify_structural(
     return code._verify_cache[key]
 
 
-def verify_all(code: GradientCode, method: str, max_work: Any) -> VerifyResult:
+def verify_all(code: CodeT, method: str, max_work: Any) -> VerifyResult:
     """:meth:`verify` on all ``C(n, s)`` straggler sets (``"exhaustive"``: modular
     certificate with exact fallback; ``"exact"``: exact integer ranks), cached."""
     if method not in code._verify_cache:
@@ -125,7 +124,7 @@ def verify_all(code: GradientCode, method: str, max_work: Any) -> VerifyResult:
     return code._verify_cache[method]
 
 
-def random_straggler_sets(code: GradientCode, k: int, seed: int = 0) -> list:
+def random_straggler_sets(code: CodeT, k: int, seed: int = 0) -> list:
     """:meth:`GradientCode.random_straggler_sets
     <sgc_theory.codes.GradientCode.random_straggler_sets>`."""
     n, s = code.n, code.s
@@ -143,7 +142,7 @@ def random_straggler_sets(code: GradientCode, k: int, seed: int = 0) -> list:
     return out
 
 
-def default_spot_checks(code: GradientCode, max_work: Any = None) -> int:
+def default_spot_checks(code: CodeT, max_work: Any = None) -> int:
     """Every straggler set when checking them all (about ``n^2`` work units each: one exact
     product ``a^T E``) fits the work budget in force, else the code's ``SPOT_CHECKS``."""
     total = math.comb(code.n, code.s)
@@ -151,7 +150,7 @@ def default_spot_checks(code: GradientCode, max_work: Any = None) -> int:
     return total if fits else code.SPOT_CHECKS
 
 
-def spot_check(code: GradientCode, k: int, seed: int) -> VerifyResult:
+def spot_check(code: CodeT, k: int, seed: int) -> VerifyResult:
     total = math.comb(code.n, code.s)
     sets = random_straggler_sets(code, k, seed)
     failing = sorted(S for S in sets if not code.check_vector(code.structural_vector(S), S))

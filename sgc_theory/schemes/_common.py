@@ -93,7 +93,7 @@ def code_basis(n: int, s: int, construction: str = "auto") -> dict:
 
     name = resolve_construction(n, s, construction)
     if _is_code(construction):
-        guarantee = construction.guarantee
+        guarantee = construction.guarantee  # type: ignore[attr-defined]
     else:
         guarantee = code_guarantee(
             n, s, "rs" if name == "identity" else ("stable" if name == "ufrc" else name)

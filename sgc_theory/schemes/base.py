@@ -188,7 +188,9 @@ class Scheme:
     def tasks(self, state: Any) -> tuple:  # pragma: no cover
         raise NotImplementedError
 
-    def next_state(self, state: Any, tasks: tuple, mask: int) -> Hashable:  # pragma: no cover
+    def next_state(
+        self, state: Any, tasks: tuple | None, mask: int
+    ) -> Hashable:  # pragma: no cover
         raise NotImplementedError
 
     def symmetric_view(self) -> Any:

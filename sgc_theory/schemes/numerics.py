@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import flint
@@ -180,7 +181,8 @@ def pattern_float_report(
     seed = check_seed("seed", seed) or 0
     rng = np.random.default_rng(seed)
     patterns, exhaustive = _patterns(scheme, model, rounds, samples, seed)
-    conds, errs, where, big = [], [], [], 0
+    conds, errs, where = [], [], []
+    big: Fraction | int = 0
     for P in patterns:
         run = scheme.run(P)
         for t, d in enumerate(run.decoded_round):
