@@ -17,8 +17,10 @@ from __future__ import annotations
 from ..budget import check_work
 from ..errors import SGCError, check_int
 from ..lp.highs import check_time_limit
-from .covering_lp import DesignResult, build_covering_lp, solve
-from .type_lp import TypeLPResult, build_type_lp, solve_type_lp
+from .covering_lp import build_covering_lp
+from .covering_solve import DesignResult, solve
+from .type_lp import TypeLPResult, build_type_lp
+from .type_lp_solve import solve_type_lp
 
 __all__ = [
     "design",
@@ -204,7 +206,7 @@ def design_tabular(
     """Solve the integer design with ``partitions`` per job and return its explicit scheme.
 
     The returned :class:`~sgc_theory.schemes.TabularScheme` carries the solver outcome as
-    ``.result`` (a :class:`~sgc_theory.design.covering_lp.DesignResult`).
+    ``.result`` (a :class:`~sgc_theory.design.DesignResult`).
 
     >>> from sgc_theory.models import Bursty
     >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .covering_lp import build_finite_horizon_lp, solve
+from .covering_lp import build_finite_horizon_lp
+from .covering_solve import solve
 
 __all__ = ["lower_bound"]
 

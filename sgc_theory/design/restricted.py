@@ -50,7 +50,8 @@ from fractions import Fraction
 
 from ..errors import SGCError
 from ..rationals import load_json, to_fraction
-from .type_lp import TypeLP, TypeLPResult, solve_type_lp
+from .type_lp import TypeLP, TypeLPResult
+from .type_lp_solve import solve_type_lp
 from .types import TypeSpace
 
 __all__ = [
