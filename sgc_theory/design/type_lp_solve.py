@@ -17,9 +17,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..bounds.lower import closed_form_lower_bound
 from ..errors import SGCError
 from ..lp.highs import HighsLP, check_time_limit
+from .lower import every_scheme_bound
 from .type_lp import TypeLP, TypeLPResult
 from .type_lp_certify import certify_run, floor_bounds
 from .type_lp_pricing import Pricer
@@ -53,7 +53,7 @@ def solve_type_lp(
         raise SGCError(f"solver must be 'highs' or 'cbc' (got {solver!r})")
     run = _open_run(lp, solver, time_limit, initial_size)
     if use_known_bound:
-        run.known, run.known_name = closed_form_lower_bound(lp.model)
+        run.known, run.known_name = every_scheme_bound(lp.model)
     status, rounds, met_bound = _generate_columns(run, max_rounds, progress)
     load = run.hl.objective if status == "optimal" else math.nan
     if run.has_x():
@@ -131,6 +131,12 @@ def _open_run(lp: TypeLP, solver: str, time_limit, initial_size: int) -> _Run:
     """Hand the LP's rows, its fixed columns and its initial set orbits to HiGHS."""
     from ..budget import check_work
 
+    # estimated before the columns are built (they cost about as much as their rows)
+    check_work(
+        lp.num_rows * 100,
+        f"solving the covering LP by worker types ({lp.num_rows} rows)",
+        cheaper="a smaller T or P (--P), or --max-replication",
+    )
     t0 = time.perf_counter()
     deadline, budget_deadline = _deadlines(lp, t0, time_limit)
     n0 = len(lp.node_id[0])
@@ -150,12 +156,6 @@ def _open_run(lp: TypeLP, solver: str, time_limit, initial_size: int) -> _Run:
     hl.add_columns([1.0], [[(r, -1.0) for r in range(lp.eq_rows, lp.num_rows)]])
     run = _Run(lp, solver, hl, v_keys, t0, deadline, budget_deadline)
     _add_columns(run, lp.initial_columns(initial_size))
-    check_work(
-        lp.num_rows * 100 + len(lp.columns) * 10,
-        f"solving the covering LP by worker types ({lp.num_rows} rows, "
-        f"{len(lp.columns)} initial columns)",
-        cheaper="a smaller T or P (--P), or --max-replication",
-    )
     return run
 
 
