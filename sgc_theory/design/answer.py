@@ -117,7 +117,11 @@ class DesignAnswer:
         """The widest class in which no scheme beats the upper end (``None`` unless optimal)."""
         if not self.optimal:
             return None
-        meet = [b for b in self.bounds if b.value == self.upper.value]
+        meet = [
+            b
+            for b in self.bounds
+            if b.value == self.upper.value and " worker sets " not in b.holds_for
+        ]
         every = [b for b in meet if b.holds_for == EVERY_SCHEME]
         return (every or meet)[0].holds_for
 
@@ -183,8 +187,10 @@ def _lp_dict(res, P) -> dict:
     among = f"schemes looking back P={P} rounds"
     if r is not None:
         among += f" whose worker sets have at most {r} workers"
+    exact = res.upper is not None and res.upper == res.lower
     return {
         "among": among,
+        "optimal_among": among if exact else None,
         "lp_upper": load_json(res.upper),
         "lp_lower": load_json(res.lower),
         "lp_lower_any_set_size": load_json(res.lower_any_size) if r is not None else None,

@@ -192,9 +192,16 @@ class _Answering:
         return None
 
     def _settle(self):
+        """The ends: the least proved scheme load, and the best bound that can sit below it
+        (a bound for schemes restricted to small worker sets is listed, not used: the
+        families are not in that class; nor is a bound above a proved scheme, whose class
+        then excludes that scheme)."""
         a = self.ans
-        a.lower = max(a.bounds, key=lambda b: b.value) if a.bounds else None
         a.upper = min(a.schemes, key=lambda s: (s.value, s.delay)) if a.schemes else None
+        usable = [b for b in a.bounds if " worker sets " not in b.holds_for]
+        if a.upper is not None:
+            usable = [b for b in usable if b.value <= a.upper.value]
+        a.lower = max(usable, key=lambda b: b.value) if usable else None
 
     # ----- the steps ------------------------------------------------------------------------
     def run(self) -> DesignAnswer:

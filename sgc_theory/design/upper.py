@@ -214,12 +214,14 @@ UPPER_CANDIDATES = (
 
 
 def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
-    """The least load of a closed-form family proved by hand at a delay ``<= T`` (no automaton
-    run), with its command line; ``(None, None)`` when none applies."""
+    """The least load of a family proved by hand at a delay ``<= T`` (the closed forms, and
+    WC-SGC for ``B = 1``; no automaton run), with its command line; ``(None, None)`` when none
+    applies."""
     best = None
+    p = bursty_of(model)
     for name, f, _ in UPPER_CANDIDATES:
-        if name.startswith("wcsgc"):
-            continue
+        if name == "wcsgc-tuned" or (name == "wcsgc" and (p is None or p[1] != 1)):
+            continue  # proved per instance only: not without running the automaton
         up = f(model, T, None)
         if up is not None and (best is None or up.value < best.value):
             best = up
