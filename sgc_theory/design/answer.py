@@ -28,8 +28,31 @@ __all__ = ["LowerEnd", "UpperEnd", "DesignAnswer", "EVERY_SCHEME"]
 EVERY_SCHEME = "every scheme"
 
 
-@dataclass
-class LowerEnd:
+class _ByValue:
+    """Ends compare with each other and with numbers by their ``value`` (so that code written
+    for the LP results' Fraction ends keeps working: ``load >= answer.lower``)."""
+
+    def _v(self, other):
+        return other.value if isinstance(other, _ByValue) else other
+
+    def __lt__(self, other):
+        return self.value < self._v(other)
+
+    def __le__(self, other):
+        return self.value <= self._v(other)
+
+    def __gt__(self, other):
+        return self.value > self._v(other)
+
+    def __ge__(self, other):
+        return self.value >= self._v(other)
+
+    def __float__(self):
+        return float(self.value)
+
+
+@dataclass(eq=False)
+class LowerEnd(_ByValue):
     """A proved lower bound on the load of every scheme of ``holds_for`` with delay ``<= T``."""
 
     value: Fraction
@@ -46,8 +69,8 @@ class LowerEnd:
         }
 
 
-@dataclass
-class UpperEnd:
+@dataclass(eq=False)
+class UpperEnd(_ByValue):
     """A runnable scheme whose guarantee at delay ``delay <= T`` is proved, and its load."""
 
     value: Fraction
@@ -62,6 +85,15 @@ class UpperEnd:
         """The ``sgc verify`` options that build the scheme."""
         args = " ".join(f"--{k} {v}" for k, v in self.params.items())
         return f"--scheme {self.scheme} {args}".strip()
+
+    def summary(self) -> dict:
+        """The scheme of this end without its load: name, command line, delay, proof."""
+        return {
+            "name": self.scheme,
+            "command": self.command,
+            "delay": self.delay,
+            "proof": self.proof,
+        }
 
     def as_dict(self) -> dict:
         return {
@@ -145,7 +177,18 @@ class DesignAnswer:
 
     @property
     def exact(self) -> bool:
-        return self.optimal
+        """The least load of the class ``lower.holds_for`` is known exactly: the bracket is
+        closed, or the covering LP's optimum (for that class) is certified and is the lower end."""
+        if self.optimal:
+            return True
+        lp = self.lp
+        return bool(
+            lp is not None
+            and lp.exact
+            and self.lower is not None
+            and lp.lower == self.lower.value
+            and getattr(lp.lp, "max_replication", None) is None
+        )
 
     def as_dict(self) -> dict:
         """JSON-ready; every load as :func:`~sgc_theory.rationals.load_json`."""
@@ -161,9 +204,7 @@ class DesignAnswer:
             "lower_argument": None if low is None else low.argument,
             "lower_holds_for": None if low is None else low.holds_for,
             "upper": None if up is None else load_json(up.value),
-            "upper_scheme": None if up is None else up.command,
-            "upper_delay": None if up is None else up.delay,
-            "upper_proof": None if up is None else up.proof,
+            "scheme": None if up is None else up.summary(),
             "ratio": self.ratio,
             "lower_every_scheme": None if every is None else load_json(every.value),
             "lower_every_scheme_argument": None if every is None else every.argument,

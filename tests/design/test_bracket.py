@@ -56,7 +56,7 @@ def test_labels_name_the_lp_only_when_it_ran_and_the_class_of_the_optimum():
     settled = design(16, "bursty:B=2,W=3,lam=5", 3)  # WC-SGC proved at delay 3: no LP
     d = settled.as_dict()
     assert settled.lp is None and d["lp"] is None and "lp_lower" not in d
-    assert d["optimal_among"] == EVERY_SCHEME and "automaton" in d["upper_proof"]
+    assert d["optimal_among"] == EVERY_SCHEME and "automaton" in d["scheme"]["proof"]
     lp = design(6, "bursty:B=1,W=2,lam=2", 1)  # T = B: the LP decides, for W - 1 look-back
     if lp.optimal and lp.lower.kind == "covering LP by worker types":
         assert lp.optimal_among == "schemes looking back P=1 rounds"
