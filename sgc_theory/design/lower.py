@@ -13,7 +13,7 @@ run by :func:`sgc_theory.design.design` itself.)
   by ``s + 1`` workers, so some worker reads ``(s + 1)/n`` of it;
 * **finite-horizon LP** (:func:`~sgc_theory.design.build_finite_horizon_lp`, ``T + 3`` rounds,
   decisions on the whole history), when the model admits at most
-  :data:`FINITE_HORIZON_MAX_PATTERNS` patterns over the horizon (small ``n``).
+  :data:`FINITE_HORIZON_MAX_PATTERNS` patterns over the horizon (small ``n`` and ``W``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ __all__ = ["LOWER_CANDIDATES", "lower_bound", "every_scheme_bound", "FINITE_HORI
 #: the finite-horizon LP lower bound is computed when the model admits at most this many
 #: patterns over the horizon
 FINITE_HORIZON_MAX_PATTERNS = 5_000
-#: ... and only on this many workers at most (it enumerates worker sets)
+#: ... and only on this many workers at most (it enumerates worker sets), for windows of at
+#: most this many rounds (its histories carry the model's (W - 1)-round state)
 FINITE_HORIZON_MAX_N = 8
+FINITE_HORIZON_MAX_W = 8
 
 
 def every_scheme_bound(model):
@@ -76,7 +78,9 @@ def _finite_horizon(model, T, solver=None) -> list:
     from .covering_solve import solve
 
     rounds = T + 3
-    if model.n > FINITE_HORIZON_MAX_N or model.count(rounds - 1) > FINITE_HORIZON_MAX_PATTERNS:
+    if model.n > FINITE_HORIZON_MAX_N or model.W > FINITE_HORIZON_MAX_W:
+        return []
+    if model.count(rounds - 1) > FINITE_HORIZON_MAX_PATTERNS:
         return []
     res = solve(build_finite_horizon_lp(model.n, model, T, rounds), solver=solver)
     if res.status != "optimal" or not res.exact:

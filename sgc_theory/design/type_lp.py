@@ -195,6 +195,16 @@ class TypeLP:
             f"the covering LP by worker types of {model.spec} on n={model.n} workers, "
             f"T={self.T}, P={self.P}"
         )
+        # every level of the histories (P + T + 1 of them) holds at least one orbit whose
+        # types are (P + T)-bit integers: building them costs at least about (P + T)^2 / 2000
+        # work units whatever the model (a lower estimate; the meter then counts the rest)
+        from ..budget import check_work
+
+        check_work(
+            (self.P + self.T) ** 2 // 2000 + self.P + self.T,
+            f"building {what} ({self.P + self.T + 1} levels of histories)",
+            cheaper="a smaller P (--P)",
+        )
         self.meter = Meter(
             f"building {what}", cheaper="a smaller T or P (--P), or --max-replication"
         )

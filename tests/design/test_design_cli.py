@@ -248,3 +248,21 @@ def test_python_results_hold_fractions_and_as_dict_uses_the_one_shape():
     assert isinstance(ilp.load_fraction, Fraction) and isinstance(ilp.lp_bound, Fraction)
     d = ilp.as_dict()
     assert d["load"]["fraction"] == "1/2" and d["lp_optimum"]["fraction"] == "11/27"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        "--n 3 --model bursty:B=1,W=1000000,lam=1 --T 0",  # issue 29: no answer within 60 s
+        "--n 3 --model bursty:B=1,W=1000000,lam=1 --T 1",  # the LP's 10^6 levels: estimated
+        "--n 6 --model arbitrary:N=3,W=4,lam=3 --T 3 --max-work 1e6",  # issue 29: past 60 s
+        "--n 256 --model bursty:B=2,W=3,lam=23 --T 100",  # issue 29: counted 102 rounds
+    ],
+)
+def test_hostile_inputs_answer_with_a_bracket(capsys, argv):
+    d = design_json(capsys, argv)
+    assert frac(d["lower"]) <= frac(d["upper"])
+    assert d["lower_holds_for"] == "every scheme"
+    if "T 100" in argv or "T 0" in argv:
+        assert d["status"] == "optimal" and d["optimal_among"] == "every scheme"
+        assert d["lp"] is None and d["not_run"] == []
