@@ -190,6 +190,24 @@ class DesignAnswer:
             and getattr(lp.lp, "max_replication", None) is None
         )
 
+    @property
+    def certificate(self) -> str:
+        """The two arguments in one line."""
+        low = "no lower bound" if self.lower is None else f"lower: {self.lower.argument}"
+        up = "no proved scheme" if self.upper is None else f"upper: {self.upper.proof}"
+        return f"{low}; {up}"
+
+    @property
+    def variables(self) -> int:
+        """Variables of the LP (or integer design) solved, 0 when none was (Python only)."""
+        solved = self.integer if self.integer is not None else self.lp
+        return 0 if solved is None else solved.variables
+
+    @property
+    def constraints(self) -> int:
+        solved = self.integer if self.integer is not None else self.lp
+        return 0 if solved is None else solved.constraints
+
     def as_dict(self) -> dict:
         """JSON-ready; every load as :func:`~sgc_theory.rationals.load_json`."""
         low, up, every = self.lower, self.upper, self.lower_every_scheme
