@@ -145,6 +145,10 @@ class TypeLPResult:
         """The exactly achievable load ``upper`` (the name the integer design's result shares)."""
         return self.upper
 
+    def support(self, tol: float = 1e-12) -> list:
+        """The solved LP's support (:meth:`TypeLP.support`): where its design puts the data."""
+        return self.lp.support(tol)
+
     def as_dict(self) -> dict:
         """JSON-ready: the loads (``load`` = ``upper``, ``lp_lower``, ``lp_lower_any_set_size``)
         as :func:`~sgc_theory.rationals.load_json`."""
