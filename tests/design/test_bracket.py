@@ -89,3 +89,22 @@ def test_issue29_inputs_answer_within_seconds():
     ans = design(6, "arbitrary:N=3,W=4,lam=3", 3, max_work=10**6)
     assert ans.lower.value <= ans.upper.value and ans.not_run
     assert ans.lp is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "T,lower,upper,optimal",
+    [
+        (0, Fraction(3, 32), Fraction(3, 32), True),
+        (1, Fraction(2, 489), Fraction(3, 32), False),
+        (2, Fraction(2, 489), Fraction(3, 722), False),
+        (3, Fraction(2, 489), Fraction(2, 489), True),
+    ],
+)
+def test_the_paper_second_configuration_answers_at_every_delay(T, lower, upper, optimal):
+    """bursty(2, 3, 23) at n = 256 on the default budget: a bracket at T = 0..3 (issue 27)."""
+    ans = design(256, "bursty:B=2,W=3,lam=23", T)
+    assert (ans.lower.value, ans.upper.value, ans.optimal) == (lower, upper, optimal)
+    assert ans.lower.holds_for == EVERY_SCHEME
+    if optimal:
+        assert ans.optimal_among == EVERY_SCHEME
