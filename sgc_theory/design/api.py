@@ -121,7 +121,7 @@ def design(
     max_orbits, max_variables : int
         Sizes beyond which the LP / the integer design are not built (a line of ``not_run``).
     max_work : int, float or "inf", optional
-        The work budget (:mod:`sgc_theory.budget`); each LP may use :data:`LP_SHARE` of it.
+        The work budget (:mod:`sgc_theory.budget`); each covering LP may use ``LP_SHARE`` (a tenth) of it.
 
     Examples
     --------

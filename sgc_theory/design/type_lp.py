@@ -146,7 +146,7 @@ class TypeLPResult:
         return self.upper
 
     def support(self, tol: float = 1e-12) -> list:
-        """The solved LP's support (:meth:`TypeLP.support`): where its design puts the data."""
+        """The solved LP's support (``TypeLP.support``): where its design puts the data."""
         return self.lp.support(tol)
 
     def as_dict(self) -> dict:

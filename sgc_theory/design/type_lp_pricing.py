@@ -2,7 +2,7 @@
 
 At one node (age, history orbit) the reduced cost of a set orbit ``a`` is
 ``f(a) - u[node]`` with ``f(a) = sum_j a_j pi_j + sum_children U(a, s) u_child``.
-:class:`Pricer` evaluates ``f`` over the useful set orbits of the node: in floats to screen
+``Pricer`` evaluates ``f`` over the useful set orbits of the node: in floats to screen
 candidates (column generation, :mod:`~sgc_theory.design.type_lp_solve`), and exactly for the
 weak-duality bound (:mod:`~sgc_theory.design.type_lp_certify`).
 """
