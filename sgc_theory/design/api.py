@@ -121,7 +121,8 @@ def design(
     max_orbits, max_variables : int
         Sizes beyond which the LP / the integer design are not built (a line of ``not_run``).
     max_work : int, float or "inf", optional
-        The work budget (:mod:`sgc_theory.budget`); each covering LP may use ``LP_SHARE`` (a tenth) of it.
+        The work budget (:mod:`sgc_theory.budget`); each covering LP may use ``LP_SHARE``
+        (a tenth) of it, each proof search ``PROOF_SHARE`` (a third).
 
     Examples
     --------
@@ -135,25 +136,16 @@ def design(
         model, T, Pv, solver, time_limit, max_orbits, max_variables = _checked(
             n, model, T, P, solver, time_limit, max_orbits, max_variables
         )
-        opts = dict(
-            P=P,
-            partitions=partitions,
-            max_replication=None
-            if max_replication is None
-            else check_int("max_replication", max_replication, minimum=1),
-            restricted=restricted,
-            solver=solver,
-            time_limit=time_limit,
-            max_orbits=max_orbits,
-            max_variables=max_variables,
-            progress=progress,
-        )
+        r = None if max_replication is None else check_int("max_replication", max_replication, 1)
         if partitions is not None:
             check_int("partitions", partitions, minimum=1)
-        if partitions is not None and max_replication is not None:
-            raise SGCError(
-                "max_replication applies to the LP, not to the integer design (partitions=K)"
-            )
+            if r is not None:
+                raise SGCError(
+                    "max_replication applies to the LP, not to the integer design (partitions=K)"
+                )
+        opts = {"P": P, "partitions": partitions, "max_replication": r, "restricted": restricted}
+        opts.update(solver=solver, time_limit=time_limit, max_orbits=max_orbits)
+        opts.update(max_variables=max_variables, progress=progress)
         return _Answering(model, T, Pv, opts).run()
 
 
