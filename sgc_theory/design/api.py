@@ -55,7 +55,7 @@ ILP_MAX_VARIABLES = 100_000
 #: share of the work budget each covering LP (full, restricted) may use at most
 LP_SHARE = 0.1
 #: share of the work budget one scheme's proof (or the tuned WC-SGC search) may use at most
-PROOF_SHARE = 0.3
+PROOF_SHARE = 0.15
 
 
 def _model_of(n, model):
@@ -122,7 +122,7 @@ def design(
         Sizes beyond which the LP / the integer design are not built (a line of ``not_run``).
     max_work : int, float or "inf", optional
         The work budget (:mod:`sgc_theory.budget`); each covering LP may use ``LP_SHARE``
-        (a tenth) of it, each proof search ``PROOF_SHARE`` (a third).
+        (a tenth) of it, each proof search ``PROOF_SHARE`` (0.15).
 
     Examples
     --------

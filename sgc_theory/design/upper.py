@@ -83,11 +83,34 @@ def _closed(name: str, paper: str):
     return candidate
 
 
-def _prove(sch, model):
+def _prove(sch, model, max_work=None):
     """All-horizon verification of ``sch`` (the count automaton for WC-SGC)."""
     from ..verify import verify
 
-    return verify(sch, model, all_horizons=True)
+    return verify(sch, model, all_horizons=True, max_work=max_work)
+
+
+def _ledger():
+    """``left()``: the work budget in force minus the computing time spent since this call (a
+    search of several proofs stays within one budget)."""
+    import math
+
+    from ..budget import WorkTooLargeError, current_limit
+
+    limit, t0 = current_limit(), time.process_time()
+
+    def left():
+        if math.isinf(limit):
+            return None
+        rest = int(limit - (time.process_time() - t0) * 1e6)
+        if rest < 1:
+            raise WorkTooLargeError(
+                f"the search of WC-SGC's units per job: stopped at the budget of {limit} work "
+                "units; raise the budget with --max-work N (Python: max_work=N)"
+            )
+        return rest
+
+    return left
 
 
 def _wcsgc(model, T, best):
@@ -173,8 +196,10 @@ def _wcsgc_tuned(model, T, best):
     t0 = time.perf_counter()
     found = None  # (load, P, K, result)
 
+    left = _ledger()
+
     def ok(P, K):
-        return _prove(WCSGC(n, B, W, lam, T=T, P=P, K=K), model)
+        return _prove(WCSGC(n, B, W, lam, T=T, P=P, K=K), model, left())
 
     for P in _tuned_capacities(B, W):
         target = found[0] if found else best
