@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 
 from _common import COLORS, LABELS, cli, plt, save  # noqa: E402
 from sgc_theory.bounds import counting_bound, msgc_delay, msgc_load  # noqa: E402
-from sgc_theory.design import design  # noqa: E402
+from sgc_theory.design import build_type_lp, solve_type_lp  # noqa: E402
 from sgc_theory.models import Bursty  # noqa: E402
 from sgc_theory.rationals import to_fraction  # noqa: E402
 
@@ -30,7 +30,7 @@ def _rows(n=N):
     for B, W, lams in CASES:
         T = int(msgc_delay(B, W))
         for lam in lams:
-            res = design(n, Bursty(n, B=B, W=W, lam=lam), T)
+            res = solve_type_lp(build_type_lp(Bursty(n, B=B, W=W, lam=lam), T))
             if res.status != "optimal":
                 raise RuntimeError(f"covering LP n={n} B={B} W={W} lam={lam}: {res.status}")
             rows.append(

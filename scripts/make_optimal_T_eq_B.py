@@ -23,7 +23,8 @@ from pathlib import Path
 from sgc_theory.design import bracket, build_type_lp, restricted_lower_bound, solve_type_lp
 from sgc_theory.design.types import TypeSpace
 from sgc_theory.bounds.lower import closed_form_lower_bound
-from sgc_theory.design.restricted import FullBurstSpace, runnable_upper
+from sgc_theory.design.restricted import FullBurstSpace
+from sgc_theory.design.upper import runnable_upper
 from sgc_theory.models import Bursty
 from sgc_theory.rationals import fraction_str
 

@@ -14,18 +14,13 @@
 
 from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver
 from .api import design, design_tabular, estimate_ilp_variables
-from .covering_lp import (
-    CoveringLP,
-    DesignResult,
-    PartitionTable,
-    build_covering_lp,
-    build_finite_horizon_lp,
-    solve,
-)
+from .covering_lp import CoveringLP, PartitionTable, build_covering_lp, build_finite_horizon_lp
+from .covering_solve import DesignResult, solve
 from .delay import DelayDesign, DelayFit, largest_units, wcsgc_at_delay
 from .lower import lower_bound
 from .restricted import bracket, restricted_lower_bound
-from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
+from .type_lp import TypeLP, TypeLPResult, build_type_lp
+from .type_lp_solve import solve_type_lp
 from .types import TypeSpace, orbit_size
 
 __all__ = [

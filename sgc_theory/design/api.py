@@ -1,24 +1,43 @@
-"""One entry point for optimal design: the LP optimum by worker types, or the best integer design.
+"""One entry point for optimal design: a proved bracket on the optimal load, for every request.
 
-* ``design(n, model, T)`` -- the least load of any scheme of delay ``T`` that looks back ``P``
-  rounds, by the covering LP by worker types (:mod:`sgc_theory.design.type_lp`): any ``n``,
-  exact bracket from primal and dual certificates.
-* ``design(n, model, T, partitions=K)`` -- the best *integer* design with ``K`` equal partitions per
-  job (an explicit table from histories to partition assignments), by the set-enumeration ILP
-  of :mod:`sgc_theory.design.covering_lp` with one integer variable per (age, history, worker
-  set).  This is the best uncoded design with ``K`` partitions among schemes that look back
-  ``P`` rounds; it needs small ``n`` (the variables grow like ``2^n`` per history).  The result
-  carries the LP optimum too, so the gap to the best fractional design is reported.
+``design(n, model, T)`` returns a :class:`~sgc_theory.design.answer.DesignAnswer`: the best proved
+lower bound with its argument and the class it holds for, and the best runnable scheme proved at
+a delay ``<= T``, ``optimal`` only when they meet.  It runs, cheapest first and each within its
+share of the work budget:
+
+1. the lower bounds that hold for every scheme (:data:`~sgc_theory.design.lower.LOWER_CANDIDATES`:
+   counting or density bound, the delay-0 bound) and the families of
+   :data:`~sgc_theory.design.upper.UPPER_CANDIDATES` (closed forms proved by hand, WC-SGC proved
+   per instance by its count automaton), stopping as soon as the two ends meet;
+2. if they do not meet (or ``P`` / ``max_replication`` ask for it): the covering LP by worker
+   types (:mod:`sgc_theory.design.type_lp`), whose exact dual bound holds for schemes that look
+   back ``P`` rounds; when it does not fit, the LP against the restricted adversary of full
+   bursts (:mod:`sgc_theory.design.restricted`, bursty ``B >= 2``); the finite-horizon LP at
+   small ``n``;
+3. with ``partitions=K`` the best *integer* design with ``K`` equal partitions per job (the
+   set-enumeration ILP of :mod:`sgc_theory.design.covering_lp`, small ``n``), whose table is a
+   runnable :class:`~sgc_theory.schemes.TabularScheme`, an upper end once verified for all
+   horizons.
+
+A step that does not fit is one line of ``not_run`` (what, and the size that blocked it).
 """
 
 from __future__ import annotations
 
 
-from ..budget import check_work
+import math
+import time
+
+from ..budget import WorkTooLargeError, check_work, current_limit, work_budget
 from ..errors import SGCError, check_int
 from ..lp.highs import check_time_limit
-from .covering_lp import DesignResult, build_covering_lp, solve
-from .type_lp import TypeLPResult, build_type_lp, solve_type_lp
+from .answer import DesignAnswer, LowerEnd, UpperEnd
+from .covering_lp import build_covering_lp
+from .covering_solve import solve
+from .lower import LOWER_CANDIDATES
+from .type_lp import build_type_lp
+from .type_lp_solve import solve_type_lp
+from .upper import UPPER_CANDIDATES
 
 __all__ = [
     "design",
@@ -26,12 +45,17 @@ __all__ = [
     "estimate_ilp_variables",
     "ILP_MAX_VARIABLES",
     "LP_MAX_ORBITS",
+    "LP_SHARE",
 ]
 
 #: default budget of history orbits per length for the LP by types (raise with max_orbits)
 LP_MAX_ORBITS = 200_000
 #: default budget of (history, worker set) variables for the integer design
 ILP_MAX_VARIABLES = 100_000
+#: share of the work budget each covering LP (full, restricted) may use at most
+LP_SHARE = 0.1
+#: share of the work budget one scheme's proof (or the tuned WC-SGC search) may use at most
+PROOF_SHARE = 0.15
 
 
 def _model_of(n, model):
@@ -65,14 +89,15 @@ def design(
     P=None,
     partitions=None,
     max_replication=None,
+    restricted=None,
     solver=None,
     time_limit=None,
     max_orbits=LP_MAX_ORBITS,
     max_variables=ILP_MAX_VARIABLES,
     progress=False,
     max_work=None,
-) -> TypeLPResult | DesignResult:
-    """The optimal load for delay ``T`` under ``model`` (see the module docstring).
+) -> DesignAnswer:
+    """A proved bracket on the least load of any scheme of delay ``T`` (module docstring).
 
     Parameters
     ----------
@@ -81,43 +106,239 @@ def design(
     model : StragglerModel or str
         A window model on ``n`` workers, or a model string such as ``"bursty:B=1,W=2,lam=1"``.
     P : int, optional
-        Rounds before a job's release its decisions may use (default ``W - 1``; smaller values
-        give the best load of schemes that remember less).
+        Rounds before a job's release the covering LP's schemes may use (default ``W - 1``;
+        given explicitly, the LP runs even when the bracket is already closed).
     partitions : int, optional
-        ``K``: the best integer design with ``K`` equal partitions per job (small ``n``).
+        ``K``: also the best integer design with ``K`` equal partitions per job (small ``n``).
     max_replication : int, optional
-        LP only: worker sets of at most this many workers (the result also carries the lower
-        bound for sets of any size, ``lower_any_size``).
+        The covering LP with worker sets of at most this many workers (its bound for sets of
+        any size is reported too).
+    restricted : {"full-bursts"}, optional
+        Also solve the covering LP against this restricted adversary (bursty models).
     solver : {"highs", "cbc"}, optional
     time_limit : float, optional
-        Seconds; a run stopped early reports ``status`` accordingly, with the best feasible
-        load and the best lower bound found.
+        Seconds for each LP solve.
     max_orbits, max_variables : int
-        Budgets: refuse (``SGCError`` naming the budget) instead of building a larger LP/ILP.
+        Sizes beyond which the LP / the integer design are not built (a line of ``not_run``).
     max_work : int, float or "inf", optional
-        The work budget (:mod:`sgc_theory.budget`; default the current one): it meters the
-        building, and the solve may use what is left in wall time (a unit is about a
-        microsecond); a solve it stops reports ``status`` so, with the best bracket found.
+        The work budget (:mod:`sgc_theory.budget`); each covering LP may use ``LP_SHARE``
+        (a tenth) of it, each proof search ``PROOF_SHARE`` (0.15).
 
     Examples
     --------
-    >>> res = design(4, "bursty:B=2,W=3,lam=2", T=3)
-    >>> res.load_fraction, res.exact, design(4, "bursty:B=2,W=3,lam=2", 3, partitions=3).load_fraction
-    (Fraction(1, 3), True, Fraction(1, 3))
+    >>> ans = design(4, "bursty:B=2,W=3,lam=2", T=3)
+    >>> ans.status, ans.lower.value, ans.upper.scheme, ans.optimal_among
+    ('optimal', Fraction(1, 3), 'wcsgc', 'every scheme')
+    >>> design(256, "bursty:B=2,W=3,lam=23", T=0).upper.command
+    '--scheme gc --s 23'
     """
-    from ..budget import work_budget
-
     with work_budget(max_work):
-        model, T, P, solver, time_limit, max_orbits, max_variables = _checked(
+        model, T, Pv, solver, time_limit, max_orbits, max_variables = _checked(
             n, model, T, P, solver, time_limit, max_orbits, max_variables
         )
-        if partitions is None:
-            return _design_lp(
-                model, T, P, max_replication, solver, time_limit, max_orbits, progress
+        r = None if max_replication is None else check_int("max_replication", max_replication, 1)
+        if partitions is not None:
+            check_int("partitions", partitions, minimum=1)
+            if r is not None:
+                raise SGCError(
+                    "max_replication applies to the LP, not to the integer design (partitions=K)"
+                )
+        opts = {"P": P, "partitions": partitions, "max_replication": r, "restricted": restricted}
+        opts.update(solver=solver, time_limit=time_limit, max_orbits=max_orbits)
+        opts.update(max_variables=max_variables, progress=progress)
+        return _Answering(model, T, Pv, opts).run()
+
+
+class _Answering:
+    """One request: the ends found so far, the budget left, and the steps in order."""
+
+    def __init__(self, model, T, P, opts):
+        self.model, self.T, self.P, self.o = model, T, P, opts
+        self.ans = DesignAnswer(model.n, model, T, P, None, None)
+        self.limit = current_limit()
+        self.t0 = time.process_time()
+        self.w0 = time.perf_counter()
+
+    # ----- budget ---------------------------------------------------------------------------
+    def left(self):
+        if math.isinf(self.limit):
+            return math.inf
+        return self.limit - (time.process_time() - self.t0) * 1e6
+
+    def step(self, what, f, share=1.0):
+        """Run ``f()`` within ``share`` of the budget (and what is left); a refusal or a size
+        limit becomes one line of ``not_run``; returns ``f()`` or ``None``."""
+        budget = min(self.left(), share * self.limit)
+        if budget < 1:
+            self.ans.not_run.append(f"{what}: not run, the work budget is used up")
+            return None
+        try:
+            with work_budget(budget if math.isinf(budget) else max(1, int(budget))):
+                return f()
+        except WorkTooLargeError as exc:
+            self.ans.not_run.append(f"{what}: {exc}")
+        except SGCError as exc:
+            if "max_orbits" not in str(exc) and "orbits to price" not in str(exc):
+                raise
+            self.ans.not_run.append(f"{what}: {exc}")
+        return None
+
+    def _settle(self):
+        """The ends: the least proved scheme load, and the best bound that can sit below it
+        (a bound for schemes restricted to small worker sets is listed, not used: the
+        families are not in that class; nor is a bound above a proved scheme, whose class
+        then excludes that scheme)."""
+        a = self.ans
+        a.upper = min(a.schemes, key=lambda s: (s.value, s.delay)) if a.schemes else None
+        usable = [b for b in a.bounds if " worker sets " not in b.holds_for]
+        if a.upper is not None:
+            usable = [b for b in usable if b.value <= a.upper.value]
+        a.lower = max(usable, key=lambda b: b.value) if usable else None
+
+    # ----- the steps ------------------------------------------------------------------------
+    def run(self) -> DesignAnswer:
+        _refuse_impossible(self.model, self.T)
+        for _name, f in LOWER_CANDIDATES[:2]:  # the closed forms (instant)
+            self.ans.bounds += f(self.model, self.T)
+        self._settle()
+        for name, f, _ in UPPER_CANDIDATES:
+            if self.ans.optimal:
+                break
+            best = None if self.ans.upper is None else self.ans.upper.value
+            up = self.step(
+                f"{name} (its proof)",
+                lambda f=f, best=best: f(self.model, self.T, best),
+                PROOF_SHARE,
             )
-        return _design_integer(
-            model, T, P, partitions, max_replication, solver, time_limit, max_orbits, max_variables
+            if up is not None:
+                self.ans.schemes.append(up)
+                self._settle()
+        o = self.o
+        lp_asked = o["P"] is not None or o["max_replication"] is not None
+        if not self.ans.optimal or lp_asked:
+            self._full_lp()
+        if o["restricted"] or (not self.ans.optimal and self.ans.lp is None):
+            self._restricted_lp()
+        if not self.ans.optimal:
+            for name, f in LOWER_CANDIDATES[2:]:
+                self.ans.bounds += self.step(name, lambda f=f: f(self.model, self.T)) or []
+        if o["partitions"] is not None:
+            self._integer()
+        self._settle()
+        self.ans.seconds = time.perf_counter() - self.w0
+        return self.ans
+
+    def _full_lp(self):
+        o, model, T, P = self.o, self.model, self.T, self.P
+        r = o["max_replication"]
+        what = f"covering LP by worker types (P={P}, T={T})"
+
+        def go():
+            lp = build_type_lp(model, T, P=P, max_replication=r, max_orbits=o["max_orbits"])
+            return solve_type_lp(
+                lp, solver=o["solver"], time_limit=o["time_limit"], progress=o["progress"]
+            )
+
+        res = self.step(what, go, LP_SHARE)
+        if res is None:
+            return
+        if res.status == "infeasible":
+            why = f" with worker sets of at most {r} workers (raise --max-replication)" if r else ""
+            raise SGCError(
+                f"no scheme with delay T={T} that looks back P={P} rounds exists for "
+                f"{model.spec} on n={model.n} workers{why} (the covering LP is infeasible)"
+            )
+        self.ans.lp = res
+        among = f"schemes looking back P={P} rounds"
+        arg = f"covering LP by worker types, P={P}: exact dual certificate ({res.certificate})"
+        if res.lower is not None:
+            cls = among if r is None else f"{among} whose worker sets have at most {r} workers"
+            self.ans.bounds.append(LowerEnd(res.lower, "covering LP by worker types", arg, cls))
+        if r is not None and res.lower_any_size is not None:
+            arg2 = f"the covering LP's duals (sets of at most {r}) re-priced over every set size"
+            self.ans.bounds.append(LowerEnd(res.lower_any_size, "covering LP", arg2, among))
+        if "stopped" in res.status:
+            self.ans.not_run.append(f"{what}: {res.status}; its exact ends so far are kept")
+        self._settle()
+
+    def _restricted_lp(self):
+        from .restricted import restricted_lower_bound
+        from .upper import bursty_of
+
+        family = self.o["restricted"] or "full-bursts"
+        p = bursty_of(self.model)
+        if p is None or (p[1] == 1 and not self.o["restricted"]):
+            return  # for B = 1 the family is the whole model: nothing new
+        if self.o["restricted"] is not None and p is None:
+            raise SGCError(f"--restricted needs a bursty model (got {self.model.spec})")
+        what = f"covering LP against the restricted adversary '{family}' (P={self.P})"
+        rb = self.step(
+            what,
+            lambda: restricted_lower_bound(
+                self.model, self.T, family=family, P=self.P, max_orbits=self.o["max_orbits"]
+            ),
+            LP_SHARE,
         )
+        if rb is None:
+            return
+        self.ans.restricted = rb
+        if rb.lower is not None and rb.lower > 0:
+            cls = f"schemes looking back P={self.P} rounds"
+            self.ans.bounds.append(LowerEnd(rb.lower, "restricted-adversary LP", rb.argument, cls))
+        if "stopped" in rb.result.status:
+            self.ans.not_run.append(f"{what}: {rb.result.status}")
+
+    def _integer(self):
+        res = _design_integer(
+            self.model,
+            self.T,
+            self.P,
+            self.o["partitions"],
+            self.o["solver"],
+            self.o["time_limit"],
+            self.o["max_orbits"],
+            self.o["max_variables"],
+        )
+        self.ans.integer = res
+        res.verified, res.verified_how = None, ""
+        if res.status in ("optimal", "feasible"):
+            res.verified, res.verified_how, all_h = _verify_table(res.lp, self.model)
+            if res.verified and all_h:
+                K = self.o["partitions"]
+                why = f"the integer design's table, verified for all horizons ({res.verified_how})"
+                self.ans.schemes.append(
+                    UpperEnd(res.load_fraction, "tabular", {"partitions": K}, self.T, why)
+                )
+
+
+def _refuse_impossible(model, T) -> None:
+    """No scheme exists when every worker may straggle in rounds ``0 .. T`` (job 0 is lost)."""
+    rounds = min(T + 1, model.W)
+    if model.lam >= model.n and model.row_ok((1 << rounds) - 1):
+        raise SGCError(
+            f"no scheme with delay T={T} exists for {model.spec} on n={model.n} workers: all "
+            f"{model.n} workers may straggle in rounds 0..{T}"
+        )
+
+
+#: all-horizon verification of a designed table is attempted up to this many automaton states
+VERIFY_MAX_STATES = 200_000
+
+
+def _verify_table(lp, model):
+    """``(ok, how, all horizons?)``: the designed table through the verifier, all horizons if
+    the state space fits, else every admitted pattern of a finite horizon."""
+    from ..schemes.tabular import TabularScheme
+    from ..verify import verify
+
+    sch = TabularScheme(lp.scheme_table())
+    try:
+        res = verify(sch, model, all_horizons=True, max_states=VERIFY_MAX_STATES)
+        return bool(res.ok), f"all horizons, {res.states} states", True
+    except (RuntimeError, SGCError):
+        rounds = lp.P + lp.T + 2
+        res = verify(sch, model, rounds=rounds)
+        return bool(res.ok), f"every admitted pattern of {rounds} rounds", False
 
 
 def _checked(n, model, T, P, solver, time_limit, max_orbits, max_variables) -> tuple:
@@ -134,34 +355,10 @@ def _checked(n, model, T, P, solver, time_limit, max_orbits, max_variables) -> t
     return model, T, P, solver, time_limit, max_orbits, max_variables
 
 
-def _design_lp(model, T, P, max_replication, solver, time_limit, max_orbits, progress):
-    """The LP optimum by worker types (or the theorem where it settles it), capped by the
-    proved families."""
-    from .theorem import cap_by_families, settle
-
-    if P == model.W - 1 and max_replication is None:
-        settled = settle(model, T)
-        if settled is not None:
-            return settled
-    lp = build_type_lp(model, T, P=P, max_replication=max_replication, max_orbits=max_orbits)
-    res = solve_type_lp(lp, solver=solver, time_limit=time_limit, progress=progress)
-    if res.status == "infeasible" and max_replication is not None:
-        res.certificate = (
-            f"infeasible with sets of at most {max_replication} workers: raise max_replication"
-        )
-    return cap_by_families(res, model, T)
-
-
-def _design_integer(
-    model, T, P, partitions, max_replication, solver, time_limit, max_orbits, max_variables
-):
+def _design_integer(model, T, P, partitions, solver, time_limit, max_orbits, max_variables):
     """The best integer design with ``partitions`` per job, after its size checks, with the LP
     optimum attached."""
     K = check_int("partitions", partitions, minimum=1)
-    if max_replication is not None:
-        raise SGCError(
-            "max_replication applies to the LP, not to the integer design (partitions=K)"
-        )
     if model.n > 12:
         raise SGCError(
             f"the integer design enumerates worker sets (2^n per history): "
@@ -204,7 +401,7 @@ def design_tabular(
     """Solve the integer design with ``partitions`` per job and return its explicit scheme.
 
     The returned :class:`~sgc_theory.schemes.TabularScheme` carries the solver outcome as
-    ``.result`` (a :class:`~sgc_theory.design.covering_lp.DesignResult`).
+    ``.result`` (a :class:`~sgc_theory.design.DesignResult`).
 
     >>> from sgc_theory.models import Bursty
     >>> sch = design_tabular(3, Bursty(3, B=1, W=2, lam=1), T=1, partitions=2)
@@ -213,17 +410,10 @@ def design_tabular(
     """
     from ..schemes.tabular import TabularScheme
 
-    model = _model_of(n, model)
-    res = design(
-        n,
-        model,
-        T,
-        P=P,
-        partitions=partitions,
-        solver=solver,
-        time_limit=time_limit,
-        max_variables=max_variables,
+    model, T, P, solver, time_limit, _, max_variables = _checked(
+        n, model, T, P, solver, time_limit, LP_MAX_ORBITS, max_variables
     )
+    res = _design_integer(model, T, P, partitions, solver, time_limit, LP_MAX_ORBITS, max_variables)
     if res.status not in ("optimal", "feasible"):
         raise SGCError(f"the integer design ended with status {res.status!r}")
     sch = TabularScheme(res.lp.scheme_table())

@@ -1,31 +1,112 @@
-"""The best lower bound the toolkit can certify on the load of every scheme of delay ``T``."""
+"""Lower ends of the bracket that hold for every scheme (any memory, any coding).
+
+:data:`LOWER_CANDIDATES` is the table of arguments tried, cheapest first.  Each entry is
+``(name, function)``; the function takes ``(model, T)`` and returns a list of
+:class:`~sgc_theory.design.answer.LowerEnd` (empty when the argument does not apply), or raises
+:class:`~sgc_theory.budget.WorkTooLargeError` when it does not fit the work budget.  A new
+argument is one entry.  (The covering LPs, whose bounds hold for schemes of bounded memory, are
+run by :func:`sgc_theory.design.design` itself.)
+
+* **counting / density bound** (:func:`~sgc_theory.bounds.closed_form_lower_bound`), any delay;
+* **delay-0 bound**: at ``T = 0``, in the first round (clean history) the adversary may stop any
+  ``s`` workers, ``s`` the most a round allows; every piece of job 0 must be read in that round
+  by ``s + 1`` workers, so some worker reads ``(s + 1)/n`` of it;
+* **finite-horizon LP** (:func:`~sgc_theory.design.build_finite_horizon_lp`, ``T + 3`` rounds,
+  decisions on the whole history), when the model admits at most
+  :data:`FINITE_HORIZON_MAX_PATTERNS` patterns over the horizon (small ``n`` and ``W``).
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from .covering_lp import build_finite_horizon_lp, solve
+from .answer import EVERY_SCHEME, LowerEnd
 
-__all__ = ["lower_bound"]
+__all__ = ["LOWER_CANDIDATES", "lower_bound", "every_scheme_bound", "FINITE_HORIZON_MAX_PATTERNS"]
 
 #: the finite-horizon LP lower bound is computed when the model admits at most this many
 #: patterns over the horizon
 FINITE_HORIZON_MAX_PATTERNS = 5_000
+#: ... and only on this many workers at most (it enumerates worker sets), for windows of at
+#: most this many rounds (its histories carry the model's (W - 1)-round state)
+FINITE_HORIZON_MAX_N = 8
+FINITE_HORIZON_MAX_W = 8
+
+
+def every_scheme_bound(model):
+    """``(value, "counting" | "density")``: the counting bound of a bursty model (which equals
+    its density bound, so the automaton behind the latter is not built), else the larger of the
+    closed forms (:func:`~sgc_theory.bounds.closed_form_lower_bound`)."""
+    from ..bounds.lower import closed_form_lower_bound, model_counting_bound
+    from ..models.window import Bursty
+    from ..rationals import to_fraction
+
+    if isinstance(model, Bursty):
+        return to_fraction(model_counting_bound(model)), "counting"
+    return closed_form_lower_bound(model)
+
+
+def _closed_form(model, T) -> list:
+    value, name = every_scheme_bound(model)
+    if value is None:
+        return []
+    why = {
+        "counting": "counting bound (W - 1 + B)/(n(W - 1 + B) - lam B): lam workers straggling "
+        "B rounds of every W - 1 + B leave too little work for whole jobs",
+        "density": "density bound 1/(n - rho): rho stragglers per round on average",
+    }[name]
+    return [LowerEnd(value, f"{name} bound", why + " (every scheme, every delay)", EVERY_SCHEME)]
+
+
+def _delay_zero(model, T) -> list:
+    from .upper import max_per_round
+
+    if T != 0:
+        return []
+    s = max_per_round(model)
+    if s >= model.n:
+        return []  # every worker may straggle: no scheme (the LP says so)
+    why = (
+        f"delay-0 bound (s + 1)/n with s = {s}: in the first round any {s} workers may straggle, "
+        "so every piece of that round's job is read by s + 1 workers"
+    )
+    return [LowerEnd(Fraction(s + 1, model.n), "delay-0 bound", why, EVERY_SCHEME)]
+
+
+def _finite_horizon(model, T, solver=None) -> list:
+    from .covering_lp import build_finite_horizon_lp
+    from .covering_solve import solve
+
+    rounds = T + 3
+    if model.n > FINITE_HORIZON_MAX_N or model.W > FINITE_HORIZON_MAX_W:
+        return []
+    if model.count(rounds - 1) > FINITE_HORIZON_MAX_PATTERNS:
+        return []
+    res = solve(build_finite_horizon_lp(model.n, model, T, rounds), solver=solver)
+    if res.status != "optimal" or not res.exact:
+        return []
+    why = (
+        f"finite-horizon LP over {rounds} rounds (decisions on the whole history: every scheme "
+        "restricted to the horizon is feasible), exact primal and dual certificates"
+    )
+    return [LowerEnd(res.load_fraction, "finite-horizon LP", why, EVERY_SCHEME)]
+
+
+#: the lower-bound arguments tried, cheapest first: ``(name, function(model, T))``
+LOWER_CANDIDATES = (
+    ("closed form", _closed_form),
+    ("delay 0", _delay_zero),
+    ("finite horizon", _finite_horizon),
+)
 
 
 def lower_bound(model, T, finite_horizon: bool = True, solver=None):
-    """``max(counting bound, density bound, finite-horizon LP when cheap)`` as a Fraction,
-    with the name of the bound that attains it."""
-    from ..bounds.lower import closed_form_lower_bound
-
-    cands = []
-    closed = closed_form_lower_bound(model)
-    if closed[0] is not None:
-        cands.append(closed)
+    """``(value, name)``: the best of the bounds above that hold for every scheme (the
+    finite-horizon LP only when ``finite_horizon``); ``(0, "trivial")`` when none applies."""
+    found = _closed_form(model, T) + _delay_zero(model, T)
     if finite_horizon:
-        rounds = T + 3
-        if model.count(rounds - 1) <= FINITE_HORIZON_MAX_PATTERNS:
-            res = solve(build_finite_horizon_lp(model.n, model, T, rounds), solver=solver)
-            if res.status == "optimal" and res.exact:
-                cands.append((res.load_fraction, f"finite-horizon LP ({rounds} rounds)"))
-    return max(cands) if cands else (Fraction(0), "trivial")
+        found += _finite_horizon(model, T, solver)
+    if not found:
+        return Fraction(0), "trivial"
+    best = max(found, key=lambda b: b.value)
+    return best.value, best.kind

@@ -50,8 +50,10 @@ from fractions import Fraction
 
 from ..errors import SGCError
 from ..rationals import load_json, to_fraction
-from .type_lp import TypeLP, TypeLPResult, solve_type_lp
+from .type_lp import TypeLP, TypeLPResult
+from .type_lp_solve import solve_type_lp
 from .types import TypeSpace
+from .upper import runnable_upper
 
 __all__ = [
     "FullBurstSpace",
@@ -172,35 +174,6 @@ def restricted_lower_bound(
     res = solve_type_lp(lp, time_limit=time_limit, progress=progress, use_known_bound=False)
     known, _ = closed_form_lower_bound(model)
     return RestrictedBound(family, res.lower, res.upper, known, res)
-
-
-def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
-    """The least load of a runnable scheme of the toolkit with delay at most ``T`` under a
-    bursty ``model`` (GC, BR-SGC, PR-SGC, WC-SGC, M-SGC), with its command-line name
-    and parameters; ``(None, None)`` when none applies."""
-    from ..bounds.loads import scheme_load
-    from ..models.window import Bursty
-
-    if not isinstance(model, Bursty):
-        return None, None
-    n, B, W, lam = model.n, model.B, model.W, model.lam
-    cands = []
-    if lam < n:
-        cands.append(("gc", {"s": lam}))
-    if B <= W - 1:
-        cands += [("brsgc", {"B": B, "W": W, "lam": lam}), ("msgc", {"B": B, "W": W, "lam": lam})]
-        if n >= 2:
-            cands.append(("prsgc", {"B": B, "W": W, "lam": lam}))
-        cands.append(("wcsgc", {"B": B, "W": W, "lam": lam}))
-    best = (None, None)
-    for name, kw in cands:
-        load, delay = scheme_load(name, n, **kw)
-        if int(delay) <= T:
-            q = to_fraction(load)
-            if best[0] is None or q < best[0]:
-                args = " ".join(f"--{k} {v}" for k, v in kw.items())
-                best = (q, f"{name} (--scheme {name} --n {n} {args}, delay {int(delay)})")
-    return best
 
 
 def bracket(model, T, lp_result=None, restricted: RestrictedBound | None = None, extra=()) -> dict:

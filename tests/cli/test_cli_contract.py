@@ -311,7 +311,7 @@ def test_demo_runs_and_is_strict_json():
     from sgc_theory.bounds import counting_bound
 
     loads = {r["family"]: r["load"] for r in payload["loads"]}
-    assert set(loads) == {"nocoding", "gc", "srsgc", "msgc", "brsgc", "wcsgc"}
+    assert set(loads) == {"nocoding", "gc", "srsgc", "msgc", "brsgc", "prsgc", "wcsgc"}
     for load in loads.values():  # one shape: exact fraction + its float
         assert (
             set(load) == {"fraction", "float"}
@@ -325,12 +325,21 @@ def test_demo_runs_and_is_strict_json():
     best = Fraction(opt["load"]["fraction"])
     assert Fraction(opt["counting_bound"]["fraction"]) <= best
     assert best <= Fraction(loads["brsgc"]["fraction"]) <= Fraction(loads["msgc"]["fraction"])
-    assert payload["proof"]["ok"] is True and payload["exhaustive"]["ok"] is True
+    # PR-SGC is shown and equals the answer of sgc design at delay 1 (the LP's exact bound)
+    assert Fraction(loads["prsgc"]["fraction"]) == best == Fraction(6529, 1524544)
+    assert opt["status"] == "optimal" and opt["optimal_among"] == "schemes looking back P=1 rounds"
+    # the bracket at bursty(2, 3, 23): T = 2 open, T = 3 closed at the counting bound
+    rows = {r["T"]: r for r in payload["second"]["rows"]}
+    assert set(rows) == {2, 3} and all(r["proved"] for r in rows.values())
+    low = Fraction(2, 489)
+    assert Fraction(rows[2]["lower"]["fraction"]) == low < Fraction(rows[2]["upper"]["fraction"])
+    assert Fraction(rows[3]["upper"]["fraction"]) == low and rows[3]["status"] == "optimal"
+    assert payload["exhaustive"]["ok"] is True
     # the exhaustive check covered every admitted pattern (counted independently)
     ex = payload["exhaustive"]
     assert ex["patterns"] == sgc.Bursty(4, 1, 2, 2).count(ex["rounds"])
     runtimes = {r["family"]: r["seconds"] for r in payload["runtime"]["rows"]}
-    assert all(t > 0 for t in runtimes.values()) and len(runtimes) == 6
+    assert all(t > 0 for t in runtimes.values()) and len(runtimes) == 7
 
 
 def test_demo_text_is_short_and_aligned():
@@ -338,6 +347,7 @@ def test_demo_text_is_short_and_aligned():
     assert rc == 0 and len(out.splitlines()) < 40
     assert max(len(line) for line in out.splitlines()) <= 100
     assert "7/928" in out and "6529/1524544" in out and "2/485" in out and "PROVED" in out
+    assert "PR-SGC" in out and "[2/489, 3/722]" in out
     assert "{" not in out  # no raw dicts
 
 

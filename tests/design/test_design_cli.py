@@ -9,20 +9,26 @@ import pytest
 from sgc_theory.cli import main
 
 CONTRACT = {
-    "load",
-    "lower_bound",
     "status",
-    "variables",
-    "constraints",
-    "verified",
+    "optimal_among",
+    "lower",
+    "lower_argument",
+    "lower_holds_for",
+    "upper",
+    "scheme",
+    "bounds",
+    "schemes",
+    "not_run",
+    "lp",
 }
 
 
 #: every load-valued field of ``sgc design --json``, by where it sits
 LOAD_FIELDS = {
-    (): ("load", "lower_bound", "lp_lower", "lp_lower_any_set_size", "lp_optimum", "gap_to_lp"),
-    ("bracket",): ("lower", "upper", "lp_upper"),
+    (): ("lower", "upper", "lower_every_scheme"),
+    ("lp",): ("lp_upper", "lp_lower", "lp_lower_any_set_size"),
     ("restricted_bound",): ("lower", "restricted_lp_upper"),
+    ("integer_design",): ("load", "lp_optimum", "gap_to_lp"),
 }
 
 
@@ -77,111 +83,56 @@ def frac(x) -> Fraction:
     return Fraction(x["fraction"])
 
 
-def test_design_json_lp(capsys):
-    rc, out, err = run(
-        capsys,
-        "design",
-        "--n",
-        "4",
-        "--model",
-        "bursty:B=2,W=3,lam=2",
-        "--T",
-        "3",
-        "--P",
-        "2",
-        "--json",
-    )
-    assert rc == 0, err
+def design_json(capsys, argv: str, rc_expected=0) -> dict:
+    rc, out, err = run(capsys, "design", *argv.split(), "--json")
+    assert rc == rc_expected, err
     d = json.loads(out)
     assert CONTRACT <= set(d)
-    assert d["load"] == {"fraction": "1/3", "float": 1 / 3} == d["lp_lower"] == d["lower_bound"]
-    assert d["status"] == "optimal" and d["verified"] is None and d["exact"] is True
-    assert isinstance(d["variables"], int) and isinstance(d["constraints"], int)
+    return d
+
+
+def test_design_json_lp_asked_by_P(capsys):
+    d = design_json(capsys, "--n 4 --model bursty:B=2,W=3,lam=2 --T 3 --P 2")
+    assert d["status"] == "optimal" and d["optimal_among"] == "every scheme"
+    assert frac(d["lower"]) == frac(d["upper"]) == Fraction(1, 3)
+    assert d["lp"]["lp_upper"] == d["lp"]["lp_lower"] == d["upper"]  # --P asks for the LP
+    assert isinstance(d["lp"]["variables"], int) and d["lp"]["variables"] > 0
 
 
 def test_design_json_n256_paper_configuration(capsys):
-    rc, out, _ = run(
-        capsys,
-        "design",
-        "--n",
-        "256",
-        "--model",
-        "bursty:B=1,W=2,lam=27",
-        "--T",
-        "1",
-        "--P",
-        "1",
-        "--json",
-    )
-    d = json.loads(out)
-    assert rc == 0 and d["status"] == "optimal"
-    lo, hi = frac(d["lp_lower"]), frac(d["load"])
-    assert lo <= hi < lo + Fraction(1, 10**15)
-    assert Fraction(2, 485) < lo < Fraction(283, 65536) < Fraction(7, 928)
+    d = design_json(capsys, "--n 256 --model bursty:B=1,W=2,lam=27 --T 1")
+    # PR-SGC meets the LP's exact lower bound: optimal among the schemes looking back 1 round
+    assert d["status"] == "optimal" and d["scheme"]["name"] == "prsgc"
+    assert d["upper"]["fraction"] == "6529/1524544" == d["lp"]["lp_lower"]["fraction"]
+    assert d["optimal_among"] == "schemes looking back P=1 rounds"
+    assert d["lower_every_scheme"]["fraction"] == "2/485"  # over every scheme: 3.9 % below
 
 
 def test_design_json_replication(capsys):
-    rc, out, _ = run(
-        capsys,
-        "design",
-        "--n",
-        "64",
-        "--model",
-        "bursty:B=1,W=2,lam=16",
-        "--T",
-        "1",
-        "--max-replication",
-        "1",
-        "--json",
-    )
-    d = json.loads(out)
-    assert rc == 0 and d["max_replication"] == 1
-    assert d["load"]["fraction"] == "5/256" and d["exact"]  # (n + lam)/n^2: BR-SGC's load
+    d = design_json(capsys, "--n 64 --model bursty:B=1,W=2,lam=16 --T 1 --max-replication 1")
+    assert d["lp"]["max_replication"] == 1
+    assert d["lp"]["lp_upper"]["fraction"] == "5/256"  # (n + lam)/n^2: BR-SGC's load
+    assert "at most 1 workers" in d["lp"]["optimal_among"]
+    assert frac(d["lower"]) <= frac(d["upper"]) < Fraction(5, 256)  # PR-SGC uses pairs
+    assert "worker sets" not in d["lower_holds_for"]
 
 
 def test_design_json_ilp_verified(capsys):
-    rc, out, _ = run(
-        capsys,
-        "design",
-        "--n",
-        "3",
-        "--model",
-        "bursty:B=1,W=2,lam=1",
-        "--T",
-        "1",
-        "--partitions",
-        "2",
-        "--solver",
-        "cbc",
-        "--json",
-    )
-    d = json.loads(out)
-    assert rc == 0 and d["verified"] is True and d["load"]["fraction"] == "1/2"
-    assert d["lp_optimum"]["fraction"] == "11/27" and d["lower_bound"]["fraction"] == "2/5"
-    assert frac(d["gap_to_lp"]) == Fraction(1, 2) - Fraction(11, 27)
+    d = design_json(capsys, "--n 3 --model bursty:B=1,W=2,lam=1 --T 1 --partitions 2 --solver cbc")
+    ilp = d["integer_design"]
+    assert ilp["verified"] is True and ilp["load"]["fraction"] == "1/2"
+    assert ilp["lp_optimum"]["fraction"] == "11/27" and d["lower_every_scheme"]["fraction"] == "2/5"
+    assert frac(ilp["gap_to_lp"]) == Fraction(1, 2) - Fraction(11, 27)
+    assert any(s["scheme"] == "tabular" for s in d["schemes"])  # verified for all horizons
 
 
 def test_design_smaller_memory(capsys):
-    rc, out, _ = run(
-        capsys,
-        "design",
-        "--n",
-        "8",
-        "--model",
-        "bursty:B=2,W=3,lam=3",
-        "--T",
-        "2",
-        "--P",
-        "0",
-        "--json",
-    )
-    d = json.loads(out)
-    assert rc == 0 and d["P"] == 0 and d["status"] == "optimal"
-    rc, out2, _ = run(
-        capsys, "design", "--n", "8", "--model", "bursty:B=2,W=3,lam=3", "--T", "2", "--json"
-    )
-    d2 = json.loads(out2)
-    assert d2["P"] == 2 and frac(d2["load"]) < frac(d["load"])  # memory is worth something here
+    d = design_json(capsys, "--n 8 --model bursty:B=2,W=3,lam=3 --T 2 --P 0")
+    d2 = design_json(capsys, "--n 8 --model bursty:B=2,W=3,lam=3 --T 2")
+    assert d["P"] == 0 and d2["P"] == 2
+    # memory is worth something here: the LP with P = 0 needs more load
+    assert frac(d2["lp"]["lp_upper"]) < frac(d["lp"]["lp_upper"])
+    assert d["lp"]["among"] == "schemes looking back P=0 rounds"
 
 
 def test_design_errors(capsys):
@@ -190,7 +141,7 @@ def test_design_errors(capsys):
             ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--solver", "glpk"],
             "cbc, highs",
         ),
-        (["--n", "3", "--model", "per-round:s=3", "--T", "1"], "no scheme exists"),
+        (["--n", "3", "--model", "per-round:s=3", "--T", "1"], "no scheme"),
         (
             ["--n", "5", "--model", "per-round:s=2", "--T", "0", "--max-replication", "2"],
             "--max-replication",
@@ -204,70 +155,67 @@ def test_design_errors(capsys):
             ["--n", "4", "--model", "bursty:B=2,W=3,lam=2", "--T", "1", "--time-limit", "0"],
             "time_limit",
         ),
-        (["--n", "256", "--model", "bursty:B=2,W=3,lam=23", "--T", "2"], "--max-orbits"),
         (
             ["--n", "6", "--model", "bursty:B=2,W=3,lam=3", "--T", "3", "--partitions", "4"],
             "--max-variables",
+        ),
+        (
+            ["--n", "5", "--model", "per-round:s=1", "--T", "1", "--restricted", "full-bursts"],
+            "bursty",
         ),
     ]:
         rc, out, err = run(capsys, "design", *argv)
         assert rc == 2 and out == "" and err.count("\n") == 1 and needle in err, (argv, err)
 
 
+def test_a_step_that_does_not_fit_is_a_line_not_an_error(capsys):
+    d = design_json(
+        capsys, "--n 256 --model bursty:B=2,W=3,lam=23 --T 2 --max-orbits 1000 --max-work 1e7"
+    )
+    assert d["status"] == "bracket" and d["lp"] is None
+    assert any("--max-orbits 1000" in x for x in d["not_run"])
+    assert frac(d["lower"]) == Fraction(2, 489) <= frac(d["upper"]) <= Fraction(9563, 2260448)
+
+
 def test_design_bracket_and_restricted(capsys):
-    rc, out, _ = run(
-        capsys,
-        *"design --n 16 --model bursty:B=2,W=3,lam=3 --T 2 --restricted full-bursts --json".split(),
-    )
-    d = json.loads(out)
-    br, rb = d["bracket"], d["restricted_bound"]
-    assert rc == 0 and frac(br["lower"]) <= frac(br["upper"])
-    assert frac(br["upper"]) <= Fraction(19, 256)  # at most BR-SGC's (n + lam)/n^2
-    assert br["upper_scheme"].startswith("prsgc")
-    assert frac(rb["lower"]) <= frac(d["load"])  # restricted <= full LP
-    assert frac(rb["lower"]) > frac(d["lower_bound"]) and rb["above_counting_bound"]
-    assert frac(rb["lower"]) <= frac(rb["restricted_lp_upper"])
-    assert frac(br["lp_upper"]) == frac(d["load"])
-    rc, _, err = run(
-        capsys, *"design --n 5 --model per-round:s=1 --T 1 --restricted full-bursts".split()
-    )
-    assert rc == 2 and "--restricted needs a bursty model" in err
+    d = design_json(capsys, "--n 16 --model bursty:B=2,W=3,lam=3 --T 2 --restricted full-bursts")
+    rb = d["restricted_bound"]
+    assert frac(d["lower"]) <= frac(d["upper"]) <= Fraction(19, 256)  # <= BR-SGC's
+    assert frac(rb["lower"]) <= frac(d["lp"]["lp_upper"])  # restricted <= full LP
+    assert rb["above_counting_bound"] and frac(rb["lower"]) <= frac(rb["restricted_lp_upper"])
+    assert frac(d["lower"]) >= frac(rb["lower"])
 
 
 def test_design_by_theorem_reports_its_bracket(capsys):
-    # settled by the theorem (no LP result): the bracket closes on WC-SGC at the counting bound
-    rc, out, _ = run(capsys, *"design --n 16 --model bursty:B=2,W=3,lam=5 --T 3 --json".split())
-    d = json.loads(out)
-    # the counting bound (W - 1 + B)/(n(W - 1 + B) - lam B) = 4/54
-    assert d["load"] == {"fraction": "2/27", "float": 2 / 27}
-    assert rc == 0 and d["status"] == "optimal" and d["exact"]
-    assert d["bracket"]["lower"] == d["bracket"]["upper"] == d["load"]
-    assert d["bracket"]["upper_scheme"].startswith("wcsgc")
+    # WC-SGC's proof ran (count automaton) and meets the counting bound: no LP is solved
+    d = design_json(capsys, "--n 16 --model bursty:B=2,W=3,lam=5 --T 3")
+    assert d["upper"] == {"fraction": "2/27", "float": 2 / 27} == d["lower"]
+    assert d["status"] == "optimal" and d["optimal_among"] == "every scheme"
+    assert d["scheme"]["name"] == "wcsgc" and "automaton" in d["scheme"]["proof"]
+    assert d["lp"] is None
 
 
 CHEAP = [
     "--n 6 --model bursty:B=1,W=2,lam=2 --T 1 --max-replication 1",  # LP, restricted sets
     "--n 8 --model bursty:B=2,W=3,lam=2 --T 2 --restricted full-bursts",  # bracket, restricted
     "--n 3 --model bursty:B=1,W=2,lam=1 --T 1 --partitions 2",  # integer design
-    "--n 6 --model bursty:B=1,W=2,lam=2 --T 2",  # settled by the theorem
+    "--n 6 --model bursty:B=1,W=2,lam=2 --T 2",  # settled by WC-SGC
 ]
 
 
 def test_every_load_field_of_design_json_has_the_one_shape(capsys):
     seen = set()
     for argv in CHEAP:
-        rc, out, err = run(capsys, "design", *argv.split(), "--json")
-        assert rc == 0, (argv, err)
-        d = json.loads(out)
+        d = design_json(capsys, argv)
         check_load_shapes(d)  # (run checks it too; here it is the point of the test)
         for where, keys in LOAD_FIELDS.items():
             part = d
             for k in where:
                 part = part.get(k) or {}
             seen |= {(where, k) for k in keys if part.get(k) is not None}
-        # fraction and float agree, and the exact values are ordered as the mathematics says
-        assert frac(d["lower_bound"]) <= frac(d["load"])
-        assert frac(d["load"]) == Fraction(d["load"]["float"]).limit_denominator(10**6)
+        assert frac(d["lower"]) <= frac(d["upper"])
+        for b in d["bounds"] + d["schemes"]:
+            assert _is_load(b["value"])
     # every load-valued field was reached by one of the runs: the checks above were not vacuous
     assert seen == {(w, k) for w, keys in LOAD_FIELDS.items() for k in keys}
 
@@ -284,19 +232,37 @@ def test_every_load_field_of_design_json_has_the_one_shape(capsys):
 )
 def test_the_shape_check_refuses_other_shapes(bad):
     with pytest.raises(AssertionError):
-        check_load_shapes({"load": bad})
+        check_load_shapes({"upper": bad})
 
 
 def test_python_results_hold_fractions_and_as_dict_uses_the_one_shape():
     from sgc_theory.design import design
 
-    lp = design(4, "bursty:B=1,W=2,lam=1", T=1)  # the LP (T < B + 1: no theorem)
-    assert isinstance(lp.upper, Fraction) and isinstance(lp.lower, Fraction)
-    assert lp.load_fraction == lp.upper == Fraction(7, 24) and lp.load == 7 / 24
-    d = lp.as_dict()
-    assert d["load"] == {"fraction": "7/24", "float": 7 / 24} and d["lp_lower"] == d["load"]
-    ilp = design(3, "bursty:B=1,W=2,lam=1", T=1, partitions=2, solver="cbc")
+    ans = design(4, "bursty:B=1,W=2,lam=1", T=1)  # T = B: the LP runs (the bracket is open)
+    assert isinstance(ans.lower.value, Fraction) and isinstance(ans.upper.value, Fraction)
+    assert ans.lp.upper == ans.lp.lower == Fraction(7, 24) <= ans.upper.value
+    d = ans.as_dict()
+    assert d["lp"]["lp_upper"] == {"fraction": "7/24", "float": 7 / 24} == d["lp"]["lp_lower"]
+    check_load_shapes(d)
+    ilp = design(3, "bursty:B=1,W=2,lam=1", T=1, partitions=2, solver="cbc").integer
     assert isinstance(ilp.load_fraction, Fraction) and isinstance(ilp.lp_bound, Fraction)
     d = ilp.as_dict()
     assert d["load"]["fraction"] == "1/2" and d["lp_optimum"]["fraction"] == "11/27"
-    check_load_shapes(d)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        "--n 3 --model bursty:B=1,W=1000000,lam=1 --T 0",  # issue 29: no answer within 60 s
+        "--n 3 --model bursty:B=1,W=1000000,lam=1 --T 1",  # the LP's 10^6 levels: estimated
+        "--n 6 --model arbitrary:N=3,W=4,lam=3 --T 3 --max-work 1e6",  # issue 29: past 60 s
+        "--n 256 --model bursty:B=2,W=3,lam=23 --T 100",  # issue 29: counted 102 rounds
+    ],
+)
+def test_hostile_inputs_answer_with_a_bracket(capsys, argv):
+    d = design_json(capsys, argv)
+    assert frac(d["lower"]) <= frac(d["upper"])
+    assert d["lower_holds_for"] == "every scheme"
+    if "T 100" in argv or "T 0" in argv:
+        assert d["status"] == "optimal" and d["optimal_among"] == "every scheme"
+        assert d["lp"] is None and d["not_run"] == []

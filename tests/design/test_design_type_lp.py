@@ -187,7 +187,7 @@ def test_budgets_and_errors():
         design(4, "bursty:B=1,W=2,lam=1", 1, partitions=None) and design(4, 3.5, 1)
     with pytest.raises(SGCError, match="solver"):
         design(4, "bursty:B=1,W=2,lam=1", 1, solver="glpk")
-    assert design(4, "bursty:B=1,W=2,lam=1", 1).load_fraction == Fraction(7, 24)
+    assert design(4, "bursty:B=1,W=2,lam=1", 1).lp.upper == Fraction(7, 24)
 
 
 @pytest.mark.parametrize("n,lam", [(64, 7), (16, 3), (8, 2)])
