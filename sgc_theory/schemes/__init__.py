@@ -10,6 +10,7 @@ from .pr_sgc import PRSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 from .wc_sgc import WCSGC, backlog_bound, worker_order
+from .rwc_sgc import RWCSGC
 
 __all__ = [
     "Scheme",
@@ -21,6 +22,7 @@ __all__ = [
     "MSGC",
     "BRSGC",
     "WCSGC",
+    "RWCSGC",
     "backlog_bound",
     "worker_order",
     "PRSGC",
@@ -29,7 +31,15 @@ __all__ = [
     "SCHEMES",
 ]
 
-SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC, "prsgc": PRSGC}
+SCHEMES = {
+    "gc": GC,
+    "srsgc": SRSGC,
+    "msgc": MSGC,
+    "brsgc": BRSGC,
+    "wcsgc": WCSGC,
+    "prsgc": PRSGC,
+    "rwcsgc": RWCSGC,
+}
 
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
@@ -53,6 +63,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
         "brsgc": (),
         "wcsgc": ("T", "P", "K"),
         "prsgc": (),
+        "rwcsgc": ("T", "P", "K"),
     }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:
