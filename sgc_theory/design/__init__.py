@@ -22,7 +22,14 @@ from .covering_lp import (
     build_finite_horizon_lp,
     solve,
 )
-from .delay import DelayDesign, DelayFit, largest_units, wcsgc_at_delay
+from .delay import (
+    DelayDesign,
+    DelayFit,
+    ReplicatedFit,
+    largest_units,
+    replicated_at_delay,
+    wcsgc_at_delay,
+)
 from .lower import lower_bound
 from .restricted import bracket, restricted_lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp, solve_type_lp
@@ -37,6 +44,8 @@ __all__ = [
     "bracket",
     "largest_units",
     "wcsgc_at_delay",
+    "replicated_at_delay",
+    "ReplicatedFit",
     "DelayFit",
     "DelayDesign",
     "TypeLP",
