@@ -133,7 +133,9 @@ def main(argv=None) -> None:
             kept = {(int(r["B"]), int(r["W"]), int(r["lam"])): r for r in csv.DictReader(fh)}
     wc = _wcsgc_ks()
     witness = "" if args.no_witness else _witness()
-    rows, skipped = [], []
+    fams = {tuple(map(int, f.split(","))) for f in args.families}
+    rows = [r for k, r in kept.items() if k[:2] not in fams]  # other families: kept as they are
+    skipped: list = []
     for fam in args.families:
         B, W = map(int, fam.split(","))
         for lam in args.all_lams:
@@ -145,7 +147,7 @@ def main(argv=None) -> None:
                 print(rows[-1], flush=True)
             else:
                 skipped.append(key)
-            _write(rows, [k for k in skipped], witness)
+            _write(rows, skipped, witness)
     _write(rows, skipped, witness)
 
 
