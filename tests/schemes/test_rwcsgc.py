@@ -92,7 +92,7 @@ def _small_grid():
         (3, 2, 4, 2),
     ]:
         for P in (2, 4):
-            for K in range(max(1, n * P - 3), n * P + 1):
+            for K in range(max(1, n * P - 2), n * P + 1):
                 yield n, B, W, lam, B, P, K
 
 
