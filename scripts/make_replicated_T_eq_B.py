@@ -33,6 +33,8 @@ FIELDS = [
     "B", "W", "lam", "T", "P", "K", "load", "counting_bound", "gap_percent", "proved",
     "neighbour", "tried", "wcsgc_load", "wcsgc_gap_percent", "proof_states", "seconds",
 ]  # fmt: skip
+#: the rows of the T = B table per (B, W) (those not run are listed as such)
+TABLE_LAMS = {(2, 3): (1, 2, 3, 4, 5, 6, 8, 10, 15, 23, 30, 50, 64, 100, 128)}
 #: the n = 8 witness: (2, 3, 2) at T = 2 (numbers in docs/optimal_design.md)
 LP_N8 = Fraction(12687, 88784)
 PRSGC_N8 = Fraction(41, 272)
@@ -138,7 +140,12 @@ def main(argv=None) -> None:
     witness = "" if args.no_witness else _witness()
     fams = {tuple(map(int, f.split(","))) for f in args.families}
     rows = [r for k, r in kept.items() if k[:2] not in fams]  # other families: kept as they are
-    skipped: list = []
+    skipped: list = [
+        (B, W, lam)
+        for (B, W) in sorted({k[:2] for k in kept} - fams)
+        for lam in TABLE_LAMS.get((B, W), ())
+        if (B, W, lam) not in kept
+    ]
     for fam in args.families:
         B, W = map(int, fam.split(","))
         for lam in args.all_lams:
