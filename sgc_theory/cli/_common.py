@@ -26,11 +26,15 @@ SCHEME_PARAMS = {
     "brsgc": ("B", "W", "lam"),
     "wcsgc": ("B", "W", "lam"),
     "prsgc": ("B", "W", "lam"),
+    "rwcsgc": ("B", "W", "lam"),
 }
 
 #: parameters a family takes but does not need (WC-SGC's deadline, capacity and job size,
 #: default the theorem's: ``B + 1``, ``W - 1 + B``, ``n P - lam B``)
-SCHEME_OPTIONAL = {"wcsgc": ("T", "P", "K")}  # flags --T --capacity --units
+SCHEME_OPTIONAL = {
+    "wcsgc": ("T", "P", "K"),
+    "rwcsgc": ("T", "P", "K"),
+}  # flags --T --capacity --units
 
 #: scheme names accepted on the command line (any case, dashes ignored: "SR-SGC" = "srsgc")
 SCHEMES = tuple(SCHEME_PARAMS)
@@ -44,6 +48,7 @@ LABELS = {
     "brsgc": "BR-SGC",
     "wcsgc": "WC-SGC",
     "prsgc": "PR-SGC",
+    "rwcsgc": "RWC-SGC",
 }
 
 #: every scheme option, in the order they are listed (by parameter name)

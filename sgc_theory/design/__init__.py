@@ -16,7 +16,14 @@ from ..lp.solvers import SOLVERS, available_solvers, default_solver, get_solver
 from .api import design, design_tabular, estimate_ilp_variables
 from .covering_lp import CoveringLP, PartitionTable, build_covering_lp, build_finite_horizon_lp
 from .covering_solve import DesignResult, solve
-from .delay import DelayDesign, DelayFit, largest_units, wcsgc_at_delay
+from .delay import (
+    DelayDesign,
+    DelayFit,
+    ReplicatedFit,
+    largest_units,
+    replicated_at_delay,
+    wcsgc_at_delay,
+)
 from .lower import lower_bound
 from .restricted import bracket, restricted_lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp
@@ -32,6 +39,8 @@ __all__ = [
     "bracket",
     "largest_units",
     "wcsgc_at_delay",
+    "replicated_at_delay",
+    "ReplicatedFit",
     "DelayFit",
     "DelayDesign",
     "TypeLP",

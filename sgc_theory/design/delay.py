@@ -34,7 +34,14 @@ from typing import Any
 
 from ..errors import SGCError, check_int
 
-__all__ = ["DelayFit", "DelayDesign", "largest_units", "wcsgc_at_delay"]
+__all__ = [
+    "DelayFit",
+    "DelayDesign",
+    "ReplicatedFit",
+    "largest_units",
+    "replicated_at_delay",
+    "wcsgc_at_delay",
+]
 
 
 @dataclass
@@ -149,3 +156,111 @@ def wcsgc_at_delay(
     fits = [largest_units(n, B, W, lam, T, P, max_work=max_work) for P in bar]
     best = min(fits, key=lambda f: (f.load, f.P))
     return DelayDesign(best, fits, time.perf_counter() - t0)
+
+
+@dataclass
+class ReplicatedFit:
+    """The best proved RWC-SGC instance found at one delay (:func:`replicated_at_delay`).
+
+    ``proof`` proves ``scheme`` for all horizons (``ok``); ``neighbour`` is the verdict on
+    ``K + 1`` at the same capacity: ``ok`` false with a confirmed counterexample, or ``None``
+    when ``K + 1`` was not decided (``undecided`` names why: the state limit, or ``P / (K + 1)``
+    below the counting bound).  ``tried`` maps each capacity to ``(K proved, K + 1 status)``."""
+
+    proof: Any
+    neighbour: Any
+    undecided: str | None
+    tried: dict
+    proofs_run: int
+    seconds: float = 0.0
+
+    @property
+    def scheme(self):
+        return self.proof.scheme
+
+    @property
+    def P(self) -> int:
+        return self.scheme.P
+
+    @property
+    def K(self) -> int:
+        return self.scheme.K
+
+    @property
+    def load(self) -> Fraction:
+        return self.scheme.load
+
+
+def replicated_at_delay(
+    n, B, W, lam, T=None, capacities=(3, 4), *, start=None, max_states=200_000, progress=False
+) -> ReplicatedFit:
+    """The best proved RWC-SGC (:class:`~sgc_theory.schemes.RWCSGC`) at delay ``T`` (default
+    ``B``): for each capacity ``P``, a binary search over ``K`` between ``start(P)`` (a ``K``
+    believed to work, default ``1``) and the counting bound's ``P / bound``, each ``K`` decided
+    for all horizons by RWC-SGC's exact count automaton (:mod:`sgc_theory.verify.rwc_counts`).
+
+    A ``K`` whose automaton exceeds ``max_states`` reachable states is *undecided* and treated
+    as not proved.  Monotonicity in ``K`` is not proved for this placement (its count automaton
+    has no monotonicity lemma), so the reported ``K`` is proved and ``K + 1`` refuted (or
+    undecided), but a larger ``K`` could in principle work.
+
+    >>> fit = replicated_at_delay(8, 2, 3, 2, capacities=(3, 4))
+    >>> fit.P, fit.K, fit.load, fit.proof.ok, fit.neighbour.confirmed
+    (4, 27, Fraction(4, 27), True, True)
+    """
+    from tqdm import tqdm
+
+    from ..bounds import counting_bound
+    from ..budget import WorkTooLargeError
+    from ..rationals import to_fraction
+    from ..schemes import RWCSGC
+    from ..schemes._common import bursty_params
+    from ..verify import verify
+
+    n, B, W, lam = bursty_params("wcsgc", n, B, W, lam)
+    T = B if T is None else check_int("T", T, minimum=1)
+    caps = [check_int("capacities", P, minimum=1) for P in capacities]
+    if not caps:
+        raise SGCError("capacities must name at least one capacity P >= 1")
+    bound = to_fraction(counting_bound(n, B, W, lam))
+    t0 = time.perf_counter()
+    runs, tried, best = 0, {}, None
+
+    def decide(P, K):
+        nonlocal runs
+        runs += 1
+        sch = RWCSGC(n, B, W, lam, T=T, P=P, K=K)
+        try:
+            return verify(sch, all_horizons=True, method="counts", max_states=max_states)
+        except WorkTooLargeError:
+            return None
+
+    bar = tqdm(caps, desc=f"RWC-SGC at T={T}", unit="capacity", disable=not progress)
+    for P in bar:
+        lo, hi = 0, int(P / bound)
+        proved = above = None
+        why = "cap: P / (K + 1) below the counting bound"
+        if start is not None and 1 <= start(P) <= hi:
+            res = decide(P, start(P))
+            if res is not None and res.ok:
+                lo, proved = start(P), res
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            res = decide(P, mid)
+            if res is not None and res.ok:
+                lo, proved = mid, res
+            else:
+                hi = mid - 1
+                above, why = (res, None) if res is not None else (None, "state limit")
+        if proved is None:
+            continue
+        if above is not None and above.scheme.K != lo + 1:
+            above, why = None, "not decided (the search skipped it)"
+        tried[P] = (lo, "refuted" if above is not None else why)
+        cand = ReplicatedFit(proved, above, None if above is not None else why, tried, runs)
+        if best is None or cand.load < best.load:
+            best = cand
+    if best is None:
+        raise SGCError(f"RWC-SGC at T={T} proved for no K at capacities {caps} (n={n})")
+    best.proofs_run, best.seconds = runs, time.perf_counter() - t0
+    return best

@@ -1,4 +1,4 @@
-"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC, BR-SGC, WC-SGC and PR-SGC as exact
+"""Sequential schemes (docs/guide/schemes.md): GC, SR-SGC, M-SGC, BR-SGC, WC-SGC, PR-SGC and RWC-SGC as exact
 state machines."""
 
 from .base import Run, Scheme, Task, Work
@@ -7,6 +7,7 @@ from .gc import GC
 from .m_sgc import MSGC
 from .pr_sgc import PRSGC
 from .registry import SCHEMES, make_scheme
+from .rwc_sgc import RWCSGC
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 from .wc_sgc import WCSGC, backlog_bound, worker_order
@@ -21,6 +22,7 @@ __all__ = [
     "MSGC",
     "BRSGC",
     "WCSGC",
+    "RWCSGC",
     "backlog_bound",
     "worker_order",
     "PRSGC",

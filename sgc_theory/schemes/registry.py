@@ -8,17 +8,26 @@ from .br_sgc import BRSGC
 from .gc import GC
 from .m_sgc import MSGC
 from .pr_sgc import PRSGC
+from .rwc_sgc import RWCSGC
 from .sr_sgc import SRSGC
 from .wc_sgc import WCSGC
 
 __all__ = ["SCHEMES", "make_scheme"]
 
-SCHEMES = {"gc": GC, "srsgc": SRSGC, "msgc": MSGC, "brsgc": BRSGC, "wcsgc": WCSGC, "prsgc": PRSGC}
+SCHEMES = {
+    "gc": GC,
+    "srsgc": SRSGC,
+    "msgc": MSGC,
+    "brsgc": BRSGC,
+    "wcsgc": WCSGC,
+    "prsgc": PRSGC,
+    "rwcsgc": RWCSGC,
+}
 
 
 def make_scheme(name: str, n: int, **params) -> Scheme:
     """Build a scheme by name: ``gc`` (s); ``srsgc``, ``msgc``, ``brsgc``, ``wcsgc``, ``prsgc``
-    (B, W, lam); ``wcsgc`` also takes ``T``, ``P``, ``K`` (see :class:`~sgc_theory.schemes.WCSGC`).
+    (B, W, lam); ``rwcsgc`` (B, W, lam); ``wcsgc`` and ``rwcsgc`` also take ``T``, ``P``, ``K`` (see :class:`~sgc_theory.schemes.WCSGC`).
 
     >>> make_scheme("msgc", n=4, B=1, W=2, lam=1).T
     1
@@ -37,6 +46,7 @@ def make_scheme(name: str, n: int, **params) -> Scheme:
         "brsgc": (),
         "wcsgc": ("T", "P", "K"),
         "prsgc": (),
+        "rwcsgc": ("T", "P", "K"),
     }[key]
     unknown = [k for k, v in params.items() if k not in needed + options and v is not None]
     if unknown:

@@ -27,7 +27,7 @@ from ..budget import Meter, WorkTooLargeError, check_work, current_limit, fmt_wo
 from ..errors import SGCError, check_bool, check_int
 from ..models import as_model
 from ..schemes import Scheme
-from . import confirm, exact
+from . import confirm, exact, rwc_counts
 from .result import Overload, VerificationResult
 from .symmetric import SymmetricExplorer
 
@@ -176,7 +176,7 @@ def _auto_method(scheme, model) -> str:
     scheme has a worker-symmetric view and either ``n > EXACT_MAX_N`` or the exact automaton
     would cost more than :data:`AUTO_AUTOMATON_UNITS` and more than the symmetric method; else
     the exact automaton (at small ``n`` it checks the exact code, not only counts)."""
-    if getattr(scheme, "name", "") == "wcsgc" and scheme.n > EXACT_MAX_N:
+    if getattr(scheme, "name", "") in ("wcsgc", "rwcsgc") and scheme.n > EXACT_MAX_N:
         return "counts"
     if scheme.symmetric_view() is None:
         return "automaton"
@@ -285,6 +285,8 @@ def _verify(
     if model.n != scheme.n:
         raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
     rounds, method = _resolve_method(scheme, model, rounds, all_horizons, method)
+    if method == "counts" and scheme.name == "rwcsgc":  # RWC-SGC's own count automaton
+        return rwc_counts.verify_rwc_counts(scheme, model, progress, max_states)
     if method == "counts":
         return _verify_counts(scheme, model, progress)
     meter = _start_meter(scheme, model, method, rounds)

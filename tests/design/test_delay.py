@@ -148,3 +148,24 @@ def test_observation_capacity_three_carries_3n_minus_2lam(n, lam):
     assert largest_units(n, 2, 3, lam, T=2, P=3).K == 3 * n - 2 * lam
     if n == 8 and lam == 5:
         assert largest_units(n, 2, 3, 6, T=2, P=3).K != 3 * n - 12
+
+
+def test_replicated_at_delay_n8_witness():
+    """RWC-SGC at n = 8, (2, 3, 2), T = 2: the search returns the proved K = 27 at P = 4
+    (K + 1 refuted by a confirmed counterexample), below tuned WC-SGC's 3/20."""
+    from sgc_theory.design import replicated_at_delay
+
+    fit = replicated_at_delay(8, 2, 3, 2, capacities=(3, 4))
+    assert (fit.P, fit.K, fit.load) == (4, 27, Fraction(4, 27))
+    assert fit.proof.ok and fit.neighbour.confirmed and fit.neighbour.scheme.K == 28
+    assert fit.load < wcsgc_at_delay(8, 2, 3, 2, T=2, capacities=(3, 4)).best.load
+    assert fit.tried[3][0] == 20  # at P = 3 replication adds nothing (WC-SGC's 3n - 2 lam)
+
+
+def test_replicated_at_delay_refusals():
+    from sgc_theory.design import replicated_at_delay
+
+    with pytest.raises(SGCError, match="capacities"):
+        replicated_at_delay(8, 2, 3, 2, capacities=())
+    with pytest.raises(SGCError):
+        replicated_at_delay(8, 3, 3, 2)
