@@ -174,6 +174,8 @@ class _Table:
         self.index = {int(root_key): 0}
         self.J = np.zeros((1024, T), dtype=np.int64)
         self.J[0] = root_t
+        self.ver = np.zeros(1024, dtype=np.int64)  # bumped when the entry grows
+        self.seen = np.full(1024, -1, dtype=np.int64)  # version when last expanded
         self.size = 1
 
     def rows_of(self, keys):
@@ -193,13 +195,17 @@ class _Table:
         new = np.maximum(old, uv[found])
         grew = (new > old).any(axis=1)
         self.J[rows[found]] = new
+        self.ver[rows[found][grew]] += 1
         fresh = uk[~found]
         if len(fresh):
             need = self.size + len(fresh)
             if need > len(self.J):
-                J = np.zeros((max(need, 2 * len(self.J)), self.J.shape[1]), dtype=np.int64)
+                size = max(need, 2 * len(self.J))
+                J = np.zeros((size, self.J.shape[1]), dtype=np.int64)
                 J[: self.size] = self.J[: self.size]
-                self.J = J
+                ver, seen = np.zeros(size, np.int64), np.full(size, -1, np.int64)
+                ver[: self.size], seen[: self.size] = self.ver[: self.size], self.seen[: self.size]
+                self.J, self.ver, self.seen = J, ver, seen
             self.J[self.size : need] = uv[~found]
             self.index.update(zip(fresh.tolist(), range(self.size, need)))
             self.size = need
@@ -240,7 +246,7 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None):
     while len(frontier):
         frontier = np.unique(frontier)
         C = codec.rows(frontier)
-        TLf = table.J[table.rows_of(frontier)]
+        rows = table.rows_of(frontier)
         first, cap = _layout(auto, C)
         counts = np.prod(cap + 1, axis=1)
         nxt = []
@@ -251,15 +257,21 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None):
                 meter.charge(unit * total)
             sidx = np.repeat(np.arange(b - a), cnt)
             local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            # Gauss-Seidel: the entries as they are now; an entry that grows after this
+            # expansion is expanded again in the next sweep, one that grew before is not
+            r = rows[a:b]
+            table.seen[r] = table.ver[r]
             keys, NT, failed = _transitions(
-                auto, codec, C[a:b], TLf[a:b], first[a:b], cap[a:b], sidx, local
+                auto, codec, C[a:b], table.J[r], first[a:b], cap[a:b], sidx, local
             )
             if failed.any():
                 return False, table.size, None
             nxt.append(table.merge(keys, NT))
             if progress is not None:
                 progress.update(b - a)
-        frontier = np.concatenate(nxt)
+        cand = np.unique(np.concatenate(nxt))
+        r = table.rows_of(cand)
+        frontier = cand[table.ver[r] > table.seen[r]]
     keys = np.fromiter(table.index.keys(), np.int64, table.size)
     rows = np.fromiter(table.index.values(), np.int64, table.size)
     out = {tuple(c): tuple(j) for c, j in zip(codec.rows(keys).tolist(), table.J[rows].tolist())}
