@@ -185,8 +185,8 @@ class WCSGCCounts:
 
     def join_proof(self, meter=None, progress=None):
         """The join proof below (:meth:`join_proof_reference`), evaluated on whole frontiers at
-        once by :func:`sgc_theory.verify.count_join.batch_join` (same fixpoint, same verdict;
-        tests compare the tables).  Returns ``(proved, record counts visited)``."""
+        once by :func:`sgc_theory.verify.count_join.batch_join`, on the exact quotient by
+        interchangeable safe records (same verdict; tests compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
         ok, states, _ = batch_join(self, meter, progress=progress)
