@@ -102,6 +102,20 @@ def main() -> int:
             ),
             results,
         )
+    # issue 27: the proofs that stopped at the default budget (91 s and 61 s before)
+    for B, W, lam in [(2, 4, 30), (3, 4, 20), (2, 3, 50)]:
+        timed(
+            f"all horizons WC-SGC n=256 ({B},{W},{lam}), counts [target < 10 s]",
+            lambda a=(B, W, lam): (lambda r: (r.ok, r.states))(
+                verify(WCSGC(256, *a), all_horizons=True)
+            ),
+            results,
+        )
+    timed(
+        "any-memory lower bound n=256 bursty(1,2,27) T=1 (random-burst LP)",
+        lambda: str(_any_memory().bound),
+        results,
+    )
     timed(
         "design n=256 bursty(2,3,23) T=3 by theorem [target < 5 s]",
         lambda: _design_by_theorem(),
@@ -115,6 +129,12 @@ def main() -> int:
     if "--json" in sys.argv:
         print(json.dumps(results))
     return 0
+
+
+def _any_memory():
+    from sgc_theory.design.any_memory import any_memory_lower_bound
+
+    return any_memory_lower_bound(Bursty(256, 1, 2, 27), 1)
 
 
 def _largest_units():

@@ -183,7 +183,16 @@ class WCSGCCounts:
                     progress.update(1)
         return True, len(parent), None
 
-    def join_proof(self, meter=None):
+    def join_proof(self, meter=None, progress=None):
+        """The join proof below (:meth:`join_proof_reference`), evaluated on whole frontiers at
+        once by :func:`sgc_theory.verify.count_join.batch_join`, on the exact quotient by
+        interchangeable safe records (same verdict; tests compare it with the reference).  Returns ``(proved, record counts visited)``."""
+        from .count_join import batch_join
+
+        ok, states, _ = batch_join(self, meter, progress=progress)
+        return ok, states
+
+    def join_proof_reference(self, meter=None):
         """A faster sufficient proof: one pending vector per record count ``c``, the tail-sum
         maximum (join) of every pending vector reached with ``c``, iterated to a fixpoint.
 
