@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from math import comb
 
+from ..budget import check_work
 from ..errors import SGCError, check_int
 
 __all__ = ["AnyMemoryBound", "any_memory_lower_bound", "random_burst_lp"]
@@ -170,6 +171,11 @@ def any_memory_lower_bound(model, T) -> AnyMemoryBound | None:
     n, W, lam = model.n, model.W, model.lam
     if lam >= n:
         raise SGCError(f"lam must be below n for a finite load (got lam={lam}, n={n})")
+    check_work(
+        W * W * (lam + 2),
+        f"the random-burst LP of bursty(1, {W}, {lam}) ({W} jobs of {lam + 2} options, "
+        f"{W} rounds each)",
+    )
     jobs = random_burst_lp(n, W, lam)
     res, cols, size = _solve_float(jobs, n, W)
     if res.status != 0:

@@ -31,7 +31,7 @@ import time
 from ..budget import WorkTooLargeError, check_work, current_limit, work_budget
 from ..errors import SGCError, check_int
 from ..lp.highs import check_time_limit
-from .answer import DesignAnswer, LowerEnd, UpperEnd
+from .answer import EVERY_SCHEME, DesignAnswer, LowerEnd, UpperEnd
 from .covering_lp import build_covering_lp
 from .covering_solve import solve
 from .lower import LOWER_CANDIDATES
@@ -193,7 +193,10 @@ class _Answering:
         usable = [b for b in a.bounds if " worker sets " not in b.holds_for]
         if a.upper is not None:
             usable = [b for b in usable if b.value <= a.upper.value]
-        a.lower = max(usable, key=lambda b: b.value) if usable else None
+        # the largest bound; among equals, one that holds for every scheme
+        a.lower = (
+            max(usable, key=lambda b: (b.value, b.holds_for == EVERY_SCHEME)) if usable else None
+        )
 
     # ----- the steps ------------------------------------------------------------------------
     def run(self) -> DesignAnswer:
@@ -219,9 +222,12 @@ class _Answering:
             self._full_lp()
         if o["restricted"] or (not self.ans.optimal and self.ans.lp is None):
             self._restricted_lp()
-        if not self.ans.optimal:
+        if self.ans.optimal_among != EVERY_SCHEME:  # a bracket, or optimal in a smaller class
             for name, f in LOWER_CANDIDATES[2:]:
                 self.ans.bounds += self.step(name, lambda f=f: f(self.model, self.T)) or []
+                self._settle()
+                if self.ans.optimal_among == EVERY_SCHEME:
+                    break
         if o["partitions"] is not None:
             self._integer()
         self._settle()

@@ -11,6 +11,8 @@ run by :func:`sgc_theory.design.design` itself.)
 * **delay-0 bound**: at ``T = 0``, in the first round (clean history) the adversary may stop any
   ``s`` workers, ``s`` the most a round allows; every piece of job 0 must be read in that round
   by ``s + 1`` workers, so some worker reads ``(s + 1)/n`` of it;
+* **random-burst bound** (:func:`~sgc_theory.design.any_memory.any_memory_lower_bound`), bursty
+  ``(1, W, lam)`` at ``T = 1``: an exact LP against an adversary that draws its bursts at random;
 * **finite-horizon LP** (:func:`~sgc_theory.design.build_finite_horizon_lp`, ``T + 3`` rounds,
   decisions on the whole history), when the model admits at most
   :data:`FINITE_HORIZON_MAX_PATTERNS` patterns over the horizon (small ``n`` and ``W``).
@@ -73,6 +75,20 @@ def _delay_zero(model, T) -> list:
     return [LowerEnd(Fraction(s + 1, model.n), "delay-0 bound", why, EVERY_SCHEME)]
 
 
+def _random_bursts(model, T) -> list:
+    from .any_memory import any_memory_lower_bound
+
+    found = any_memory_lower_bound(model, T)
+    if found is None:
+        return []
+    why = (
+        f"random-burst LP ({found.lp_size[0]} variables, exact dual certificate): every W rounds "
+        "lam workers drawn at random straggle; averaging each round's work over the draws bounds "
+        "every scheme whatever its memory (sgc_theory.design.any_memory)"
+    )
+    return [LowerEnd(found.bound, "random-burst bound", why, EVERY_SCHEME)]
+
+
 def _finite_horizon(model, T, solver=None) -> list:
     from .covering_lp import build_finite_horizon_lp
     from .covering_solve import solve
@@ -96,6 +112,7 @@ def _finite_horizon(model, T, solver=None) -> list:
 LOWER_CANDIDATES = (
     ("closed form", _closed_form),
     ("delay 0", _delay_zero),
+    ("random bursts", _random_bursts),
     ("finite horizon", _finite_horizon),
 )
 
@@ -103,7 +120,7 @@ LOWER_CANDIDATES = (
 def lower_bound(model, T, finite_horizon: bool = True, solver=None):
     """``(value, name)``: the best of the bounds above that hold for every scheme (the
     finite-horizon LP only when ``finite_horizon``); ``(0, "trivial")`` when none applies."""
-    found = _closed_form(model, T) + _delay_zero(model, T)
+    found = _closed_form(model, T) + _delay_zero(model, T) + _random_bursts(model, T)
     if finite_horizon:
         found += _finite_horizon(model, T, solver)
     if not found:
