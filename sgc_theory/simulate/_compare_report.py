@@ -1,8 +1,22 @@
 """What a comparison reports besides its table: the checked options of the long runs, the
 settings (with where the slope and the probe load come from), the process as JSON, and the
-replay of the configurations on the trace itself."""
+replay of the configurations on the trace itself, and the check that the process and its trace
+agree on the answer.
+
+Agreement rule
+--------------
+For every configuration but GC and every online policy, the process's ratio to GC (mean ``m``
+over the long runs, 95 % interval of half-width ``h``) and the replay's ratio ``r`` (the same
+configuration and GC on the trace itself) **disagree** when the relative gap ``|r - m| / m``
+exceeds the tolerance ``max(AGREE_FLOOR, AGREE_FACTOR * h / m)`` (3 %, or three relative
+half-widths). It is a *warning*, not a gate: the replay is one run of the trace's length (10 to 30
+rounds for the shipped probes), whose own sampling error is not in the process's interval, so a
+disagreement says the two answers differ and by how much, not which one is right; the output
+gives both (``agreement`` in the JSON, a ``WARNING`` line first in the text)."""
 
 from __future__ import annotations
+
+import math
 
 from ..errors import SGCError, check_int
 from ._checks import check_float
@@ -10,7 +24,25 @@ from ._compare_eval import config_delay, evaluate
 from ._compare_runs import num
 from .runtime import DEFAULT_SLOPE, PAPER_SLOPE, resolve_slope
 
-__all__ = ["check_common", "settings", "slope_origin", "replay", "process_json"]
+__all__ = [
+    "check_common",
+    "settings",
+    "slope_origin",
+    "replay",
+    "process_json",
+    "agreement",
+    "agreement_check",
+    "label",
+    "AGREE_FLOOR",
+    "AGREE_FACTOR",
+]
+
+AGREE_FLOOR = 0.03
+AGREE_FACTOR = 3.0
+AGREE_RULE = (
+    "the process and its trace disagree when the replay's ratio r and the process's mean ratio "
+    "m (95 % interval half-width h) have |r - m| / m > max(0.03, 3 h / m)"
+)
 
 
 def check_common(rounds, replications, mu, seed, target_halfwidth, max_replications):
@@ -81,3 +113,65 @@ def replay(tr, configs, mu, pols, slope, L0, ref):
             for c, (sc, _) in enumerate(configs)
         },
     }
+
+
+def agreement_check(m, ci, r) -> dict | None:
+    """One check of the agreement rule (module docstring): the process's mean ratio ``m`` with
+    its interval ``ci`` against the replay's ratio ``r``; ``None`` when one is missing."""
+    if m is None or r is None or not (math.isfinite(m) and math.isfinite(r)) or m <= 0:
+        return None
+    h = 0.0 if ci is None else (ci[1] - ci[0]) / 2 / m
+    tol = max(AGREE_FLOOR, AGREE_FACTOR * h)
+    gap = abs(r - m) / m
+    return {
+        "process_ratio": float(m),
+        "process_ci95": ci,
+        "replay_ratio": float(r),
+        "relative_gap": float(gap),
+        "tolerance": float(tol),
+        "agree": bool(gap <= tol),
+    }
+
+
+def agreement(pairs, jobs) -> dict:
+    """The agreement of the process and its trace over ``pairs`` ``[(label, policy, m, ci, r)]``
+    (label: the configuration), with the warning line when they disagree (``None`` otherwise)."""
+    checks = []
+    for lab, pol, m, ci, r in pairs:
+        c = agreement_check(m, ci, r)
+        if c is not None:
+            checks.append({"configuration": lab, "policy": pol} | c)
+    bad = [c for c in checks if not c["agree"]]
+    warning = None
+    if bad:
+        worst = max(bad, key=lambda c: c["relative_gap"])
+        parts = [
+            f"{c['configuration']} ({c['policy']}): process {c['process_ratio']:.4f} "
+            f"{_ci(c['process_ci95'])}, trace replay {c['replay_ratio']:.4f} "
+            f"(gap {100 * c['relative_gap']:.1f} % > {100 * c['tolerance']:.1f} %)"
+            for c in bad
+        ]
+        warning = (
+            f"WARNING: the process and its trace disagree on the answer (largest gap "
+            f"{100 * worst['relative_gap']:.1f} %: {worst['configuration']} under "
+            f"{worst['policy']}, the trace replay ({jobs} jobs) gives "
+            f"{worst['replay_ratio']:.4f} x GC): " + "; ".join(parts)
+        )
+    return {
+        "rule": AGREE_RULE,
+        "floor": AGREE_FLOOR,
+        "halfwidth_factor": AGREE_FACTOR,
+        "replay_jobs": jobs,
+        "agree": not bad,
+        "checks": checks,
+        "warning": warning,
+    }
+
+
+def _ci(ci) -> str:
+    return "[n/a]" if ci is None else f"[{ci[0]:.4f}, {ci[1]:.4f}]"
+
+
+def label(sc, params) -> str:
+    """A configuration as text: the scheme and its parameters."""
+    return " ".join([sc] + [f"{k}={v}" for k, v in (params or {}).items()])
