@@ -119,7 +119,7 @@ def _run_options(p) -> None:
         type=budget_arg("--max-work"),
         default=None,
         metavar="N",
-        help="work budget (default 1e8 units, about a microsecond each; inf for no limit)",
+        help="work budget (default 1e8 work units, about a microsecond each; inf for no limit)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
