@@ -11,7 +11,11 @@ family (20 jobs, delay <= 4), ``allow_not_credible=True`` (the verdict is in the
 
 ``python scripts/make_runtime_table.py [--render]``: each probe's row is written to the JSON as
 soon as it is done (a probe already there is skipped, so an interrupted run resumes);
-``--render`` only rewrites the Markdown from the JSON. Several CPU-minutes.
+``--render`` only rewrites the Markdown from the JSON; ``--variants`` (instead) runs the
+modelling variants of desktop_long (the paper's slope, no persistence, mu = 0.5 and 2, log-normal
+times; results/runtime_by_region_variants.json). The same runs (the full ``compare``
+outputs) are also written to results/long_run.json, which ``paper_figures/fig_long_run_ratios.py``
+draws (its protocol is this one). Several CPU-minutes.
 """
 
 import json
@@ -26,6 +30,8 @@ from sgc_theory.simulate.reproduce import load0_traces
 HERE = pathlib.Path(__file__).resolve().parent.parent / "results"
 OUT_JSON = HERE / "runtime_by_region.json"
 OUT_MD = HERE / "runtime_by_region.md"
+OUT_FIG = HERE / "long_run.json"
+OUT_VAR = HERE / "runtime_by_region_variants.json"
 ROUNDS, REPLICATIONS, TARGET, MAX_REPLICATIONS, SEED, MU = 2_000, 5, 0.01, 100, 0, 1.0
 POLICIES = ("paper", "minimal")
 
@@ -55,7 +61,8 @@ def row(name: str) -> dict:
         pol: min(res, key=lambda sc: res[sc][pol]["time_per_job"] or float("inf"))
         for pol in POLICIES
     }
-    return {
+    full = {k: v for k, v in out.items()}
+    return full, {
         "probe": short(name),
         "trace": name,
         "credible": cred.get("credible"),
@@ -129,20 +136,106 @@ def render(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def figure_runs(name: str, out: dict) -> None:
+    """Add one probe's ``compare`` output to results/long_run.json (the figure's file, probes in
+    ``load0_traces`` order)."""
+    want = {"rounds": ROUNDS, "replications": REPLICATIONS, "target_halfwidth": TARGET, "mu": MU}
+    d = json.loads(OUT_FIG.read_text()) if OUT_FIG.exists() else {}
+    if {k: d.get(k) for k in want} != want:
+        d = want | {"runs": {}}
+    d["runs"][name] = out
+    d["runs"] = {n: d["runs"][n] for n in load0_traces() if n in d["runs"]}
+    OUT_FIG.write_text(json.dumps(d, indent=1, allow_nan=False) + "\n")
+
+
 def main():
     data = json.loads(OUT_JSON.read_text()) if OUT_JSON.exists() else {}
     if data.get("knobs") != knobs():
         data = {"knobs": knobs(), "rows": {}}
     data["order"] = load0_traces()
-    if "--render" not in sys.argv:
+    if "--variants" in sys.argv:
+        v = {"knobs": knobs(), "variants": variants()}
+        OUT_VAR.write_text(json.dumps(v, indent=1, allow_nan=False) + "\n")
+    elif "--render" not in sys.argv:
         for name in sorted(data["order"], key=lambda n: "desktop_long" not in n):  # it first
             if name in data["rows"]:
                 continue
-            data["rows"][name] = row(name)
+            full, data["rows"][name] = row(name)
             print(short(name), data["rows"][name]["cpu_seconds"], "CPU-s", flush=True)
             OUT_JSON.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
-    OUT_MD.write_text(render(data))
+            figure_runs(name, full)
+    text = render(data)
+    if OUT_VAR.exists():
+        text += "\n## desktop_long: which modelling choices move the answer\n\n"
+        text += render_variants(json.loads(OUT_VAR.read_text())["variants"])
+    OUT_MD.write_text(text)
 
 
 if __name__ == "__main__":
     main()
+
+
+def variants() -> dict:
+    """desktop_long: which modelling choices move the answer (same knobs as the table)."""
+    import copy
+
+    import numpy as np
+
+    name = next(n for n in load0_traces() if "desktop_long" in n)
+    base, _ = fit_process(name, mu=MU, quality=False)
+    flat = copy.deepcopy(base)
+    pi = base.stationary()
+    flat.transmat = np.tile(pi, (len(pi), 1))
+    flat.startprob = pi.copy()
+    cases = {
+        "as fitted (mu = 1, default slope)": (base, MU, None),
+        "the paper's slope": (base, MU, "paper"),
+        "no persistence (each row of A replaced by its stationary law)": (flat, MU, None),
+        "mu = 0.5 (refitted)": (fit_process(name, mu=0.5, quality=False)[0], 0.5, None),
+        "mu = 2 (refitted)": (fit_process(name, mu=2.0, quality=False)[0], 2.0, None),
+        "log-normal times in every state (refitted)": (
+            fit_process(name, mu=MU, quality=False, marginal="lognormal")[0], MU, None),
+    }  # fmt: skip
+    out = {}
+    for label, (proc, mu, slope) in cases.items():
+        t0 = time.process_time()
+        o = compare(proc, trace=name, rounds=ROUNDS, replications=REPLICATIONS, mu=mu,
+                    slope=slope, target_halfwidth=TARGET, max_replications=MAX_REPLICATIONS,
+                    seed=SEED, allow_not_credible=True)  # fmt: skip
+        cred = proc.meta.get("credibility") or {}
+        out[label] = {
+            "credible": cred.get("credible"),
+            "reasons": cred.get("reasons") or [],
+            "params": {sc: r["params"] for sc, r in o["results"].items()},
+            "ratios": {
+                sc: {pol: r[pol]["ratio_to_gc"] for pol in POLICIES}
+                for sc, r in o["results"].items()
+            },  # fmt: skip
+            "violations_msgc_paper": o["results"]["msgc"]["paper"]["model_violations"],
+            "replay": o["replay"],
+            "agree": (o["agreement"] or {}).get("agree"),
+            "convergence": o["convergence"],
+            "cpu_seconds": round(time.process_time() - t0, 1),
+        }
+        print(label, out[label]["cpu_seconds"], "CPU-s", flush=True)
+    return out
+
+
+def render_variants(v: dict) -> str:
+    lines = [
+        "| variant | verdict | GC | M-SGC | M-SGC / GC paper (minimal) | no coding / GC | "
+        "M-SGC rounds breaking its model | replay M-SGC / GC | runs |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, r in v.items():
+        p = r["params"]
+        m, nc = r["ratios"]["msgc"], r["ratios"]["nocoding"]
+        rp = (r["replay"] or {}).get("ratio_to_gc", {}).get("msgc", {}).get("paper")
+        lines.append(
+            f"| {label} | {'credible' if r['credible'] else 'NOT credible'} | "
+            f"s={p['gc']['s']} | ({p['msgc']['B']}, {p['msgc']['W']}, {p['msgc']['lam']}) | "
+            f"{fmt({'ratio_to_gc': m['paper']})} ({m['minimal']['mean']:.3f}) | "
+            f"{nc['paper']['mean']:.3f} | {100 * r['violations_msgc_paper']:.1f} % | "
+            f"{'n/a' if rp is None else f'{rp:.3f}'} | {r['convergence']['replications']} |"
+        )
+    return "\n".join(lines) + "\n"
