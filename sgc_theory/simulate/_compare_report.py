@@ -33,10 +33,12 @@ __all__ = [
     "agreement",
     "agreement_check",
     "label",
+    "short_run_range",
     "AGREE_FLOOR",
     "AGREE_FACTOR",
 ]
 
+SHORT_RUNS = 40
 AGREE_FLOOR = 0.03
 AGREE_FACTOR = 3.0
 AGREE_RULE = (
@@ -115,9 +117,10 @@ def replay(tr, configs, mu, pols, slope, L0, ref):
     }
 
 
-def agreement_check(m, ci, r) -> dict | None:
+def agreement_check(m, ci, r, spread=None) -> dict | None:
     """One check of the agreement rule (module docstring): the process's mean ratio ``m`` with
-    its interval ``ci`` against the replay's ratio ``r``; ``None`` when one is missing."""
+    its interval ``ci`` against the replay's ratio ``r``; ``None`` when one is missing.
+    ``spread``: the range of the ratio over generated runs of the trace's length (context)."""
     if m is None or r is None or not (math.isfinite(m) and math.isfinite(r)) or m <= 0:
         return None
     h = 0.0 if ci is None else (ci[1] - ci[0]) / 2 / m
@@ -130,15 +133,21 @@ def agreement_check(m, ci, r) -> dict | None:
         "relative_gap": float(gap),
         "tolerance": float(tol),
         "agree": bool(gap <= tol),
+        "short_run_range": spread,
+        "within_short_run_range": None
+        if not spread or None in spread
+        else bool(spread[0] <= r <= spread[1]),
     }
 
 
 def agreement(pairs, jobs) -> dict:
     """The agreement of the process and its trace over ``pairs`` ``[(label, policy, m, ci, r)]``
-    (label: the configuration), with the warning line when they disagree (``None`` otherwise)."""
+    or ``[(label, policy, m, ci, r, spread)]`` (label: the configuration; spread: the ratio's
+    range over generated runs of the trace's length), with the warning line when they disagree
+    (``None`` otherwise)."""
     checks = []
-    for lab, pol, m, ci, r in pairs:
-        c = agreement_check(m, ci, r)
+    for lab, pol, m, ci, r, *spread in pairs:
+        c = agreement_check(m, ci, r, spread[0] if spread else None)
         if c is not None:
             checks.append({"configuration": lab, "policy": pol} | c)
     bad = [c for c in checks if not c["agree"]]
@@ -148,7 +157,9 @@ def agreement(pairs, jobs) -> dict:
         parts = [
             f"{c['configuration']} ({c['policy']}): process {c['process_ratio']:.4f} "
             f"{_ci(c['process_ci95'])}, trace replay {c['replay_ratio']:.4f} "
-            f"(gap {100 * c['relative_gap']:.1f} % > {100 * c['tolerance']:.1f} %)"
+            f"(gap {100 * c['relative_gap']:.1f} % > {100 * c['tolerance']:.1f} %"
+            + _spread(c)
+            + ")"
             for c in bad
         ]
         warning = (
@@ -168,6 +179,15 @@ def agreement(pairs, jobs) -> dict:
     }
 
 
+def _spread(c) -> str:
+    """The context of one disagreement: where runs of the trace's length fall."""
+    sp = c.get("short_run_range")
+    if not sp or None in sp:
+        return ""
+    where = "within" if c["within_short_run_range"] else "outside"
+    return f"; runs of the trace's length under the process: [{sp[0]:.4f}, {sp[1]:.4f}], {where}"
+
+
 def _ci(ci) -> str:
     return "[n/a]" if ci is None else f"[{ci[0]:.4f}, {ci[1]:.4f}]"
 
@@ -175,3 +195,25 @@ def _ci(ci) -> str:
 def label(sc, params) -> str:
     """A configuration as text: the scheme and its parameters."""
     return " ".join([sc] + [f"{k}={v}" for k, v in (params or {}).items()])
+
+
+def short_run_range(proc, tr, configs, mu, pols, slope, L0, ref, seed, runs=SHORT_RUNS) -> dict:
+    """Per configuration and policy: the 2.5 % and 97.5 % quantiles of the ratio to GC over
+    ``runs`` generated runs of the trace's length (the spread one replay of that length has
+    under the process itself; seeds apart from the long runs and the pilot)."""
+    import numpy as np
+
+    maxT = max(config_delay(sc, tr.n, p) for sc, p in configs)
+    jobs = tr.rounds - maxT
+    if jobs < 1 or ref is None:
+        return {}
+    ratios = []
+    for s in np.random.SeedSequence([seed, 2]).spawn(runs):
+        D = proc.generate(tr.rounds, seed=s)
+        rt = evaluate(D, configs, jobs=jobs, mu=mu, policies=pols, slope=slope, probe_load=L0)
+        ratios.append(rt["runtime"] / rt["runtime"][ref])
+    q = np.nanquantile(np.stack(ratios), [0.025, 0.975], axis=0)  # (2, C, P)
+    return {
+        sc: {p: [num(float(q[0, c, j])), num(float(q[1, c, j]))] for j, p in enumerate(pols)}
+        for c, (sc, _) in enumerate(configs)
+    }

@@ -37,7 +37,15 @@ import numpy as np
 from ..errors import SGCError, check_int
 from ._compare_costs import run_cost
 from ._compare_eval import ONLINE, check_configs, check_policies, config_delay, evaluate
-from ._compare_report import agreement, check_common, label, process_json, replay, settings
+from ._compare_report import (
+    agreement,
+    check_common,
+    label,
+    process_json,
+    replay,
+    settings,
+    short_run_range,
+)
 from ._compare_runs import ci95, converge, long_runs, summarise
 from ._compare_select import families, gate, resolve_process, select_configs
 from .recommend import rank, recommend
@@ -147,7 +155,10 @@ def compare(
     out["settings"].update(pilot_jobs=pilot_jobs, max_delay=max_delay, common_random_numbers=True)
     out.update(not_compared=not_compared, credibility=proc.meta.get("credibility"), warning=warning)
     out["replay"] = replay(tr, configs, mu, pols, slope, L0, ref) if tr is not None else None
-    out["agreement"] = _agreement(out["results"], out["replay"], pols)
+    spread = (
+        short_run_range(proc, tr, configs, mu, pols, slope, L0, ref, seed) if tr is not None else {}
+    )
+    out["agreement"] = _agreement(out["results"], out["replay"], pols, spread)
     out["warning"] = _join(warning, (out["agreement"] or {}).get("warning"))
     return out
 
@@ -158,7 +169,7 @@ def _join(*warnings) -> str | None:
     return "\n".join(got) if got else None
 
 
-def _agreement(results, rp, pols):
+def _agreement(results, rp, pols, spread):
     """The agreement of the process and the trace replay (``None`` without a replay)."""
     if not rp:
         return None
@@ -169,7 +180,8 @@ def _agreement(results, rp, pols):
         for pol in pols:
             e = r[pol]["ratio_to_gc"]
             got = rp["ratio_to_gc"].get(sc, {}).get(pol)
-            pairs.append((label(sc, r["params"]), pol, e["mean"], e["ci95"], got))
+            sp = spread.get(sc, {}).get(pol)
+            pairs.append((label(sc, r["params"]), pol, e["mean"], e["ci95"], got, sp))
     return agreement(pairs, rp["jobs"])
 
 

@@ -34,7 +34,10 @@ def test_trace_of_the_process_agrees():
     out = compare(p, trace=p.generate(800, seed=7), **RUN)
     a = out["agreement"]
     assert a["agree"] and out["warning"] is None and len(a["checks"]) == 1
-    assert a["checks"][0]["relative_gap"] <= 0.03
+    c = a["checks"][0]
+    assert c["relative_gap"] <= 0.03
+    lo, hi = c["short_run_range"]  # runs of the trace's length under the process
+    assert lo <= c["process_ratio"] <= hi and c["within_short_run_range"]
 
 
 def test_mismatched_trace_disagrees_and_says_by_how_much():
@@ -48,6 +51,8 @@ def test_mismatched_trace_disagrees_and_says_by_how_much():
     assert out["replay"]["ratio_to_gc"]["msgc"]["paper"] == pytest.approx(c["replay_ratio"])
     assert out["warning"].startswith("WARNING: the process and its trace disagree")
     assert f"{c['replay_ratio']:.4f} x GC" in out["warning"]
+    assert c["within_short_run_range"] is False  # beyond what a run of its length gives
+    assert "runs of the trace's length under the process" in out["warning"]
 
 
 def test_cli_process_with_trace(tmp_path, capsys):
