@@ -155,9 +155,10 @@ def compare(
     out["settings"].update(pilot_jobs=pilot_jobs, max_delay=max_delay, common_random_numbers=True)
     out.update(not_compared=not_compared, credibility=proc.meta.get("credibility"), warning=warning)
     out["replay"] = replay(tr, configs, mu, pols, slope, L0, ref) if tr is not None else None
-    spread = (
-        short_run_range(proc, tr, configs, mu, pols, slope, L0, ref, seed) if tr is not None else {}
-    )
+    spread = {}
+    if tr is not None:  # at most 40 runs, at least 10, about the long runs' rounds in all
+        k = min(40, max(10, rounds * len(runs) // tr.rounds))
+        spread = short_run_range(proc, tr, configs, mu, pols, slope, L0, ref, seed, k)
     out["agreement"] = _agreement(out["results"], out["replay"], pols, spread)
     out["warning"] = _join(warning, (out["agreement"] or {}).get("warning"))
     return out
