@@ -13,7 +13,8 @@ they disagree (rule in docs/guide/simulation.md) a warning leads. A fitted
 process that is not credible is refused (exit 2, with the reasons) unless
 ``--allow-not-credible``; then the output carries the warning.
 
-``sgc recommend --trace FILE_OR_NAME [--mu MU] [--json]``: every configuration searched (pilot
+``sgc recommend (--trace FILE_OR_NAME | --process MODEL.json [--trace FILE_OR_NAME]) [--mu MU]
+[--json]``: every configuration searched (pilot
 pruning rule in docs/guide/simulation.md), the winner under each waiting policy with its ratio to
 the best GC and speed-up (``by_policy``), ``runner_up``; ``--scheduler`` runs the replications on
 Dask.
