@@ -1,17 +1,20 @@
 """``sgc compare`` and ``sgc recommend``: long runs under a straggler process, with intervals.
 
-``sgc compare (--trace FILE_OR_NAME | --process MODEL.json) [--rounds R] [--replications K]
+``sgc compare (--trace FILE_OR_NAME | --process MODEL.json [--trace FILE_OR_NAME]) [--rounds R] [--replications K]
 [--target-halfwidth H] [--mu MU] [--schemes ...] [--policies ...] [--probe-load L0]
 [--allow-not-credible] [--optimal-jobs J] [--json]``: per scheme and policy
 ``mean_time_per_job``, ``ci95``, ``ratio_to_gc`` (``mean``, ``ci95``), ``model_violations``
 and ``fallback_time``; ``convergence`` gives the rounds, the runs and the achieved relative
 half-width of the ratios' intervals (runs are added until it is at most H, default 0.01; ``off``
 for exactly K runs). A trace is fitted first (``--states``: its hidden states; default the fit's
-choice); ``replay`` then gives the same configurations' ratios on the trace itself. A fitted
+choice); ``replay`` then gives the same configurations' ratios on the trace itself (also with
+``--process`` and ``--trace`` together) and ``agreement`` checks them against the process's: when
+they disagree (rule in docs/guide/simulation.md) a warning leads. A fitted
 process that is not credible is refused (exit 2, with the reasons) unless
 ``--allow-not-credible``; then the output carries the warning.
 
-``sgc recommend --trace FILE_OR_NAME [--mu MU] [--json]``: every configuration searched (pilot
+``sgc recommend (--trace FILE_OR_NAME | --process MODEL.json [--trace FILE_OR_NAME]) [--mu MU]
+[--json]``: every configuration searched (pilot
 pruning rule in docs/guide/simulation.md), the winner under each waiting policy with its ratio to
 the best GC and speed-up (``by_policy``), ``runner_up``; ``--scheduler`` runs the replications on
 Dask.
@@ -44,12 +47,12 @@ def _halfwidth(text):
 
 def _shared(p) -> None:
     """The options ``compare`` and ``recommend`` share."""
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument(
+    p.add_argument(
         "--trace",
-        help="shipped trace name or CSV file (a process is fitted to it), or a process file",
+        help="shipped trace name or CSV file: a process is fitted to it (alone) or it is replayed "
+        "next to --process; its replay's answer is checked against the process's",
     )
-    src.add_argument("--process", help="process file written by sgc traces fit --out")
+    p.add_argument("--process", help="process file written by sgc traces fit --out")
     p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
     p.add_argument(
         "--states",
@@ -175,6 +178,8 @@ def _common_kwargs(args) -> dict:
     check_number("--mu", args.mu, minimum=0)
     if args.probe_load is not None:
         check_number("--probe-load", args.probe_load, minimum=0)
+    if args.trace is None and args.process is None:
+        raise SGCError("--trace or --process: one is required (both: --trace is replayed)")
     if args.process is not None and args.states is not None:
         raise SGCError("--states: applies when a trace is fitted (--trace CSV), not to --process")
     if args.process is not None and args.probe_load is not None:
@@ -193,6 +198,7 @@ def _common_kwargs(args) -> dict:
         target_halfwidth=args.target_halfwidth,
         max_replications=args.max_replications,
         allow_not_credible=args.allow_not_credible,
+        trace=args.trace if args.process is not None else None,
         scheduler=args.scheduler,
         progress=(not args.json) and sys.stderr.isatty(),
         max_work=budget_value(args.max_work),
@@ -200,7 +206,17 @@ def _common_kwargs(args) -> dict:
 
 
 def _src(args):
-    return args.trace if args.trace is not None else args.process
+    return args.process if args.process is not None else args.trace
+
+
+def _agreement_line(out) -> list:
+    """The agreement of the process and its trace, when a trace was replayed."""
+    a = out.get("agreement")
+    if not a:
+        return []
+    if a["agree"]:
+        return [f"process and trace replay agree ({len(a['checks'])} ratios; {a['rule']})"]
+    return [f"process and trace replay DISAGREE (see the warning; {a['rule']})"]
 
 
 def _fmt_ci(ci) -> str:
@@ -244,7 +260,7 @@ def _compare(args) -> int:
             lines.append(_row(sc, params, pol, r[pol], replay.get(sc, {}).get(pol)))
     for sc, why in out["not_compared"].items():
         lines.append(f"  not compared ({sc}): {why}")
-    emit(args, out, "\n".join(lines))
+    emit(args, out, "\n".join(lines + _agreement_line(out)))
     return 0
 
 
@@ -295,8 +311,8 @@ def _recommend(args) -> int:
             lines.append(f"  runner-up: {show(r['runner_up'])}")
     rp = out.get("replay")
     if rp:
-        rr = rp["ratio_to_gc"].get(out["best"]["scheme"], {}).get(out["settings"]["policy"])
-        if rr is not None:
-            lines.append(f"trace replay: best / best GC = {rr:.4f} on the trace itself")
-    emit(args, out, "\n".join(lines))
+        for pol, rr in rp["ratio_to_gc"].items():
+            if rr is not None:
+                lines.append(f"trace replay ({pol}): best / best GC = {rr:.4f} on the trace itself")
+    emit(args, out, "\n".join(lines + _agreement_line(out)))
     return 0

@@ -61,11 +61,12 @@ def _fit(tr, mu, states, max_work, probe_load, progress):
 
 
 def resolve_process(
-    source, mu: float, states=None, max_work=None, probe_load=None, progress=False
+    source, mu: float, states=None, max_work=None, probe_load=None, progress=False, trace=None
 ) -> tuple:
     """``(process, trace or None)`` from a process, a process file / spec, or a trace to fit
     (``states`` hidden states, ``None``: the fit's automatic choice; ``probe_load``: the load
-    the trace was measured at, default the trace's, else 0)."""
+    the trace was measured at, default the trace's, else 0). ``trace``: a trace to replay next
+    to a given process (refused with a trace to fit: that trace is the one replayed)."""
     from ._checks import check_float
     from .processes import StragglerProcess, is_process_spec, load_process
     from .runtime import as_trace
@@ -86,7 +87,12 @@ def resolve_process(
         if probe_load is not None:
             raise SGCError("probe_load: applies when a trace is fitted (the process has its own)")
         _check_probe_load(proc)
-        return proc, None
+        tr = None if trace is None else as_trace(trace)
+        if tr is not None and tr.n != proc.n:
+            raise SGCError(f"trace: {tr.n} workers, the process has {proc.n}")
+        return proc, tr
+    if trace is not None:
+        raise SGCError("trace: a replay trace applies to a given process, not to a trace to fit")
     tr = as_trace(source)
     return _fit(tr, mu, states, max_work, probe_load, progress), tr
 

@@ -37,7 +37,15 @@ import numpy as np
 from ..errors import SGCError, check_int
 from ._compare_costs import run_cost
 from ._compare_eval import ONLINE, check_configs, check_policies, config_delay, evaluate
-from ._compare_report import check_common, process_json, replay, settings
+from ._compare_report import (
+    agreement,
+    check_common,
+    label,
+    process_json,
+    replay,
+    settings,
+    short_run_range,
+)
 from ._compare_runs import ci95, converge, long_runs, summarise
 from ._compare_select import families, gate, resolve_process, select_configs
 from .recommend import rank, recommend
@@ -75,6 +83,7 @@ def compare(
     max_replications: int = 100,
     jobs=None,
     allow_not_credible: bool = False,
+    trace=None,
     optimal_jobs: int = 0,
     optimal_work: int | None = None,
     scheduler=None,
@@ -99,6 +108,9 @@ def compare(
         load the trace was measured at (default the trace's, else 0)
     jobs : jobs per run (default ``rounds - max T``; at most that)
     allow_not_credible : go on (with a warning) on a process whose fit is not credible
+    trace : a trace to replay next to a given process (a fitted trace is replayed anyway); the
+        ``agreement`` of the two answers follows the rule of
+        :mod:`~sgc_theory.simulate._compare_report` (a warning, not a gate)
 
     Returns
     -------
@@ -111,7 +123,7 @@ def compare(
     )
     pols = check_policies(policies)
     optimal_jobs = check_int("optimal_jobs", optimal_jobs, minimum=0)
-    proc, tr = resolve_process(source, mu, states, max_work, probe_load, progress)
+    proc, tr = resolve_process(source, mu, states, max_work, probe_load, progress, trace)
     warning = gate(proc, allow_not_credible)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     not_compared = {}
@@ -143,7 +155,35 @@ def compare(
     out["settings"].update(pilot_jobs=pilot_jobs, max_delay=max_delay, common_random_numbers=True)
     out.update(not_compared=not_compared, credibility=proc.meta.get("credibility"), warning=warning)
     out["replay"] = replay(tr, configs, mu, pols, slope, L0, ref) if tr is not None else None
+    spread = {}
+    if tr is not None:  # at most 40 runs, at least 10, about the long runs' rounds in all
+        k = min(40, max(10, rounds * len(runs) // tr.rounds))
+        spread = short_run_range(proc, tr, configs, mu, pols, slope, L0, ref, seed, k)
+    out["agreement"] = _agreement(out["results"], out["replay"], pols, spread)
+    out["warning"] = _join(warning, (out["agreement"] or {}).get("warning"))
     return out
+
+
+def _join(*warnings) -> str | None:
+    """The output's warnings, one per line (``None`` when there is none)."""
+    got = [w for w in warnings if w]
+    return "\n".join(got) if got else None
+
+
+def _agreement(results, rp, pols, spread):
+    """The agreement of the process and the trace replay (``None`` without a replay)."""
+    if not rp:
+        return None
+    pairs = []
+    for sc, r in results.items():
+        if sc == "gc":
+            continue
+        for pol in pols:
+            e = r[pol]["ratio_to_gc"]
+            got = rp["ratio_to_gc"].get(sc, {}).get(pol)
+            sp = spread.get(sc, {}).get(pol)
+            pairs.append((label(sc, r["params"]), pol, e["mean"], e["ci95"], got, sp))
+    return agreement(pairs, rp["jobs"])
 
 
 def _pilot_configs(proc, seed, mu, schemes, pilot_jobs, max_delay, slope, L0, progress=False):

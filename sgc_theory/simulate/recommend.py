@@ -21,8 +21,8 @@ import numpy as np
 
 from ..errors import SGCError, check_int
 from ._compare_costs import run_cost
-from ._compare_eval import ONLINE, check_configs, check_policies, config_delay
-from ._compare_report import check_common, replay, settings
+from ._compare_eval import ONLINE, check_configs, check_policies, config_delay, evaluate
+from ._compare_report import agreement, check_common, label, settings
 from ._compare_runs import ci95, converge, long_runs, num
 from ._compare_select import gate, pilot_candidates, resolve_process
 
@@ -48,19 +48,24 @@ def recommend(
     target_halfwidth=None,
     max_replications: int = 100,
     allow_not_credible: bool = False,
+    trace=None,
     scheduler=None,
     progress: bool = False,
     max_work=None,
 ) -> dict:
     """The configuration with the least expected time per job under the process (module
     docstring). ``top``: at most this many candidates per family and policy survive the pilot;
-    ``policy``: the policy of the headline ``best`` (``by_policy`` holds both).
+    ``policy``: the policy of the headline ``best`` (``by_policy`` holds both); ``trace``: a
+    trace to replay next to a given process (a fitted trace is replayed anyway). ``replay``
+    gives, per policy, that policy's winner over its best GC on the trace itself, and
+    ``agreement`` checks it against the process's ratio (the rule of
+    :mod:`~sgc_theory.simulate._compare_report`: a warning, not a gate).
 
     Returns
     -------
     dict ``{"best", "best_gc", "ratio_to_gc", "speedup_over_gc", "runner_up", "candidates",
     "by_policy": {policy: {...}}, "pilot", "jobs", "convergence", "settings", "replay",
-    "credibility", "warning"}``
+    "agreement", "credibility", "warning"}``
     """
     rounds, replications, mu, seed, target, cap = check_common(
         rounds, replications, mu, seed, target_halfwidth, max_replications
@@ -70,7 +75,7 @@ def recommend(
     pilot_jobs = check_int("pilot_jobs", pilot_jobs, minimum=1)
     pilot_replications = check_int("pilot_replications", pilot_replications, minimum=1)
     max_delay = check_int("max_delay", max_delay, minimum=0)
-    proc, tr = resolve_process(source, mu, states, max_work, probe_load, progress)
+    proc, tr = resolve_process(source, mu, states, max_work, probe_load, progress, trace)
     warning = gate(proc, allow_not_credible)
     L0 = float(proc.meta.get("probe_load") or 0.0)
     cands, pilot = pilot_candidates(
@@ -88,12 +93,46 @@ def recommend(
     out["warning"] = warning
     out["settings"].update(pilot_jobs=pilot_jobs, pilot_replications=pilot_replications,
                            max_delay=max_delay)  # fmt: skip
-    out["replay"] = None
-    if tr is not None:
-        ref_cfg = [out["best_gc"], out["best"]]
-        cfg = [(e["scheme"], e["params"]) for e in ref_cfg]
-        out["replay"] = replay(tr, cfg, mu, (policy,), slope, L0, 0)
+    out["replay"] = _replay(tr, out["by_policy"], mu, slope, L0) if tr is not None else None
+    out["agreement"] = _agreement(out["by_policy"], out["replay"])
+    extra = (out["agreement"] or {}).get("warning")
+    out["warning"] = "\n".join(w for w in (warning, extra) if w) or None
     return out
+
+
+def _agreement(by_policy, rp):
+    """Per policy: the winner's ratio to the best GC, process against replay (``None`` without
+    a replay)."""
+    if rp is None:
+        return None
+    pairs = []
+    for pol, r in by_policy.items():
+        e, ratio = r["best"], r["ratio_to_gc"]
+        got = rp["ratio_to_gc"].get(pol)
+        pairs.append((label(e["scheme"], e["params"]), pol, ratio["mean"], ratio["ci95"], got))
+    return agreement(pairs, rp["jobs"])
+
+
+def _replay(tr, by_policy, mu, slope, L0):
+    """Per policy: its winner's time over its best GC's on the trace itself (one paired run of
+    every configuration the policies name, common jobs)."""
+    cfgs = []
+    for r in by_policy.values():
+        for e in (r["best_gc"], r["best"]):
+            if (e["scheme"], e["params"]) not in cfgs:
+                cfgs.append((e["scheme"], e["params"]))
+    jobs = tr.rounds - max(config_delay(sc, tr.n, p) for sc, p in cfgs)
+    if jobs < 1:
+        return None
+    pols = tuple(by_policy)
+    ev = evaluate(tr.delays, cfgs, jobs=jobs, mu=mu, policies=pols, slope=slope, probe_load=L0)
+    rt = ev["runtime"]
+    ratios = {}
+    for j, (pol, r) in enumerate(by_policy.items()):
+        b = cfgs.index((r["best"]["scheme"], r["best"]["params"]))
+        g = cfgs.index((r["best_gc"]["scheme"], r["best_gc"]["params"]))
+        ratios[pol] = num(float(rt[b, j] / rt[g, j]))
+    return {"jobs": jobs, "ratio_to_gc": ratios}
 
 
 def rank(

@@ -244,6 +244,13 @@ def grammar(tmp):
         "--pilot-jobs": SMALL,
         "--max-delay": SMALL,
         "--seed": SMALL,
+        "--probe-load": FLOATS,
+        "--states": SMALL,
+        "--target-halfwidth": st.sampled_from(
+            ["0.01", "0.5", "off", "none", "0", "-1", "nan", "inf", "x", "1e-9", "OFF"]
+        ),
+        "--max-replications": st.sampled_from(["1", "2", "3", "0", "-1", "x", "100000"]),
+        "--allow-not-credible": None,
         "--json": None,
         LIKELY: ("--process",),
     }
@@ -342,7 +349,11 @@ def grammar(tmp):
             "--trace": traces,
             "--mu": FLOATS,
             "--states": SMALL,
-            "--marginal": st.sampled_from(["empirical", "lognormal", "x"]),
+            "--marginal": st.sampled_from(
+                ["auto", "lognormal", "shiftexp", "pareto", "empirical", "x", "", "AUTO"]
+            ),
+            "--probe-load": FLOATS,
+            "--keep-outliers": None,
             "--seed": SMALL,
             "--out": outs,
             "--json": None,
