@@ -327,7 +327,7 @@ def test_demo_runs_and_is_strict_json():
     assert best <= Fraction(loads["brsgc"]["fraction"]) <= Fraction(loads["msgc"]["fraction"])
     # PR-SGC is shown and equals the answer of sgc design at delay 1 (the LP's exact bound)
     assert Fraction(loads["prsgc"]["fraction"]) == best == Fraction(6529, 1524544)
-    assert opt["status"] == "optimal" and opt["optimal_among"] == "schemes looking back P=1 rounds"
+    assert opt["status"] == "optimal" and opt["optimal_among"] == "every scheme"
     # the bracket at bursty(2, 3, 23): T = 2 open, T = 3 closed at the counting bound
     rows = {r["T"]: r for r in payload["second"]["rows"]}
     assert set(rows) == {2, 3} and all(r["proved"] for r in rows.values())
