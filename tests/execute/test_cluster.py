@@ -97,7 +97,7 @@ def _interrupt(while_starting):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "sgc_theory", "run", "--scheme", "gc", "--n", "4", "--s", "1"]
     proc = subprocess.Popen(
-        cmd + ["--jobs", "1000000"],
+        cmd + ["--jobs", "100000"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
