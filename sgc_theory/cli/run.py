@@ -127,6 +127,7 @@ def _text(scheme, res) -> str:
         f"{LABELS.get(scheme, scheme)} {res.scheme} (load {res.load:.6g}, T={res.T}) on "
         f"{res.meta.get('cluster')}: {res.jobs} jobs in {res.rounds} rounds, "
         f"{model_name(res.model)}",
+        *_code_line(res.meta.get("code")),
         f"  loss {res.losses[0]:.6g} -> {res.losses[-1]:.6g}; uncoded descent differs by "
         f"{res.loss_gap:.2g} (relative, worst job)",
         f"  float64 decoding: worst relative error {res.max_error:.2g}, worst condition "
@@ -140,6 +141,30 @@ def _text(scheme, res) -> str:
             f"overhead {1000 * res.overhead:.2f} ms/round"
         )
     return "\n".join(lines)
+
+
+def _code_line(code) -> list:
+    """The inner code the run executed with and its exact load, next to the default code's."""
+    if not code:
+        return []
+    from fractions import Fraction
+
+    def load(x):
+        return f"{x} = {float(Fraction(x)):.6g}"
+
+    safe = " float-safe," if code["construction"] in ("frc", "ufrc", "identity") else ""
+    line = f"  inner code:{safe} {code['construction']} (s={code['s']}), load {load(code['load'])}"
+    if code["construction"] == code["default_construction"]:
+        return [line + " (the scheme's default code)"]
+    return [
+        line + f"; the scheme's default {code['default_construction']} code has load "
+        f"{load(code['default_load'])}"
+        + (
+            " (ill-conditioned in float64 at large n)"
+            if code["default_construction"] == "rs"
+            else ""
+        )
+    ]
 
 
 def model_name(kind: str) -> str:

@@ -29,7 +29,15 @@ from .problem import encoded_gradient, load_problem
 #: work units of one worker's task in one round (encode, ship, decode: about 100 microseconds)
 WORK_PER_TASK = 100
 
-__all__ = ["Outcome", "LocalExecutor", "TrainResult", "train", "build_scheme", "compute_items"]
+__all__ = [
+    "Outcome",
+    "LocalExecutor",
+    "TrainResult",
+    "train",
+    "build_scheme",
+    "code_choice",
+    "compute_items",
+]
 
 
 @dataclass
@@ -100,6 +108,31 @@ def build_scheme(family: str, n: int, construction: str | None = None, **params)
     elif construction is not None:
         raise SGCError(f"construction: {family} has no inner gradient code (only gc, srsgc, msgc)")
     return make_scheme(key, n=n, **{k: v for k, v in params.items() if v is not None})
+
+
+def code_choice(scheme, family: str, n: int, **params) -> dict | None:
+    """The inner gradient code a run executes with, next to the scheme's default one: ``None``
+    for the families without an inner code, else ``{"construction", "s", "load",
+    "default_construction", "default_load"}`` (loads exact, as strings such as ``"29/3840"``).
+
+    ``default_*`` describe the scheme built without ``construction`` (the optimal-load code of
+    the load tables: Reed-Solomon when ``s + 1`` does not divide ``n``).
+    """
+    from ..schemes import make_scheme
+
+    basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
+    if basis is None:
+        return None
+    key = str(family).lower().replace("-", "")
+    keep = {k: v for k, v in params.items() if v is not None and k != "construction"}
+    default = make_scheme(key, n=n, **keep)
+    return {
+        "construction": str(basis["construction"]),
+        "s": int(basis["s"]),
+        "load": str(scheme.load),
+        "default_construction": str(default.code_basis()["construction"]),
+        "default_load": str(default.load),
+    }
 
 
 @dataclass
