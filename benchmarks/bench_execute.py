@@ -86,11 +86,17 @@ def _cluster(spec, n, jobs, scale, client):
             res = train(sch, jobs=jobs, delays=D, mu=1.0, executor=ex)
         finally:
             ex.close()
+        cal = res.meta["calibrated"]
         print(
             f"{_label(family, params):<28} min delay {1000 * D.min():5.0f} ms  measured "
             f"{res.runtime:7.3f} s  predicted {res.predicted_runtime:7.3f} s  ratio "
             f"{res.ratio:.4f}  overhead {1000 * res.overhead:6.2f} ms/round  "
             f"max rel error {res.max_error:.1e}  late {res.late}  "
+            f"| master {1000 * cal['master_seconds_per_round']:.1f} ms/round, first-arrival "
+            f"latency {1000 * cal['first_arrival_latency_median']:.1f} ms; predicted + master "
+            f"{cal['plus_master_runtime']:7.3f} s ratio {cal['plus_master_ratio']:.4f}; "
+            f"+ latency {cal['predicted_runtime']:7.3f} s ratio "
+            f"{cal['measured_over_predicted']:.4f}  "
             f"wall {time.perf_counter() - t0:5.1f} s"
         )
 

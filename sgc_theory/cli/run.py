@@ -140,6 +140,16 @@ def _text(scheme, res) -> str:
             f", predicted {secs(res.predicted_runtime)} s (ratio {res.ratio:.4f}), "
             f"overhead {1000 * res.overhead:.2f} ms/round"
         )
+    cal = res.meta.get("calibrated")
+    if cal:
+        lines += [
+            f"  engine overhead: master {1000 * cal['master_seconds_per_round']:.1f} ms/round, "
+            f"first-arrival latency {1000 * cal['first_arrival_latency_median']:.1f} ms "
+            "(median over rounds)",
+            f"  predicted + master's time {secs(cal['plus_master_runtime'])} s (ratio "
+            f"{cal['plus_master_ratio']:.4f}); + latency too {secs(cal['predicted_runtime'])} s "
+            f"(ratio {cal['measured_over_predicted']:.4f})",
+        ]
     return "\n".join(lines)
 
 

@@ -87,6 +87,8 @@ class DaskExecutor:
         self.futures: list = []
         self.relay: list = []  # seconds from a worker's send to the master's receipt
         self.began: list = []  # seconds from a round's dispatch to its block task's start
+        self.excess: list = []  # seconds an in-time arrival came after its injected delay
+        self.first: list = []  # per round: first arrival minus the smallest injected delay
 
     def bind(self, problem, bounds, waiter) -> None:
         """Ship the data set and the partition bounds to every Dask worker once."""
@@ -169,7 +171,11 @@ class DaskExecutor:
                     self.late += 1
                     continue
                 rw.arrive(i, t - start)
+                if delays is not None:
+                    self.excess.append(t - start - float(delays[i]))
                 results[i] = [np.asarray(v, dtype=np.float64) for v in res]
+        if delays is not None and np.isfinite(rw.times).any():
+            self.first.append(float(rw.times.min()) - float(np.min(delays)))
         for i in np.flatnonzero(rw.mask):
             results[int(i)] = None  # arrived after the policy's time: discarded
         return Outcome(rw.mask, results, rw.end, self.late - late_before)
