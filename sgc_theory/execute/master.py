@@ -45,6 +45,7 @@ class Master:
             self.P = scheme.num_partitions
             self.bounds = partition_bounds(scheme.partition_sizes, problem.samples)
         self._plans: dict = {}  # coefficient-free assignments by scheme state
+        self._solved: dict = {}  # float decoding coefficients by received set
         self.state = scheme.initial_state()
         self.w = np.zeros(problem.dim)
         self.params: dict[int, np.ndarray] = {}
@@ -156,7 +157,7 @@ class Master:
 
     def _step(self, t: int, r: int, required: bool = True) -> bool:
         try:
-            dec = decode_job(t, self.rows[t], self.values[t], self.P)
+            dec = decode_job(t, self.rows[t], self.values[t], self.P, self._solved)
         except SGCError as exc:
             if not required:
                 return False
