@@ -51,7 +51,8 @@ def _train_on_cluster(client, family, params):
     cal = res.meta["calibrated"]  # the prediction with the engine's measured overhead
     assert cal["master_seconds_per_round"] > 0 and cal["first_arrival_latency_median"] >= 0
     assert cal["plus_master_runtime"] > res.predicted_runtime
-    assert cal["predicted_runtime"] >= cal["plus_master_runtime"] - 1e-9
+    # (shifting every delay by the latency moves the threshold: not monotone in the latency)
+    assert cal["predicted_runtime"] > 0 and cal["measured_over_predicted"] > 0
 
 
 def test_ci_msgc_trains_on_a_local_cluster(client):
