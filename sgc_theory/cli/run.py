@@ -6,8 +6,10 @@
 --local] [--workers K] [--threads T] [--block B] [--json]`` trains the model with the scheme's
 encoded gradients, decoded in float64 by each job's deadline, on a Dask LocalCluster (default),
 an existing cluster (``--scheduler``) or in process on a virtual clock (``--local``), and prints
-the loss, the decoding errors against the uncoded gradients, the measured time and the
-simulator's prediction on the same injected delays.
+the inner code it executes with (GC, SR-SGC, M-SGC: the float-safe code by default) and its exact
+load next to the default code's, the loss, the decoding errors against the uncoded gradients, the
+measured time, the simulator's prediction on the same injected delays, and that prediction with
+the engine's measured overhead put in.
 """
 
 from __future__ import annotations
