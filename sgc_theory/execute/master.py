@@ -44,7 +44,7 @@ class Master:
         else:
             self.P = scheme.num_partitions
             self.bounds = partition_bounds(scheme.partition_sizes, problem.samples)
-        self._plans: dict = {}  # coefficient-free assignments by scheme state
+        self._plans: dict = {}  # (tasks, plan) by scheme state
         self._solved: dict = {}  # float decoding coefficients by received set
         self.state = scheme.initial_state()
         self.w = np.zeros(problem.dim)
@@ -80,18 +80,21 @@ class Master:
         exact tasks stop at moderate ``n`` (WC-SGC's units, BR-SGC's partition ranges), their
         coefficient-free assignment (``plan_units``, ``shares``) with coefficient 1 on every
         partition it names; their state update does not look at the tasks."""
-        sch, state = self.scheme, self.state
+        state = self.state
+        try:  # the assignment is a function of the scheme's state: cached by state
+            hit = self._plans.get(state)
+        except TypeError:  # pragma: no cover - every state of the toolkit is hashable
+            return self._build(state)
+        if hit is None:
+            if len(self._plans) > 256:
+                self._plans.clear()
+            hit = self._plans[state] = self._build(state)
+        return hit
+
+    def _build(self, state):
+        sch = self.scheme
         if sch.name in ("wcsgc", "brsgc") or self.by_sample:
-            try:
-                key = hash(state), state
-            except TypeError:  # pragma: no cover - every state of the toolkit is a tuple
-                return None, self._free_plan(state)
-            plan = self._plans.get(key)
-            if plan is None:
-                if len(self._plans) > 256:
-                    self._plans.clear()
-                plan = self._plans[key] = self._free_plan(state)
-            return None, plan
+            return None, self._free_plan(state)
         tasks = sch.tasks(state)
         return tasks, [[(t.age, *self._rows_of(t)) for t in ts] for ts in tasks]
 
