@@ -39,10 +39,12 @@ _POLL = 0.25
 
 
 def _block_task(block, items, delays, data, params, start, topic, r):
-    """Serve the scheme workers of ``block`` in the order of their delays: compute a worker's
-    encoded gradients, wait until ``start + delay``, and deliver them as an event on ``topic``
-    together with those of the next workers already due by then (one event per batch keeps the
-    scheduler's relay off the critical path when hundreds of workers arrive within a few ms)."""
+    """Serve the scheme workers of ``block``: compute every worker's encoded gradients first (a
+    few ms, well inside the injected delays), then, in the order of the delays, wait until
+    ``start + delay`` and deliver the results as an event on ``topic`` together with those of
+    the next workers already due by then (one event per batch keeps the scheduler's relay off
+    the critical path when hundreds of workers arrive within a few ms). Computing first keeps a
+    worker's compute from delaying the next worker's delivery when their delays are close."""
     from distributed import get_worker
 
     began = time.time() - start
@@ -50,20 +52,19 @@ def _block_task(block, items, delays, data, params, start, topic, r):
     worker = get_worker()
     order = sorted(range(len(block)), key=lambda k: delays[k] or 0.0)
     due = [start + (delays[k] or 0.0) for k in order]
+    out = {k: [v.tolist() for v in compute_items(kind, X, y, bounds, items[k], params)]
+           for k in order}  # fmt: skip
     j = 0
     while j < len(order):
-        batch = [(block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))]
         left = due[j] - time.time()
         if left > 0:
             time.sleep(left)
+        batch = [(block[order[j]], out[order[j]])]
         j += 1
         while j < len(order) and due[j] <= time.time():
-            batch.append(
-                (block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))
-            )
+            batch.append((block[order[j]], out[order[j]]))
             j += 1
-        payload = [(i, [v.tolist() for v in out]) for i, out in batch]
-        msg = {"r": r, "batch": payload, "sent": time.time(), "began": began}
+        msg = {"r": r, "batch": batch, "sent": time.time(), "began": began}
         worker.log_event(topic, msg)
 
 
