@@ -39,12 +39,14 @@ _POLL = 0.25
 
 
 def _block_task(block, items, delays, data, params, start, topic, r):
-    """Serve the scheme workers of ``block``: compute every worker's encoded gradients first (a
-    few ms, well inside the injected delays), then, in the order of the delays, wait until
-    ``start + delay`` and deliver the results as an event on ``topic`` together with those of
-    the next workers already due by then (one event per batch keeps the scheduler's relay off
-    the critical path when hundreds of workers arrive within a few ms). Computing first keeps a
-    worker's compute from delaying the next worker's delivery when their delays are close."""
+    """Serve the scheme workers of ``block`` in the order of their delays: wait until a worker's
+    ``start + delay`` and deliver its encoded gradients as an event on ``topic``, together with
+    those of the next workers already due by then (one event per batch keeps the scheduler's
+    relay off the critical path when hundreds of workers arrive within a few ms). Results are
+    computed ahead, in that order, while there is time before the next delivery (the longest
+    compute so far must fit), so that one worker's compute does not delay the next worker's
+    delivery when their delays are close, and a large block does not compute everything
+    before its first delivery."""
     from distributed import get_worker
 
     began = time.time() - start
@@ -52,17 +54,29 @@ def _block_task(block, items, delays, data, params, start, topic, r):
     worker = get_worker()
     order = sorted(range(len(block)), key=lambda k: delays[k] or 0.0)
     due = [start + (delays[k] or 0.0) for k in order]
-    out = {k: [v.tolist() for v in compute_items(kind, X, y, bounds, items[k], params)]
-           for k in order}  # fmt: skip
+    out: list = []
+    longest = 0.0
+
+    def compute_next():
+        nonlocal longest
+        t0 = time.time()
+        k = order[len(out)]
+        out.append([v.tolist() for v in compute_items(kind, X, y, bounds, items[k], params)])
+        longest = max(longest, time.time() - t0)
+
     j = 0
     while j < len(order):
+        while len(out) <= j or (len(out) < len(order) and time.time() + longest < due[j]):
+            compute_next()
         left = due[j] - time.time()
         if left > 0:
             time.sleep(left)
-        batch = [(block[order[j]], out[order[j]])]
+        batch = [(block[order[j]], out[j])]
         j += 1
         while j < len(order) and due[j] <= time.time():
-            batch.append((block[order[j]], out[order[j]]))
+            if len(out) <= j:
+                compute_next()
+            batch.append((block[order[j]], out[j]))
             j += 1
         msg = {"r": r, "batch": batch, "sent": time.time(), "began": began}
         worker.log_event(topic, msg)
