@@ -5,13 +5,15 @@ by ``--time-scale``, default 0.1: rounds of about 60-200 ms):
 
 - in process (virtual clock), n = 256 x 50 jobs: the master's own time per round (plan, float64
   decoding, step), the worst relative decoding error against the uncoded gradient and the worst
-  condition number, for GC s = 15 and M-SGC (1, 2, 31) (fractional repetition inner codes),
-  WC-SGC and BR-SGC (1, 2, 27) (uncoded, from their coefficient-free assignment), and
-  what happens with the default Reed-Solomon inner codes of the paper's M-SGC (1, 2, 27) and
-  SR-SGC (2, 3, 23);
+  condition number, for the default schemes of ``sgc run`` (the float-safe inner code: GC s = 15
+  and 40, SR-SGC (2, 3, 23), M-SGC (1, 2, 27) and (1, 2, 31)), WC-SGC, BR-SGC and PR-SGC
+  (1, 2, 27) (uncoded, from their coefficient-free assignment), and what happens with the
+  Reed-Solomon inner codes of the paper's M-SGC (1, 2, 27) and SR-SGC (2, 3, 23);
 - on a Dask LocalCluster (2 processes), n = 64 and n = 256 x 50 jobs: measured time, the
   simulator's prediction on the same delays, their ratio (goal: within 5 % at n = 64), the
-  engine's overhead per round and the wall time of the whole run.
+  engine's overhead per round, and the prediction with the engine's measured overhead put in
+  (``TrainResult.meta["calibrated"]``: + the master's own time per round; + the median
+  first-arrival latency too) with its ratio.
 """
 
 from __future__ import annotations
@@ -27,13 +29,20 @@ TRACE = "sam-gc-cnn_profile_est_desktop_long__w256-n30-l0_000"
 
 LOCAL = [
     ("gc", dict(s=15)),
+    ("gc", dict(s=40)),
+    ("srsgc", dict(B=2, W=3, lam=23)),
+    ("msgc", dict(B=1, W=2, lam=27)),
     ("msgc", dict(B=1, W=2, lam=31)),
     ("wcsgc", dict(B=1, W=2, lam=27)),
     ("brsgc", dict(B=1, W=2, lam=27)),
-    ("msgc", dict(B=1, W=2, lam=27)),
-    ("srsgc", dict(B=2, W=3, lam=23)),
+    ("prsgc", dict(B=1, W=2, lam=27)),
+    ("msgc", dict(B=1, W=2, lam=27, construction="rs")),
+    ("srsgc", dict(B=2, W=3, lam=23, construction="rs")),
 ]
-CLUSTER = {64: [("gc", dict(s=7)), ("msgc", dict(B=1, W=2, lam=7))], 256: LOCAL[:2]}
+CLUSTER = {
+    64: [("gc", dict(s=7)), ("msgc", dict(B=1, W=2, lam=7))],
+    256: [("gc", dict(s=15)), ("msgc", dict(B=1, W=2, lam=31))],
+}
 
 
 def _fit(tmp: Path) -> str:
@@ -86,11 +95,17 @@ def _cluster(spec, n, jobs, scale, client):
             res = train(sch, jobs=jobs, delays=D, mu=1.0, executor=ex)
         finally:
             ex.close()
+        cal = res.meta["calibrated"]
         print(
             f"{_label(family, params):<28} min delay {1000 * D.min():5.0f} ms  measured "
             f"{res.runtime:7.3f} s  predicted {res.predicted_runtime:7.3f} s  ratio "
             f"{res.ratio:.4f}  overhead {1000 * res.overhead:6.2f} ms/round  "
             f"max rel error {res.max_error:.1e}  late {res.late}  "
+            f"| master {1000 * cal['master_seconds_per_round']:.1f} ms/round, first-arrival "
+            f"latency {1000 * cal['first_arrival_latency_median']:.1f} ms; predicted + master "
+            f"{cal['plus_master_runtime']:7.3f} s ratio {cal['plus_master_ratio']:.4f}; "
+            f"+ latency {cal['predicted_runtime']:7.3f} s ratio "
+            f"{cal['measured_over_predicted']:.4f}  "
             f"wall {time.perf_counter() - t0:5.1f} s"
         )
 

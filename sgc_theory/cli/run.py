@@ -6,8 +6,10 @@
 --local] [--workers K] [--threads T] [--block B] [--json]`` trains the model with the scheme's
 encoded gradients, decoded in float64 by each job's deadline, on a Dask LocalCluster (default),
 an existing cluster (``--scheduler``) or in process on a virtual clock (``--local``), and prints
-the loss, the decoding errors against the uncoded gradients, the measured time and the
-simulator's prediction on the same injected delays.
+the inner code it executes with (GC, SR-SGC, M-SGC: the float-safe code by default) and its exact
+load next to the default code's, the loss, the decoding errors against the uncoded gradients, the
+measured time, the simulator's prediction on the same injected delays, and that prediction with
+the engine's measured overhead put in.
 """
 
 from __future__ import annotations
@@ -127,6 +129,7 @@ def _text(scheme, res) -> str:
         f"{LABELS.get(scheme, scheme)} {res.scheme} (load {res.load:.6g}, T={res.T}) on "
         f"{res.meta.get('cluster')}: {res.jobs} jobs in {res.rounds} rounds, "
         f"{model_name(res.model)}",
+        *_code_line(res.meta.get("code")),
         f"  loss {res.losses[0]:.6g} -> {res.losses[-1]:.6g}; uncoded descent differs by "
         f"{res.loss_gap:.2g} (relative, worst job)",
         f"  float64 decoding: worst relative error {res.max_error:.2g}, worst condition "
@@ -139,7 +142,41 @@ def _text(scheme, res) -> str:
             f", predicted {secs(res.predicted_runtime)} s (ratio {res.ratio:.4f}), "
             f"overhead {1000 * res.overhead:.2f} ms/round"
         )
+    cal = res.meta.get("calibrated")
+    if cal:
+        lines += [
+            f"  engine overhead: master {1000 * cal['master_seconds_per_round']:.1f} ms/round, "
+            f"first-arrival latency {1000 * cal['first_arrival_latency_median']:.1f} ms "
+            "(median over rounds)",
+            f"  predicted + master's time {secs(cal['plus_master_runtime'])} s (ratio "
+            f"{cal['plus_master_ratio']:.4f}); + latency too {secs(cal['predicted_runtime'])} s "
+            f"(ratio {cal['measured_over_predicted']:.4f})",
+        ]
     return "\n".join(lines)
+
+
+def _code_line(code) -> list:
+    """The inner code the run executed with and its exact load, next to the default code's."""
+    if not code:
+        return []
+    from fractions import Fraction
+
+    def load(x):
+        return f"{x} = {float(Fraction(x)):.6g}"
+
+    safe = " float-safe," if code["construction"] in ("frc", "ufrc", "identity") else ""
+    line = f"  inner code:{safe} {code['construction']} (s={code['s']}), load {load(code['load'])}"
+    if code["construction"] == code["default_construction"]:
+        return [line + " (the scheme's default code)"]
+    return [
+        line + f"; the scheme's default {code['default_construction']} code has load "
+        f"{load(code['default_load'])}"
+        + (
+            " (ill-conditioned in float64 at large n)"
+            if code["default_construction"] == "rs"
+            else ""
+        )
+    ]
 
 
 def model_name(kind: str) -> str:

@@ -5,7 +5,7 @@ under the simulator's waiting policy and steps; in process or on Dask distribute
 from .cluster import DaskExecutor, local_cluster
 from .decode import Decoded, decode_job
 from .delays import injected_delays
-from .engine import LocalExecutor, TrainResult, build_scheme, predict, train
+from .engine import LocalExecutor, TrainResult, build_scheme, code_choice, predict, train
 from .master import Master, reference_losses
 from .policy import ONLINE_POLICIES, Waiter, replay
 from .problem import MODELS, Problem, load_problem
@@ -16,6 +16,7 @@ __all__ = [
     "train",
     "TrainResult",
     "build_scheme",
+    "code_choice",
     "predict",
     "LocalExecutor",
     "DaskExecutor",

@@ -39,10 +39,14 @@ _POLL = 0.25
 
 
 def _block_task(block, items, delays, data, params, start, topic, r):
-    """Serve the scheme workers of ``block`` in the order of their delays: compute a worker's
-    encoded gradients, wait until ``start + delay``, and deliver them as an event on ``topic``
-    together with those of the next workers already due by then (one event per batch keeps the
-    scheduler's relay off the critical path when hundreds of workers arrive within a few ms)."""
+    """Serve the scheme workers of ``block`` in the order of their delays: wait until a worker's
+    ``start + delay`` and deliver its encoded gradients as an event on ``topic``, together with
+    those of the next workers already due by then (one event per batch keeps the scheduler's
+    relay off the critical path when hundreds of workers arrive within a few ms). Results are
+    computed ahead, in that order, while there is time before the next delivery (the longest
+    compute so far must fit), so that one worker's compute does not delay the next worker's
+    delivery when their delays are close, and a large block does not compute everything
+    before its first delivery."""
     from distributed import get_worker
 
     began = time.time() - start
@@ -50,20 +54,31 @@ def _block_task(block, items, delays, data, params, start, topic, r):
     worker = get_worker()
     order = sorted(range(len(block)), key=lambda k: delays[k] or 0.0)
     due = [start + (delays[k] or 0.0) for k in order]
+    out: list = []
+    longest = 0.0
+
+    def compute_next():
+        nonlocal longest
+        t0 = time.time()
+        k = order[len(out)]
+        out.append([v.tolist() for v in compute_items(kind, X, y, bounds, items[k], params)])
+        longest = max(longest, time.time() - t0)
+
     j = 0
     while j < len(order):
-        batch = [(block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))]
+        while len(out) <= j or (len(out) < len(order) and time.time() + longest < due[j]):
+            compute_next()
         left = due[j] - time.time()
         if left > 0:
             time.sleep(left)
+        batch = [(block[order[j]], out[j])]
         j += 1
         while j < len(order) and due[j] <= time.time():
-            batch.append(
-                (block[order[j]], compute_items(kind, X, y, bounds, items[order[j]], params))
-            )
+            if len(out) <= j:
+                compute_next()
+            batch.append((block[order[j]], out[j]))
             j += 1
-        payload = [(i, [v.tolist() for v in out]) for i, out in batch]
-        msg = {"r": r, "batch": payload, "sent": time.time(), "began": began}
+        msg = {"r": r, "batch": batch, "sent": time.time(), "began": began}
         worker.log_event(topic, msg)
 
 
@@ -87,6 +102,8 @@ class DaskExecutor:
         self.futures: list = []
         self.relay: list = []  # seconds from a worker's send to the master's receipt
         self.began: list = []  # seconds from a round's dispatch to its block task's start
+        self.excess: list = []  # seconds an in-time arrival came after its injected delay
+        self.first: list = []  # per round: first arrival minus the smallest injected delay
 
     def bind(self, problem, bounds, waiter) -> None:
         """Ship the data set and the partition bounds to every Dask worker once."""
@@ -169,7 +186,11 @@ class DaskExecutor:
                     self.late += 1
                     continue
                 rw.arrive(i, t - start)
+                if delays is not None:
+                    self.excess.append(t - start - float(delays[i]))
                 results[i] = [np.asarray(v, dtype=np.float64) for v in res]
+        if delays is not None and np.isfinite(rw.times).any():
+            self.first.append(float(rw.times.min()) - float(np.min(delays)))
         for i in np.flatnonzero(rw.mask):
             results[int(i)] = None  # arrived after the policy's time: discarded
         return Outcome(rw.mask, results, rw.end, self.late - late_before)

@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import NotDecodableError
 
-__all__ = ["Decoded", "decode_job", "float_rows"]
+__all__ = ["Decoded", "decode_job", "solve_job", "float_rows"]
 
 #: a component whose float residual exceeds this is reported as not decodable
 RESIDUAL_LIMIT = 1e-6
@@ -54,15 +54,37 @@ def _components(rows, P):
     return np.where(touched, label[m:], -1), label[:m]
 
 
-def decode_job(job: int, rows, values, P: int) -> Decoded:
+def decode_job(job: int, rows, values, P: int, cache: dict | None = None) -> Decoded:
     """Decode job ``job`` from ``rows`` (``(partitions, coefficients)`` per received result) and
-    ``values`` (the results, one vector each) over its ``P`` partitions, in float64."""
+    ``values`` (the results, one vector each) over its ``P`` partitions, in float64.
+
+    ``cache`` (a dict the caller keeps) holds the decoding coefficients by received set: rows
+    are keyed by the identity of their arrays (the master reuses the same arrays round after
+    round), and an entry keeps its arrays alive and is used only if they are the same objects.
+    """
+    key = None
+    if cache is not None:
+        key = (P, tuple((id(p), id(c)) for p, c in rows))
+        hit = cache.get(key)
+        if hit is not None and all(p is hp and c is hc for (p, c), (hp, hc) in zip(rows, hit[0])):
+            keep, a, worst, residual = hit[1]
+            return Decoded(a @ np.vstack([values[k] for k in keep]), worst, residual)
+    keep, a, worst, residual = solve_job(job, rows, P)
+    if key is not None:
+        if len(cache) > 4096:
+            cache.clear()
+        cache[key] = (list(rows), (keep, a, worst, residual))
+    return Decoded(a @ np.vstack([values[k] for k in keep]), worst, residual)
+
+
+def solve_job(job: int, rows, P: int):
+    """``(kept rows, a, worst condition, residual)``: the float64 decoding coefficients ``a`` of
+    the received rows that touch a partition (``keep``, their indices), ``a^T C = 1^T``."""
     rows = [(p, c) for p, c in rows]
     keep = [k for k, (p, _) in enumerate(rows) if len(p)]
     rows = [rows[k] for k in keep]
     if not rows:
         raise NotDecodableError(f"job {job}: no result received")
-    V = np.vstack([values[k] for k in keep])
     part_label, row_label = _components(rows, P)
     missing = np.flatnonzero(part_label < 0)
     if len(missing):
@@ -107,4 +129,4 @@ def decode_job(job: int, rows, values, P: int) -> Decoded:
         worst = max(worst, float(sv[0] / sv[rank - 1]))
         residual = max(residual, res)
         a[ks] = sol
-    return Decoded(a @ V, worst, residual)
+    return keep, a, worst, residual

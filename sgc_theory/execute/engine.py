@@ -29,7 +29,15 @@ from .problem import encoded_gradient, load_problem
 #: work units of one worker's task in one round (encode, ship, decode: about 100 microseconds)
 WORK_PER_TASK = 100
 
-__all__ = ["Outcome", "LocalExecutor", "TrainResult", "train", "build_scheme", "compute_items"]
+__all__ = [
+    "Outcome",
+    "LocalExecutor",
+    "TrainResult",
+    "train",
+    "build_scheme",
+    "code_choice",
+    "compute_items",
+]
 
 
 @dataclass
@@ -100,6 +108,31 @@ def build_scheme(family: str, n: int, construction: str | None = None, **params)
     elif construction is not None:
         raise SGCError(f"construction: {family} has no inner gradient code (only gc, srsgc, msgc)")
     return make_scheme(key, n=n, **{k: v for k, v in params.items() if v is not None})
+
+
+def code_choice(scheme, family: str, n: int, **params) -> dict | None:
+    """The inner gradient code a run executes with, next to the scheme's default one: ``None``
+    for the families without an inner code, else ``{"construction", "s", "load",
+    "default_construction", "default_load"}`` (loads exact, as strings such as ``"29/3840"``).
+
+    ``default_*`` describe the scheme built without ``construction`` (the optimal-load code of
+    the load tables: Reed-Solomon when ``s + 1`` does not divide ``n``).
+    """
+    from ..schemes import make_scheme
+
+    basis = scheme.code_basis() if hasattr(scheme, "code_basis") else None
+    if basis is None:
+        return None
+    key = str(family).lower().replace("-", "")
+    keep = {k: v for k, v in params.items() if v is not None and k != "construction"}
+    default = make_scheme(key, n=n, **keep)
+    return {
+        "construction": str(basis["construction"]),
+        "s": int(basis["s"]),
+        "load": str(scheme.load),
+        "default_construction": str(default.code_basis()["construction"]),
+        "default_load": str(default.load),
+    }
 
 
 @dataclass
@@ -302,6 +335,8 @@ def train(
     )
     if delays is not None:
         res.predicted, res.predicted_applied = predict(scheme, delays, jobs, mu, policy)
+        if getattr(executor, "excess", None):
+            res.meta["calibrated"] = calibrated(res, scheme, delays, executor)
     for key, name in (("relay", "relay_latency"), ("began", "dispatch_latency")):
         seen = getattr(executor, key, None)
         if seen:  # a real executor: medians and 90th percentiles, seconds
@@ -310,6 +345,37 @@ def train(
                 "p90": float(np.quantile(seen, 0.9)),
             }
     return res
+
+
+def calibrated(res, scheme, delays, executor) -> dict:
+    """The prediction with the engine's measured fixed overhead put in explicitly, two ways:
+
+    * ``plus_master``: the simulator on the injected delays plus the master's own mean time per
+      round ``own`` (plan, submit, decode, step, state update: measured round time minus the
+      policy's end time; it lies outside the policy's window, so it adds up);
+    * ``calibrated``: the same on the delays shifted by ``lat``, the median over rounds of the
+      first arrival's latency (first arrival minus the smallest injected delay: dispatch and
+      relay), which moves the policy's threshold ``(1 + mu) f`` as it does in the run.
+
+    What stays between these and the measured time is the spread of the latencies from worker
+    to worker, which can change the policy's decisions (a round waiting for everyone)."""
+    own = float(np.mean(np.subtract(res.round_times, res.policy_times)))
+    first = getattr(executor, "first", None) or [0.0]
+    lat = max(0.0, float(np.median(first)))
+    shifted, _ = predict(scheme, delays + lat, res.jobs, res.mu, res.policy)
+    plus = res.predicted_runtime + own * len(res.predicted)
+    cal = math.fsum(shifted) + own * len(shifted)
+    excess = executor.excess
+    return {
+        "master_seconds_per_round": own,
+        "first_arrival_latency_median": lat,
+        "arrival_latency_median": float(np.median(excess)),
+        "arrival_latency_p90": float(np.quantile(excess, 0.9)),
+        "plus_master_runtime": plus,
+        "plus_master_ratio": res.runtime / plus if plus else None,
+        "predicted_runtime": cal,
+        "measured_over_predicted": res.runtime / cal if cal else None,
+    }
 
 
 def _loop(master, executor, delays, R, progress):

@@ -35,8 +35,17 @@ class Master:
         self.scheme, self.problem, self.jobs, self.lr = scheme, problem, int(jobs), float(lr)
         self.check = check
         self.T = int(scheme.T)
-        self.P = scheme.num_partitions
-        self.bounds = partition_bounds(scheme.partition_sizes, problem.samples)
+        #: PR-SGC beyond its exact partitions: every sample is a partition, a piece of a job
+        #: (an interval of ``[0, 1)``) the samples ``floor(N a) .. floor(N b) - 1``
+        self.by_sample = scheme.name == "prsgc" and scheme.n > scheme.exact_max_n
+        if self.by_sample:
+            self.P = problem.samples
+            self.bounds = np.arange(problem.samples + 1, dtype=np.int64)
+        else:
+            self.P = scheme.num_partitions
+            self.bounds = partition_bounds(scheme.partition_sizes, problem.samples)
+        self._plans: dict = {}  # (tasks, plan) by scheme state
+        self._solved: dict = {}  # float decoding coefficients by received set
         self.state = scheme.initial_state()
         self.w = np.zeros(problem.dim)
         self.params: dict[int, np.ndarray] = {}
@@ -71,19 +80,43 @@ class Master:
         exact tasks stop at moderate ``n`` (WC-SGC's units, BR-SGC's partition ranges), their
         coefficient-free assignment (``plan_units``, ``shares``) with coefficient 1 on every
         partition it names; their state update does not look at the tasks."""
-        sch, state = self.scheme, self.state
-        if sch.name == "wcsgc":
-            per_worker, _ = sch.plan_units(state)
-            plan = [[(a, _ints(us), np.ones(len(us))) for a, us in groups] for groups in per_worker]
-            return None, plan
-        if sch.name == "brsgc":
-            plan = [
-                [(a, np.arange(lo, hi, dtype=np.int64), np.ones(hi - lo)) for a, lo, hi in ranges]
-                for ranges in (sch.shares(state, i) for i in range(sch.n))
-            ]
-            return None, plan
+        state = self.state
+        try:  # the assignment is a function of the scheme's state: cached by state
+            hit = self._plans.get(state)
+        except TypeError:  # pragma: no cover - every state of the toolkit is hashable
+            return self._build(state)
+        if hit is None:
+            if len(self._plans) > 256:
+                self._plans.clear()
+            hit = self._plans[state] = self._build(state)
+        return hit
+
+    def _build(self, state):
+        sch = self.scheme
+        if sch.name in ("wcsgc", "brsgc") or self.by_sample:
+            return None, self._free_plan(state)
         tasks = sch.tasks(state)
         return tasks, [[(t.age, *self._rows_of(t)) for t in ts] for ts in tasks]
+
+    def _free_plan(self, state):
+        """Per worker ``[(age, partitions, ones)]`` from the coefficient-free assignment:
+        WC-SGC's units, BR-SGC's partition ranges, PR-SGC's job intervals as sample ranges
+        (pieces holding no sample are left out: their partial gradient is zero)."""
+        sch = self.scheme
+        if sch.name == "wcsgc":
+            per_worker, _ = sch.plan_units(state)
+            return [[(a, _ints(us), np.ones(len(us))) for a, us in groups] for groups in per_worker]
+        if self.by_sample:
+            N = self.P
+            out = []
+            for i in range(sch.n):
+                cuts = [
+                    (a, (x * N).__floor__(), (y * N).__floor__())
+                    for a, x, y in sch.intervals(state, i)
+                ]
+                out.append([_ones(a, lo, hi) for a, lo, hi in cuts if hi > lo])
+            return out
+        return [[_ones(a, lo, hi) for a, lo, hi in sch.shares(state, i)] for i in range(sch.n)]
 
     def plan(self, r: int):
         """``(items per worker, params by job)`` of round ``r``."""
@@ -127,7 +160,7 @@ class Master:
 
     def _step(self, t: int, r: int, required: bool = True) -> bool:
         try:
-            dec = decode_job(t, self.rows[t], self.values[t], self.P)
+            dec = decode_job(t, self.rows[t], self.values[t], self.P, self._solved)
         except SGCError as exc:
             if not required:
                 return False
@@ -180,6 +213,10 @@ def reference_losses(problem: Problem, jobs: int, T: int, lr: float) -> list[flo
             w = w - lr * grads.pop(t)
             losses.append(problem.loss(w))
     return losses
+
+
+def _ones(age, lo, hi):
+    return age, np.arange(lo, hi, dtype=np.int64), np.ones(hi - lo)
 
 
 def _ints(units) -> np.ndarray:

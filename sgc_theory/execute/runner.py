@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from ..errors import SGCError, check_int
 from .cluster import DaskExecutor, dask_client, local_cluster
 from .delays import injected_delays
-from .engine import TrainResult, build_scheme, train
+from .engine import TrainResult, build_scheme, code_choice, train
 
 __all__ = ["run"]
 
@@ -64,7 +64,11 @@ def run(
             time_scale=time_scale,
         )
     common = dict(jobs=jobs, model=model, lr=lr, delays=delays, mu=mu, policy=policy)
-    meta = {"trace": None if trace is None else str(trace), "time_scale": float(time_scale)}
+    meta = {
+        "trace": None if trace is None else str(trace),
+        "time_scale": float(time_scale),
+        "code": code_choice(sch, family, n, **params),
+    }
     if local:
         if scheduler is not None:
             raise SGCError("local and scheduler exclude each other (local runs in this process)")

@@ -48,6 +48,11 @@ def _train_on_cluster(client, family, params):
     assert sch.design_model.admits(res.pattern)
     assert res.ratio > 0.9  # a run is never faster than its injected delays allow
     assert len(res.predicted) >= res.rounds
+    cal = res.meta["calibrated"]  # the prediction with the engine's measured overhead
+    assert cal["master_seconds_per_round"] > 0 and cal["first_arrival_latency_median"] >= 0
+    assert cal["plus_master_runtime"] > res.predicted_runtime
+    # (shifting every delay by the latency moves the threshold: not monotone in the latency)
+    assert cal["predicted_runtime"] > 0 and cal["measured_over_predicted"] > 0
 
 
 def test_ci_msgc_trains_on_a_local_cluster(client):
@@ -97,7 +102,7 @@ def _interrupt(while_starting):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "sgc_theory", "run", "--scheme", "gc", "--n", "4", "--s", "1"]
     proc = subprocess.Popen(
-        cmd + ["--jobs", "1000000"],
+        cmd + ["--jobs", "100000"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -112,7 +117,7 @@ def _interrupt(while_starting):
             time.sleep(0.05 if while_starting else 0.2)
         assert kids, "the LocalCluster did not start"
         if not while_starting:
-            time.sleep(2.0)  # training rounds are running
+            time.sleep(1.0)  # training rounds are running
         kids = _descendants(proc.pid)
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)
