@@ -263,6 +263,7 @@ def _rwcsgc(model, T, best):
     left = _ledger("the search of RWC-SGC's units per job")
     proved: list = []  # (load, P, K, result) of every instance proved
     undecided: list = []  # (P, K) over the state limit
+    refuted: set = set()  # (P, K) with a confirmed counterexample
 
     def ok(P, K):
         try:
@@ -272,6 +273,8 @@ def _rwcsgc(model, T, best):
             return _Undecided()
         if res.ok:
             proved.append((Fraction(P, K), P, K, res))
+        else:
+            refuted.add((P, K))
         return res
 
     try:
@@ -295,9 +298,17 @@ def _rwcsgc(model, T, best):
     found = min(proved, key=lambda x: (x[0], x[1]))
     load, P, K, res = found
     params = {"B": B, "W": W, "lam": lam, "T": T, "capacity": P, "units": K}
+    if (P, K + 1) in refuted:
+        above = "K + 1 refuted"
+    elif (P, K + 1) in undecided:
+        above = f"K + 1 undecided within {RWC_MAX_STATES} states"
+    elif K == int(P / bound):
+        above = "P / (K + 1) below the counting bound"
+    else:
+        above = "K + 1 not decided (work budget)"
     why = (
         f"proved per instance (RWC-SGC count automaton), all horizons: {res.states} states "
-        f"(K = {K} the largest found at capacity {P}, over the state limit or refuted above)"
+        f"(K = {K} the largest found at capacity {P}; {above})"
     )
     return UpperEnd(load, "rwcsgc", params, T, why, time.perf_counter() - t0)
 

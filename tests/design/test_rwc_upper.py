@@ -55,6 +55,7 @@ def test_bracket_contains_the_lp_optimum_at_n8():
     lp_opt = Fraction(12687, 88784)  # the covering LP's exact optimum (results witness)
     assert a.lp is not None and a.lp.exact and a.lp.upper == a.lp.lower == lp_opt
     assert a.upper.scheme == "rwcsgc" and a.upper.value == Fraction(4, 27)
+    assert "K + 1 refuted" in a.upper.proof  # the search decided its neighbour
     assert a.lower.value <= lp_opt <= a.upper.value
     # RWC-SGC beats the families proved by hand and tuned WC-SGC here
     others = [s.value for s in a.schemes if s.scheme != "rwcsgc"]
