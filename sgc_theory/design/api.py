@@ -8,7 +8,8 @@ share of the work budget:
 1. the lower bounds that hold for every scheme (:data:`~sgc_theory.design.lower.LOWER_CANDIDATES`:
    counting or density bound, the delay-0 bound) and the families of
    :data:`~sgc_theory.design.upper.UPPER_CANDIDATES` (closed forms proved by hand, WC-SGC proved
-   per instance by its count automaton), stopping as soon as the two ends meet;
+   per instance by its count automaton, RWC-SGC at ``T = B >= 2`` by its own), stopping as soon
+   as the two ends meet;
 2. if they do not meet (or ``P`` / ``max_replication`` ask for it): the covering LP by worker
    types (:mod:`sgc_theory.design.type_lp`), whose exact dual bound holds for schemes that look
    back ``P`` rounds; when it does not fit, the LP against the restricted adversary of full

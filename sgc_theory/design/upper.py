@@ -17,7 +17,13 @@ A family is listed only with its proof:
 * WC-SGC tuned to a delay ``T <= B`` (capacity ``P``, ``K`` units per job) is proved per instance by
   the count automaton: for each capacity the largest ``K`` is found by bisection (fewer units never
   hurt the placement, :mod:`sgc_theory.design.delay`), starting from the least ``K`` that would
-  beat the best load already proved (a capacity that cannot beat it costs one refutation).
+  beat the best load already proved (a capacity that cannot beat it costs one refutation);
+* RWC-SGC at ``T = B`` (WC-SGC plus window-budget-safe replication, capacity ``P``, ``K`` units
+  per job) is proved per instance by its own count automaton
+  (:mod:`sgc_theory.verify.rwc_counts`), each ``K`` within ``RWC_MAX_STATES`` states: per
+  capacity it starts at the least ``K`` that beats the best load already proved and gallops up.
+  Monotonicity in ``K`` is not proved for this placement, so a ``K`` whose automaton is
+  refuted or over the state limit just ends the search there; every ``K`` reported is proved.
 """
 
 from __future__ import annotations
@@ -29,10 +35,21 @@ from ..errors import SGCError
 from ..rationals import to_fraction
 from .answer import UpperEnd
 
-__all__ = ["UPPER_CANDIDATES", "runnable_upper", "bursty_of", "max_per_round"]
+__all__ = [
+    "UPPER_CANDIDATES",
+    "RWC_CAPACITIES",
+    "RWC_MAX_STATES",
+    "runnable_upper",
+    "bursty_of",
+    "max_per_round",
+]
 
 #: capacities tried by the tuned WC-SGC at a delay T <= B (as functions of B, W), in order
 TUNED_CAPACITIES = (lambda B, W: B + 1, lambda B, W: W - 1 + B, lambda B, W: B)
+#: capacities tried by RWC-SGC at T = B (as functions of B, W), in order
+RWC_CAPACITIES = (lambda B, W: W - 1 + B, lambda B, W: B + 1)
+#: reachable count states beyond which one RWC-SGC instance is left undecided (not proved)
+RWC_MAX_STATES = 25_000
 
 
 def bursty_of(model):
@@ -90,7 +107,7 @@ def _prove(sch, model, max_work=None):
     return verify(sch, model, all_horizons=True, max_work=max_work)
 
 
-def _ledger():
+def _ledger(what="the search of WC-SGC's units per job"):
     """``left()``: the work budget in force minus the computing time spent since this call (a
     search of several proofs stays within one budget)."""
     import math
@@ -105,7 +122,7 @@ def _ledger():
         rest = int(limit - (time.process_time() - t0) * 1e6)
         if rest < 1:
             raise WorkTooLargeError(
-                f"the search of WC-SGC's units per job: stopped at the budget of {limit} work "
+                f"{what}: stopped at the budget of {limit} work "
                 "units; raise the budget with --max-work N (Python: max_work=N)"
             )
         return rest
@@ -137,9 +154,9 @@ def _wcsgc(model, T, best):
     return UpperEnd(to_fraction(sch.load), "wcsgc", params, B + 1, why, time.perf_counter() - t0)
 
 
-def _tuned_capacities(B, W):
+def _tuned_capacities(B, W, table=TUNED_CAPACITIES):
     out = []
-    for f in TUNED_CAPACITIES:
+    for f in table:
         P = f(B, W)
         if P not in out:
             out.append(P)
@@ -224,6 +241,93 @@ def _wcsgc_tuned(model, T, best):
     return UpperEnd(load, "wcsgc", params, T, why, time.perf_counter() - t0)
 
 
+class _Undecided:
+    """The verdict on an RWC-SGC instance whose automaton passed the state limit."""
+
+    ok = False
+
+
+def _rwcsgc(model, T, best):
+    """RWC-SGC at ``T = B``: per capacity, the largest proved ``K`` found by galloping up from
+    the least ``K`` that beats ``best`` (an instance over :data:`RWC_MAX_STATES` is undecided)."""
+    from ..bounds import counting_bound
+    from ..budget import StateLimitError, WorkTooLargeError
+    from ..schemes import RWCSGC
+
+    p = bursty_of(model)
+    if p is None or T != p[1] or p[1] < 2:
+        return None  # B = 1: PR-SGC meets the look-back bound there; T != B: not this family
+    n, B, W, lam = p
+    bound = to_fraction(counting_bound(n, B, W, lam))
+    t0 = time.perf_counter()
+    left = _ledger("the search of RWC-SGC's units per job")
+    proved: list = []  # (load, P, K, result) of every instance proved
+    undecided: list = []  # (P, K) over the state limit
+    refuted: set = set()  # (P, K) with a confirmed counterexample
+
+    def ok(P, K):
+        try:
+            res = _prove_rwc(RWCSGC(n, B, W, lam, T=T, P=P, K=K), model, left())
+        except StateLimitError:
+            undecided.append((P, K))
+            return _Undecided()
+        if res.ok:
+            proved.append((Fraction(P, K), P, K, res))
+        else:
+            refuted.add((P, K))
+        return res
+
+    try:
+        for P in _tuned_capacities(B, W, RWC_CAPACITIES):
+            target = min(proved, key=lambda x: x[0])[0] if proved else best
+            lo = 1 if target is None else int(P / target) + 1  # least K that beats the target
+            hi = int(P / bound)  # no K above can work (a lower bound on every scheme)
+            if lo <= hi:
+                _largest(ok, P, lo, hi, lo)
+    except WorkTooLargeError:
+        if not proved:
+            raise  # nothing proved within the budget: one line of the answer
+    if not proved:
+        if undecided:
+            P, K = undecided[0]
+            raise WorkTooLargeError(
+                f"RWC-SGC at T = {T}: undecided, no K beating the best proved load was "
+                f"decided within {RWC_MAX_STATES} count states (first: P = {P}, K = {K})"
+            )
+        return None
+    found = min(proved, key=lambda x: (x[0], x[1]))
+    load, P, K, res = found
+    params = {"B": B, "W": W, "lam": lam, "T": T, "capacity": P, "units": K}
+    if (P, K + 1) in refuted:
+        above = "K + 1 refuted"
+    elif (P, K + 1) in undecided:
+        above = f"K + 1 undecided within {RWC_MAX_STATES} states"
+    elif K == int(P / bound):
+        above = "P / (K + 1) below the counting bound"
+    else:
+        above = "K + 1 not decided (work budget)"
+    why = (
+        f"proved per instance (RWC-SGC count automaton), all horizons: {res.states} states "
+        f"(K = {K} the largest found at capacity {P}; {above})"
+    )
+    return UpperEnd(load, "rwcsgc", params, T, why, time.perf_counter() - t0)
+
+
+def _prove_rwc(sch, model, max_work):
+    """All-horizon verification of an RWC-SGC instance on its count automaton, at most
+    :data:`RWC_MAX_STATES` states (:class:`~sgc_theory.budget.StateLimitError` beyond)."""
+    from ..verify import verify
+
+    return verify(
+        sch,
+        model,
+        all_horizons=True,
+        method="counts",
+        max_states=RWC_MAX_STATES,
+        max_work=max_work,
+    )
+
+
 _PAPER = "Krishnan, Ebrahimi, Khisti (ICLR 2023)"
 
 #: the upper-end candidates, tried in this order: ``(name, function, what proves it)``
@@ -235,6 +339,7 @@ UPPER_CANDIDATES = (
     ("prsgc", _closed("prsgc", "PR-SGC, delay B (the guide)"), "by hand, delay B"),
     ("wcsgc", _wcsgc, "delay B + 1: by hand for B = 1, count automaton per instance for B >= 2"),
     ("wcsgc-tuned", _wcsgc_tuned, "delay T <= B: count automaton per (T, P, K)"),
+    ("rwcsgc", _rwcsgc, "proved per instance (RWC-SGC count automaton)"),
 )
 
 
@@ -245,7 +350,7 @@ def runnable_upper(model, T) -> tuple[Fraction | None, str | None]:
     best = None
     p = bursty_of(model)
     for name, f, _ in UPPER_CANDIDATES:
-        if name == "wcsgc-tuned" or (name == "wcsgc" and (p is None or p[1] != 1)):
+        if name in ("wcsgc-tuned", "rwcsgc") or (name == "wcsgc" and (p is None or p[1] != 1)):
             continue  # proved per instance only: not without running the automaton
         up = f(model, T, None)
         if up is not None and (best is None or up.value < best.value):
