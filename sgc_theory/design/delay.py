@@ -45,26 +45,14 @@ __all__ = [
 ]
 
 
-@dataclass
-class DelayFit:
-    """The largest ``K`` WC-SGC carries at deadline ``T`` and capacity ``P``.
-
-    ``proof`` is the verification of ``K`` (all horizons, ``ok``; its ``scheme`` is the
-    instance), ``refutation`` that of ``K + 1`` (``ok`` false, with a confirmed counterexample),
-    ``None`` when ``P / (K + 1)`` would be below the counting bound (no scheme has such a load);
-    ``proofs_run`` counts the instances the search decided."""
+class _ProvedScheme:
+    """The proved instance of a fit (``proof.scheme``) and its ``P``, ``K`` and load."""
 
     proof: Any
-    refutation: Any
-    proofs_run: int
 
     @property
     def scheme(self):
         return self.proof.scheme
-
-    @property
-    def T(self) -> int:
-        return self.scheme.T
 
     @property
     def P(self) -> int:
@@ -77,6 +65,24 @@ class DelayFit:
     @property
     def load(self) -> Fraction:
         return self.scheme.load
+
+
+@dataclass
+class DelayFit(_ProvedScheme):
+    """The largest ``K`` WC-SGC carries at deadline ``T`` and capacity ``P``.
+
+    ``proof`` is the verification of ``K`` (all horizons, ``ok``; its ``scheme`` is the
+    instance), ``refutation`` that of ``K + 1`` (``ok`` false, with a confirmed counterexample),
+    ``None`` when ``P / (K + 1)`` would be below the counting bound (no scheme has such a load);
+    ``proofs_run`` counts the instances the search decided."""
+
+    proof: Any
+    refutation: Any
+    proofs_run: int
+
+    @property
+    def T(self) -> int:
+        return self.scheme.T
 
 
 @dataclass
@@ -170,7 +176,7 @@ def wcsgc_at_delay(
 
 
 @dataclass
-class ReplicatedFit:
+class ReplicatedFit(_ProvedScheme):
     """The best proved RWC-SGC instance found at one delay (:func:`replicated_at_delay`).
 
     ``proof`` proves ``scheme`` for all horizons (``ok``); ``neighbour`` is the verdict on
@@ -184,22 +190,6 @@ class ReplicatedFit:
     tried: dict
     proofs_run: int
     seconds: float = 0.0
-
-    @property
-    def scheme(self):
-        return self.proof.scheme
-
-    @property
-    def P(self) -> int:
-        return self.scheme.P
-
-    @property
-    def K(self) -> int:
-        return self.scheme.K
-
-    @property
-    def load(self) -> Fraction:
-        return self.scheme.load
 
 
 def replicated_at_delay(

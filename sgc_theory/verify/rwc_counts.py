@@ -34,6 +34,7 @@ from collections import deque
 
 from ..errors import SGCError
 from ..schemes.rwc_sgc import replication_layout
+from .counts import _path  # the breadth-first search's parent links -> the steps to a node
 
 __all__ = ["RWCSGCCounts", "BASIS", "token_first_missed", "confirm_by_tokens"]
 
@@ -260,15 +261,6 @@ def _profile(spans, lo, hi, T):
         if e > s:
             prof[a] += e - s
     return tuple(prof)
-
-
-def _path(parent, node):
-    out = []
-    while parent[node] is not None:
-        node, ch = parent[node]
-        out.append(ch)
-    out.reverse()
-    return out
 
 
 def verify_rwc_counts(scheme, model, progress=False, max_states=None):
