@@ -151,20 +151,41 @@ def budget_value(value):
     return UNLIMITED if value == math.inf else int(value)
 
 
+def budget_option(p, flag: str, help_text: str, default=None) -> None:
+    """A budget option ``flag`` (``--max-work``, ``--max-dp-work``): :func:`budget_arg`'s
+    grammar, value ``N``, stored under the flag's name (``max_dp_work``)."""
+    p.add_argument(
+        flag,
+        dest=flag.lstrip("-").replace("-", "_"),
+        type=budget_arg(flag),
+        default=default,
+        metavar="N",
+        help=help_text,
+    )
+
+
 def budget_options(p, help_text: str) -> None:
     """``--max-work`` of a command whose own budgets count its own steps (``simulate``,
     ``sweep``, ``reproduce``): the same grammar as everywhere; given before the command
     (``sgc --max-work N simulate ...``) it applies too."""
     import argparse
 
-    p.add_argument(
-        "--max-work",
-        dest="max_work",
-        type=budget_arg("--max-work"),
-        default=argparse.SUPPRESS,
-        metavar="N",
-        help=help_text + "; e.g. 1e7, or inf for no limit",
+    budget_option(
+        p, "--max-work", help_text + "; e.g. 1e7, or inf for no limit", default=argparse.SUPPRESS
     )
+
+
+def mu_option(p, help_text: str = "straggler slack (default 1)", default=1.0) -> None:
+    """``--mu``: the straggler slack (a delay is a straggler's beyond ``(1 + mu)`` times the
+    round's fastest)."""
+    p.add_argument("--mu", type=float, default=default, help=help_text)
+
+
+def probe_load_option(
+    p, help_text: str = "load at which the trace was measured (default: index.csv, else 0)"
+) -> None:
+    """``--probe-load``: the load a trace was measured at (the origin of the load shift)."""
+    p.add_argument("--probe-load", dest="probe_load", type=float, default=None, help=help_text)
 
 
 def secs(x, spec: str = ".4f") -> str:

@@ -25,7 +25,15 @@ from __future__ import annotations
 import sys
 
 from ..errors import SGCError
-from ._common import budget_arg, budget_value, check_number, emit, sim_scheme_name
+from ._common import (
+    budget_option,
+    budget_value,
+    check_number,
+    emit,
+    mu_option,
+    probe_load_option,
+    sim_scheme_name,
+)
 
 __all__ = ["register"]
 
@@ -53,7 +61,7 @@ def _shared(p) -> None:
         "next to --process; its replay's answer is checked against the process's",
     )
     p.add_argument("--process", help="process file written by sgc traces fit --out")
-    p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
+    mu_option(p)
     p.add_argument(
         "--states",
         type=int,
@@ -61,12 +69,9 @@ def _shared(p) -> None:
         help="hidden states when fitting a trace (default: the fit's choice); refused with "
         "--process",
     )
-    p.add_argument(
-        "--probe-load",
-        dest="probe_load",
-        type=float,
-        default=None,
-        help="load at which a CSV trace was measured (default: index.csv, else 0); the origin "
+    probe_load_option(
+        p,
+        "load at which a CSV trace was measured (default: index.csv, else 0); the origin "
         "of the load shift (--slope)",
     )
     p.add_argument(
@@ -114,13 +119,10 @@ def _shared(p) -> None:
 def _run_options(p) -> None:
     """Where and within which budget the runs go, and --json."""
     p.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
-    p.add_argument(
+    budget_option(
+        p,
         "--max-work",
-        dest="max_work",
-        type=budget_arg("--max-work"),
-        default=None,
-        metavar="N",
-        help="work budget (default 1e8 work units, about a microsecond each; inf for no limit)",
+        "work budget (default 1e8 work units, about a microsecond each; inf for no limit)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -143,13 +145,10 @@ def register(subparsers) -> None:
         default=0,
         help="also the offline optimum on the first J jobs of every run (default 0: off)",
     )
-    p.add_argument(
+    budget_option(
+        p,
         "--max-dp-work",
-        dest="max_dp_work",
-        type=budget_arg("--max-dp-work"),
-        default=None,
-        metavar="N",
-        help="budget of each optimal dynamic program (default 3,000,000 transitions)",
+        "budget of each optimal dynamic program (default 3,000,000 transitions)",
     )
     p.set_defaults(func=_compare)
     q = subparsers.add_parser("recommend", help="the scheme and parameters to run, with a CI")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import check_int
-from ._common import LABELS, budget_options, budget_value, check_number, secs
+from ._common import LABELS, budget_options, budget_value, check_number, mu_option, secs
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -45,7 +45,7 @@ def register(subparsers) -> None:
         default=None,
         help="jobs per run (default: the trace's rounds minus --max-delay)",
     )
-    p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
+    mu_option(p)
     p.add_argument(
         "--max-delay",
         dest="max_delay",

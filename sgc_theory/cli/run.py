@@ -14,7 +14,16 @@ the engine's measured overhead put in.
 
 from __future__ import annotations
 
-from ._common import LABELS, add_scheme_args, check_number, scheme_params, secs, show_progress
+from ._common import (
+    LABELS,
+    add_scheme_args,
+    check_number,
+    mu_option,
+    probe_load_option,
+    scheme_params,
+    secs,
+    show_progress,
+)
 from .traces import strict_emit
 
 __all__ = ["register"]
@@ -54,14 +63,8 @@ def register(subparsers) -> None:
         help="seconds per unit of load shifting the delays to the scheme's load, as in sgc "
         "simulate: a number, 'default' (1.1218) or 'paper' (2.2013)",
     )
-    p.add_argument(
-        "--probe-load",
-        dest="probe_load",
-        type=float,
-        default=None,
-        help="load at which the trace was measured (default: index.csv, else 0)",
-    )
-    p.add_argument("--mu", type=float, default=1.0, help="straggler slack (default 1)")
+    probe_load_option(p)
+    mu_option(p)
     p.add_argument(
         "--policy",
         default="paper",

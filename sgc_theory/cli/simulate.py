@@ -21,11 +21,12 @@ from ..errors import check_int
 from ._common import (
     SCHEMES,
     add_param_args,
-    budget_arg,
+    budget_option,
     budget_options,
     budget_value,
     check_number,
     check_params,
+    probe_load_option,
     secs,
     sim_scheme_name,
 )
@@ -59,13 +60,7 @@ def _common(p):
         help="seconds per unit of normalized load: a number, 'default' (1.1218, "
         "fitted on the shipped desktop_long probes) or 'paper' (2.2013)",
     )
-    p.add_argument(
-        "--probe-load",
-        dest="probe_load",
-        type=float,
-        default=None,
-        help="load at which the trace was measured (default: index.csv, else 0)",
-    )
+    probe_load_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -112,13 +107,10 @@ def register(subparsers) -> None:
         help="address of a running Dask scheduler (default: run locally)",
     )
     budget_options(q, "budget in configurations x rounds (default 20,000,000)")
-    q.add_argument(
+    budget_option(
+        q,
         "--max-dp-work",
-        dest="max_dp_work",
-        type=budget_arg("--max-dp-work"),
-        default=None,
-        metavar="N",
-        help="optimal policy: budget of each configuration's dynamic program "
+        "optimal policy: budget of each configuration's dynamic program "
         "(default 300,000 transitions)",
     )
     q.set_defaults(func=_sweep)

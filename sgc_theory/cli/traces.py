@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 
 from ..simulate.process_families import FAMILIES
+from ._common import mu_option, probe_load_option
 
 __all__ = ["register"]
 
@@ -63,12 +64,7 @@ def register(subparsers) -> None:
         "--process", default=None, choices=["markov"], help="fit a straggler process instead"
     )
     fit.add_argument("--trace", default=None, help="--process: shipped trace name or CSV file")
-    fit.add_argument(
-        "--mu",
-        type=float,
-        default=None,
-        help="--process: straggler slack of the labels (default 1)",
-    )
+    mu_option(fit, "--process: straggler slack of the labels (default 1)", default=None)
     fit.add_argument(
         "--states", type=int, default=None, help="--process: hidden states 2 to 4 (default: chosen)"
     )
@@ -81,11 +77,8 @@ def register(subparsers) -> None:
     fit.add_argument(
         "--seed", type=int, default=None, help="--process: seed of the check (default 0)"
     )
-    fit.add_argument(
-        "--probe-load",
-        type=float,
-        default=None,
-        help="--process: load the trace was measured at (default: the trace index's, else 0)",
+    probe_load_option(
+        fit, "--process: load the trace was measured at (default: the trace index's, else 0)"
     )
     fit.add_argument(
         "--keep-outliers",

@@ -48,6 +48,18 @@ def _straggler_sets(n: int, s: int, max_sets: int, seed: int) -> tuple[np.ndarra
     return sets.reshape(max_sets, s), True
 
 
+def _checked_sets(code: CodeT, max_sets, seed, what) -> tuple[np.ndarray, bool, int]:
+    """Check ``max_sets`` and ``seed`` and the work (``what(count)`` describes it), then
+    :func:`_straggler_sets` of ``code``; returns ``(sets, sampled, seed)``."""
+    max_sets = check_int("max_sets", max_sets, minimum=1)
+    seed = check_seed("seed", seed) or 0
+    n, s = code.n, code.s
+    count = min(math.comb(n, s), max_sets)
+    check_work(count * n * n, what(fmt_work(count)), cheaper="a smaller max_sets")
+    sets, sampled = _straggler_sets(n, s, max_sets, seed)
+    return sets, sampled, seed
+
+
 def condition_report(code: CodeT, max_sets: int = 20000, seed: int = 0) -> ConditionReport:
     """Worst float64 condition number of ``E_F`` over straggler sets of size ``s``.
 
@@ -60,17 +72,13 @@ def condition_report(code: CodeT, max_sets: int = 20000, seed: int = 0) -> Condi
     >>> round(condition_report(fractional_repetition(4, 1)).worst, 6)
     1.414214
     """
-    max_sets = check_int("max_sets", max_sets, minimum=1)
-    seed = check_seed("seed", seed) or 0
     n, s = code.n, code.s
-    total = math.comb(n, s)
-    check_work(
-        min(total, max_sets) * n * n,
-        f"condition numbers of {fmt_work(min(total, max_sets))} decoding systems "
-        f"of size {n - s} x {n}",
-        cheaper="a smaller max_sets",
+    sets, sampled, _ = _checked_sets(
+        code,
+        max_sets,
+        seed,
+        lambda count: f"condition numbers of {count} decoding systems of size {n - s} x {n}",
     )
-    sets, sampled = _straggler_sets(n, s, max_sets, seed)
     cond = _conditions(code, sets)
     w = int(np.argmax(cond))
     return ConditionReport(
@@ -155,17 +163,15 @@ def float_report(code: CodeT, max_sets: int = 2000, seed: int = 0, dim: int = 8)
     >>> float_report(reed_solomon(64, 7), max_sets=50).worst_error > 1e-9
     True
     """
-    max_sets = check_int("max_sets", max_sets, minimum=1)
-    seed = check_seed("seed", seed) or 0
     n, s = code.n, code.s
-    total = math.comb(n, s)
-    check_work(
-        min(total, max_sets) * n * n,
-        f"float64 decoding of {fmt_work(min(total, max_sets))} straggler sets of the "
-        f"({n}, {s}) code {code.name!r}",
-        cheaper="a smaller max_sets",
+    sets, sampled, seed = _checked_sets(
+        code,
+        max_sets,
+        seed,
+        lambda count: (
+            f"float64 decoding of {count} straggler sets of the ({n}, {s}) code {code.name!r}"
+        ),
     )
-    sets, sampled = _straggler_sets(n, s, max_sets, seed)
     cond = _conditions(code, sets)
     err = decoding_errors(code, sets, dim=dim, seed=seed)
     w = int(np.argmax(err))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from ..errors import SGCError, check_int
@@ -44,26 +45,14 @@ __all__ = [
 ]
 
 
-@dataclass
-class DelayFit:
-    """The largest ``K`` WC-SGC carries at deadline ``T`` and capacity ``P``.
-
-    ``proof`` is the verification of ``K`` (all horizons, ``ok``; its ``scheme`` is the
-    instance), ``refutation`` that of ``K + 1`` (``ok`` false, with a confirmed counterexample),
-    ``None`` when ``P / (K + 1)`` would be below the counting bound (no scheme has such a load);
-    ``proofs_run`` counts the instances the search decided."""
+class _ProvedScheme:
+    """The proved instance of a fit (``proof.scheme``) and its ``P``, ``K`` and load."""
 
     proof: Any
-    refutation: Any
-    proofs_run: int
 
     @property
     def scheme(self):
         return self.proof.scheme
-
-    @property
-    def T(self) -> int:
-        return self.scheme.T
 
     @property
     def P(self) -> int:
@@ -79,6 +68,24 @@ class DelayFit:
 
 
 @dataclass
+class DelayFit(_ProvedScheme):
+    """The largest ``K`` WC-SGC carries at deadline ``T`` and capacity ``P``.
+
+    ``proof`` is the verification of ``K`` (all horizons, ``ok``; its ``scheme`` is the
+    instance), ``refutation`` that of ``K + 1`` (``ok`` false, with a confirmed counterexample),
+    ``None`` when ``P / (K + 1)`` would be below the counting bound (no scheme has such a load);
+    ``proofs_run`` counts the instances the search decided."""
+
+    proof: Any
+    refutation: Any
+    proofs_run: int
+
+    @property
+    def T(self) -> int:
+        return self.scheme.T
+
+
+@dataclass
 class DelayDesign:
     """The best :class:`DelayFit` over the capacities tried, with every fit."""
 
@@ -89,6 +96,23 @@ class DelayDesign:
     @property
     def scheme(self):
         return self.best.scheme
+
+
+def _search_largest_K(decide, lo, hi, proved=None):
+    """Binary search for the largest ``K`` in ``lo + 1 .. hi`` that ``decide(K)`` proves
+    (a verdict with ``ok``, or ``None`` for undecided, taken as not proved); ``lo`` is a ``K``
+    already proved by ``proved`` (``0`` and ``None`` when none).  Returns ``(K, its proof,
+    the verdict at the last K that failed, whether any K failed)``; exact when the ``K`` that
+    work form an interval."""
+    above, failed = None, False
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        res = decide(mid)
+        if res is not None and res.ok:
+            lo, proved = mid, res
+        else:
+            hi, above, failed = mid - 1, res, True
+    return lo, proved, above, failed
 
 
 def largest_units(n, B, W, lam, T, P, *, max_work=None) -> DelayFit:
@@ -120,15 +144,8 @@ def largest_units(n, B, W, lam, T, P, *, max_work=None) -> DelayFit:
 
     # the K that work are 1 .. K*; the last failure is at K* + 1, and no K above the counting
     # bound's P / bound can work
-    lo, hi = 0, int(P / to_fraction(counting_bound(n, B, W, lam)))
-    best = refuted = None
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        res = decide(mid)
-        if res.ok:
-            lo, best = mid, res
-        else:
-            hi, refuted = mid - 1, res
+    hi = int(P / to_fraction(counting_bound(n, B, W, lam)))
+    _, best, refuted, _ = _search_largest_K(decide, 0, hi)
     if best is None:
         raise SGCError(
             f"WC-SGC with T={T}, P={P} fails under {model!r} even with K = 1 unit per job"
@@ -159,7 +176,7 @@ def wcsgc_at_delay(
 
 
 @dataclass
-class ReplicatedFit:
+class ReplicatedFit(_ProvedScheme):
     """The best proved RWC-SGC instance found at one delay (:func:`replicated_at_delay`).
 
     ``proof`` proves ``scheme`` for all horizons (``ok``); ``neighbour`` is the verdict on
@@ -173,22 +190,6 @@ class ReplicatedFit:
     tried: dict
     proofs_run: int
     seconds: float = 0.0
-
-    @property
-    def scheme(self):
-        return self.proof.scheme
-
-    @property
-    def P(self) -> int:
-        return self.scheme.P
-
-    @property
-    def K(self) -> int:
-        return self.scheme.K
-
-    @property
-    def load(self) -> Fraction:
-        return self.scheme.load
 
 
 def replicated_at_delay(
@@ -238,20 +239,15 @@ def replicated_at_delay(
     bar = tqdm(caps, desc=f"RWC-SGC at T={T}", unit="capacity", disable=not progress)
     for P in bar:
         lo, hi = 0, int(P / bound)
-        proved = above = None
-        why = "cap: P / (K + 1) below the counting bound"
+        proved = None
         if start is not None and 1 <= start(P) <= hi:
             res = decide(P, start(P))
             if res is not None and res.ok:
                 lo, proved = start(P), res
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            res = decide(P, mid)
-            if res is not None and res.ok:
-                lo, proved = mid, res
-            else:
-                hi = mid - 1
-                above, why = (res, None) if res is not None else (None, "state limit")
+        lo, proved, above, failed = _search_largest_K(partial(decide, P), lo, hi, proved)
+        why = "cap: P / (K + 1) below the counting bound"
+        if failed:
+            why = None if above is not None else "state limit"
         if proved is None:
             continue
         if above is not None and above.scheme.K != lo + 1:

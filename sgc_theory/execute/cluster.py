@@ -262,43 +262,11 @@ def _sigint_deferred():
         signal.signal(signal.SIGINT, previous)
 
 
-@contextmanager
 def dask_client(scheduler):
-    """A client of the running scheduler at ``scheduler`` (``tcp://host:port``), closed on exit;
-    one :class:`~sgc_theory.errors.SGCError` when the address is malformed or unreachable."""
-    from dask.distributed import Client
+    """A client of the running scheduler at ``scheduler`` (``tcp://host:port``), closed on exit
+    (a context manager); one :class:`~sgc_theory.errors.SGCError` when the address is
+    malformed or unreachable, or the server there sends no Dask handshake.  The sweep's client
+    (:mod:`sgc_theory.simulate`): one address check for both."""
+    from ..simulate._sweep_tasks import _dask_client
 
-    _reachable(scheduler)
-    try:
-        client = Client(scheduler, timeout="5s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise SGCError(
-            f"scheduler: cannot reach a Dask scheduler at {scheduler!r} "
-            f"({type(exc).__name__}: {exc})"
-        ) from None
-    try:
-        yield client
-    finally:
-        client.close()
-
-
-def _reachable(address) -> None:
-    """Refuse a malformed or unreachable ``tcp://`` address before a client exists (a client that
-    fails to connect complains again when it is garbage-collected)."""
-    import socket
-
-    from distributed.comm.addressing import parse_address, parse_host_port
-
-    if not isinstance(address, str) or not address.strip():
-        raise SGCError(f"scheduler: give an address such as tcp://host:8786 (got {address!r})")
-    try:
-        proto, loc = parse_address(address)
-        if proto != "tcp":
-            raise ValueError(f"only tcp:// addresses are supported (got {proto}://)")
-        host, port = parse_host_port(loc)
-        with socket.create_connection((host, int(port)), timeout=3.0):
-            pass
-    except (OSError, ValueError, TypeError) as exc:
-        raise SGCError(
-            f"scheduler: cannot reach a Dask scheduler at {address!r} ({type(exc).__name__}: {exc})"
-        ) from None
+    return _dask_client(scheduler)

@@ -48,14 +48,9 @@ def replay(scheme, pattern, exact_algebra=True):
     (``decode_rounds``: result counts), which is only sufficient for decodability.
     """
     P = np.asarray(pattern, dtype=bool)
-    R = P.shape[1]
     if exact_algebra:
         return confirm.exact_first_missed(scheme, P)[0]
-    rounds = scheme.decode_rounds(P, R)
-    for t, d in enumerate(rounds):
-        if t + scheme.T < R and (d is None or d > t + scheme.T):
-            return t
-    return None
+    return rwc_counts.token_first_missed(scheme, P)
 
 
 def _progress(enabled, desc):
@@ -269,17 +264,9 @@ def _start_meter(scheme, model, method, rounds):
 
 
 def _verify(
-    scheme,
-    model=None,
-    *,
-    rounds=None,
-    all_horizons=False,
-    method="auto",
-    progress=False,
-    graph=False,
-    max_states=None,
+    scheme, model, *, rounds, all_horizons, method, progress, graph, max_states
 ) -> VerificationResult:
-    # arguments validated by verify(); the steps: pick the method, estimate and refuse beyond
+    # arguments validated and defaulted by verify(); the steps: pick the method, estimate and refuse beyond
     # the budget, search, then confirm a failure on the exact code
     model = scheme.design_model if model is None else model
     if model.n != scheme.n:
@@ -358,14 +345,7 @@ def _verify_counts(scheme, model, progress) -> VerificationResult:
         "arrived (exact, no code assumed)"
     )
     if not ok:
-        masks = WCSGCCounts(scheme, model).concretize(steps)
-        res.counterexample = exact._pattern(scheme.n, masks)
-        missed = replay(scheme, res.counterexample, exact_algebra=False)
-        res.failed_job, res.confirmed = missed, missed is not None
-        res.confirmation = (
-            "the scheme's exact token decoder (uncoded units), on the automaton's own "
-            "shortest counterexample"
-        )
+        rwc_counts.confirm_by_tokens(res, WCSGCCounts(scheme, model).concretize(steps))
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -34,8 +34,9 @@ from collections import deque
 
 from ..errors import SGCError
 from ..schemes.rwc_sgc import replication_layout
+from .counts import _path  # the breadth-first search's parent links -> the steps to a node
 
-__all__ = ["RWCSGCCounts", "BASIS"]
+__all__ = ["RWCSGCCounts", "BASIS", "token_first_missed", "confirm_by_tokens"]
 
 #: what the proof rests on (quoted in the verification result)
 BASIS = (
@@ -262,15 +263,6 @@ def _profile(spans, lo, hi, T):
     return tuple(prof)
 
 
-def _path(parent, node):
-    out = []
-    while parent[node] is not None:
-        node, ch = parent[node]
-        out.append(ch)
-    out.reverse()
-    return out
-
-
 def verify_rwc_counts(scheme, model, progress=False, max_states=None):
     """RWC-SGC for all horizons on its exact count automaton: a
     :class:`~sgc_theory.verify.result.VerificationResult` (``method="counts"``); a failure's
@@ -278,7 +270,6 @@ def verify_rwc_counts(scheme, model, progress=False, max_states=None):
     import time
 
     from ..budget import Meter
-    from . import exact
     from .result import VerificationResult
 
     t0 = time.perf_counter()
@@ -301,22 +292,33 @@ def verify_rwc_counts(scheme, model, progress=False, max_states=None):
         "units arrived from some worker (exact, no code assumed)"
     )
     if not ok:
-        masks = auto.concretize(steps)
-        res.counterexample = exact._pattern(scheme.n, masks)
-        R = len(masks)
-        rounds = scheme.decode_rounds(res.counterexample, R)
-        missed = next(
-            (
-                t
-                for t, d in enumerate(rounds)
-                if t + scheme.T < R and (d is None or d > t + scheme.T)
-            ),
-            None,
-        )
-        res.failed_job, res.confirmed = missed, missed is not None
-        res.confirmation = (
-            "the scheme's exact token decoder (uncoded units), on the automaton's own "
-            "shortest counterexample"
-        )
+        confirm_by_tokens(res, auto.concretize(steps))
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def token_first_missed(scheme, pattern):
+    """The first job that misses its deadline when ``scheme``'s token rule (``decode_rounds``:
+    result counts) decodes under ``pattern`` (workers x rounds, ``True`` = straggler), or
+    ``None``; exact for an uncoded scheme (WC-SGC, RWC-SGC), else only sufficient."""
+    R = pattern.shape[1]
+    rounds = scheme.decode_rounds(pattern, R)
+    for t, d in enumerate(rounds):
+        if t + scheme.T < R and (d is None or d > t + scheme.T):
+            return t
+    return None
+
+
+def confirm_by_tokens(res, masks):
+    """Write a count automaton's shortest counterexample ``masks`` (the stragglers of each
+    round) into the failing verdict ``res`` of an uncoded scheme, replayed through its exact
+    token decoder (shared by WC-SGC's and RWC-SGC's count automata)."""
+    from . import exact
+
+    res.counterexample = exact._pattern(res.scheme.n, masks)
+    missed = token_first_missed(res.scheme, res.counterexample)
+    res.failed_job, res.confirmed = missed, missed is not None
+    res.confirmation = (
+        "the scheme's exact token decoder (uncoded units), on the automaton's own "
+        "shortest counterexample"
+    )
