@@ -1,6 +1,6 @@
 """The parameter rules of every scheme family, in one place (docs/guide/bounds.md).
 
-:data:`SCHEME_RULES` maps a family to its rules; :func:`~sgc_theory.bounds.check_scheme_params` enforces them. The
+``SCHEME_RULES`` maps a family to its rules; :func:`~sgc_theory.bounds.check_scheme_params` enforces them. The
 closed forms of :mod:`sgc_theory.bounds.loads`, PR-SGC's parameter LP
 (:mod:`sgc_theory.bounds.pair_replication`) and every scheme constructor consult it, so that a
 family's parameters are refused with the same message wherever they enter. This module imports

@@ -9,7 +9,7 @@ Examples
 """
 
 from .base import GradientCode
-from .numerics import float_report
+from .numerics import condition_report, decoding_errors, float_report
 from .results import ConditionReport, FloatReport, Guarantee, VerifyResult
 from .constructions import (
     CONSTRUCTIONS,
@@ -49,6 +49,8 @@ __all__ = [
     "make_code",
     "FloatReport",
     "float_report",
+    "condition_report",
+    "decoding_errors",
     "UnequalRepetitionCode",
     "unequal_repetition",
     "group_sizes",

@@ -24,7 +24,7 @@ from .delay import (
     replicated_at_delay,
     wcsgc_at_delay,
 )
-from .lower import lower_bound
+from .lower import every_scheme_bound, lower_bound
 from .restricted import bracket, restricted_lower_bound
 from .type_lp import TypeLP, TypeLPResult, build_type_lp
 from .type_lp_solve import solve_type_lp
@@ -35,6 +35,7 @@ __all__ = [
     "design_tabular",
     "estimate_ilp_variables",
     "lower_bound",
+    "every_scheme_bound",
     "restricted_lower_bound",
     "bracket",
     "largest_units",

@@ -172,7 +172,7 @@ class DesignAnswer:
     # ----- names shared with the LP results -------------------------------------------------
     @property
     def load_fraction(self) -> Fraction | None:
-        """The upper end: the least load of a runnable scheme proved at a delay ``<= T``."""
+        """The upper end, the least load of a runnable scheme proved at a delay ``<= T``."""
         return None if self.upper is None else self.upper.value
 
     @property

@@ -1,4 +1,4 @@
-"""Optimal load for a given delay: the covering LP/ILP of SPEC section 6.
+"""Optimal load for a given delay: the covering LP/ILP (docs/guide/covering_lp.md).
 
 Computation load only depends on which worker computes which data: a piece of a job's data is
 recovered iff some non-straggler computed it (codes only compress what is sent).  The optimal load
@@ -460,7 +460,7 @@ class _Builder:
 
 
 def build_covering_lp(n, model, T, P=None, partitions=None, symmetric=True) -> CoveringLP:
-    """Build the stationary covering LP (ILP with ``partitions=K``) of SPEC section 6.
+    """Build the stationary covering LP (ILP with ``partitions=K``) of docs/guide/covering_lp.md.
 
     Parameters
     ----------

@@ -108,7 +108,7 @@ def _finite_horizon(model, T, solver=None) -> list:
     return [LowerEnd(res.load_fraction, "finite-horizon LP", why, EVERY_SCHEME)]
 
 
-#: the lower-bound arguments tried, cheapest first: ``(name, function(model, T))``
+#: the lower-bound arguments tried, cheapest first, as ``(name, function(model, T))``
 LOWER_CANDIDATES = (
     ("closed form", _closed_form),
     ("delay 0", _delay_zero),

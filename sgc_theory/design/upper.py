@@ -330,7 +330,7 @@ def _prove_rwc(sch, model, max_work):
 
 _PAPER = "Krishnan, Ebrahimi, Khisti (ICLR 2023)"
 
-#: the upper-end candidates, tried in this order: ``(name, function, what proves it)``
+#: the upper-end candidates, tried in this order, as ``(name, function, what proves it)``
 UPPER_CANDIDATES = (
     ("gc", _gc, "by hand: tolerates any s stragglers a round, delay 0"),
     ("srsgc", _closed("srsgc", f"SR-SGC, delay B ({_PAPER})"), "by hand, delay B"),

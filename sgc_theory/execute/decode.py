@@ -1,8 +1,8 @@
-"""Float64 decoding of one job from the encoded gradients the master received (SPEC section 10).
+"""Float64 decoding of one job from the encoded gradients the master received (docs/guide/execute.md).
 
-The received coefficient rows of a job form a sparse matrix ``C`` (rows: results, columns: the
-job's partitions). The master needs ``a`` with ``a^T C = 1^T`` and returns ``sum_i a_i f_i``. The
-system splits into the connected components of the bipartite graph rows -- partitions (a
+The received coefficient rows of a job form a sparse matrix ``C`` (a row per result, a column
+per partition of the job). The master needs ``a`` with ``a^T C = 1^T`` and returns ``sum_i a_i f_i``. The
+system splits into the connected components of the bipartite graph of rows and partitions (a
 fractional-repetition group, an uncoded chunk, a Reed-Solomon block); each component is solved on
 its own in float64 by least squares (minimum norm when there are more results than needed), and a
 component of one partition in closed form, ``a_i = c_i / sum_j c_j^2``. Each solve reports its

@@ -35,7 +35,7 @@ class Master:
         self.scheme, self.problem, self.jobs, self.lr = scheme, problem, int(jobs), float(lr)
         self.check = check
         self.T = int(scheme.T)
-        #: PR-SGC beyond its exact partitions: every sample is a partition, a piece of a job
+        #: PR-SGC beyond its exact partitions, where every sample is a partition, a piece of a job
         #: (an interval of ``[0, 1)``) the samples ``floor(N a) .. floor(N b) - 1``
         self.by_sample = scheme.name == "prsgc" and scheme.n > scheme.exact_max_n
         if self.by_sample:

@@ -54,7 +54,7 @@ class Waiter:
 
 
 class RoundWait:
-    """One round: feed :meth:`arrive`, ask :meth:`poll`; the decision is in ``mask`` / ``end``."""
+    """One round: feed ``arrive``, ask ``poll``; the decision is in ``mask`` / ``end``."""
 
     def __init__(self, waiter: Waiter):
         self.w = waiter

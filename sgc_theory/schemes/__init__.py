@@ -7,7 +7,7 @@ from .gc import GC
 from .m_sgc import MSGC
 from .pr_sgc import PRSGC
 from .registry import SCHEMES, make_scheme
-from .rwc_sgc import RWCSGC
+from .rwc_sgc import RWCSGC, replication_layout
 from .sr_sgc import SRSGC
 from .tabular import TabularScheme
 from .wc_sgc import WCSGC, backlog_bound, worker_order
@@ -23,6 +23,7 @@ __all__ = [
     "BRSGC",
     "WCSGC",
     "RWCSGC",
+    "replication_layout",
     "backlog_bound",
     "worker_order",
     "PRSGC",

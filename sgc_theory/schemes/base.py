@@ -213,7 +213,7 @@ class Scheme:
     #: why no round can make a worker compute more than ``load``, whatever the stragglers (an
     #: argument from the construction alone, e.g. "one row of the code per round"), or ``None``:
     #: then the verifiers check every reachable round's work against ``load``
-    #: (:meth:`worker_work`, :meth:`overload`)
+    #: (``worker_work``, ``overload``)
     load_bound: str | None = None
 
     def worker_work(self, state: Any) -> tuple[Fraction, ...]:

@@ -92,7 +92,7 @@ class BRSGC(BurstyDesigned, Scheme):
     name = "brsgc"
     #: :meth:`decode_rounds` is exact (see the module docstring), not only sufficient
     exact_token_rule = True
-    #: the state is the last 2B straggler masks: no task is needed to advance it
+    #: the state is the last 2B straggler masks, so no task is needed to advance it
     next_state_needs_tasks = False
 
     def __init__(self, n: int, B: int, W: int, lam: int):

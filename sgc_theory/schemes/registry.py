@@ -1,4 +1,4 @@
-"""The registry of scheme families: :data:`SCHEMES` (name -> class) and :func:`make_scheme`."""
+"""The registry of scheme families: ``SCHEMES`` (name -> class) and :func:`make_scheme`."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ def long_runs(
     """Every configuration on ``replications`` generated matrices (common random numbers);
     returns ``(jobs, runs)`` with ``runs`` the per-replication outputs of :func:`evaluate`.
     ``first`` skips the first seeds (the runs ``first .. first + replications - 1`` of the
-    seed's sequence); ``jobs`` (default ``rounds - max T``) the jobs of every run. Refused beyond the work budget (:func:`run_cost` per run)."""
+    seed's sequence); ``jobs`` (default ``rounds - max T``) the jobs of every run. Refused beyond the work budget (``run_cost`` per run)."""
     rounds = check_int("rounds", rounds, minimum=2)
     replications = check_int("replications", replications, minimum=1)
     L0 = float(proc.meta.get("probe_load") or 0.0)

@@ -63,9 +63,10 @@ def recommend(
 
     Returns
     -------
-    dict ``{"best", "best_gc", "ratio_to_gc", "speedup_over_gc", "runner_up", "candidates",
-    "by_policy": {policy: {...}}, "pilot", "jobs", "convergence", "settings", "replay",
-    "agreement", "credibility", "warning"}``
+    dict
+        keys ``best``, ``best_gc``, ``ratio_to_gc``, ``speedup_over_gc``, ``runner_up``,
+        ``candidates``, ``by_policy`` (``{policy: {...}}``), ``pilot``, ``jobs``,
+        ``convergence``, ``settings``, ``replay``, ``agreement``, ``credibility``, ``warning``.
     """
     rounds, replications, mu, seed, target, cap = check_common(
         rounds, replications, mu, seed, target_halfwidth, max_replications

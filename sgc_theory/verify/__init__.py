@@ -8,6 +8,6 @@ kinds), :mod:`~sgc_theory.verify.counts` (WC-SGC's count automaton) and
 """
 
 from .api import EXACT_MAX_N, METHODS, replay, verify
-from .result import VerificationResult
+from .result import Overload, VerificationResult
 
-__all__ = ["verify", "VerificationResult", "replay", "METHODS", "EXACT_MAX_N"]
+__all__ = ["verify", "VerificationResult", "Overload", "replay", "METHODS", "EXACT_MAX_N"]

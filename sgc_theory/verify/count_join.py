@@ -7,7 +7,7 @@ state is dominated by the join of its ``c``, so a fixpoint with no failing trans
 WC-SGC for all horizons (the lemmas are stated and proved in docs/guide/verification.md).
 
 This module computes that fixpoint on the quotient of the record counts by *interchangeable
-safe records* (:func:`merged_records`, an exact bisimulation), and evaluates every transition of
+safe records* (``merged_records``, an exact bisimulation), and evaluates every transition of
 a batch of record counts at once with integer numpy arithmetic, so its cost per transition is a
 few array operations instead of a Python loop.  Without merged records it is the reference
 fixpoint itself; with them each entry is the join over its class.  Tests check, on every
@@ -35,7 +35,7 @@ from ..errors import SGCError
 
 __all__ = ["batch_join", "PAIRS_PER_CHUNK"]
 
-#: transitions evaluated per numpy batch (memory: a few int64 arrays of this length per record)
+#: transitions evaluated per numpy batch (it holds a few int64 arrays of this length per record)
 PAIRS_PER_CHUNK = 1 << 20
 
 

@@ -76,7 +76,7 @@ class _Stepper:
         return hit
 
     def _overload(self, ids):
-        """The :class:`Overload` of a round with per-worker vector ids ``ids`` (lowest busiest
+        """The :class:`~sgc_theory.verify.Overload` of a round with per-worker vector ids ``ids`` (lowest busiest
         worker), or ``None`` when no worker computes more than the load."""
         work = [sum((self._cost[v] for _, v in w), Fraction(0)) for w in ids]
         top = max(work, default=Fraction(0))
@@ -118,7 +118,7 @@ class _Stepper:
 
     def step(self, node, mask, check=True):
         """Next node after a round with straggler set ``mask``; ``(node, failure)``: the age of
-        a job that misses its deadline, an :class:`Overload` when the round's work exceeds the
+        a job that misses its deadline, an :class:`~sgc_theory.verify.Overload` when the round's work exceeds the
         load, or ``None``."""
         mstate, sstate, spans = node
         tasks, ids = self.tasks(sstate)
@@ -251,7 +251,7 @@ def automaton(scheme, model, max_states=None, progress=None, graph=False, meter=
 
 def failure(masks, failed):
     """What failed on the path ``masks`` (the last round is the failing one): the index of the
-    job that misses its deadline, or the :class:`Overload` with its round filled in."""
+    job that misses its deadline, or the :class:`~sgc_theory.verify.Overload` with its round filled in."""
     if isinstance(failed, Overload):
         failed.round = len(masks) - 1
         return failed
