@@ -189,7 +189,7 @@ class WCSGCCounts:
         interchangeable safe records (same verdict; tests compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
-        ok, states, _ = batch_join(self, meter, progress=progress)
+        ok, states, _ = batch_join(self, meter, progress=progress, prune=True)
         return ok, states
 
     def join_proof_reference(self, meter=None):
