@@ -175,11 +175,20 @@ def _forgettable_digits(auto, codec):
     """The forgettable records that are representatives of classes of forgettable records (a
     worker of the class moved to record 0 is then a move of :func:`forgettable_records`)."""
     forget = set(forgettable_records(auto))
-    return [
+    digits = [
         r
         for r in codec.digits
         if r in forget and all(h in forget for h in range(auto.H) if codec.rep[h] == r)
     ]
+
+    def dist(h):  # rounds without a straggle until the record is 0
+        k = 0
+        while h:
+            h, k = (h << 1) & auto.hmask, k + 1
+        return k
+
+    # (from, to): to record 0, or to a forgettable record that reaches 0 sooner
+    return [(r, 0) for r in digits] + [(r, g) for r in digits for g in digits if dist(g) < dist(r)]
 
 
 class _Table:
@@ -256,11 +265,11 @@ def _dominated_rows(table, codec, forget, frontier, rows):
     C = codec.rows(frontier)
     J = table.J[rows]
     get = table.index.get
-    for r in forget:
+    for r, g in forget:
         live = np.flatnonzero((C[:, r] > 0) & ~out)
         if not len(live):
             continue
-        nk = frontier[live] - codec.w[r]
+        nk = frontier[live] - codec.w[r] + codec.w[g]
         nr = np.fromiter((get(k, -1) for k in nk.tolist()), np.int64, len(nk))
         hit = nr >= 0
         cov = np.zeros(len(live), dtype=bool)

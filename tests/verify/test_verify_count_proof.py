@@ -159,3 +159,14 @@ def test_pruned_join_agrees_with_reference_join_and_exact_search(n, B, W, lam, d
     assert ok == ok_ref
     if ok:
         assert auto.explore()[0]
+
+
+def test_forgettable_records():
+    """Records whose whole shift chain is record-safe; none when the model is not the design."""
+    from sgc_theory.models import Bursty
+    from sgc_theory.verify.count_join import forgettable_records
+
+    assert forgettable_records(WCSGCCounts(WCSGC(20, 2, 3, 3))) == [0b10, 0b11]
+    assert forgettable_records(WCSGCCounts(WCSGC(20, 3, 4, 3))) == [0b100, 0b110, 0b111]
+    sch = WCSGC(20, 2, 3, 3)
+    assert forgettable_records(WCSGCCounts(sch, Bursty(20, 2, 3, 4))) == []
