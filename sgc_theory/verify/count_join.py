@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import SGCError
 
-__all__ = ["batch_join", "forgettable_records", "PAIRS_PER_CHUNK"]
+__all__ = ["batch_join", "forgettable_records", "simulation_moves", "PAIRS_PER_CHUNK"]
 
 #: transitions evaluated per numpy batch (memory: a few int64 arrays of this length per record)
 PAIRS_PER_CHUNK = 1 << 20
@@ -171,24 +171,43 @@ class _Codec:
         return C
 
 
-def _forgettable_digits(auto, codec):
-    """The forgettable records that are representatives of classes of forgettable records (a
-    worker of the class moved to record 0 is then a move of :func:`forgettable_records`)."""
+def simulation_moves(auto) -> list[tuple[int, int]]:
+    """Pairs ``(h, g)`` of records such that moving one worker from ``h`` to ``g`` gives a
+    state at least as strong for the adversary (the simulation lemma of
+    docs/guide/verification.md): ``h`` is record-safe and nonzero, and either ``g = 0`` with
+    ``h`` forgettable, or ``g`` is nonzero, comes no earlier in the scheme's order (safe, or a
+    record that may straggle) and the shifts of ``h`` and ``g`` (``g`` not straggling) are equal
+    or again such a pair.  Cyclic pairs are dropped, so every move lowers a rank.  Empty unless
+    the model is the scheme's design model up to the records it lets straggle."""
     forget = set(forgettable_records(auto))
-    digits = [
-        r
+    if not forget:
+        return []
+    H, hmask = auto.H, auto.hmask
+    safe = [not auto.d_row[h] and not auto.a_row[h] for h in range(H)]
+
+    def rel(h, g):
+        if h == g:
+            return True
+        if g == 0:
+            return h in forget
+        if h == 0 or not safe[h]:
+            return False
+        return rel((h << 1) & hmask, (g << 1) & hmask)
+
+    pairs = {(h, g) for h in range(1, H) for g in range(H) if h != g and rel(h, g)}
+    return sorted((h, g) for h, g in pairs if (g, h) not in pairs)
+
+
+def _move_digits(auto, codec):
+    """The moves of :func:`simulation_moves` between representatives, valid for every record
+    of the source class (a canonical row holds a class's workers on its representative)."""
+    moves = set(simulation_moves(auto))
+    return [
+        (r, g)
         for r in codec.digits
-        if r in forget and all(h in forget for h in range(auto.H) if codec.rep[h] == r)
+        for g in [0] + codec.digits
+        if r != g and all((h, g) in moves for h in range(auto.H) if codec.rep[h] == r)
     ]
-
-    def dist(h):  # rounds without a straggle until the record is 0
-        k = 0
-        while h:
-            h, k = (h << 1) & auto.hmask, k + 1
-        return k
-
-    # (from, to): to record 0, or to a forgettable record that reaches 0 sooner
-    return [(r, 0) for r in digits] + [(r, g) for r in digits for g in digits if dist(g) < dist(r)]
 
 
 class _Table:
@@ -313,7 +332,7 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = Fal
     root_c, root_t = auto.initial()
     root = codec.key(np.array([root_c], dtype=np.int64))
     table = _Table(auto.T, root[0], root_t)
-    forget = _forgettable_digits(auto, codec) if prune else []
+    forget = _move_digits(auto, codec) if prune else []
     frontier = root
     while len(frontier):
         frontier = np.unique(frontier)

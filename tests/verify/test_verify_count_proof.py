@@ -170,3 +170,15 @@ def test_forgettable_records():
     assert forgettable_records(WCSGCCounts(WCSGC(20, 3, 4, 3))) == [0b100, 0b110, 0b111]
     sch = WCSGC(20, 2, 3, 3)
     assert forgettable_records(WCSGCCounts(sch, Bursty(20, 2, 3, 4))) == []
+
+
+def test_simulation_moves():
+    """(2, 3): forget 10 and 11, and 11 -> 01 (same next record 10), 11 -> 10 (free sooner)."""
+    from sgc_theory.verify.count_join import simulation_moves
+
+    assert simulation_moves(WCSGCCounts(WCSGC(20, 2, 3, 3))) == [
+        (0b10, 0),
+        (0b11, 0),
+        (0b11, 0b01),
+        (0b11, 0b10),
+    ]
