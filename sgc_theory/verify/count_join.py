@@ -274,17 +274,17 @@ def forgettable_records(auto) -> list[int]:
     return out
 
 
-def _dominated_rows(table, codec, forget, frontier, rows):
+def _dominated_rows(table, codec, moves, frontier, rows):
     """Mask of the frontier entries covered by a neighbour in the table: the same record counts
-    with one worker of a forgettable record moved to record 0, whose entry is at least as large
-    (tail sums).  Such an entry needs no expansion (the simulation lemma)."""
+    after one move ``(r, g)`` of ``moves`` (a worker from record ``r`` to ``g``), whose entry is
+    at least as large (tail sums).  Such an entry needs no expansion (the simulation lemma)."""
     out = np.zeros(len(frontier), dtype=bool)
-    if not forget:
+    if not moves:
         return out
     C = codec.rows(frontier)
     J = table.J[rows]
     get = table.index.get
-    for r, g in forget:
+    for r, g in moves:
         live = np.flatnonzero((C[:, r] > 0) & ~out)
         if not len(live):
             continue
@@ -313,10 +313,10 @@ def _chunks(counts):
 def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = False):
     """The join fixpoint of :meth:`WCSGCCounts.join_proof_reference`, vectorized.
 
-    With ``prune``, an entry covered by a neighbour (:func:`_dominated_rows`: one worker of a
-    forgettable record moved to record 0, an entry at least as large) is not expanded; the
+    With ``prune``, an entry covered by a neighbour (:func:`_dominated_rows`: one move of
+    :func:`simulation_moves` away, an entry at least as large) is not expanded; the
     table is then a cover of the reachable states up to the simulation order, not entry by
-    entry (sound by the forgetting lemma of docs/guide/verification.md).
+    entry (sound by the simulation lemma of docs/guide/verification.md).
 
     Returns ``(proved, record counts visited, table)``; ``table`` maps each record count (a
     tuple) to its joined pending tail sums (a tuple), for cross-checks (``None`` when a

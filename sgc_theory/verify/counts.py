@@ -52,8 +52,8 @@ BASIS_JOIN = (
     "count automaton: (workers per record of the last W - 1 rounds, pending units per age), "
     "adversary = how many workers of each record straggle; one pending vector per record "
     "count, the tail-sum maximum of all reached, iterated to a fixpoint, an entry covered by "
-    "a neighbour with a safe worker forgotten not expanded (sound by the equivariance, "
-    "monotonicity and dominance lemmas of sgc_theory.verify.counts and the forgetting lemma "
+    "a neighbour one simulation move away not expanded (sound by the equivariance, "
+    "monotonicity and dominance lemmas of sgc_theory.verify.counts and the simulation lemma "
     "of sgc_theory.verify.count_join)"
 )
 
@@ -188,7 +188,7 @@ class WCSGCCounts:
     def join_proof(self, meter=None, progress=None):
         """The join proof below (:meth:`join_proof_reference`), evaluated on whole frontiers at
         once by :func:`sgc_theory.verify.count_join.batch_join`, on the exact quotient by
-        interchangeable safe records, pruned by the forgetting lemma (same verdict; tests
+        interchangeable safe records, pruned by the simulation lemma (same verdict; tests
         compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
