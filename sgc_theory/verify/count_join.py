@@ -313,7 +313,7 @@ def _chunks(counts):
 def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = False):
     """The join fixpoint of :meth:`WCSGCCounts.join_proof_reference`, vectorized.
 
-    With ``prune``, an entry covered by a neighbour (:func:`_dominated_rows`: one move of
+    With ``prune``, an entry covered by a neighbour (one move of
     :func:`simulation_moves` away, an entry at least as large) is not expanded; the
     table is then a cover of the reachable states up to the simulation order, not entry by
     entry (sound by the simulation lemma of docs/guide/verification.md).
