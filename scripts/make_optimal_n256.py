@@ -22,7 +22,7 @@ automaton runs, so a proof refused by ``--proof-work`` would first spend all of 
 
     python scripts/make_optimal_n256.py [--quick] [--reuse-lp] [--max-orbits 40000 6000]
         [--time-limit 300] [--proof-work 3e8]
-        [--reuse-proofs] [--prove-max-lam 255 100]
+        [--reuse-proofs] [--prove-max-lam 255 100] [--proof-cell "2,3,200=not settled: ..."]
 """
 
 from __future__ import annotations
@@ -144,6 +144,13 @@ def lp_cell(B, W, lam, T, max_orbits, time_limit):
 
 _PROOFS: dict = {}
 
+#: the proof cell of a row settled by M-SGC instead of WC-SGC's automaton (lam = n - 1)
+MSGC_ROUTE = (
+    "M-SGC [KEK23] at T = W - 2 + B = B + 1: its load equals the counting bound at "
+    "lam = n - 1 (identity); all-horizon guarantee by [KEK23]'s theorem (the exact automaton "
+    "proves it at n = 3, 4; not rechecked at n = 256)"
+)
+
 
 def proof_cell(B, W, lam, work, max_lam=None):
     """WC-SGC's all-horizon proof on counts at n = 256 (cached per (B, W, lam)): the optimum at
@@ -154,6 +161,11 @@ def proof_cell(B, W, lam, work, max_lam=None):
     from sgc_theory.verify import verify
 
     key = (B, W, lam)
+    if key not in _PROOFS and lam == N - 1 and int(msgc_delay(B, W)) == B + 1:
+        # M-SGC meets the counting bound at lam = n - 1 (both are P/(n(W - 1) + B)), and for
+        # W = 3 its delay W - 2 + B is B + 1: settled by [KEK23]'s theorem for M-SGC
+        assert F(msgc_load(N, B, W, lam)) == F(counting_bound(N, B, W, lam))
+        _PROOFS[key] = (True, MSGC_ROUTE)
     if max_lam is not None and lam > max_lam and key not in _PROOFS:
         _PROOFS[key] = (False, f"not settled: not attempted (lam > {max_lam}, --prove-max-lam)")
     if key not in _PROOFS:
@@ -205,7 +217,7 @@ def reused_proofs(path):
         return
     with open(path) as fh:
         for r in csv.DictReader(fh):
-            if r["proof"].startswith("count automaton: proved"):
+            if r["proof"].startswith(("count automaton: proved", "M-SGC [KEK23]")):
                 _PROOFS[(int(r["B"]), int(r["W"]), int(r["lam"]))] = (True, r["proof"])
 
 
@@ -288,7 +300,9 @@ def markdown(rs, seconds, argv):
         "(T >= B + 1)` is the exact optimum of every scheme at every delay T >= B + 1: the "
         "counting bound (a lower bound on every scheme) reached by WC-SGC, whose guarantee is "
         "proved for that lam by its count automaton (`sgc verify --scheme wcsgc --n 256 --B B "
-        "--W W --lam L --all-horizons`; the proof column says how). "
+        "--W W --lam L --all-horizons`; the proof column says how), or at lam = n - 1 with "
+        "W = 3 by M-SGC, whose load there equals the counting bound and whose delay "
+        "W - 2 + B is B + 1 (guarantee: [KEK23]'s theorem; see docs/guide/proved.md). "
         "`BR-SGC / bound - 1` bounds BR-SGC's distance to the optimum of every "
         "scheme from above, also where the LP is out of reach. Empty LP cells: see `lp_note`.",
         "",
@@ -356,6 +370,15 @@ def main(argv=None) -> int:
         "automaton reaches lam + 1 states for (1, 2), half a CPU-minute at lam 255, and "
         "C(lam + 3, 3) for (2, 3), about 2 CPU-minutes at lam 64 and 19 at lam 100)",
     )
+    ap.add_argument(
+        "--proof-cell",
+        action="append",
+        default=[],
+        metavar="B,W,LAM=TEXT",
+        help="the proof cell of a row from a run made outside this script (e.g. a long proof, "
+        "or one stopped after a stated time): TEXT starting 'count automaton: proved' settles "
+        "the row, anything else (say 'not settled: ...') leaves it open",
+    )
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "results"))
     ap.add_argument("--json", action="store_true", help="print the rows as JSON, write nothing")
     args = ap.parse_args(argv)
@@ -363,6 +386,10 @@ def main(argv=None) -> int:
     reuse = reused_lp(Path(args.out) / "optimal_n256.csv") if args.reuse_lp else None
     if args.reuse_proofs:
         reused_proofs(Path(args.out) / "optimal_n256.csv")
+    for spec in args.proof_cell:
+        head, _, text = spec.partition("=")
+        key = tuple(int(v) for v in head.split(","))
+        _PROOFS[key] = (text.startswith("count automaton: proved"), text)
     rs = rows(
         args.quick, args.max_orbits, args.time_limit, reuse, args.proof_work, args.prove_max_lam
     )

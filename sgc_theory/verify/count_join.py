@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import SGCError
 
-__all__ = ["batch_join", "PAIRS_PER_CHUNK"]
+__all__ = ["batch_join", "forgettable_records", "simulation_moves", "PAIRS_PER_CHUNK"]
 
 #: transitions evaluated per numpy batch (it holds a few int64 arrays of this length per record)
 PAIRS_PER_CHUNK = 1 << 20
@@ -171,6 +171,45 @@ class _Codec:
         return C
 
 
+def simulation_moves(auto) -> list[tuple[int, int]]:
+    """Pairs ``(h, g)`` of records such that moving one worker from ``h`` to ``g`` gives a
+    state at least as strong for the adversary (the simulation lemma of
+    docs/guide/verification.md): ``h`` is record-safe and nonzero, and either ``g = 0`` with
+    ``h`` forgettable, or ``g`` is nonzero, comes no earlier in the scheme's order (safe, or a
+    record that may straggle) and the shifts of ``h`` and ``g`` (``g`` not straggling) are equal
+    or again such a pair.  Cyclic pairs are dropped, so every move lowers a rank.  Empty unless
+    the model is the scheme's design model up to the records it lets straggle."""
+    forget = set(forgettable_records(auto))
+    if not forget:
+        return []
+    H, hmask = auto.H, auto.hmask
+    safe = [not auto.d_row[h] and not auto.a_row[h] for h in range(H)]
+
+    def rel(h, g):
+        if h == g:
+            return True
+        if g == 0:
+            return h in forget
+        if h == 0 or not safe[h]:
+            return False
+        return rel((h << 1) & hmask, (g << 1) & hmask)
+
+    pairs = {(h, g) for h in range(1, H) for g in range(H) if h != g and rel(h, g)}
+    return sorted((h, g) for h, g in pairs if (g, h) not in pairs)
+
+
+def _move_digits(auto, codec):
+    """The moves of :func:`simulation_moves` between representatives, valid for every record
+    of the source class (a canonical row holds a class's workers on its representative)."""
+    moves = set(simulation_moves(auto))
+    return [
+        (r, g)
+        for r in codec.digits
+        for g in [0] + codec.digits
+        if r != g and all((h, g) in moves for h in range(auto.H) if codec.rep[h] == r)
+    ]
+
+
 class _Table:
     """The join table: key -> row, and the joined pending tail sums of every row."""
 
@@ -216,6 +255,48 @@ class _Table:
         return np.concatenate([uk[found][grew], fresh])
 
 
+def forgettable_records(auto) -> list[int]:
+    """Records ``h != 0`` whose workers may be *forgotten* (moved to record 0) by the pruning of
+    :func:`batch_join`: ``h`` and every nonzero shift of it are record-safe (the scheme puts them
+    in its safe block, the model forbids them to straggle).  Empty unless the model is the
+    scheme's design model up to the records it lets straggle (same ``lam``, same per-record
+    rule), which the simulation lemma needs (docs/guide/verification.md)."""
+    if auto.model.lam != auto.scheme.lam or auto.a_row != auto.d_row:
+        return []
+    safe = [not auto.d_row[h] and not auto.a_row[h] for h in range(auto.H)]
+    out = []
+    for h in range(1, auto.H):
+        g = h
+        while g and safe[g]:
+            g = (g << 1) & auto.hmask
+        if g == 0:
+            out.append(h)
+    return out
+
+
+def _dominated_rows(table, codec, moves, frontier, rows):
+    """Mask of the frontier entries covered by a neighbour in the table: the same record counts
+    after one move ``(r, g)`` of ``moves`` (a worker from record ``r`` to ``g``), whose entry is
+    at least as large (tail sums).  Such an entry needs no expansion (the simulation lemma)."""
+    out = np.zeros(len(frontier), dtype=bool)
+    if not moves:
+        return out
+    C = codec.rows(frontier)
+    J = table.J[rows]
+    get = table.index.get
+    for r, g in moves:
+        live = np.flatnonzero((C[:, r] > 0) & ~out)
+        if not len(live):
+            continue
+        nk = frontier[live] - codec.w[r] + codec.w[g]
+        nr = np.fromiter((get(k, -1) for k in nk.tolist()), np.int64, len(nk))
+        hit = nr >= 0
+        cov = np.zeros(len(live), dtype=bool)
+        cov[hit] = (table.J[nr[hit]] >= J[live[hit]]).all(axis=1)
+        out[live[cov]] = True
+    return out
+
+
 def _chunks(counts):
     """Split states into consecutive runs of at most ``PAIRS_PER_CHUNK`` transitions (a state
     with more transitions alone)."""
@@ -229,8 +310,13 @@ def _chunks(counts):
     return out
 
 
-def batch_join(auto, meter=None, unit: int = 1, progress=None):
+def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = False):
     """The join fixpoint of :meth:`WCSGCCounts.join_proof_reference`, vectorized.
+
+    With ``prune``, an entry covered by a neighbour (one move of
+    :func:`simulation_moves` away, an entry at least as large) is not expanded; the
+    table is then a cover of the reachable states up to the simulation order, not entry by
+    entry (sound by the simulation lemma of docs/guide/verification.md).
 
     Returns ``(proved, record counts visited, table)``; ``table`` maps each record count (a
     tuple) to its joined pending tail sums (a tuple), for cross-checks (``None`` when a
@@ -246,11 +332,17 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None):
     root_c, root_t = auto.initial()
     root = codec.key(np.array([root_c], dtype=np.int64))
     table = _Table(auto.T, root[0], root_t)
+    forget = _move_digits(auto, codec) if prune else []
     frontier = root
     while len(frontier):
         frontier = np.unique(frontier)
-        C = codec.rows(frontier)
         rows = table.rows_of(frontier)
+        if forget:
+            keep = ~_dominated_rows(table, codec, forget, frontier, rows)
+            frontier, rows = frontier[keep], rows[keep]
+            if not len(frontier):
+                break
+        C = codec.rows(frontier)
         first, cap = _layout(auto, C)
         counts = np.prod(cap + 1, axis=1)
         nxt = []
@@ -278,5 +370,8 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None):
         frontier = cand[table.ver[r] > table.seen[r]]
     keys = np.fromiter(table.index.keys(), np.int64, table.size)
     rows = np.fromiter(table.index.values(), np.int64, table.size)
+    if forget:  # every entry not expanded at its final value is still covered by a neighbour
+        idle = table.ver[rows] > table.seen[rows]
+        assert _dominated_rows(table, codec, forget, keys[idle], rows[idle]).all()
     out = {tuple(c): tuple(j) for c, j in zip(codec.rows(keys).tolist(), table.J[rows].tolist())}
     return True, table.size, out

@@ -51,8 +51,10 @@ BASIS = (
 BASIS_JOIN = (
     "count automaton: (workers per record of the last W - 1 rounds, pending units per age), "
     "adversary = how many workers of each record straggle; one pending vector per record "
-    "count, the tail-sum maximum of all reached, iterated to a fixpoint (sound by the "
-    "equivariance, monotonicity and dominance lemmas of sgc_theory.verify.counts)"
+    "count, the tail-sum maximum of all reached, iterated to a fixpoint, an entry covered by "
+    "a neighbour one simulation move away not expanded (sound by the equivariance, "
+    "monotonicity and dominance lemmas of sgc_theory.verify.counts and the simulation lemma "
+    "of sgc_theory.verify.count_join)"
 )
 
 
@@ -186,10 +188,11 @@ class WCSGCCounts:
     def join_proof(self, meter=None, progress=None):
         """The join proof below (:meth:`join_proof_reference`), evaluated on whole frontiers at
         once by :func:`sgc_theory.verify.count_join.batch_join`, on the exact quotient by
-        interchangeable safe records (same verdict; tests compare it with the reference).  Returns ``(proved, record counts visited)``."""
+        interchangeable safe records, pruned by the simulation lemma (same verdict; tests
+        compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
-        ok, states, _ = batch_join(self, meter, progress=progress)
+        ok, states, _ = batch_join(self, meter, progress=progress, prune=True)
         return ok, states
 
     def join_proof_reference(self, meter=None):

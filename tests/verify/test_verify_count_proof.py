@@ -112,3 +112,73 @@ def test_quotient_merges_only_interchangeable_safe_records():
     rep = merged_records(auto)
     assert rep[0b010] == 0b110 and rep[0b001] == 0b001 and rep[0b000] == 0
     assert merged_records(WCSGCCounts(WCSGC(20, 2, 3, 3))) == [0, 1, 2, 3]
+
+
+def test_msgc_meets_the_counting_bound_at_lam_n_minus_1():
+    """At lam = n - 1 M-SGC's load (lam + 1)(W - 1 + B) / (n (B + (W - 1)(lam + 1))) equals the
+    counting bound (W - 1 + B) / (n (W - 1 + B) - lam B), for every n, B, W (symbolic identity);
+    for W = 3 M-SGC's delay W - 2 + B is B + 1 (this settles the (2, 3, 255) row of
+    results/optimal_n256 by [KEK23]'s theorem)."""
+    import sympy as sp
+
+    from sgc_theory.bounds import counting_bound, msgc_delay, msgc_load
+
+    n, B, W = sp.symbols("n B W", positive=True, integer=True)
+    assert sp.simplify(msgc_load(n, B, W, n - 1) - counting_bound(n, B, W, n - 1)) == 0
+    assert msgc_load(256, 2, 3, 255) == counting_bound(256, 2, 3, 255)
+    assert msgc_load(256, 2, 3, 254) != counting_bound(256, 2, 3, 254)  # only at lam = n - 1
+    assert int(msgc_delay(2, 3)) == 3
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_msgc_and_wcsgc_at_lam_n_minus_1_proved_by_the_exact_automaton(n):
+    """The argument for lam = n - 1 against the exact per-worker automaton (real codes, every
+    pattern of every length): M-SGC (2, 3, n - 1), delay 3 = B + 1, load = the counting bound,
+    is proved; so is WC-SGC, by both the exact automaton and the count automaton."""
+    from sgc_theory.bounds import counting_bound
+    from sgc_theory.rationals import to_fraction
+    from sgc_theory.schemes import MSGC, WCSGC
+
+    m = MSGC(n, 2, 3, n - 1)
+    assert m.T == 3 and to_fraction(m.load) == to_fraction(counting_bound(n, 2, 3, n - 1))
+    assert verify(m, all_horizons=True, method="automaton").ok
+    w = WCSGC(n, 2, 3, n - 1)
+    assert verify(w, all_horizons=True, method="automaton").ok
+    assert verify(w, all_horizons=True, method="counts").ok
+
+
+@pytest.mark.parametrize("n,B,W,lam,dT,dK", WC_CASES)
+def test_pruned_join_agrees_with_reference_join_and_exact_search(n, B, W, lam, dT, dK):
+    """The join pruned by the forgetting lemma: same verdict as the reference join, and when
+    it proves, the exact breadth-first search (no join) proves too."""
+    P = W - 1 + B
+    sch = WCSGC(n, B, W, lam, T=B + 1 + dT, P=P, K=n * P - lam * B + dK)
+    auto = WCSGCCounts(sch)
+    ok_ref, _ = auto.join_proof_reference()
+    ok, _, _ = batch_join(auto, prune=True)
+    assert ok == ok_ref
+    if ok:
+        assert auto.explore()[0]
+
+
+def test_forgettable_records():
+    """Records whose whole shift chain is record-safe; none when the model is not the design."""
+    from sgc_theory.models import Bursty
+    from sgc_theory.verify.count_join import forgettable_records
+
+    assert forgettable_records(WCSGCCounts(WCSGC(20, 2, 3, 3))) == [0b10, 0b11]
+    assert forgettable_records(WCSGCCounts(WCSGC(20, 3, 4, 3))) == [0b100, 0b110, 0b111]
+    sch = WCSGC(20, 2, 3, 3)
+    assert forgettable_records(WCSGCCounts(sch, Bursty(20, 2, 3, 4))) == []
+
+
+def test_simulation_moves():
+    """(2, 3): forget 10 and 11, and 11 -> 01 (same next record 10), 11 -> 10 (free sooner)."""
+    from sgc_theory.verify.count_join import simulation_moves
+
+    assert simulation_moves(WCSGCCounts(WCSGC(20, 2, 3, 3))) == [
+        (0b10, 0),
+        (0b11, 0),
+        (0b11, 0b01),
+        (0b11, 0b10),
+    ]
