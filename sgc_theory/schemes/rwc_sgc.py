@@ -63,12 +63,11 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-import numpy as np
 
 from ..errors import SGCError, check_int
 from ._common import BurstyDesigned, bursty_params
-from .base import Scheme, Task, check_scheme_size, masks_of
-from .wc_sgc import _ranges, _sizes, worker_order
+from .base import Scheme, Task, check_scheme_size
+from .wc_sgc import _ranges, _sizes, token_decode_rounds, worker_order
 
 __all__ = ["RWCSGC", "replication_layout"]
 
@@ -170,26 +169,7 @@ class RWCSGC(BurstyDesigned, Scheme):
     def decode_rounds(self, pattern, jobs=None):
         """Exact token-level decoding: job ``t`` is decoded at the end of the first round by
         which each of its ``K`` units was computed by some non-straggler."""
-        Pm = np.asarray(pattern, dtype=bool)
-        R = Pm.shape[1]
-        jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
-        masks = masks_of(Pm, self.n)
-        got: list[set] = [set() for _ in range(R + self.T + 1)]
-        out: list = [None] * jobs
-        state = self.initial_state()
-        for r in range(R):
-            per_worker, _ = self.plan_units(state)
-            for i, groups in enumerate(per_worker):
-                if not masks[r] >> i & 1:
-                    for age, us, _rep in groups:
-                        if r - age >= 0:
-                            got[r - age].update(us)
-            for age in range(self.T + 1):
-                t = r - age
-                if 0 <= t < jobs and out[t] is None and len(got[t]) == self.K:
-                    out[t] = r
-            state = self.next_state(state, None, masks[r])
-        return out
+        return token_decode_rounds(self, pattern, jobs)
 
 
 @lru_cache(maxsize=4096)

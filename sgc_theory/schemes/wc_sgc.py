@@ -208,26 +208,34 @@ class WCSGC(BurstyDesigned, Scheme):
     def decode_rounds(self, pattern, jobs=None):
         """Exact token-level decoding: job ``t`` is decoded at the end of the first round by
         which every one of its ``K`` units was computed by a non-straggler."""
-        P = np.asarray(pattern, dtype=bool)
-        R = P.shape[1]
-        jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
-        masks = masks_of(P, self.n)
-        got = [0] * (R + self.T + 1)
-        out: list = [None] * jobs
-        state = self.initial_state()
-        for r in range(R):
-            per_worker, _ = self.plan_units(state)
-            for i, groups in enumerate(per_worker):
-                if not masks[r] >> i & 1:
-                    for age, us in groups:
-                        if r - age >= 0:
-                            got[r - age] += len(us)
-            for age in range(self.T + 1):
-                t = r - age
-                if 0 <= t < jobs and out[t] is None and got[t] == self.K:
-                    out[t] = r
-            state = self.next_state(state, None, masks[r])
-        return out
+        return token_decode_rounds(self, pattern, jobs)
+
+
+def token_decode_rounds(scheme, pattern, jobs=None) -> list:
+    """The token decoder of the unit-placing families (WC-SGC, RWC-SGC): job ``t`` is decoded
+    at the end of the first round by which each of its ``K`` units was computed by some
+    non-straggler (a replicated unit counts once). ``scheme.plan_units(state)`` gives per worker
+    the groups ``(age, units, ...)`` of a round."""
+    P = np.asarray(pattern, dtype=bool)
+    R = P.shape[1]
+    jobs = R if jobs is None else check_int("jobs", jobs, minimum=0)
+    masks = masks_of(P, scheme.n)
+    got: list[set] = [set() for _ in range(R + scheme.T + 1)]
+    out: list = [None] * jobs
+    state = scheme.initial_state()
+    for r in range(R):
+        per_worker, _ = scheme.plan_units(state)
+        for i, groups in enumerate(per_worker):
+            if not masks[r] >> i & 1:
+                for age, us, *_ in groups:
+                    if r - age >= 0:
+                        got[r - age].update(us)
+        for age in range(scheme.T + 1):
+            t = r - age
+            if 0 <= t < jobs and out[t] is None and len(got[t]) == scheme.K:
+                out[t] = r
+        state = scheme.next_state(state, None, masks[r])
+    return out
 
 
 def _ranges(units) -> str:
