@@ -8,6 +8,13 @@ its own in float64 by least squares (minimum norm when there are more results th
 component of one partition in closed form, ``a_i = c_i / sum_j c_j^2``. Each solve reports its
 condition number (largest over smallest nonzero singular value) and the residual
 ``max |a^T C - 1|``; a partition no received row touches means the job is not decodable.
+
+**Repetition fast path.** When the distinct supports of the received rows are pairwise disjoint,
+cover every partition and each has a row with equal coefficients ``c`` (fractional repetition,
+the float-safe unequal groups, uncoded chunks and units: every default code of ``sgc run``), one
+such row per support with ``a_i = 1 / c`` decodes exactly. Each component is then rank one
+(condition 1), and no graph or least-squares solve is needed: this keeps the master's time per
+round, which lies on every round's critical path, to a fraction of a millisecond at ``n = 256``.
 """
 
 from __future__ import annotations
@@ -77,14 +84,49 @@ def decode_job(job: int, rows, values, P: int, cache: dict | None = None) -> Dec
     return Decoded(a @ np.vstack([values[k] for k in keep]), worst, residual)
 
 
-def solve_job(job: int, rows, P: int):
+def _repetition(rows, P: int):
+    """The fast path's ``a`` (see the module's docstring), or ``None`` when it does not apply."""
+    first: dict = {}
+    done: set = set()  # supports already holding a usable row, by array identity (rows repeat)
+    for k, (p, c) in enumerate(rows):
+        if id(p) in done:
+            continue
+        key = p.tobytes()
+        if first.get(key) is not None:
+            done.add(id(p))
+            continue
+        c0 = c[0]
+        first[key] = k if c0 != 0 and (len(c) == 1 or c0 == c.min() == c.max()) else None
+        if first[key] is not None:
+            done.add(id(p))
+    if any(k is None for k in first.values()):
+        return None
+    picks = list(first.values())
+    if sum(len(rows[k][0]) for k in picks) != P:
+        return None
+    covered = np.zeros(P, dtype=bool)
+    for k in picks:
+        covered[rows[k][0]] = True
+    if not covered.all():  # sizes add up to P but two supports overlap
+        return None
+    a = np.zeros(len(rows))
+    for k in picks:
+        a[k] = 1.0 / float(rows[k][1][0])
+    return a
+
+
+def solve_job(job: int, rows, P: int, repetition: bool = True):
     """``(kept rows, a, worst condition, residual)``: the float64 decoding coefficients ``a`` of
-    the received rows that touch a partition (``keep``, their indices), ``a^T C = 1^T``."""
+    the received rows that touch a partition (``keep``, their indices), ``a^T C = 1^T``.
+    ``repetition=False`` skips the fast path (to test it against the general route)."""
     rows = [(p, c) for p, c in rows]
     keep = [k for k, (p, _) in enumerate(rows) if len(p)]
     rows = [rows[k] for k in keep]
     if not rows:
         raise NotDecodableError(f"job {job}: no result received")
+    fast = _repetition(rows, P) if repetition else None
+    if fast is not None:
+        return keep, fast, 1.0, 0.0
     part_label, row_label = _components(rows, P)
     missing = np.flatnonzero(part_label < 0)
     if len(missing):

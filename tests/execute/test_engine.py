@@ -146,6 +146,42 @@ def test_decoder_fast_path_for_repeated_chunks():
     assert partition_bounds([Fraction(1, 3)] * 3, 10).tolist() == [0, 3, 6, 10]
 
 
+def test_repetition_path_agrees_with_the_least_squares_solve():
+    """Random repetition systems (disjoint supports, equal coefficients, duplicates), decoded by
+    the fast path and by the component least-squares route it skips: the same gradient; and
+    systems the fast path must refuse (overlapping supports, unequal coefficients, a missing
+    partition) go to the general route."""
+    from sgc_theory.execute import decode as dec_mod
+
+    rng = np.random.default_rng(7)
+    for _trial in range(200):
+        P = int(rng.integers(1, 12))
+        cuts = np.sort(rng.choice(np.arange(1, P), size=int(rng.integers(0, P)), replace=False))
+        blocks = np.split(np.arange(P), cuts)
+        g = rng.normal(size=(P, 2))
+        rows, vals = [], []
+        for b in blocks:
+            for _ in range(int(rng.integers(1, 4))):
+                c = float(rng.choice([1.0, 2.0, -0.5]))
+                rows.append((b, np.full(len(b), c)))
+                vals.append(c * g[b].sum(axis=0))
+        order = rng.permutation(len(rows))
+        rows, vals = [rows[k] for k in order], [vals[k] for k in order]
+        a_fast = dec_mod._repetition(rows, P)
+        assert a_fast is not None
+        keep, a_ls, _, _ = dec_mod.solve_job(0, rows, P, repetition=False)
+        assert np.allclose(a_fast @ np.vstack(vals), g.sum(axis=0), rtol=1e-12, atol=1e-12)
+        assert np.allclose(a_ls @ np.vstack([vals[k] for k in keep]), g.sum(axis=0), atol=1e-9)
+    overlap = [(np.array([0, 1]), np.ones(2)), (np.array([1, 2]), np.ones(2))]
+    unequal = [(np.array([0, 1]), np.array([1.0, 2.0]))]
+    short = [(np.array([0]), np.ones(1))]
+    assert dec_mod._repetition(overlap, 3) is None
+    assert dec_mod._repetition(unequal, 2) is None
+    assert dec_mod._repetition(short, 2) is None
+    with pytest.raises(NotDecodableError):
+        decode_job(0, short, [np.ones(1)], 2)
+
+
 @pytest.mark.parametrize("policy", ["paper", "minimal"])
 @pytest.mark.parametrize(
     "family,n,params", [("gc", 6, dict(s=2)), ("msgc", 6, dict(B=1, W=2, lam=2))]
