@@ -3,7 +3,7 @@
 ``sgc run --scheme NAME --n N [--s S | --B B --W W --lam L] [--jobs J] [--model logistic|lstsq]
 [--lr LR] [--trace TRACE|MODEL.json|process:MODEL.json,rounds=R,seed=S] [--time-scale X]
 [--slope C] [--probe-load L0] [--mu MU] [--policy paper|minimal] [--scheduler ADDRESS |
---local] [--workers K] [--threads T] [--block B] [--json]`` trains the model with the scheme's
+--local] [--workers K] [--threads T] [--block B] [--relay MODE] [--json]`` trains the model with the scheme's
 encoded gradients, decoded in float64 by each job's deadline, on a Dask LocalCluster (default),
 an existing cluster (``--scheduler``) or in process on a virtual clock (``--local``), and prints
 the inner code it executes with (GC, SR-SGC, M-SGC: the float-safe code by default) and its exact
@@ -82,6 +82,13 @@ def register(subparsers) -> None:
         "--block", type=int, default=None, help="scheme workers per Dask task (default n / 2)"
     )
     p.add_argument(
+        "--relay",
+        default="auto",
+        choices=["auto", "direct", "events"],
+        help="how results reach the master: a direct socket, Dask events through the scheduler, "
+        "or auto (direct when the scheduler runs on this machine; default)",
+    )
+    p.add_argument(
         "--construction",
         default=None,
         help="GC, SR-SGC, M-SGC: the inner gradient code (auto, frc, rs, cyclic, or stable where "
@@ -114,6 +121,7 @@ def _run(args) -> int:
         workers=args.workers,
         threads=args.threads,
         block=args.block,
+        relay=args.relay,
         progress=(not args.json) and show_progress(args),
         construction=args.construction,
     )

@@ -6,7 +6,7 @@ import math
 from contextlib import nullcontext
 
 from ..errors import SGCError, check_int
-from .cluster import DaskExecutor, dask_client, local_cluster
+from .cluster import RELAYS, DaskExecutor, dask_client, local_cluster
 from .delays import injected_delays
 from .engine import TrainResult, build_scheme, code_choice, train
 
@@ -41,6 +41,7 @@ def run(
     workers: int = 2,
     threads: int | None = None,
     block: int | None = None,
+    relay: str = "auto",
     progress: bool = False,
     construction: str | None = None,
 ) -> TrainResult:
@@ -82,7 +83,9 @@ def run(
         ctx, where = local_cluster(workers, threads), f"LocalCluster({workers} x {threads} threads)"
     else:
         ctx, where = dask_client(scheduler), str(scheduler)
-    with ctx as client, nullcontext(DaskExecutor(client, block)) as ex:
+    if relay not in RELAYS:  # before a cluster starts
+        raise SGCError(f"relay must be one of {', '.join(RELAYS)} (got {relay!r})")
+    with ctx as client, nullcontext(DaskExecutor(client, block, relay)) as ex:
         try:
             res = train(sch, executor=ex, progress=progress, **common)
         finally:

@@ -66,18 +66,53 @@ def test_every_family_trains_on_a_local_cluster(client):
         _train_on_cluster(client, family, params)
 
 
-def test_late_results_are_discarded_by_round(client):
+@pytest.mark.parametrize("relay", ["direct", "events"])
+def test_late_results_are_discarded_by_round(client, relay):
     """Worker 0 is slow in round 0 and finishes during round 1: its result is counted late,
-    never used, and round 1 still decodes the exact gradient."""
+    never used, and round 1 still decodes the exact gradient (either way results travel)."""
     sch = build_scheme("gc", 4, s=1)
     D = np.full((4, 3), 0.05)
     D[0, 0] = 0.6  # arrives during round 1
     D[:, 1] = 0.9  # round 1 lasts ~0.9 s
-    ex = DaskExecutor(client)
+    ex = DaskExecutor(client, relay=relay)
+    assert ex.relay_mode == relay
     res = train(sch, jobs=3, delays=D, mu=1.0, executor=ex)
     assert res.pattern[:, 0].tolist() == [True, False, False, False]
     assert not res.pattern[:, 1:].any()
     assert res.late == 1 and res.max_error < 1e-12 and res.loss_gap < 1e-12
+
+
+def test_direct_channel_takes_only_keyed_peers(client):
+    """The master's result channel refuses a peer without the run's key and keeps serving;
+    a keyed delivery reaches the master's queue; ``auto`` uses it only for a scheduler on this
+    machine; an unknown relay is one error naming the argument."""
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    from sgc_theory.errors import SGCError
+    from sgc_theory.execute.cluster import _resolve_relay
+
+    ex = DaskExecutor(client)
+    assert ex.relay_mode == "direct"  # the LocalCluster's scheduler is on 127.0.0.1
+    ex._listen()
+    address, key = ex.channel
+    try:
+        with pytest.raises(AuthenticationError):
+            Client(address, authkey=b"not the key")
+        with Client(address, authkey=key) as conn:
+            conn.send({"r": 3, "batch": [(5, [[1.5, 2.5]])], "sent": time.time(), "began": 0.0})
+            r, i, _, res = ex.events.get(timeout=10)
+        assert (r, i, res) == (3, 5, [[1.5, 2.5]])
+    finally:
+        ex.close()
+
+    class Remote:
+        class scheduler:
+            address = "tcp://10.1.2.3:8786"
+
+    assert _resolve_relay(Remote, "auto") == "events"
+    with pytest.raises(SGCError, match="relay must be one of"):
+        DaskExecutor(client, relay="smoke")
 
 
 def _descendants(pid):
