@@ -50,12 +50,12 @@ def _process(tmp: Path) -> str:
 
 def compare_speedup(spec, n, configs, *, rounds, replications, seed):
     """The M-SGC/GC speed-up ``sgc compare`` predicts: its evaluation
-    (:func:`sgc_theory.simulate._compare_eval.evaluate`, paper policy) on ``replications``
+    (:func:`sgc_theory.simulate.compare.evaluate`, paper policy) on ``replications``
     independent runs of ``rounds`` rounds of the process (seeds ``seed + 1000 + k``), on the first
     ``n`` workers; returns the mean of the per-run ratios GC time / M-SGC time and its spread."""
     import numpy as np
 
-    from sgc_theory.simulate._compare_eval import evaluate
+    from sgc_theory.simulate.compare import evaluate
     from sgc_theory.simulate.processes import trace_from_spec
 
     ratios = []
