@@ -58,3 +58,15 @@ def test_beam_refuter_at_n256_lam10():
     """n = 256, (2, 3, 10), P = 4: K = 1000 is refuted (the exact search passes 10^5 states)."""
     res = beam_refute(RWCSGC(256, 2, 3, 10, P=4, K=1000), beam=40, rounds=1500)
     assert res is not None and res.confirmed
+
+
+def test_replicated_at_delay_decides_an_undecided_neighbour_by_the_beam():
+    """With a small state budget K + 1 = 124 at n = 32 is undecided by the exact search; the
+    beam refutes it (confirmed), so the search reports K = 123 with K + 1 refuted."""
+    from sgc_theory.design import replicated_at_delay
+
+    kw = dict(capacities=(4,), start=lambda P: 123, max_states=300)
+    assert replicated_at_delay(32, 2, 3, 2, **kw).undecided == "state limit"
+    fit = replicated_at_delay(32, 2, 3, 2, refute_rounds=400, refute_beam=20, **kw)
+    assert (fit.P, fit.K) == (4, 123) and fit.proof.ok
+    assert fit.neighbour.method == "counts-beam" and fit.neighbour.confirmed
