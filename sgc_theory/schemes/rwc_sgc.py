@@ -52,6 +52,14 @@ How correctness is proved
     every reachable count state and lets the adversary choose freely among workers with
     different work.
 
+The join-padded variant
+    ``RWCSGC(..., pad=J)`` places as RWC-SGC does with the pending vector ``J[c]`` of a table
+    (``c`` the record counts), real pending units in the oldest slots; it is proved for all
+    horizons when the table is closed under the count automaton's transitions, which a join
+    fixpoint checks at WC-SGC's join cost (:mod:`sgc_theory.verify.rwc_join`; build it with
+    :func:`sgc_theory.verify.rwc_join.padded`).  Outside the table (not reached under the
+    design model when the table is closed) it places as RWC-SGC.
+
 Exact tasks (coefficient vectors over the ``K`` units) are built for ``n <= 64``; every
 replicated unit is its own task (so overlapping supports never hide a missing unit), and the
 token decoder :meth:`RWCSGC.decode_rounds` is exact at any ``n``.  Command line:
