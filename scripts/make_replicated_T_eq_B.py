@@ -272,7 +272,10 @@ def _markdown(rows, skipped, witness, undecided=()) -> str:
         "`K + 1` (`refuted`: a confirmed counterexample; `state limit`: undecided within "
         "`--max-states`). `gap` is the load above the counting bound (the best proved lower "
         "bound for these rows); `WC-SGC gap` the same for tuned WC-SGC "
-        "(`wcsgc_T_eq_B_n256.md`).\n\n"
+        "(`wcsgc_T_eq_B_n256.md`). Rows with `K + 1` `not run` and no states carry tuned "
+        "WC-SGC's proved `(P, K)`, which RWC-SGC decodes too (it replicates only where WC-SGC "
+        "would already fail); at lam = 100, 128 that `K` is from WC-SGC's join proof, run "
+        "here (`s`: its search).\n\n"
         "| B | W | lam | T | P | K | load | gap % | WC-SGC gap % | K + 1 | states | s |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
@@ -284,7 +287,8 @@ def _markdown(rows, skipped, witness, undecided=()) -> str:
     )
     tail = ""
     if skipped:
-        tail = "\nNot run (time): " + ", ".join(f"({b}, {w}, {lam})" for b, w, lam in skipped)
+        tail = "\nNot in the table (not run, or run without any K proved within `--max-states`): "
+        tail += ", ".join(f"({b}, {w}, {lam})" for b, w, lam in skipped)
         tail += ".\n"
     if undecided:
         tail += (
