@@ -78,3 +78,21 @@ def test_n256_padded_matches_rwcsgc_where_its_automaton_decides():
     assert padded(RWCSGC(256, 2, 3, 2, P=4, K=1019)) is not None
     assert padded(RWCSGC(256, 2, 3, 2, P=4, K=1020)) is None
     assert padded(RWCSGC(256, 2, 3, 10, P=4, K=998)) is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "n,B,W,lam",
+    [(4, 2, 3, 2), (5, 2, 3, 2), (4, 2, 3, 3), (4, 1, 2, 2), (5, 1, 2, 2), (3, 2, 4, 2),
+     (4, 2, 4, 2), (4, 3, 4, 2)],
+)  # fmt: skip
+def test_closed_tables_across_delays_and_capacities(n, B, W, lam):
+    """T in {B - 1, B, B + 1}, P = 1..4, the five K up to n P: every closed table's padded
+    scheme is proved by the exact automaton and by the exhaustive 6-round verifier."""
+    for T in sorted({max(1, B - 1), B, B + 1}):
+        for P in (1, 2, 3, 4):
+            for K in range(max(1, n * P - 4), n * P + 1):
+                sch = padded(RWCSGC(n, B, W, lam, T=T, P=P, K=K))
+                if sch is not None:
+                    assert verify(sch, all_horizons=True, method="automaton").ok, (T, P, K)
+                    assert verify(sch, rounds=6).ok, (T, P, K)
