@@ -20,8 +20,17 @@ not close is *not proved*, not refuted).  ``--refute-rounds R`` searches each un
 1 % of the counting bound.  The summary for (2, 3) adds PR-SGC (closed form, proved by hand)
 and names the best proved scheme per row.
 
+``--padded LAM:P,...`` searches those capacities with the join-padded RWC-SGC
+(:mod:`sgc_theory.verify.rwc_join`: RWC-SGC's placement run on a closed join table of its count
+automaton, proved by the table's closure).
+
 Budget: each RWC-SGC proof is bounded by ``--max-states`` reachable states (default
-``100000``), each beam search by ``--refute-rounds`` rounds of ``--beam`` states.
+``100000``), each beam search by ``--refute-rounds`` rounds of ``--beam`` states; the join
+proofs (WC-SGC's at lam = 100, 128, the padded variant's) run without a work budget (one
+pending vector per record count: 1 s to 2 min per K at lam <= 30, about 10 min per capacity
+for WC-SGC at lam = 128).  The rows in the results were made by
+``--reuse --families 2,3 --inherit 23 30 50 64 100 128`` then ``--padded 15:4,8,12 23:3,4,8
+30:4``.
 
 Writes results/replicated_T_eq_B_n256.{md,csv}.  Run in the background, e.g.
 ``nohup python scripts/make_replicated_T_eq_B.py --lams 1 2 3 4 5 6 > log &``.
