@@ -4,9 +4,12 @@ lower bound proved for every scheme at these rows); the upper ends are the runna
 at delay 2: PR-SGC (closed form, by hand), tuned WC-SGC (best capacity P and units K, each proved
 for all horizons by its count automaton) and RWC-SGC (WC-SGC plus window-budget-safe replication,
 capacities 3 and 4 (W = 3) or 5 (W = 4), each K proved for all horizons by its count automaton);
-the large gray dots mark the least of them at each lam (PR-SGC alone where no per-instance proof was run). The y axis stops at 1.065: PR-SGC at W = 4 rises to 1.20 at lam = 255 (marked on the plot). Tuned WC-SGC is proved up to lam = 64 for W = 3 and
-lam = 10 for W = 4, RWC-SGC up to lam = 15 and lam = 10 (larger lam: not run, the proofs' cost
-grows about like lam^4). Read from results/wcsgc_T_eq_B_n256.csv and
+the join-padded RWC-SGC (triangles: RWC-SGC's placement run on a closed join table of its
+count automaton, best of P = 3, 4, 8, 12 at lam = 15, 23, 30); the large gray dots mark the least of them at each lam (PR-SGC alone where no per-instance proof was run). The y axis stops at 1.065: PR-SGC at W = 4 rises to 1.20 at lam = 255 (marked on the plot). Tuned WC-SGC is proved up to lam = 128 for W = 3 (lam = 100,
+128 by its join proof in results/replicated_T_eq_B_n256.csv) and lam = 10 for W = 4, RWC-SGC by
+its own automaton up to lam = 15 and lam = 10 (larger lam: its exact automaton keeps every state
+and passes its budget; the rows there carry tuned WC-SGC's K, which RWC-SGC decodes too, and
+are drawn as WC-SGC). Read from results/wcsgc_T_eq_B_n256.csv and
 results/replicated_T_eq_B_n256.csv (no proof is rerun); PR-SGC and the counting bound are closed
 forms. Grayscale-readable: line styles and markers.
 """
@@ -46,7 +49,8 @@ def data():
     """Per window ``W``: exact loads (Fractions) by lam of ``cb`` (counting bound), ``prsgc``,
     ``wcsgc`` (tuned, proved) and ``rwcsgc`` (proved), and ``best`` (the least proved runnable
     load at each lam of the grid)."""
-    out = {W: {"cb": {}, "prsgc": {}, "wcsgc": {}, "rwcsgc": {}, "best": {}} for W in WINDOWS}
+    keys = ("cb", "prsgc", "wcsgc", "rwcsgc", "padded", "best")
+    out = {W: {k: {} for k in keys} for W in WINDOWS}
     for W in WINDOWS:
         c = out[W]
         for lam in LAMS:
@@ -58,16 +62,21 @@ def data():
     for r in _rows(RWC_CSV):  # RWC-SGC; tuned WC-SGC at W = 4 is recorded next to it
         W, lam = int(r["W"]), int(r["lam"])
         if int(r["B"]) == B and int(r["T"]) == B and W in out:
-            out[W]["rwcsgc"][lam] = Fraction(r["load"])
-            if W == 4:
+            if "via tuned WC-SGC" not in r["proved"]:  # rows proved by RWC-SGC's automaton
+                out[W]["rwcsgc"][lam] = Fraction(r["load"])
+            if W == 4 or lam not in out[W]["wcsgc"]:  # e.g. W = 3, lam = 100, 128 (join proof)
                 out[W]["wcsgc"][lam] = Fraction(r["wcsgc_load"])
             out[W]["cb"].setdefault(lam, Fraction(r["counting_bound"]))
+            pads = [pk.split("(")[0].split(":") for pk in (r.get("padded") or "").split()]
+            if pads:  # the join-padded RWC-SGC, best capacity
+                out[W]["padded"][lam] = min(Fraction(int(P), int(K)) for P, K in pads)
     for W in WINDOWS:
         c = out[W]
         for lam in c["cb"]:
             if lam not in c["prsgc"]:
                 c["prsgc"][lam] = to_fraction(scheme_load("prsgc", N, B=B, W=W, lam=lam)[0])
-            c["best"][lam] = min(c[k][lam] for k in ("prsgc", "wcsgc", "rwcsgc") if lam in c[k])
+            kinds = ("prsgc", "wcsgc", "rwcsgc", "padded")
+            c["best"][lam] = min(c[k][lam] for k in kinds if lam in c[k])
     return out
 
 
@@ -91,6 +100,10 @@ def main(out_dir):
         x, y = _ratio(c, "rwcsgc")
         ax.plot(x, y, "--", color="0.0", marker="s", ms=4, mfc="white",
                 label="RWC-SGC (proved per instance)")  # fmt: skip
+        if c["padded"]:
+            x, y = _ratio(c, "padded")
+            ax.plot(x, y, "none", marker="^", ms=6, mec="0.0", mfc="0.55",
+                    label="join-padded RWC-SGC (closed join table)")  # fmt: skip
         ax.axhline(1.0, ls=":", color="0.0", label="counting bound (every scheme)")
         ax.set_xscale("log")
         ax.set_ylim(0.995, YMAX)

@@ -193,7 +193,18 @@ class ReplicatedFit(_ProvedScheme):
 
 
 def replicated_at_delay(
-    n, B, W, lam, T=None, capacities=(3, 4), *, start=None, max_states=200_000, progress=False
+    n,
+    B,
+    W,
+    lam,
+    T=None,
+    capacities=(3, 4),
+    *,
+    start=None,
+    max_states=200_000,
+    progress=False,
+    refute_rounds=0,
+    refute_beam=40,
 ) -> ReplicatedFit:
     """The best proved RWC-SGC (:class:`~sgc_theory.schemes.RWCSGC`) at delay ``T`` (default
     ``B``): for each capacity ``P``, a binary search over ``K`` between ``start(P)`` (a ``K``
@@ -201,9 +212,12 @@ def replicated_at_delay(
     for all horizons by RWC-SGC's exact count automaton (:mod:`sgc_theory.verify.rwc_counts`).
 
     A ``K`` whose automaton exceeds ``max_states`` reachable states is *undecided* and treated
-    as not proved.  Monotonicity in ``K`` is not proved for this placement (its count automaton
-    has no monotonicity lemma), so the reported ``K`` is proved and ``K + 1`` refuted (or
-    undecided), but a larger ``K`` could in principle work.
+    as not proved; with ``refute_rounds`` such a ``K`` is then searched for a counterexample by
+    :func:`~sgc_theory.verify.rwc_refute.beam_refute` (``refute_beam`` states a round for at most
+    ``refute_rounds`` rounds), and a confirmed one decides it (refuted).  Monotonicity in ``K``
+    is not proved for this placement (its count automaton has no monotonicity lemma), so the
+    reported ``K`` is proved and ``K + 1`` refuted (or undecided), but a larger ``K`` could in
+    principle work.
 
     >>> fit = replicated_at_delay(8, 2, 3, 2, capacities=(3, 4))
     >>> fit.P, fit.K, fit.load, fit.proof.ok, fit.neighbour.confirmed
@@ -234,6 +248,10 @@ def replicated_at_delay(
         try:
             return verify(sch, all_horizons=True, method="counts", max_states=max_states)
         except WorkTooLargeError:
+            if refute_rounds:
+                from ..verify.rwc_refute import beam_refute
+
+                return beam_refute(sch, beam=refute_beam, rounds=refute_rounds)
             return None
 
     bar = tqdm(caps, desc=f"RWC-SGC at T={T}", unit="capacity", disable=not progress)

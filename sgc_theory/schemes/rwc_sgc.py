@@ -52,6 +52,14 @@ How correctness is proved
     every reachable count state and lets the adversary choose freely among workers with
     different work.
 
+The join-padded variant
+    ``RWCSGC(..., pad=J)`` places as RWC-SGC does with the pending vector ``J[c]`` of a table
+    (``c`` the record counts), real pending units in the oldest slots; it is proved for all
+    horizons when the table is closed under the count automaton's transitions, which a join
+    fixpoint checks at WC-SGC's join cost (:mod:`sgc_theory.verify.rwc_join`; build it with
+    :func:`sgc_theory.verify.rwc_join.padded`).  Outside the table (not reached under the
+    design model when the table is closed) it places as RWC-SGC.
+
 Exact tasks (coefficient vectors over the ``K`` units) are built for ``n <= 64``; every
 replicated unit is its own task (so overlapping supports never hide a missing unit), and the
 token decoder :meth:`RWCSGC.decode_rounds` is exact at any ``n``.  Command line:
@@ -105,7 +113,7 @@ class RWCSGC(BurstyDesigned, Scheme):
     #: :meth:`decode_rounds` is exact (uncoded units, replicas sent one unit per task)
     exact_token_rule = True
 
-    def __init__(self, n: int, B: int, W: int, lam: int, *, T=None, P=None, K=None):
+    def __init__(self, n: int, B: int, W: int, lam: int, *, T=None, P=None, K=None, pad=None):
         self.n, self.B, self.W, self.lam = bursty_params("wcsgc", n, B, W, lam)
         self.T = self.B if T is None else check_int("T", T, minimum=1)
         self.P = self.W - 1 + self.B if P is None else check_int("P", P, minimum=1)
@@ -114,9 +122,12 @@ class RWCSGC(BurstyDesigned, Scheme):
             raise SGCError(f"K must be at least 1 (got the default n P - lam B = {self.K})")
         check_scheme_size("RWC-SGC", self.n, self.K)
         self._model = self.design_model
+        #: the join-padded variant: record counts -> pending units per age to act on
+        self.pad = None if pad is None else _check_pad(pad, self.W, self.T)
 
     def _params(self):
-        return super()._params() + f", T={self.T}, P={self.P}, K={self.K}"
+        out = super()._params() + f", T={self.T}, P={self.P}, K={self.K}"
+        return out + (f", pad=<{len(self.pad)} record counts>" if self.pad is not None else "")
 
     @property
     def partition_sizes(self):
@@ -164,7 +175,7 @@ class RWCSGC(BurstyDesigned, Scheme):
         return tuple(out)
 
     def next_state(self, state, tasks, mask):
-        return _next(self._model, self.P, self.K, self.T, state, mask)
+        return _next_from_plan(self.plan_units(state), state, mask, self.T)
 
     def decode_rounds(self, pattern, jobs=None):
         """Exact token-level decoding: job ``t`` is decoded at the end of the first round by
@@ -208,9 +219,63 @@ def _plan(model, P, K, T, state):
     return tuple(per_worker), tuple(rest[pos:])
 
 
-def _next(model, P, K, T, state, mask):
+def record_counts(model, hist) -> tuple:
+    """``c[h]`` = how many workers have record ``h`` of the last ``W - 1`` rounds (bit 0 = the
+    last round), the count automaton's view of ``hist``."""
+    c = [0] * (1 << (model.W - 1))
+    for i in range(model.n):
+        c[model._worker_hist(hist, i)] += 1
+    return tuple(c)
+
+
+def _check_pad(pad, W, T) -> dict:
+    if not isinstance(pad, dict) or not all(
+        len(c) == 1 << (W - 1) and len(p) == T and min(p, default=0) >= 0 for c, p in pad.items()
+    ):
+        raise SGCError(
+            "pad must map record counts (2^(W-1) entries) to pending units per age (T entries), "
+            "e.g. the table of sgc_theory.verify.rwc_join.join_table"
+        )
+    return {tuple(c): tuple(p) for c, p in pad.items()}
+
+
+def _plan_padded(model, P, K, T, pad, state):
+    """RWC-SGC's plan for the virtual pending vector ``pad[c]``, real units in its oldest slots."""
+    hist, pend = state
+    c = record_counts(model, hist)
+    real = [(a, u) for a in range(T, 0, -1) for u in pend[a - 1]]  # oldest first
+    slots = [
+        (a, ("slot", a, j)) for a in range(T, 0, -1) for j in range(pad.get(c, (0,) * T)[a - 1])
+    ]
+    if (
+        c not in pad
+        or len(real) > len(slots)
+        or any(ra > sa for (ra, _), (sa, _) in zip(real, slots))
+    ):  # outside the table (not reached under the design model when the table is closed)
+        return _plan(model, P, K, T, state)
+    where = {sl: r for (_, sl), r in zip(slots, real)}
+    vpend = tuple(tuple(("slot", a, j) for j in range(pad[c][a - 1])) for a in range(1, T + 1))
+    per_worker, carry = _plan(model, P, K, T, (hist, vpend))
+
+    def real_of(a, u):
+        return (0, u) if a == 0 else where.get(u)
+
+    out = []
+    for groups in per_worker:
+        regroup: dict = {}
+        for a, us, rep in groups:
+            for u in us:
+                r = real_of(a, u)
+                if r is not None:
+                    regroup.setdefault((r[0], rep), []).append(r[1])
+        out.append(tuple((a, tuple(us), rep) for (a, rep), us in regroup.items()))
+    real_carry = tuple(r for a, u in carry if (r := real_of(a, u)) is not None)
+    return tuple(out), real_carry
+
+
+def _next_from_plan(plan, state, mask, T):
     hist, _ = state
-    per_worker, carry = _plan(model, P, K, T, state)
+    per_worker, carry = plan
     lost: dict = {}  # (age, unit) -> still possibly lost (no holder received it)
     for i, groups in enumerate(per_worker):
         straggled = bool(mask >> i & 1)

@@ -272,6 +272,10 @@ def _verify(
     if model.n != scheme.n:
         raise SGCError(f"model has n={model.n} workers but the scheme has n={scheme.n}")
     rounds, method = _resolve_method(scheme, model, rounds, all_horizons, method)
+    if method == "counts" and scheme.name == "rwcsgc" and scheme.pad is not None:
+        from .rwc_join import verify_join  # the join-padded variant: its table is closed
+
+        return verify_join(scheme, model, progress)
     if method == "counts" and scheme.name == "rwcsgc":  # RWC-SGC's own count automaton
         return rwc_counts.verify_rwc_counts(scheme, model, progress, max_states)
     if method == "counts":

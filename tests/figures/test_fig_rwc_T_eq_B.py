@@ -26,11 +26,14 @@ def test_rwc_T_eq_B_rows_are_the_tables_and_above_the_bound():
         for lam, cb in c["cb"].items():
             assert cb == to_fraction(counting_bound(256, 2, W, lam))
             assert c["best"][lam] >= cb  # the counting bound holds for every scheme
-            vals = [c[k][lam] for k in ("prsgc", "wcsgc", "rwcsgc") if lam in c[k]]
+            vals = [c[k][lam] for k in ("prsgc", "wcsgc", "rwcsgc", "padded") if lam in c[k]]
             assert c["best"][lam] == min(vals)
         for lam, v in c["rwcsgc"].items():  # replication never loses to tuned WC-SGC here
             assert v <= c["wcsgc"][lam] and v < c["prsgc"][lam]
     assert d[3]["rwcsgc"][6] == Fraction(4, 1009) and d[3]["wcsgc"][6] == Fraction(1, 252)
+    # the join-padded RWC-SGC: (2, 3, 15) within 1 % of the counting bound (P = 12, K = 2954)
+    assert d[3]["padded"][15] == Fraction(6, 1477) == d[3]["best"][15]
+    assert d[3]["padded"][15] / d[3]["cb"][15] < Fraction(101, 100)
 
 
 def test_rwc_T_eq_B_one_row_reproved():
