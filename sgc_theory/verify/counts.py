@@ -192,7 +192,7 @@ class WCSGCCounts:
         compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
-        ok, states, _ = batch_join(self, meter, progress=progress, prune=True)
+        ok, states, _ = batch_join(self, meter, progress=progress, prune=True, want_table=False)
         return ok, states
 
     def join_proof_reference(self, meter=None):
