@@ -32,6 +32,9 @@ __all__ = ["HashIndex", "JoinTable", "expand"]
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 
+#: bits of an int64 word the packed tail sums may use (the sign bit stays clear)
+WORD_BITS = 63
+
 
 class HashIndex:
     """Distinct nonnegative int64 keys -> rows ``0, 1, ...`` in insertion order (linear probing,
@@ -201,6 +204,22 @@ def _group(auto, codec, b, first, cap, group, shift):
     return packed, key, cnt
 
 
+def _split(movers, cap):
+    """The movers in two groups whose tables are smallest in total (sum over the states of
+    the two products of ``cap + 1``)."""
+    best = None
+    k = len(movers)
+    for pick in range(1 << max(k - 1, 0)):  # the last mover always in B
+        A = [h for i, h in enumerate(movers) if pick >> i & 1]
+        B = [h for h in movers if h not in A]
+        nA = np.prod(cap[:, A] + 1, axis=1) if A else np.ones(len(cap), np.int64)
+        nB = np.prod(cap[:, B] + 1, axis=1) if B else np.ones(len(cap), np.int64)
+        size = int(nA.sum() + nB.sum())
+        if best is None or size < best[0]:
+            best = (size, A, B)
+    return best[1], best[2]
+
+
 def expand(auto, codec, C, TL, first, cap, base_keys):
     """Every transition of the states ``C`` (rows) with pending tail sums ``TL``: returns
     ``(failed, keys, cols)``: ``failed`` whether some transition loses a unit of age ``T``
@@ -217,15 +236,13 @@ def expand(auto, codec, C, TL, first, cap, base_keys):
     if fails.any():
         return True, None, None
     bits = max(int(b[:, 0].max()).bit_length(), 1)
-    if 63 // bits < T:  # too long a stream to pack: one array per age
+    if WORD_BITS // bits < T:  # too long a stream to pack: one array per age
         lost, keys, cnt = _group(auto, codec, b, first, cap, movers, None)
         sid = np.repeat(np.arange(m), cnt)
         lost += OV[sid]
         return False, keys + base_keys[sid], [lost[:, a] for a in range(T)]
     shift = [a * bits for a in range(T)]
-    # split the movers so that both tables are small
-    A = movers[: (len(movers) + 1) // 2]
-    B = movers[(len(movers) + 1) // 2 :]
+    A, B = _split(movers, cap)
     pA, kA, nA = _group(auto, codec, b, first, cap, A, shift)
     pB, kB, nB = _group(auto, codec, b, first, cap, B, shift)
     ovp = np.zeros(m, dtype=np.int64)
