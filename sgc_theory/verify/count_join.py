@@ -36,8 +36,9 @@ from .count_kernel import JoinTable, expand
 
 __all__ = ["batch_join", "forgettable_records", "simulation_moves", "PAIRS_PER_CHUNK"]
 
-#: transitions evaluated per numpy batch (it holds a few int64 arrays of this length per record)
-PAIRS_PER_CHUNK = 1 << 20
+#: transitions evaluated per numpy batch (a few int64 arrays of this length: small enough to
+#: stay in cache, large enough that the Python overhead per batch is negligible)
+PAIRS_PER_CHUNK = 1 << 16
 
 
 def _layout(auto, C):
@@ -230,14 +231,14 @@ def forgettable_records(auto) -> list[int]:
     return out
 
 
-def _dominated_rows(table, codec, moves, frontier, rows):
+def _dominated_rows(table, codec, moves, frontier, rows, C=None):
     """Mask of the frontier entries covered by a neighbour in the table: the same record counts
     after one move ``(r, g)`` of ``moves`` (a worker from record ``r`` to ``g``), whose entry is
     at least as large (tail sums).  Such an entry needs no expansion (the simulation lemma)."""
     out = np.zeros(len(frontier), dtype=bool)
     if not moves:
         return out
-    C = codec.rows(frontier)
+    C = codec.rows(frontier) if C is None else C
     J = table.entries(rows)
     for r, g in moves:
         live = np.flatnonzero((C[:, r] > 0) & ~out)
@@ -301,12 +302,13 @@ def batch_join(
     forget = _move_digits(auto, codec) if prune else []
     frontier = np.zeros(1, dtype=np.int64)  # rows
     while len(frontier):
+        keys = table.keys_of(frontier)
+        C = codec.rows(keys)
         if forget:
-            keep = ~_dominated_rows(table, codec, forget, table.keys_of(frontier), frontier)
-            frontier = frontier[keep]
+            keep = ~_dominated_rows(table, codec, forget, keys, frontier, C)
+            frontier, C = frontier[keep], C[keep]
             if not len(frontier):
                 break
-        C = codec.rows(table.keys_of(frontier))
         first, cap = _layout(auto, C)
         counts = np.prod(cap + 1, axis=1)
         nxt = []

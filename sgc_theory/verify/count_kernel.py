@@ -38,7 +38,7 @@ WORD_BITS = 63
 
 class HashIndex:
     """Distinct nonnegative int64 keys -> rows ``0, 1, ...`` in insertion order (linear probing,
-    load at most one half)."""
+    load at most one half; rows are stored as int32, far above any table the budget admits)."""
 
     def __init__(self, bits: int = 12):
         self._alloc(bits)
@@ -48,7 +48,7 @@ class HashIndex:
         self.bits = bits
         self.mask = (1 << bits) - 1
         self.keys = np.full(1 << bits, -1, dtype=np.int64)
-        self.vals = np.full(1 << bits, -1, dtype=np.int64)
+        self.vals = np.full(1 << bits, -1, dtype=np.int32)
 
     def _slot(self, keys):
         return ((keys.view(np.uint64) * _MUL) >> np.uint64(64 - self.bits)).view(np.int64)
@@ -175,33 +175,47 @@ def _lost(b, lo, x, P):
     return np.maximum(np.minimum((lo + x * P)[:, None], b) - lo[:, None], 0)
 
 
-def _group(auto, codec, b, first, cap, group, shift):
-    """Per state the table over the stragglers of the movers ``group``: the entries
-    ``(packed lost tail sums of ages 0 .. T - 1, key increment)`` and the entries per state
-    (``shift`` is ``None``: unpacked, one column per age)."""
+def _leaf(auto, codec, b, first, cap, h, shift):
+    """Per state the table of mover ``h``: for ``x = 0 .. cap_h`` stragglers, the lost tail
+    sums of ages ``0 .. T - 1`` (packed in one word, or ``shift`` ``None``: one column each)
+    and the key increment."""
     P, T, m = auto.P, auto.T, len(cap)
-    cnt = np.ones(m, dtype=np.int64)
-    for h in group:
-        cnt *= cap[:, h] + 1
-    total = int(cnt.sum())
+    cnt = cap[:, h] + 1
     sid = np.repeat(np.arange(m), cnt)
-    local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    lost = np.zeros((total, T + 1), dtype=np.int64)
-    key = np.zeros(total, dtype=np.int64)
-    stride = np.ones(total, dtype=np.int64)
-    bs = b[sid]
-    for h in group:
-        ch = cap[sid, h] + 1
-        x = (local // stride) % ch
-        stride *= ch
-        lost += _lost(bs, first[sid, h] * P, x, P)
-        key += x * codec.move(h, auto.hmask)
+    x = np.arange(int(cnt.sum()), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    lost = _lost(b[sid], first[sid, h] * P, x, P)[:, :T]
+    return _pack(lost, shift), x * codec.move(h, auto.hmask), cnt
+
+
+def _pack(cols, shift):
     if shift is None:
-        return lost, key, cnt
-    packed = np.zeros(total, dtype=np.int64)
-    for a in range(T):
-        packed += lost[:, a] << shift[a]
-    return packed, key, cnt
+        return cols
+    out = np.zeros(len(cols), dtype=np.int64)
+    for a, s in enumerate(shift):
+        out += cols[:, a] << s
+    return out
+
+
+def _product(A, B):
+    """Per state, every entry of ``A``'s table with every entry of ``B``'s (values and keys
+    added); tables are ``(values, keys, entries per state)``, entries grouped by state."""
+    vA, kA, nA = A
+    vB, kB, nB = B
+    sA = np.repeat(np.arange(len(nA)), nA)  # the state of each entry of A
+    per_a = nB[sA]
+    iA = np.repeat(np.arange(len(kA)), per_a)
+    first = np.cumsum(per_a) - per_a
+    offB = np.cumsum(nB) - nB
+    iB = np.arange(len(iA), dtype=np.int64) - np.repeat(first - offB[sA], per_a)
+    return vA[iA] + vB[iB], kA[iA] + kB[iB], nA * nB
+
+
+def _fold(auto, codec, b, first, cap, group, shift, start):
+    """The product of ``start`` (one entry per state) and the tables of the movers ``group``."""
+    out = start
+    for h in group:
+        out = _product(out, _leaf(auto, codec, b, first, cap, h, shift))
+    return out
 
 
 def _split(movers, cap):
@@ -236,29 +250,15 @@ def expand(auto, codec, C, TL, first, cap, base_keys):
     if fails.any():
         return True, None, None
     bits = max(int(b[:, 0].max()).bit_length(), 1)
-    if WORD_BITS // bits < T:  # too long a stream to pack: one array per age
-        lost, keys, cnt = _group(auto, codec, b, first, cap, movers, None)
-        sid = np.repeat(np.arange(m), cnt)
-        lost += OV[sid]
-        return False, keys + base_keys[sid], [lost[:, a] for a in range(T)]
-    shift = [a * bits for a in range(T)]
+    shift = [a * bits for a in range(T)] if WORD_BITS // bits >= T else None
+    one = np.ones(m, dtype=np.int64)
+    # the overflow and the state's key, then the movers in two groups (edges = A x B)
     A, B = _split(movers, cap)
-    pA, kA, nA = _group(auto, codec, b, first, cap, A, shift)
-    pB, kB, nB = _group(auto, codec, b, first, cap, B, shift)
-    ovp = np.zeros(m, dtype=np.int64)
-    for a in range(T):
-        ovp += OV[:, a] << shift[a]
-    sA = np.repeat(np.arange(m), nA)
-    pA += ovp[sA]
-    kA += base_keys[sA]
-    # edges: every entry of A's table of a state with every entry of B's table of that state
-    per_a = nB[sA]
-    iA = np.repeat(np.arange(len(pA)), per_a)
-    offB = np.cumsum(nB) - nB
-    first_edge = np.cumsum(per_a) - per_a
-    iB = np.arange(len(iA), dtype=np.int64) - np.repeat(first_edge - offB[sA], per_a)
-    packed = pA[iA] + pB[iB]
-    keys = kA[iA] + kB[iB]
+    tA = _fold(auto, codec, b, first, cap, A, shift, (_pack(OV[:, :T], shift), base_keys, one))
+    zero = np.zeros((m, T), dtype=np.int64)
+    tB = _fold(auto, codec, b, first, cap, B, shift, (_pack(zero, shift), zero[:, 0], one))
+    vals, keys, _ = _product(tA, tB)
+    if shift is None:  # too long a stream to pack: one column per age
+        return False, keys, [vals[:, a] for a in range(T)]
     mask = (1 << bits) - 1
-    cols = [(packed >> shift[a]) & mask for a in range(T)]
-    return False, keys, cols
+    return False, keys, [(vals >> s) & mask for s in shift]
