@@ -9,7 +9,10 @@ WC-SGC for all horizons (the lemmas are stated and proved in docs/guide/verifica
 This module computes that fixpoint on the quotient of the record counts by *interchangeable
 safe records* (``merged_records``, an exact bisimulation), and evaluates every transition of
 a batch of record counts at once with integer numpy arithmetic, so its cost per transition is a
-few array operations instead of a Python loop.  Without merged records it is the reference
+few array operations instead of a Python loop: by default with the kernel of
+:mod:`sgc_theory.verify.count_kernel` (separable loss tables, one failure test per state,
+packed tail sums, a numpy hash index), or with ``kernel="reference"`` one row per transition as
+described below (the tests compare the two tables entry by entry).  Without merged records it is the reference
 fixpoint itself; with them each entry is the join over its class.  Tests check, on every
 ``(B, W)`` with ``W <= 5`` at small ``n`` (tuned ``T`` and ``K`` that fail included), the same
 verdict as the reference join, and that every state the exact search reaches lies below its

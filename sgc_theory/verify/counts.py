@@ -54,7 +54,8 @@ BASIS_JOIN = (
     "count, the tail-sum maximum of all reached, iterated to a fixpoint, an entry covered by "
     "a neighbour one simulation move away not expanded (sound by the equivariance, "
     "monotonicity and dominance lemmas of sgc_theory.verify.counts and the simulation lemma "
-    "of sgc_theory.verify.count_join)"
+    "of sgc_theory.verify.count_join); transitions evaluated by the exact kernel of "
+    "sgc_theory.verify.count_kernel (separable losses, one failure test per state)"
 )
 
 
