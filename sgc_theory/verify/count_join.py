@@ -50,18 +50,19 @@ def _layout(auto, C):
     m, H = C.shape
     n = auto.n
     active = n - C[:, 0]
-    # sort key of a record: (exposed, -h); exposed for h != 0 is fixed, for h = 0 per state
-    exp = np.empty((m, H), dtype=bool)
-    for h in range(H):
-        exp[:, h] = auto.d_row[h] if h else (auto.d_row[0] & (active < auto.scheme.lam))
+    # sort key of a record: (exposed, -h); exposed for h != 0 is fixed, for h = 0 per state,
+    # so there are two orders of the records: the first place of a record is the number of
+    # workers of the records before it
+    exp0 = auto.d_row[0] & (active < auto.scheme.lam)
     first = np.zeros((m, H), dtype=np.int64)
-    for h in range(H):
-        for g in range(H):
-            if g == h:
-                continue
-            # g before h: (exp_g, -g) < (exp_h, -h)
-            before = (exp[:, g] < exp[:, h]) | ((exp[:, g] == exp[:, h]) & (g > h))
-            first[:, h] += np.where(before, C[:, g], 0)
+    for e0 in (False, True):
+        sel = exp0 == e0
+        if not sel.any():
+            continue
+        exp = [e0 if h == 0 else bool(auto.d_row[h]) for h in range(H)]
+        order = sorted(range(H), key=lambda h: (exp[h], -h))
+        Cs = C[sel][:, order]
+        first[np.ix_(np.flatnonzero(sel), order)] = np.cumsum(Cs, axis=1) - Cs
     budget = auto.model.lam - active
     cap = np.zeros((m, H), dtype=np.int64)
     ok = budget >= 0

@@ -149,7 +149,8 @@ class JoinTable:
 
     def merge(self, keys, cols):
         """Join the pending tail sums ``cols[a]`` (one array per age) reached with ``keys``;
-        return the rows whose entry grew or is new."""
+        return the rows whose entry grew or is new (possibly repeated).  An entry grows iff
+        some edge exceeds its value before the merge in some age."""
         rows = self.index.get(keys)
         new = rows < 0
         fresh = np.zeros(0, dtype=np.int64)
@@ -159,11 +160,12 @@ class JoinTable:
             self._grow(self.size)
             self.key[fresh] = uk
             rows[new] = fresh[inv]
-        touched = self.distinct(rows)
-        before = self.J[:, touched].copy()
+        up = np.zeros(len(rows), dtype=bool)
+        for a in range(self.T):
+            up |= cols[a] > self.J[a][rows]
         for a in range(self.T):
             np.maximum.at(self.J[a], rows, cols[a])
-        grew = touched[(self.J[:, touched] > before).any(axis=0)]
+        grew = rows[up]
         self.ver[grew] += 1
         self.ver[fresh] += 1
         return np.concatenate([grew, fresh])
