@@ -81,6 +81,18 @@ def test_hash_index_against_a_dict():
     assert index.size == len(ref) == len(set(ref.values()))
 
 
+@pytest.mark.parametrize("K,proved", [(722, True), (723, False)])
+def test_kernels_at_n256_on_both_sides_of_the_largest_K(K, proved):
+    """WC-SGC (256, 2, 3, 23) at delay T = B = 2, capacity 3: K = 722 is the largest K the
+    exact search proves (results/wcsgc_T_eq_B_n256.md); both kernels give the same table and
+    the exact search's verdict, so the kernel does not turn that failure into a proof."""
+    auto = WCSGCCounts(WCSGC(256, 2, 3, 23, T=2, P=3, K=K))
+    fast = batch_join(auto)
+    assert fast == batch_join(auto, kernel="reference")
+    assert fast[0] is proved
+    assert auto.explore()[0] is proved
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("B,W,lam", [(2, 3, 23), (3, 4, 8), (2, 4, 12), (4, 5, 3)])
 def test_fast_kernel_equals_reference_kernel_at_n256(B, W, lam):
