@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HashIndex", "JoinTable", "expand"]
+__all__ = ["HashIndex", "JoinTable", "expand", "failing"]
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 
@@ -236,19 +236,32 @@ def _split(movers, cap):
     return best[1], best[2]
 
 
-def expand(auto, codec, C, TL, first, cap, base_keys):
-    """Every transition of the states ``C`` (rows) with pending tail sums ``TL``: returns
-    ``(failed, keys, cols)``: ``failed`` whether some transition loses a unit of age ``T``
-    (then nothing else), else the next keys and the next pending tail sums per age."""
-    P, T, m = auto.P, auto.T, len(C)
-    movers = [h for h in range(auto.H) if cap[:, h].any()]
-    b = np.empty((m, T + 1), dtype=np.int64)  # b[a] = stream units of age >= a
+def _stream(auto, TL, first, cap, movers):
+    """The stream's tail sums ``b``, the capacity overflow ``OV`` (ages ``0 .. T``) and which
+    states have a transition that loses a unit of age ``T``."""
+    P, T = auto.P, auto.T
+    b = np.empty((len(TL), T + 1), dtype=np.int64)  # b[a] = stream units of age >= a
     b[:, 0] = TL[:, 0] + auto.K
     b[:, 1:] = TL
     OV = np.maximum(b - auto.n * P, 0)  # units beyond the round's capacity
     fails = OV[:, T] > 0
     for h in movers:  # the most stragglers lose the most
         fails |= _lost(b, first[:, h] * P, cap[:, h], P)[:, T] > 0
+    return b, OV, fails
+
+
+def failing(auto, TL, first, cap):
+    """Mask of the states (rows of ``TL``, with their layout) that have a failing transition."""
+    return _stream(auto, TL, first, cap, range(auto.H))[2]
+
+
+def expand(auto, codec, C, TL, first, cap, base_keys):
+    """Every transition of the states ``C`` (rows) with pending tail sums ``TL``: returns
+    ``(failed, keys, cols)``: ``failed`` whether some transition loses a unit of age ``T``
+    (then nothing else), else the next keys and the next pending tail sums per age."""
+    T, m = auto.T, len(C)
+    movers = [h for h in range(auto.H) if cap[:, h].any()]
+    b, OV, fails = _stream(auto, TL, first, cap, movers)
     if fails.any():
         return True, None, None
     bits = max(int(b[:, 0].max()).bit_length(), 1)
