@@ -35,19 +35,34 @@ def _survivors(keys, Q, old):
     another row with the same key dominates it (strictly, or equal and earlier)."""
     order = np.lexsort((~old, keys))  # by key, the kept (old) rows of a key first
     k, q, o = keys[order], Q[order], old[order]
+    start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    first = np.repeat(start, np.diff(np.r_[start, len(k)]))  # first position of each key
     drop = np.zeros(len(k), dtype=bool)
-    for step in range(1, len(k)):
-        i, j = np.arange(len(k) - step), np.arange(step, len(k))
-        same = k[i] == k[j]
-        if not same.any():
-            break
-        i, j = i[same], j[same]
-        le = (q[j] <= q[i]).all(axis=1)  # j below i: drop j (i is earlier)
-        drop[j[le & ~o[j]]] = True
-        lt = (q[i] <= q[j]).all(axis=1) & ~le  # i strictly below j
-        drop[i[lt & ~o[i]]] = True
+    new = np.flatnonzero(~o)
+    cnt = new - first[new]  # the rows of the same key before each new row
+    for lo, hi in _pair_chunks(cnt):
+        c = cnt[lo:hi]
+        j = np.repeat(new[lo:hi], c)
+        i = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+        i += np.repeat(first[new[lo:hi]], c)
+        le = (q[j] <= q[i]).all(axis=1)  # j below the earlier i: drop j
+        drop[j[le]] = True
+        lt = ~le & (q[i] <= q[j]).all(axis=1) & ~o[i]  # a new i strictly below j: drop i
+        drop[i[lt]] = True
     out = np.ones(len(k), dtype=bool)
     out[order] = ~drop
+    return out
+
+
+def _pair_chunks(cnt, size=1 << 20):
+    """Consecutive runs of rows with at most ``size`` pairs (a row with more alone)."""
+    out, lo, acc = [], 0, 0
+    for r, c in enumerate(cnt.tolist()):
+        if acc and acc + c > size:
+            out.append((lo, r))
+            lo, acc = r, 0
+        acc += c
+    out.append((lo, len(cnt)))
     return out
 
 
