@@ -58,7 +58,7 @@ def settle(model, T, meter=None):
     ok, states = auto.join_proof(meter)
     how = "join proof"
     if not ok:
-        ok, states, _ = auto.explore(meter)
+        ok, states, _ = auto.search(meter)
         how = "exact search"
     if not ok:
         return None

@@ -336,7 +336,7 @@ def _verify_counts(scheme, model, progress) -> VerificationResult:
         ok, states = auto.join_proof(meter)
         basis = BASIS_JOIN
         if not ok:
-            ok, states, steps = auto.explore(meter, bar)
+            ok, states, steps = auto.search(meter, bar)
             basis = BASIS
     finally:
         if bar is not None:

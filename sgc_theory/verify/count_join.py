@@ -9,7 +9,10 @@ WC-SGC for all horizons (the lemmas are stated and proved in docs/guide/verifica
 This module computes that fixpoint on the quotient of the record counts by *interchangeable
 safe records* (``merged_records``, an exact bisimulation), and evaluates every transition of
 a batch of record counts at once with integer numpy arithmetic, so its cost per transition is a
-few array operations instead of a Python loop.  Without merged records it is the reference
+few array operations instead of a Python loop: by default with the kernel of
+:mod:`sgc_theory.verify.count_kernel` (separable loss tables, one failure test per state,
+packed tail sums, a numpy hash index), or with ``kernel="reference"`` one row per transition as
+described below (the tests compare the two tables entry by entry).  Without merged records it is the reference
 fixpoint itself; with them each entry is the join over its class.  Tests check, on every
 ``(B, W)`` with ``W <= 5`` at small ``n`` (tuned ``T`` and ``K`` that fail included), the same
 verdict as the reference join, and that every state the exact search reaches lies below its
@@ -32,11 +35,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import SGCError
+from .count_kernel import JoinTable, expand
 
 __all__ = ["batch_join", "forgettable_records", "simulation_moves", "PAIRS_PER_CHUNK"]
 
-#: transitions evaluated per numpy batch (it holds a few int64 arrays of this length per record)
-PAIRS_PER_CHUNK = 1 << 20
+#: transitions evaluated per numpy batch (a few int64 arrays of this length: small enough to
+#: stay in cache, large enough that the Python overhead per batch is negligible)
+PAIRS_PER_CHUNK = 1 << 16
 
 
 def _layout(auto, C):
@@ -45,18 +50,19 @@ def _layout(auto, C):
     m, H = C.shape
     n = auto.n
     active = n - C[:, 0]
-    # sort key of a record: (exposed, -h); exposed for h != 0 is fixed, for h = 0 per state
-    exp = np.empty((m, H), dtype=bool)
-    for h in range(H):
-        exp[:, h] = auto.d_row[h] if h else (auto.d_row[0] & (active < auto.scheme.lam))
+    # sort key of a record: (exposed, -h); exposed for h != 0 is fixed, for h = 0 per state,
+    # so there are two orders of the records: the first place of a record is the number of
+    # workers of the records before it
+    exp0 = auto.d_row[0] & (active < auto.scheme.lam)
     first = np.zeros((m, H), dtype=np.int64)
-    for h in range(H):
-        for g in range(H):
-            if g == h:
-                continue
-            # g before h: (exp_g, -g) < (exp_h, -h)
-            before = (exp[:, g] < exp[:, h]) | ((exp[:, g] == exp[:, h]) & (g > h))
-            first[:, h] += np.where(before, C[:, g], 0)
+    for e0 in (False, True):
+        sel = exp0 == e0
+        if not sel.any():
+            continue
+        exp = [e0 if h == 0 else bool(auto.d_row[h]) for h in range(H)]
+        order = sorted(range(H), key=lambda h: (exp[h], -h))
+        Cs = C[sel][:, order]
+        first[np.ix_(np.flatnonzero(sel), order)] = np.cumsum(Cs, axis=1) - Cs
     budget = auto.model.lam - active
     cap = np.zeros((m, H), dtype=np.int64)
     ok = budget >= 0
@@ -210,51 +216,6 @@ def _move_digits(auto, codec):
     ]
 
 
-class _Table:
-    """The join table: key -> row, and the joined pending tail sums of every row."""
-
-    def __init__(self, T, root_key, root_t):
-        self.index = {int(root_key): 0}
-        self.J = np.zeros((1024, T), dtype=np.int64)
-        self.J[0] = root_t
-        self.ver = np.zeros(1024, dtype=np.int64)  # bumped when the entry grows
-        self.seen = np.full(1024, -1, dtype=np.int64)  # version when last expanded
-        self.size = 1
-
-    def rows_of(self, keys):
-        return np.fromiter((self.index[k] for k in keys.tolist()), np.int64, len(keys))
-
-    def merge(self, keys, NT):
-        """Join ``(keys, NT)`` into the table; return the keys whose entry grew or is new."""
-        order = np.argsort(keys)
-        ks = keys[order]
-        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-        uk = ks[starts]
-        uv = np.maximum.reduceat(NT[order], starts, axis=0)
-        get = self.index.get
-        rows = np.fromiter((get(k, -1) for k in uk.tolist()), np.int64, len(uk))
-        found = rows >= 0
-        old = self.J[rows[found]]
-        new = np.maximum(old, uv[found])
-        grew = (new > old).any(axis=1)
-        self.J[rows[found]] = new
-        self.ver[rows[found][grew]] += 1
-        fresh = uk[~found]
-        if len(fresh):
-            need = self.size + len(fresh)
-            if need > len(self.J):
-                size = max(need, 2 * len(self.J))
-                J = np.zeros((size, self.J.shape[1]), dtype=np.int64)
-                J[: self.size] = self.J[: self.size]
-                ver, seen = np.zeros(size, np.int64), np.full(size, -1, np.int64)
-                ver[: self.size], seen[: self.size] = self.ver[: self.size], self.seen[: self.size]
-                self.J, self.ver, self.seen = J, ver, seen
-            self.J[self.size : need] = uv[~found]
-            self.index.update(zip(fresh.tolist(), range(self.size, need)))
-            self.size = need
-        return np.concatenate([uk[found][grew], fresh])
-
-
 def forgettable_records(auto) -> list[int]:
     """Records ``h != 0`` whose workers may be *forgotten* (moved to record 0) by the pruning of
     :func:`batch_join`: ``h`` and every nonzero shift of it are record-safe (the scheme puts them
@@ -274,25 +235,23 @@ def forgettable_records(auto) -> list[int]:
     return out
 
 
-def _dominated_rows(table, codec, moves, frontier, rows):
+def _dominated_rows(table, codec, moves, frontier, rows, C=None):
     """Mask of the frontier entries covered by a neighbour in the table: the same record counts
     after one move ``(r, g)`` of ``moves`` (a worker from record ``r`` to ``g``), whose entry is
     at least as large (tail sums).  Such an entry needs no expansion (the simulation lemma)."""
     out = np.zeros(len(frontier), dtype=bool)
     if not moves:
         return out
-    C = codec.rows(frontier)
-    J = table.J[rows]
-    get = table.index.get
+    C = codec.rows(frontier) if C is None else C
+    J = table.entries(rows)
     for r, g in moves:
         live = np.flatnonzero((C[:, r] > 0) & ~out)
         if not len(live):
             continue
-        nk = frontier[live] - codec.w[r] + codec.w[g]
-        nr = np.fromiter((get(k, -1) for k in nk.tolist()), np.int64, len(nk))
+        nr = table.rows_of(frontier[live] - codec.w[r] + codec.w[g])
         hit = nr >= 0
         cov = np.zeros(len(live), dtype=bool)
-        cov[hit] = (table.J[nr[hit]] >= J[live[hit]]).all(axis=1)
+        cov[hit] = (table.entries(nr[hit]) >= J[live[hit]]).all(axis=1)
         out[live[cov]] = True
     return out
 
@@ -310,17 +269,27 @@ def _chunks(counts):
     return out
 
 
-def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = False):
+def batch_join(
+    auto,
+    meter=None,
+    unit: int = 1,
+    progress=None,
+    prune: bool = False,
+    kernel: str = "fast",
+    want_table: bool = True,
+):
     """The join fixpoint of :meth:`WCSGCCounts.join_proof_reference`, vectorized.
 
     With ``prune``, an entry covered by a neighbour (one move of
     :func:`simulation_moves` away, an entry at least as large) is not expanded; the
     table is then a cover of the reachable states up to the simulation order, not entry by
-    entry (sound by the simulation lemma of docs/guide/verification.md).
+    entry (sound by the simulation lemma of docs/guide/verification.md).  ``kernel`` is
+    ``"fast"`` (:func:`sgc_theory.verify.count_kernel.expand`) or ``"reference"`` (one row per
+    transition, as in the module docstring); both evaluate the same transitions.
 
     Returns ``(proved, record counts visited, table)``; ``table`` maps each record count (a
     tuple) to its joined pending tail sums (a tuple), for cross-checks (``None`` when a
-    transition fails).  ``meter`` is charged ``unit`` per transition before each batch is
+    transition fails or ``want_table`` is false).  ``meter`` is charged ``unit`` per transition before each batch is
     evaluated.
     """
     codec = _Codec(auto)
@@ -329,49 +298,64 @@ def batch_join(auto, meter=None, unit: int = 1, progress=None, prune: bool = Fal
             f"the vectorized join keys record counts in base lam + 1 = {codec.base} with "
             f"{len(codec.digits)} digits, over int64; use WCSGCCounts.join_proof_reference"
         )
+    if kernel not in ("fast", "reference"):
+        raise SGCError(f"kernel must be 'fast' or 'reference' (got {kernel!r})")
     root_c, root_t = auto.initial()
     root = codec.key(np.array([root_c], dtype=np.int64))
-    table = _Table(auto.T, root[0], root_t)
+    table = JoinTable(auto.T, root[0], root_t)
     forget = _move_digits(auto, codec) if prune else []
-    frontier = root
+    frontier = np.zeros(1, dtype=np.int64)  # rows
     while len(frontier):
-        frontier = np.unique(frontier)
-        rows = table.rows_of(frontier)
+        keys = table.keys_of(frontier)
+        C = codec.rows(keys)
         if forget:
-            keep = ~_dominated_rows(table, codec, forget, frontier, rows)
-            frontier, rows = frontier[keep], rows[keep]
+            keep = ~_dominated_rows(table, codec, forget, keys, frontier, C)
+            frontier, C = frontier[keep], C[keep]
             if not len(frontier):
                 break
-        C = codec.rows(frontier)
         first, cap = _layout(auto, C)
         counts = np.prod(cap + 1, axis=1)
         nxt = []
         for a, b in _chunks(counts):
-            cnt = counts[a:b]
-            total = int(cnt.sum())
             if meter is not None:
-                meter.charge(unit * total)
-            sidx = np.repeat(np.arange(b - a), cnt)
-            local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+                meter.charge(unit * int(counts[a:b].sum()))
             # Gauss-Seidel: the entries as they are now; an entry that grows after this
             # expansion is expanded again in the next sweep, one that grew before is not
-            r = rows[a:b]
+            r = frontier[a:b]
             table.seen[r] = table.ver[r]
-            keys, NT, failed = _transitions(
-                auto, codec, C[a:b], table.J[r], first[a:b], cap[a:b], sidx, local
+            failed, keys, cols = _expand(
+                kernel, auto, codec, C[a:b], table.entries(r), first[a:b], cap[a:b], counts[a:b]
             )
-            if failed.any():
+            if failed:
                 return False, table.size, None
-            nxt.append(table.merge(keys, NT))
+            nxt.append(table.merge(keys, cols))
             if progress is not None:
                 progress.update(b - a)
-        cand = np.unique(np.concatenate(nxt))
-        r = table.rows_of(cand)
-        frontier = cand[table.ver[r] > table.seen[r]]
-    keys = np.fromiter(table.index.keys(), np.int64, table.size)
-    rows = np.fromiter(table.index.values(), np.int64, table.size)
+        cand = table.distinct(np.concatenate(nxt))
+        frontier = cand[table.ver[cand] > table.seen[cand]]
+    rows = np.arange(table.size, dtype=np.int64)
+    keys = table.keys_of(rows)
     if forget:  # every entry not expanded at its final value is still covered by a neighbour
         idle = table.ver[rows] > table.seen[rows]
         assert _dominated_rows(table, codec, forget, keys[idle], rows[idle]).all()
-    out = {tuple(c): tuple(j) for c, j in zip(codec.rows(keys).tolist(), table.J[rows].tolist())}
+    if not want_table:
+        return True, table.size, None
+    J = table.entries(rows).tolist()
+    out = {tuple(c): tuple(j) for c, j in zip(codec.rows(keys).tolist(), J)}
     return True, table.size, out
+
+
+def _expand(kernel, auto, codec, C, TL, first, cap, counts):
+    """``(failed, next keys, next pending tail sums per age)`` of every transition of ``C``."""
+    base = np.zeros_like(C)
+    for h in range(auto.H):
+        base[:, (h << 1) & auto.hmask] += C[:, h]
+    if kernel == "fast":
+        return expand(auto, codec, C, TL, first, cap, codec.key(base))
+    total = int(counts.sum())
+    sidx = np.repeat(np.arange(len(C)), counts)
+    local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    keys, NT, failed = _transitions(auto, codec, C, TL, first, cap, sidx, local)
+    if failed.any():
+        return True, None, None
+    return False, keys, [NT[:, a] for a in range(auto.T)]

@@ -44,7 +44,7 @@ BASIS = (
     "exact count automaton: (workers per record of the last W - 1 rounds, pending units per "
     "age), adversary = how many workers of each record straggle; states pruned by tail-sum "
     "dominance (sound and complete by the equivariance, monotonicity and dominance lemmas of "
-    "sgc_theory.verify.counts)"
+    "sgc_theory.verify.counts), searched layer by layer (sgc_theory.verify.count_search)"
 )
 
 #: the same, when the faster join proof (:meth:`WCSGCCounts.join_proof`) went through
@@ -54,7 +54,8 @@ BASIS_JOIN = (
     "count, the tail-sum maximum of all reached, iterated to a fixpoint, an entry covered by "
     "a neighbour one simulation move away not expanded (sound by the equivariance, "
     "monotonicity and dominance lemmas of sgc_theory.verify.counts and the simulation lemma "
-    "of sgc_theory.verify.count_join)"
+    "of sgc_theory.verify.count_join); transitions evaluated by the exact kernel of "
+    "sgc_theory.verify.count_kernel (separable losses, one failure test per state)"
 )
 
 
@@ -185,6 +186,17 @@ class WCSGCCounts:
                     progress.update(1)
         return True, len(parent), None
 
+    def search(self, meter=None, progress=None):
+        """:meth:`explore`, one whole layer at a time (:func:`sgc_theory.verify.count_search.batch_explore`:
+        the same exact verdict and a shortest counterexample; the tests compare the two), or
+        :meth:`explore` itself when the record counts do not fit an int64 key."""
+        from .count_join import _Codec
+        from .count_search import batch_explore
+
+        if not _Codec(self).ok:
+            return self.explore(meter, progress)
+        return batch_explore(self, meter, progress)
+
     def join_proof(self, meter=None, progress=None):
         """The join proof below (:meth:`join_proof_reference`), evaluated on whole frontiers at
         once by :func:`sgc_theory.verify.count_join.batch_join`, on the exact quotient by
@@ -192,7 +204,7 @@ class WCSGCCounts:
         compare it with the reference).  Returns ``(proved, record counts visited)``."""
         from .count_join import batch_join
 
-        ok, states, _ = batch_join(self, meter, progress=progress, prune=True)
+        ok, states, _ = batch_join(self, meter, progress=progress, prune=True, want_table=False)
         return ok, states
 
     def join_proof_reference(self, meter=None):
