@@ -122,7 +122,7 @@ class RWCSGC(BurstyDesigned, Scheme):
             raise SGCError(f"K must be at least 1 (got the default n P - lam B = {self.K})")
         check_scheme_size("RWC-SGC", self.n, self.K)
         self._model = self.design_model
-        #: the join-padded variant: record counts -> pending units per age to act on
+        #: for the join-padded variant, the pending units per age to act on, by record count
         self.pad = None if pad is None else _check_pad(pad, self.W, self.T)
 
     def _params(self):

@@ -39,8 +39,8 @@ from .count_kernel import JoinTable, expand
 
 __all__ = ["batch_join", "forgettable_records", "simulation_moves", "PAIRS_PER_CHUNK"]
 
-#: transitions evaluated per numpy batch (a few int64 arrays of this length: small enough to
-#: stay in cache, large enough that the Python overhead per batch is negligible)
+#: how many transitions are evaluated per numpy batch; a batch holds a few int64 arrays of this
+#: length, small enough to stay in cache and large enough that the Python overhead is negligible
 PAIRS_PER_CHUNK = 1 << 16
 
 

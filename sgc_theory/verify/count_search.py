@@ -4,7 +4,7 @@ The same search as :meth:`sgc_theory.verify.counts.WCSGCCounts.explore` (exact p
 a state dominated by a kept state with the same record counts not expanded), with the
 transitions of a whole layer evaluated by the kernel of :mod:`sgc_theory.verify.count_kernel`
 on the quotient by interchangeable safe records (an exact bisimulation,
-:func:`~sgc_theory.verify.count_join.merged_records`).  It decides exactly: a state dropped by
+``count_join.merged_records``).  It decides exactly: a state dropped by
 dominance has only failures that the dominating state has too, with paths of the same length
 (the monotonicity and dominance lemmas of docs/guide/verification.md), and a dominating state
 is kept at the same or an earlier depth, so the first failing layer is the length of a shortest
