@@ -34,10 +34,12 @@ import itertools
 import logging
 import os
 import queue
+import socket
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from multiprocessing import connection as mpconn
 
 import numpy as np
 
@@ -59,14 +61,12 @@ def _deliver(worker, topic, channel, msg) -> None:
     """Send ``msg`` to the master: on its direct channel when there is one, else (or when the
     channel fails) as a Dask event on ``topic``."""
     if channel is not None:
-        from multiprocessing.connection import Client
-
         address, key = channel
         with _CHANNEL_LOCK:
             try:
                 conn = _CHANNELS.get(address)
                 if conn is None:
-                    conn = _CHANNELS[address] = _no_delay(Client(address, authkey=key))
+                    conn = _CHANNELS[address] = _no_delay(mpconn.Client(address, authkey=key))
                 conn.send(msg)
                 return
             except (OSError, EOFError, ValueError):
@@ -77,8 +77,6 @@ def _deliver(worker, topic, channel, msg) -> None:
 def _no_delay(conn):
     """``conn`` with Nagle's algorithm off: a message over 16 KiB goes out as two writes, and
     the second would wait for the peer's delayed acknowledgement (up to 40 ms on Linux)."""
-    import socket
-
     with socket.socket(fileno=os.dup(conn.fileno())) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return conn
@@ -191,11 +189,9 @@ class DaskExecutor:
     def _listen(self) -> None:
         """Open the direct result channel: a listener on this machine and a thread per worker
         process's connection, feeding the same queue as the Dask events."""
-        from multiprocessing.connection import Listener
-
         key = os.urandom(16)
         host = _local_host(self.client)
-        self._listener = Listener((host, 0), authkey=key)
+        self._listener = mpconn.Listener((host, 0), authkey=key)
         self.channel = (self._listener.address, key)
         threading.Thread(target=self._accept, daemon=True, name="sgc-relay").start()
 
@@ -320,8 +316,6 @@ def _resolve_relay(client, relay: str) -> str:
 def _local_host(client) -> str:
     """The address of this machine that the workers can reach: loopback for a local
     scheduler, else the interface this machine uses to reach the scheduler."""
-    import socket
-
     host = _scheduler_host(client)
     if host in (None, "127.0.0.1", "localhost", "::1"):
         return "127.0.0.1"

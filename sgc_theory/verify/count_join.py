@@ -256,12 +256,12 @@ def _dominated_rows(table, codec, moves, frontier, rows, C=None):
     return out
 
 
-def _chunks(counts):
-    """Split states into consecutive runs of at most ``PAIRS_PER_CHUNK`` transitions (a state
-    with more transitions alone)."""
+def _chunks(counts, size: int = PAIRS_PER_CHUNK):
+    """Split rows (states) into consecutive runs of at most ``size`` items (transitions, pairs)
+    in all (a row with more alone)."""
     out, start, acc = [], 0, 0
     for i, k in enumerate(counts.tolist()):
-        if acc and acc + k > PAIRS_PER_CHUNK:
+        if acc and acc + k > size:
             out.append((start, i))
             start, acc = i, 0
         acc += k

@@ -40,7 +40,7 @@ def _survivors(keys, Q, old):
     drop = np.zeros(len(k), dtype=bool)
     new = np.flatnonzero(~o)
     cnt = new - first[new]  # the rows of the same key before each new row
-    for lo, hi in _pair_chunks(cnt):
+    for lo, hi in _chunks(cnt, 1 << 20):
         c = cnt[lo:hi]
         j = np.repeat(new[lo:hi], c)
         i = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
@@ -51,18 +51,6 @@ def _survivors(keys, Q, old):
         drop[i[lt]] = True
     out = np.ones(len(k), dtype=bool)
     out[order] = ~drop
-    return out
-
-
-def _pair_chunks(cnt, size=1 << 20):
-    """Consecutive runs of rows with at most ``size`` pairs (a row with more alone)."""
-    out, lo, acc = [], 0, 0
-    for r, c in enumerate(cnt.tolist()):
-        if acc and acc + c > size:
-            out.append((lo, r))
-            lo, acc = r, 0
-        acc += c
-    out.append((lo, len(cnt)))
     return out
 
 

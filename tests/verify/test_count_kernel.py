@@ -10,25 +10,10 @@ import pytest
 from sgc_theory.schemes import WCSGC
 from sgc_theory.verify.count_join import batch_join
 from sgc_theory.verify.counts import WCSGCCounts
+from wc_grid import GRID
+from wc_grid import scheme as _scheme
 
 count_kernel = importlib.import_module("sgc_theory.verify.count_kernel")
-
-#: (n, B, W, lam, dT, dK): the theorem's (T, K), one unit more per job, one round less
-#: (W = 5 with lam <= 3 only: larger ones take seconds each, in the slow grid below)
-GRID = [
-    (n, B, W, lam, dT, dK)
-    for n, lams in ((5, (1, 3, 5)), (7, (2, 4, 6)))
-    for B in (1, 2, 3, 4)
-    for W in range(B + 1, 6)
-    for lam in lams
-    if W < 5 or lam <= 3
-    for dT, dK in ((0, 0), (0, 1), (-1, 0))
-]
-
-
-def _scheme(n, B, W, lam, dT, dK):
-    P = W - 1 + B
-    return WCSGC(n, B, W, lam, T=B + 1 + dT, P=P, K=n * P - lam * B + dK)
 
 
 @pytest.mark.parametrize("n,B,W,lam,dT,dK", GRID)

@@ -10,22 +10,8 @@ import pytest
 from sgc_theory.schemes import WCSGC
 from sgc_theory.verify.count_search import _distinct_rows, _survivors, batch_explore
 from sgc_theory.verify.counts import WCSGCCounts
-
-#: as in test_count_kernel: every (B, W) with W <= 5 (lam <= 3 at W = 5), three tunings
-GRID = [
-    (n, B, W, lam, dT, dK)
-    for n, lams in ((5, (1, 3, 5)), (7, (2, 4, 6)))
-    for B in (1, 2, 3, 4)
-    for W in range(B + 1, 6)
-    for lam in lams
-    if W < 5 or lam <= 3
-    for dT, dK in ((0, 0), (0, 1), (-1, 0))
-]
-
-
-def _scheme(n, B, W, lam, dT, dK):
-    P = W - 1 + B
-    return WCSGC(n, B, W, lam, T=B + 1 + dT, P=P, K=n * P - lam * B + dK)
+from wc_grid import GRID
+from wc_grid import scheme as _scheme
 
 
 rwc_counts = importlib.import_module("sgc_theory.verify.rwc_counts")
